@@ -1,0 +1,29 @@
+// Text folding for matching what people type against what we know.
+// Farmers often type without diacritics ("chi lang"), with a different tone-mark placement
+// ("hoà" vs "hòa"), or in decomposed Unicode (NFD, common from some Android keyboards). All of these
+// must compare equal, so every comparison goes through `fold`.
+
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+/** Lower-case, strip all diacritics (đ → d), collapse whitespace. "Xã Quý Hoà" → "xa quy hoa". */
+export function fold(input: string): string {
+  return input
+    .normalize("NFD")
+    .replace(COMBINING_MARKS, "")
+    .replace(/[đĐ]/g, "d")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** `fold`, then keep only letters, digits and single spaces (punctuation becomes a space). */
+export function foldWords(input: string): string {
+  return fold(input)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** Canonical stored form of user text: NFC, trimmed, inner whitespace collapsed. */
+export function cleanText(input: string): string {
+  return input.normalize("NFC").replace(/\s+/g, " ").trim();
+}
