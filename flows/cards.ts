@@ -1,0 +1,16 @@
+// The household's summary card, shown after registration and in "Cửa hàng của tôi".
+import type { HouseholdView } from "../src/core/households.ts";
+import type { FlowContext } from "../src/engine/flow.ts";
+import { getCommune, getProvince } from "../src/lang/communes.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
+
+export function householdCard(ctx: FlowContext, h: HouseholdView): string {
+  return ctx.t("register:card", {
+    shop: h.shop?.name ?? "",
+    name: h.name,
+    phone: formatVnPhone(h.phone),
+    commune: getCommune(h.communeCode)?.name ?? h.communeCode,
+    province: getProvince(h.provinceCode)?.name ?? "",
+    payment: ctx.t(`register:payment.${h.payment}`),
+  });
+}

@@ -1,0 +1,85 @@
+// Registration: a household opens its digital shop.
+//   consent → name → phone → commune (type, then pick) → shop name → e-payment account → shop opened.
+// Nothing is stored until the last answer; declining or cancelling leaves no trace.
+import { PhoneTakenError, type PaymentMethod } from "../src/core/households.ts";
+import { buttonsStep, choice, column, done, end, next, say, type Flow, type FlowContext } from "../src/engine/flow.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
+import { householdCard } from "./cards.ts";
+import { askName } from "./questions/name.ts";
+import { askPhone } from "./questions/phone.ts";
+import { communeSteps } from "./questions/commune.ts";
+import { askShopName } from "./questions/shop-name.ts";
+import { askPayment } from "./questions/payment.ts";
+
+interface Answers {
+  name: string;
+  phone: string;
+  commune: string;
+  shopName: string;
+}
+
+const answers = (ctx: FlowContext) => ctx.data as unknown as Answers;
+
+export const register: Flow = {
+  id: "register",
+  first: "consent",
+  needsHousehold: false,
+  intro: ({ t }) => [say(t("register:greeting"))],
+  cancelText: ({ t }) => t("register:cancelled"),
+  steps: {
+    consent: buttonsStep({
+      ask: ({ t }) =>
+        say(t("register:consent"), {
+          choices: column(choice("yes", t("register:consentYes")), choice("no", t("register:consentNo"))),
+        }),
+      on: (id, { t }) => (id === "yes" ? next("name") : end(say(t("register:declined")))),
+    }),
+
+    name: askName((name, ctx) => {
+      answers(ctx).name = name;
+      return next("phone");
+    }),
+
+    phone: askPhone((phone, ctx) => {
+      answers(ctx).phone = phone;
+      return next("commune", say(ctx.t("register:phone.saved", { phone: formatVnPhone(phone) })));
+    }),
+
+    ...communeSteps((code, ctx) => {
+      answers(ctx).commune = code;
+      return next("shopName");
+    }),
+
+    shopName: askShopName(
+      (ctx) => answers(ctx).name,
+      (shopName, ctx) => {
+        answers(ctx).shopName = shopName;
+        return next("payment");
+      },
+    ),
+
+    payment: askPayment((payment, ctx) => openShop(ctx, payment)),
+  },
+};
+
+async function openShop(ctx: FlowContext, payment: PaymentMethod) {
+  const a = answers(ctx);
+  try {
+    ctx.household = await ctx.services.households.register({
+      name: a.name,
+      phone: a.phone,
+      provinceCode: ctx.provinceCode,
+      communeCode: a.commune,
+      shopName: a.shopName,
+      payment,
+      identity: ctx.identity,
+      locale: ctx.locale,
+    });
+  } catch (e) {
+    // Someone registered the same phone between the phone step and now.
+    if (!(e instanceof PhoneTakenError)) throw e;
+    return next("phone", say(ctx.t("register:phone.taken", { phone: formatVnPhone(a.phone) })));
+  }
+  const help = payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
+  return done(...help, say(ctx.t("register:opened")), say(householdCard(ctx, ctx.household)));
+}

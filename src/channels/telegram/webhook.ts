@@ -1,0 +1,23 @@
+// Telegram webhook route. The secret_token header is checked in constant time; anything else gets 401
+// and is not looked at. The body must be a Telegram Update (validated), at most 1 MiB.
+import type { FastifyInstance } from "fastify";
+import type { Update } from "grammy/types";
+import { z } from "zod";
+import { secretMatches } from "../../http/secret.ts";
+import type { TelegramChannel } from "./channel.ts";
+
+export const TELEGRAM_WEBHOOK_PATH = "/webhook/telegram";
+const SECRET_HEADER = "x-telegram-bot-api-secret-token";
+
+const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
+
+export function registerTelegramWebhook(app: FastifyInstance, channel: TelegramChannel, secret: string): void {
+  app.post(TELEGRAM_WEBHOOK_PATH, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    if (!secretMatches(request.headers[SECRET_HEADER], secret)) return reply.code(401).send({ ok: false });
+    const parsed = updateShape.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ ok: false });
+    // Handled before answering: Telegram redelivers on failure, and the engine dedupes redeliveries.
+    await channel.handleUpdate(parsed.data as unknown as Update);
+    return reply.code(200).send({ ok: true });
+  });
+}

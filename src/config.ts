@@ -1,0 +1,53 @@
+// Configuration comes only from the environment (and an optional `.env` file), validated once at start.
+// Every problem is reported by name with what we expected, so a misconfigured deployment fails loudly
+// and readably instead of half-working.
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("file:./data/cho-so.db")
+    .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: (SQLite) or postgresql://"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  PROVINCE_CODE: z.string().regex(/^\d{2}$/, "must be a two-digit province code, e.g. 20 for Lạng Sơn").default("20"),
+  PUBLIC_URL: optionalString.pipe(z.url({ message: "must be a full URL like https://bot.example.vn" }).optional()),
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token (123456:ABC...)").optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org"),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z a-z 0-9 _ -").optional(),
+  ),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Configuration problem (see .env.example):\n${lines.join("\n")}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.TELEGRAM_BOT_TOKEN && cfg.PUBLIC_URL && !cfg.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "Configuration problem (see .env.example):\n  - TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)",
+    );
+  }
+  return cfg;
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);

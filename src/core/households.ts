@@ -1,0 +1,117 @@
+// Households and their shops. A household is created in one go at the end of registration (never
+// half-saved); personal data is removed entirely by `deleteHousehold`.
+import { randomBytes } from "node:crypto";
+import type { Tx } from "../db/client.ts";
+import { foldWords } from "../lang/normalize.ts";
+import type { ChannelName } from "../engine/message.ts";
+
+export const PAYMENT_METHODS = ["viettel_money", "postpay", "momo", "bank", "other", "none"] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export interface HouseholdView {
+  id: string;
+  name: string;
+  phone: string;
+  provinceCode: string;
+  communeCode: string;
+  payment: PaymentMethod;
+  shop: { id: string; name: string; slug: string } | null;
+}
+
+export interface NewHousehold {
+  name: string;
+  phone: string;
+  provinceCode: string;
+  communeCode: string;
+  shopName: string;
+  payment: PaymentMethod;
+  identity: { channel: ChannelName; userKey: string; chatKey: string };
+  locale: string;
+}
+
+export class PhoneTakenError extends Error {}
+
+const householdSelect = {
+  id: true,
+  name: true,
+  phone: true,
+  provinceCode: true,
+  communeCode: true,
+  payment: true,
+  shop: { select: { id: true, name: true, slug: true } },
+} as const;
+
+export function households(tx: Tx) {
+  return {
+    async byAccount(channel: ChannelName, userKey: string): Promise<HouseholdView | null> {
+      const account = await tx.channelAccount.findUnique({
+        where: { channel_userKey: { channel, userKey } },
+        select: { household: { select: householdSelect } },
+      });
+      return (account?.household as HouseholdView | null | undefined) ?? null;
+    },
+
+    /** Is this phone registered to a household other than `exceptId`? */
+    async phoneTaken(phone: string, exceptId?: string): Promise<boolean> {
+      const found = await tx.household.findUnique({ where: { phone }, select: { id: true } });
+      return !!found && found.id !== exceptId;
+    },
+
+    async register(input: NewHousehold): Promise<HouseholdView> {
+      if (await this.phoneTaken(input.phone)) throw new PhoneTakenError();
+      const slug = await uniqueSlug(tx, input.shopName);
+      const household = await tx.household.create({
+        data: {
+          name: input.name,
+          phone: input.phone,
+          provinceCode: input.provinceCode,
+          communeCode: input.communeCode,
+          payment: input.payment,
+          consentAt: new Date(),
+          lastChannel: input.identity.channel,
+          shop: { create: { name: input.shopName, slug } },
+        },
+        select: householdSelect,
+      });
+      const { channel, userKey, chatKey } = input.identity;
+      await tx.channelAccount.upsert({
+        where: { channel_userKey: { channel, userKey } },
+        create: { channel, userKey, chatKey, householdId: household.id, locale: input.locale },
+        update: { chatKey, householdId: household.id, locale: input.locale, unreachable: false },
+      });
+      return household as HouseholdView;
+    },
+
+    async update(
+      id: string,
+      patch: Partial<Pick<HouseholdView, "name" | "phone" | "communeCode" | "payment">>,
+    ): Promise<void> {
+      if (patch.phone && (await this.phoneTaken(patch.phone, id))) throw new PhoneTakenError();
+      await tx.household.update({ where: { id }, data: patch });
+    },
+
+    async renameShop(householdId: string, name: string): Promise<void> {
+      await tx.shop.update({ where: { householdId }, data: { name } });
+    },
+
+    /** Decree 13/2023: remove everything we hold about the household, on its request. */
+    async remove(id: string): Promise<void> {
+      const accounts = await tx.channelAccount.findMany({ where: { householdId: id } });
+      for (const a of accounts) {
+        await tx.conversation.deleteMany({ where: { channel: a.channel, chatKey: a.chatKey } });
+      }
+      await tx.channelAccount.deleteMany({ where: { householdId: id } });
+      await tx.household.delete({ where: { id } });
+    },
+  };
+}
+
+/** "Cửa hàng Nguyễn Văn A" → "cua-hang-nguyen-van-a" (+ "-x7k2" when taken). Used in shop links. */
+async function uniqueSlug(tx: Tx, shopName: string): Promise<string> {
+  const base = foldWords(shopName).replace(/[^a-z0-9 ]/g, "").trim().replace(/ +/g, "-").slice(0, 40) || "shop";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString("hex").slice(0, 4)}`;
+    if (!(await tx.shop.findUnique({ where: { slug }, select: { id: true } }))) return slug;
+  }
+  return `${base}-${randomBytes(6).toString("hex")}`;
+}

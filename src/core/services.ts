@@ -1,0 +1,11 @@
+// Domain services bound to one database client or transaction. Flows, web routes and the admin CLI
+// all go through these, never through Prisma directly.
+import type { Tx } from "../db/client.ts";
+import { accounts } from "./accounts.ts";
+import { households } from "./households.ts";
+
+export function createServices(tx: Tx) {
+  return { households: households(tx), accounts: accounts(tx) };
+}
+
+export type Services = ReturnType<typeof createServices>;

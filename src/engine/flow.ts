@@ -1,0 +1,117 @@
+// The vocabulary flows are written in. A flow is a set of named steps; each step says what to ask and
+// how to understand the answer, and answers with where to go next. The engine does the rest: it keeps
+// the step history (for "quay lại"), handles cancel/help/menu, re-asks after a bad answer, maps typed
+// numbers or labels to buttons, and persists everything between messages.
+import type { TFunction } from "i18next";
+import type { Services } from "../core/services.ts";
+import type { HouseholdView } from "../core/households.ts";
+import type { ChannelInfo, Choice, Outbound } from "./message.ts";
+
+/** What a step receives: one user action, already mapped to a button when it matched one. */
+export type Answer =
+  | { kind: "text"; text: string }
+  | { kind: "choice"; id: string }
+  | { kind: "contact"; phone: string; isOwn: boolean }
+  | { kind: "photo"; ref: string; caption?: string }
+  | { kind: "unsupported" };
+
+export interface FlowContext {
+  t: TFunction;
+  locale: string;
+  channel: ChannelInfo;
+  /** the flow's own notes, persisted between messages (plain JSON values only) */
+  data: Record<string, unknown>;
+  /** null until the person has registered */
+  household: HouseholdView | null;
+  /** platform display name (a default offered as a button, never trusted) */
+  displayName?: string;
+  /** domain services bound to this message's database transaction */
+  services: Services;
+  provinceCode: string;
+  identity: { channel: ChannelInfo["name"]; userKey: string; chatKey: string };
+}
+
+export type StepResult =
+  /** go to another step of the same flow (recorded in the history for "quay lại") */
+  | { type: "next"; step: string; say: Outbound[] }
+  /** the answer did not fit: say why, then the engine asks the same question again */
+  | { type: "retry"; say: Outbound[] }
+  /** the flow is over: say this, then show the main menu if the person has a shop */
+  | { type: "done"; say: Outbound[]; menu: boolean }
+  /** leave this flow and start another one (e.g. registration → nothing, menu → edit) */
+  | { type: "start"; flow: string; say: Outbound[]; data?: Record<string, unknown> };
+
+export interface Step {
+  /** the question, with its buttons. Asked on arrival and again after a retry. */
+  ask(ctx: FlowContext): Outbound | Outbound[];
+  /** answer kinds this step understands; anything else gets "please type/tap" and the question again */
+  accepts: Array<Answer["kind"]>;
+  /** free-text steps where a typed word could be mistaken for a command (a person named "Huy") */
+  freeText?: boolean;
+  /** what to do with an answer */
+  answer(input: Answer, ctx: FlowContext): StepResult | Promise<StepResult>;
+}
+
+export interface Flow {
+  id: string;
+  first: string;
+  steps: Record<string, Step>;
+  /** what "huỷ" says in this flow (default: common:cancelled) */
+  cancelText?: (ctx: FlowContext) => string;
+  /** needs a registered household */
+  needsHousehold: boolean;
+  /** said once when the flow starts, before the first question */
+  intro?: (ctx: FlowContext) => Outbound[];
+}
+
+// ---- small helpers that make flow files read like sentences ----
+
+export const say = (text: string, extra: Omit<Outbound, "text"> = {}): Outbound => ({ text, ...extra });
+export const next = (step: string, ...messages: Outbound[]): StepResult => ({ type: "next", step, say: messages });
+export const retry = (...messages: Outbound[]): StepResult => ({ type: "retry", say: messages });
+export const done = (...messages: Outbound[]): StepResult => ({ type: "done", say: messages, menu: true });
+export const end = (...messages: Outbound[]): StepResult => ({ type: "done", say: messages, menu: false });
+export const startFlow = (flow: string, data?: Record<string, unknown>, ...messages: Outbound[]): StepResult => ({
+  type: "start",
+  flow,
+  data,
+  say: messages,
+});
+
+/** One button per row: easiest to tap on a small screen. */
+export const column = (...choices: Choice[]): Choice[][] => choices.map((c) => [c]);
+export const choice = (id: string, label: string): Choice => ({ id, label });
+
+// ---- step shapes: most steps are "tap a button" or "type something (or tap a suggestion)" ----
+
+type Asker = (ctx: FlowContext) => Outbound | Outbound[];
+type Result = StepResult | Promise<StepResult>;
+
+/** A question answered by tapping one of its buttons (or typing its number/label). */
+export function buttonsStep(spec: { ask: Asker; on: (id: string, ctx: FlowContext) => Result }): Step {
+  return {
+    ask: spec.ask,
+    accepts: ["choice"],
+    answer: (a, ctx) => (a.kind === "choice" ? spec.on(a.id, ctx) : retry()),
+  };
+}
+
+/** A question answered by typing; suggestion buttons (if any) are handled by `onChoice`. */
+export function textStep(spec: {
+  ask: Asker;
+  on: (text: string, ctx: FlowContext) => Result;
+  onChoice?: (id: string, ctx: FlowContext) => Result;
+  /** names and other free text: a bare "huy" is asked about instead of cancelling */
+  freeText?: boolean;
+}): Step {
+  return {
+    ask: spec.ask,
+    accepts: spec.onChoice ? ["text", "choice"] : ["text"],
+    freeText: spec.freeText,
+    answer: (a, ctx) => {
+      if (a.kind === "text") return spec.on(a.text, ctx);
+      if (a.kind === "choice" && spec.onChoice) return spec.onChoice(a.id, ctx);
+      return retry();
+    },
+  };
+}

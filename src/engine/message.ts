@@ -1,0 +1,62 @@
+// The normalized message model shared by every channel. Adapters translate platform updates into an
+// `Inbound` and render `Outbound`; nothing past the adapter knows which platform a message came from,
+// except through the small `ChannelInfo` capability description.
+
+export type ChannelName = "telegram" | "zalo" | "cli" | "web";
+
+export interface Inbound {
+  channel: ChannelName;
+  /** where replies go (Telegram: chat id) */
+  chatKey: string;
+  /** who wrote (Telegram: user id); private chats have chatKey === userKey */
+  userKey: string;
+  /** unique per platform update: a redelivery carries the same key and is handled once */
+  updateKey: string;
+  kind: "text" | "choice" | "contact" | "photo" | "unsupported";
+  text?: string;
+  /** callback data of a tapped button (kind "choice") */
+  choiceId?: string;
+  /** a shared contact; `isOwn` is false when someone shares another person's card */
+  contact?: { phone: string; isOwn: boolean };
+  photo?: { ref: string; caption?: string };
+  /** platform language hint, e.g. Telegram's language_code */
+  languageHint?: string;
+  /** the name the platform shows for this user (offered as a default, never trusted) */
+  displayName?: string;
+  at: Date;
+}
+
+export interface Choice {
+  /** short id; Telegram callback_data must stay ≤ 64 bytes */
+  id: string;
+  label: string;
+}
+
+export interface Outbound {
+  text: string;
+  /** rows of buttons; channels without buttons render them as a numbered list */
+  choices?: Choice[][];
+  /** ask the platform to offer a "share my phone number" button (Telegram) */
+  askContact?: { label: string };
+  /** take away a reply keyboard shown earlier (Telegram) */
+  removeKeyboard?: boolean;
+  photo?: { ref: string };
+}
+
+export interface ChannelInfo {
+  name: ChannelName;
+  /** "inline": real buttons; "numbered": buttons shown as "1. …" and answered with a number */
+  buttons: "inline" | "numbered";
+  /** can the platform share the user's own phone number with one tap */
+  canShareContact: boolean;
+  /** longest text one message may carry */
+  maxTextLength: number;
+}
+
+/** What the engine needs from a channel to deliver replies and notifications. */
+export interface ChannelSender {
+  info: ChannelInfo;
+  send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult>;
+}
+
+export type SendResult = { ok: true } | { ok: false; reason: "blocked" | "failed"; detail?: string };

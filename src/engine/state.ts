@@ -1,0 +1,44 @@
+// Per-conversation state, stored as JSON in the Conversation table with a version number.
+import type { Choice } from "./message.ts";
+
+export interface ConversationState {
+  flow: string | null;
+  step: string | null;
+  /** the flow's own notes */
+  data: Record<string, unknown>;
+  /** steps visited in this flow, for "quay lại" */
+  history: string[];
+  /** bumped every time a question with buttons is shown: a tap on an older button is recognised as stale */
+  seq: number;
+  /** buttons of the question on screen (ids without the seq prefix) */
+  choices: Choice[];
+  /** language picked before registration (afterwards it lives on the account) */
+  locale?: string;
+  /** a reply keyboard (share-phone button) is on screen and should be taken away when done */
+  keyboard?: boolean;
+  /** "huy" typed at a free-text step: waiting to know whether it meant cancel or was the answer */
+  pending?: { text: string };
+  /** failed answers in a row at this step (after a few, we add a hint on how to get help) */
+  misses?: number;
+}
+
+export const emptyState = (): ConversationState => ({
+  flow: null,
+  step: null,
+  data: {},
+  history: [],
+  seq: 0,
+  choices: [],
+});
+
+export function parseState(json: string | null | undefined): ConversationState {
+  if (!json) return emptyState();
+  try {
+    return { ...emptyState(), ...(JSON.parse(json) as Partial<ConversationState>) };
+  } catch {
+    return emptyState();
+  }
+}
+
+/** Nothing worth keeping: the row can be deleted (declined consent, finished flow). */
+export const isIdle = (s: ConversationState) => !s.flow && !s.pending && !s.locale;

@@ -1,0 +1,396 @@
+// One turn of a conversation: one inbound message in, the replies and the next state out.
+// The order of checks is what makes the bot forgiving:
+//   1. map taps and typed numbers/labels to the buttons on screen (stale taps are caught here),
+//   2. global words (huỷ, quay lại, menu, trợ giúp, /start, /ngonngu, /xoataikhoan),
+//   3. the current step of the current flow, or the main menu when no flow is running.
+// Every path ends with a question or the menu on screen, so nobody is ever left without a way forward.
+import type { TFunction } from "i18next";
+import { tFor, toLocale } from "../i18n/index.ts";
+import { matchChoice } from "../lang/choice.ts";
+import { fold } from "../lang/normalize.ts";
+import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
+import type { Answer, Flow, FlowContext, Step, StepResult } from "./flow.ts";
+import type { Choice, Inbound, Outbound } from "./message.ts";
+import type { ConversationState } from "./state.ts";
+
+export interface MenuDefinition {
+  /** the main menu message, buttons with ids starting "m." */
+  render(ctx: FlowContext): Outbound;
+  /** what a menu button does; null when the id is unknown */
+  choose(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
+  help(ctx: FlowContext): Outbound[];
+}
+
+export interface FlowRegistry {
+  flows: Record<string, Flow>;
+  /** the flow a newcomer is put in (registration) */
+  onboarding: string;
+  /** the flow behind /xoataikhoan */
+  deleteAccount: string;
+  menu: MenuDefinition;
+}
+
+type Resolved =
+  | Answer
+  | { kind: "menu"; id: string }
+  | { kind: "global"; id: string }
+  | { kind: "stale" };
+
+const MISSES_BEFORE_HINT = 3;
+const LANGUAGE_CHOICES = ["vi", "en"] as const;
+
+export class Turn {
+  readonly replies: Outbound[] = [];
+  private readonly hadKeyboard: boolean;
+
+  constructor(
+    readonly state: ConversationState,
+    readonly ctx: FlowContext,
+    private readonly registry: FlowRegistry,
+  ) {
+    this.hadKeyboard = !!state.keyboard;
+  }
+
+  async run(inbound: Inbound): Promise<void> {
+    const input = this.resolve(inbound);
+
+    if (this.state.pending) {
+      const pending = this.state.pending;
+      this.state.pending = undefined;
+      if (input.kind === "choice" && input.id === "pending.cancel") return this.finish(await this.global("cancel"));
+      if (input.kind === "choice" && input.id === "pending.keep") {
+        return this.finish(await this.answerStep({ kind: "text", text: pending.text }));
+      }
+    }
+
+    if (input.kind === "stale") {
+      this.say(this.ctx.t("common:staleButton"));
+      return this.finish(this.reaskOrMenu());
+    }
+    if (input.kind === "global") return this.finish(await this.globalChoice(input.id));
+    if (input.kind === "menu") return this.finish(await this.menuChoice(input.id));
+
+    if (input.kind === "text") {
+      const cmd = parseCommand(input.text);
+      if (cmd) {
+        const step = this.currentStep();
+        if (cmd.command === "cancel" && cmd.bareWord && step?.freeText && couldBeName(input.text)) {
+          return this.finish(this.askCancelOrName(input.text));
+        }
+        return this.finish(await this.global(cmd.command));
+      }
+      if (/^\/\S/.test(input.text.trim())) {
+        this.say(this.ctx.t("common:unknownCommand"));
+        return this.finish(this.reaskOrMenu());
+      }
+    }
+
+    if (!this.state.flow) return this.finish(await this.idle(input));
+    return this.finish(await this.answerStep(input));
+  }
+
+  // ---- 1. what did the person mean ----
+
+  private resolve(inbound: Inbound): Resolved {
+    switch (inbound.kind) {
+      case "choice":
+        return this.resolveTap(inbound.choiceId ?? "");
+      case "text": {
+        const text = inbound.text ?? "";
+        if (this.state.choices.length > 0 && !parseCommand(text)) {
+          const index = this.matchOnScreen(text);
+          if (index !== null) return { kind: "choice", id: this.state.choices[index].id };
+        }
+        return { kind: "text", text };
+      }
+      case "contact":
+        return { kind: "contact", phone: inbound.contact?.phone ?? "", isOwn: inbound.contact?.isOwn ?? false };
+      case "photo":
+        return { kind: "photo", ref: inbound.photo?.ref ?? "", caption: inbound.photo?.caption };
+      default:
+        return { kind: "unsupported" };
+    }
+  }
+
+  private resolveTap(data: string): Resolved {
+    if (data.startsWith("m.")) return { kind: "menu", id: data };
+    if (data.startsWith("g.")) return { kind: "global", id: data };
+    const m = /^(\d+)\.(.+)$/.exec(data);
+    if (m && Number(m[1]) === this.state.seq && this.state.choices.some((c) => c.id === m[2])) {
+      return { kind: "choice", id: m[2] };
+    }
+    return { kind: "stale" };
+  }
+
+  /** A typed reply that picks a button: its label (any accents), or its number where buttons are numbered. */
+  private matchOnScreen(text: string): number | null {
+    const labels = this.state.choices.map((c) => c.label);
+    const numbers = this.ctx.channel.buttons === "numbered";
+    if (this.currentStep()?.freeText) {
+      // At a free-text step only an exact label (or number) counts: "Ngu" must stay a name, not pick "Nguyễn…".
+      const folded = fold(text);
+      const exact = labels.findIndex((l) => fold(l) === folded);
+      if (exact >= 0) return exact;
+      if (!numbers) return null;
+      const n = /^\s*(?:so\s*)?#?(\d{1,2})\.?\s*$/.exec(folded);
+      const i = n ? Number(n[1]) - 1 : -1;
+      return i >= 0 && i < labels.length ? i : null;
+    }
+    return matchChoice(text, labels, { numbers });
+  }
+
+  // ---- 2. words that work everywhere ----
+
+  private async global(command: GlobalCommand): Promise<void> {
+    const { t, household } = this.ctx;
+    switch (command) {
+      case "start":
+        if (household) {
+          this.clearFlow();
+          this.say(t("common:welcomeBack", { name: household.name }));
+          return this.showMenu();
+        }
+        if (this.state.flow) {
+          this.say(t("common:continueWhereLeft"));
+          return this.ask();
+        }
+        return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
+      case "menu":
+        if (household) {
+          this.clearFlow();
+          return this.showMenu();
+        }
+        this.say(t("common:registerFirst"));
+        return this.reaskOrStart();
+      case "help":
+        this.replies.push(...this.registry.menu.help(this.ctx));
+        return this.reaskOrMenu();
+      case "cancel": {
+        const flow = this.currentFlow();
+        if (!flow) {
+          this.say(t("common:nothingToCancel"));
+          return this.reaskOrMenu();
+        }
+        this.clearFlow();
+        this.say(flow.cancelText ? flow.cancelText(this.ctx) : t("common:cancelled"));
+        if (household) this.showMenu();
+        return;
+      }
+      case "back":
+        if (!this.state.flow) {
+          this.say(t("common:nothingToGoBack"));
+          return this.reaskOrMenu();
+        }
+        if (this.state.history.length === 0) {
+          this.say(t("common:atFirstStep"));
+          return this.ask();
+        }
+        this.state.step = this.state.history.pop() ?? this.state.step;
+        this.state.misses = 0;
+        return this.ask();
+      case "language":
+        this.replies.push({
+          text: t("common:chooseLanguage"),
+          choices: [LANGUAGE_CHOICES.map((l) => ({ id: `g.lang.${l}`, label: t(`common:languageName.${l}`) }))],
+        });
+        return;
+      case "deleteAccount":
+        if (!household) {
+          this.say(t("common:noAccount"));
+          return this.reaskOrStart();
+        }
+        return this.apply({ type: "start", flow: this.registry.deleteAccount, say: [] });
+    }
+  }
+
+  private async globalChoice(id: string): Promise<void> {
+    const lang = /^g\.lang\.(\w+)$/.exec(id);
+    if (!lang) {
+      this.say(this.ctx.t("common:staleButton"));
+      return this.reaskOrMenu();
+    }
+    const locale = toLocale(lang[1]);
+    if (this.ctx.household) await this.ctx.services.accounts.setLocale(this.ctx.identity, locale);
+    else this.state.locale = locale;
+    this.setLocale(locale);
+    this.say(this.ctx.t("common:languageChanged"));
+    return this.reaskOrMenu();
+  }
+
+  private async menuChoice(id: string): Promise<void> {
+    if (!this.ctx.household) {
+      this.say(this.ctx.t("common:registerFirst"));
+      return this.reaskOrStart();
+    }
+    const result = await this.registry.menu.choose(id, this.ctx);
+    if (!result) {
+      this.say(this.ctx.t("common:staleButton"));
+      return this.showMenu();
+    }
+    this.clearFlow();
+    return this.apply(result);
+  }
+
+  private askCancelOrName(text: string): void {
+    const t = this.ctx.t;
+    this.state.pending = { text };
+    this.state.seq += 1;
+    this.state.choices = [
+      { id: "pending.cancel", label: t("common:cancelOrName.cancel") },
+      { id: "pending.keep", label: t("common:cancelOrName.keep", { text }) },
+    ];
+    this.replies.push({
+      text: t("common:cancelOrName.question", { text }),
+      choices: this.state.choices.map((c) => [{ id: `${this.state.seq}.${c.id}`, label: c.label }]),
+    });
+  }
+
+  // ---- 3. the current step, or the menu ----
+
+  private async idle(input: Resolved): Promise<void> {
+    const { t, household } = this.ctx;
+    if (!household) return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
+    if (input.kind === "text") {
+      const menu = this.registry.menu.render(this.ctx);
+      const items = (menu.choices ?? []).flat();
+      const index = matchChoice(input.text, items.map((c) => c.label), { numbers: this.ctx.channel.buttons === "numbered" });
+      if (index !== null) return this.menuChoice(items[index].id);
+    }
+    this.say(t("common:notUnderstood"));
+    return this.showMenu();
+  }
+
+  private async answerStep(input: Resolved): Promise<void> {
+    const flow = this.currentFlow();
+    const step = this.currentStep();
+    if (!flow || !step || (flow.needsHousehold && !this.ctx.household)) {
+      // The flow was removed or renamed by an update, or the household was deleted meanwhile.
+      this.clearFlow();
+      this.say(this.ctx.t("common:flowReset"));
+      return this.ctx.household ? this.showMenu() : this.reaskOrStart();
+    }
+    if (input.kind === "menu" || input.kind === "global" || input.kind === "stale") return;
+    if (!step.accepts.includes(input.kind)) {
+      this.say(this.ctx.t(this.wrongKindKey(step)));
+      return this.miss();
+    }
+    return this.apply(await step.answer(input, this.ctx));
+  }
+
+  private wrongKindKey(step: Step): string {
+    if (step.accepts.includes("text")) return "common:needText";
+    if (step.accepts.includes("photo")) return "common:needPhoto";
+    return this.ctx.channel.buttons === "numbered" ? "common:needNumber" : "common:needTap";
+  }
+
+  private async apply(result: StepResult): Promise<void> {
+    this.replies.push(...result.say);
+    switch (result.type) {
+      case "next":
+        if (this.state.step) this.state.history.push(this.state.step);
+        this.state.step = result.step;
+        this.state.misses = 0;
+        return this.ask();
+      case "retry":
+        return this.miss();
+      case "done":
+        this.clearFlow();
+        if (result.menu && this.ctx.household) this.showMenu();
+        return;
+      case "start": {
+        const flow = this.registry.flows[result.flow];
+        this.clearFlow();
+        this.state.flow = flow.id;
+        this.state.step = flow.first;
+        this.state.data = result.data ?? {};
+        this.ctx.data = this.state.data;
+        if (flow.intro) this.replies.push(...flow.intro(this.ctx));
+        return this.ask();
+      }
+    }
+  }
+
+  private miss(): void {
+    this.state.misses = (this.state.misses ?? 0) + 1;
+    if (this.state.misses >= MISSES_BEFORE_HINT) {
+      this.say(this.ctx.t("common:stuckHint"));
+      this.state.misses = 0;
+    }
+    this.ask();
+  }
+
+  /** Put the current step's question on screen and remember its buttons. */
+  private ask(): void {
+    const step = this.currentStep();
+    if (!step) return;
+    const asked = step.ask(this.ctx);
+    const messages = Array.isArray(asked) ? asked : [asked];
+    this.state.seq += 1;
+    const seq = this.state.seq;
+    this.state.choices = messages.flatMap((m) => (m.choices ?? []).flat());
+    this.state.keyboard = messages.some((m) => m.askContact) || undefined;
+    for (const m of messages) {
+      this.replies.push(
+        m.choices ? { ...m, choices: m.choices.map((row) => row.map((c) => prefixed(seq, c))) } : m,
+      );
+    }
+  }
+
+  private showMenu(): void {
+    this.replies.push(this.registry.menu.render(this.ctx));
+  }
+
+  private reaskOrMenu(): void {
+    if (this.state.flow) return this.ask();
+    if (this.ctx.household) return this.showMenu();
+    this.say(this.ctx.t("common:startHint"));
+  }
+
+  private reaskOrStart(): Promise<void> | void {
+    if (this.state.flow) return this.ask();
+    return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
+  }
+
+  // ---- bookkeeping ----
+
+  private finish(_: void | Promise<void>): void {
+    // A share-phone keyboard from an earlier question is taken away with the first plain message.
+    if (this.hadKeyboard && !this.state.keyboard) {
+      const plain = this.replies.find((r) => !r.choices && !r.askContact);
+      if (plain) plain.removeKeyboard = true;
+      else if (this.replies[0]) this.replies[0] = { ...this.replies[0], removeKeyboard: true };
+    }
+  }
+
+  private currentFlow(): Flow | undefined {
+    return this.state.flow ? this.registry.flows[this.state.flow] : undefined;
+  }
+
+  private currentStep(): Step | undefined {
+    const flow = this.currentFlow();
+    return flow && this.state.step ? flow.steps[this.state.step] : undefined;
+  }
+
+  private clearFlow(): void {
+    this.state.flow = null;
+    this.state.step = null;
+    this.state.data = {};
+    this.state.history = [];
+    this.state.choices = [];
+    this.state.misses = 0;
+    this.state.pending = undefined;
+    this.ctx.data = this.state.data;
+  }
+
+  private setLocale(locale: string): void {
+    this.ctx.locale = locale;
+    this.ctx.t = tFor(locale) as TFunction;
+  }
+
+  private say(text: string): void {
+    this.replies.push({ text });
+  }
+}
+
+const prefixed = (seq: number, c: Choice): Choice =>
+  c.id.startsWith("m.") || c.id.startsWith("g.") ? c : { id: `${seq}.${c.id}`, label: c.label };

@@ -1,0 +1,26 @@
+// The HTTP server: health check and webhooks (later: shop pages, APIs).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../log.ts";
+
+export function buildHttpServer(opts: { db: Db; log: Logger }): FastifyInstance {
+  const app = Fastify({ loggerInstance: opts.log.child({ component: "http" }) as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
+
+  app.get("/healthz", async (_req, reply) => {
+    try {
+      await opts.db.$queryRawUnsafe("SELECT 1");
+      return { ok: true };
+    } catch {
+      return reply.code(503).send({ ok: false });
+    }
+  });
+
+  // Never show internals to callers: a generic message, details only in the log.
+  app.setErrorHandler((err: { statusCode?: number }, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error({ err }, "request failed");
+    reply.code(status).send({ ok: false, error: status === 500 ? "internal error" : "bad request" });
+  });
+
+  return app;
+}

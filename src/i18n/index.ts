@@ -1,0 +1,58 @@
+// All user-facing text lives in locales/<lng>/<namespace>.json. Vietnamese is the default and the
+// fallback; English is the second language. Numbers are formatted per language by i18next's built-in
+// `number` formatter (Intl), so "{{price, number}}" prints 80.000 in Vietnamese.
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import i18next, { type Resource, type TFunction } from "i18next";
+
+export const LOCALES = ["vi", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "vi";
+
+const localesDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../locales");
+
+function loadResources(): Resource {
+  const resources: Resource = {};
+  for (const lng of LOCALES) {
+    resources[lng] = {};
+    for (const file of readdirSync(join(localesDir, lng)).filter((f) => f.endsWith(".json"))) {
+      resources[lng][basename(file, ".json")] = JSON.parse(readFileSync(join(localesDir, lng, file), "utf8"));
+    }
+  }
+  return resources;
+}
+
+const resources = loadResources();
+const instance = i18next.createInstance();
+instance.init({
+  resources,
+  lng: DEFAULT_LOCALE,
+  fallbackLng: DEFAULT_LOCALE,
+  defaultNS: "common",
+  ns: Object.keys(resources[DEFAULT_LOCALE] ?? {}),
+  interpolation: { escapeValue: false },
+  initAsync: false,
+});
+
+export type T = TFunction;
+
+export function tFor(locale: string): TFunction {
+  return instance.getFixedT(toLocale(locale));
+}
+
+export function toLocale(value: string | undefined | null): Locale {
+  const v = (value ?? "").toLowerCase();
+  return (LOCALES as readonly string[]).find((l) => v === l || v.startsWith(`${l}-`)) as Locale | undefined ?? DEFAULT_LOCALE;
+}
+
+/** Every key of a namespace in a language (used by the locale parity test). */
+export function resourceKeys(lng: Locale): string[] {
+  const out: string[] = [];
+  const walk = (obj: unknown, prefix: string) => {
+    if (obj && typeof obj === "object") for (const [k, v] of Object.entries(obj)) walk(v, prefix ? `${prefix}.${k}` : k);
+    else out.push(prefix);
+  };
+  walk(resources[lng], "");
+  return out.sort();
+}

@@ -1,0 +1,52 @@
+// `npm start`: migrate the database, then run the HTTP server and every configured channel.
+import { createApp } from "./app.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { migrate } from "./db/migrate.ts";
+import { tFor } from "./i18n/index.ts";
+import { createLogger } from "./log.ts";
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  await migrate(config.DATABASE_URL);
+  const app = createApp({ config, log });
+  const address = await app.start();
+  log.info({ address }, "service running");
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    console.log(
+      [
+        "",
+        `${tFor("vi")("common:startupNoToken")}`,
+        `No Telegram bot token is set (TELEGRAM_BOT_TOKEN), so only the HTTP server is running at ${address}`,
+        "(health check: /healthz). To talk to the bot right now, open another terminal and run `npm run chat`:",
+        "it holds the same conversation in the terminal. To connect Telegram, copy .env.example to .env and",
+        "put your token from @BotFather there.",
+        "",
+      ].join("\n"),
+    );
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping");
+    await app.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((e) => {
+  console.error("The bot could not start:", e instanceof Error ? e.message : e);
+  process.exit(1);
+});
