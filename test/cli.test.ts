@@ -1,0 +1,54 @@
+// The terminal simulator, as a real process: `npm run chat -- --json`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { runCli } from "./support/cli.ts";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+describe("npm run chat -- --json", () => {
+  it("registers a household with numbered buttons and typed answers, across two runs", async () => {
+    const first = await runCli(db.url, [
+      { user: "u1" },
+      { text: "/start" },
+      { button: "1" },
+      { text: "Hoàng Thị Mai" },
+      { text: "091.234.5678" },
+    ]);
+    expect(first[0].text).toContain("Chợ Số");
+    expect(first[1].buttons).toEqual(["✅ Đồng ý", "Không đồng ý"]);
+    expect(first.at(-1)!.text).toMatch(/xã hoặc phường nào/);
+
+    // A second process (a restart) continues at the commune question.
+    const second = await runCli(db.url, [
+      { user: "u1" },
+      { text: "huu lung" },
+      { button: "Xã Hữu Lũng" },
+      { text: "Na Hữu Lũng nhà Mai" },
+      { button: "Viettel Money" },
+    ]);
+    expect(second[0].buttons).toContain("Xã Hữu Lũng");
+    const card = second.find((r) => r.text.startsWith("🏪"));
+    expect(card?.text).toContain("Na Hữu Lũng nhà Mai");
+    expect(card?.text).toContain("0912 345 678");
+    expect(card?.text).toContain("Xã Hữu Lũng, Lạng Sơn");
+    expect(card?.text).toContain("Viettel Money");
+    expect(second.at(-1)!.buttons).toEqual(["🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+  });
+
+  it("keeps simulated users apart and refuses a phone that is already registered", async () => {
+    const replies = await runCli(db.url, [
+      { user: "u2" },
+      { text: "xin chào" },
+      { button: "Đồng ý" },
+      { text: "Lý Văn Sáng" },
+      { contact: "+84912345678" },
+    ]);
+    expect(replies.every((r) => r.user === "u2")).toBe(true);
+    expect(replies.at(-2)!.text).toContain("đã có hộ khác đăng ký");
+    expect(replies.at(-1)!.text).toMatch(/Số điện thoại di động/);
+  });
+});

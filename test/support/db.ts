@@ -1,0 +1,55 @@
+// A fresh, migrated database for one test file: a copy of the template made by global-setup.ts.
+import { randomBytes } from "node:crypto";
+import { copyFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import pg from "pg";
+import { PG_ADMIN_URL, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
+
+export interface TestDatabase {
+  url: string;
+  kind: "sqlite" | "postgres";
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const id = randomBytes(6).toString("hex");
+  if (!usePostgres) {
+    const file = resolve(TMP_DIR, `t-${id}.db`);
+    copyFileSync(SQLITE_TEMPLATE, file);
+    return {
+      url: `file:${file}`,
+      kind: "sqlite",
+      async drop() {
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+      },
+    };
+  }
+  const name = `cho_so_t_${id}`;
+  await withAdmin(async (admin) => {
+    // Two files creating from the same template at once can collide ("being accessed by other users").
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${PG_TEMPLATE}"`);
+        return;
+      } catch (e) {
+        if (attempt >= 20 || !/being accessed/.test(String(e))) throw e;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  });
+  return {
+    url: pgUrl(name),
+    kind: "postgres",
+    drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
