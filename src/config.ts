@@ -18,7 +18,7 @@ const schema = z.object({
     .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: (SQLite) or postgresql://"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
-  PROVINCE_CODE: z.string().regex(/^\d{2}$/, "must be a two-digit province code, e.g. 20 for Lạng Sơn").default("20"),
+  PROVINCE_CODE: z.string().regex(/^\d{2}$/, "must be a two-digit province code, e.g. 20 for Lang Son").default("20"),
   PUBLIC_URL: optionalString.pipe(z.url({ message: "must be a full URL like https://bot.example.vn" }).optional()),
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token (123456:ABC...)").optional(),

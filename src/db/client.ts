@@ -22,8 +22,8 @@ export function createDb(url: string): Db {
     return new PgPrismaClient({ adapter }) as unknown as Db;
   }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
-  // WAL lets readers (web pages, dashboards) run while the bot writes; busy timeout makes a second
-  // writer wait instead of failing with SQLITE_BUSY.
+  // The busy timeout makes a second process (e.g. `npm run chat` beside `npm start`) wait for the write
+  // lock instead of failing; migrate() switches the file to WAL so readers never block the writer.
   const adapter = new PrismaBetterSQLite3({ url, timeout: 5000 });
   return new PrismaClient({ adapter });
 }

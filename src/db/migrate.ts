@@ -16,7 +16,16 @@ export async function migrate(databaseUrl: string): Promise<void> {
   if (!isPostgresUrl(databaseUrl)) mkdirSync(dirname(sqliteFilePath(databaseUrl)), { recursive: true });
   // The Prisma CLI takes 1-10 s even with nothing to do; a quick look at its bookkeeping table
   // lets an up-to-date database start at once.
-  if (await upToDate(databaseUrl).catch(() => false)) return;
+  if (!(await upToDate(databaseUrl).catch(() => false))) await runPrismaMigrate(databaseUrl);
+  if (!isPostgresUrl(databaseUrl)) {
+    // WAL is a property of the file: set once, it lets readers and the one writer work side by side.
+    const db = new Database(sqliteFilePath(databaseUrl));
+    db.pragma("journal_mode = WAL");
+    db.close();
+  }
+}
+
+async function runPrismaMigrate(databaseUrl: string): Promise<void> {
   const prismaBin = resolve(root, "node_modules/.bin/prisma");
   try {
     await promisify(execFile)(prismaBin, ["migrate", "deploy"], {

@@ -1,0 +1,133 @@
+// Engine guarantees that must hold with several instances on one database: each update handled once,
+// conversations never advanced twice from the same state, failures change nothing.
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registry } from "../flows/index.ts";
+import { createDb, type Db } from "../src/db/client.ts";
+import { Engine } from "../src/engine/engine.ts";
+import type { FlowRegistry } from "../src/engine/turn.ts";
+import { CaptureChannel, inbound } from "./support/capture.ts";
+import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+
+// Two engine instances on one SQLite file in one process would block each other (better-sqlite3 waits
+// synchronously); several instances are the PostgreSQL deployment, so those cases run there.
+const isPg = process.env.TEST_DB === "postgres";
+const log = pino({ level: process.env.TEST_LOG ?? "silent" });
+let database: TestDatabase;
+let dbA: Db;
+let dbB: Db;
+
+function instance(db: Db, flows: FlowRegistry = registry) {
+  const engine = new Engine({ db, registry: flows, log, provinceCode: "20" });
+  const channel = new CaptureChannel();
+  engine.register(channel);
+  return { engine, channel };
+}
+
+async function conversation(chatKey: string) {
+  return dbA.conversation.findUnique({ where: { channel_chatKey: { channel: "telegram", chatKey } } });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dbA = createDb(database.url);
+  dbB = createDb(database.url);
+});
+afterAll(async () => {
+  await dbA.$disconnect();
+  await dbB.$disconnect();
+  await database.drop();
+});
+
+describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLite"}`, () => {
+  it("handles a redelivered update once", async () => {
+    const { engine, channel } = instance(dbA);
+    const start = inbound("100", { text: "/start" });
+    expect((await engine.handle(start)).status).toBe("handled");
+    expect((await engine.handle({ ...start })).status).toBe("duplicate");
+    expect(channel.texts("100")).toHaveLength(2); // greeting + consent, once
+  });
+
+  it.runIf(isPg)("lets only one of two instances handle the same update delivered to both", async () => {
+    const a = instance(dbA);
+    const b = instance(dbB);
+    await a.engine.handle(inbound("200", { text: "/start" }));
+    const tap = inbound("200", { kind: "choice", choiceId: a.channel.button("200", "✅ Đồng ý") });
+    const results = await Promise.all([a.engine.handle(tap), b.engine.handle({ ...tap })]);
+    expect(results.map((r) => r.status).sort()).toEqual(["duplicate", "handled"]);
+    const state = JSON.parse((await conversation("200"))!.state);
+    expect(state.step).toBe("name");
+    expect(state.history).toEqual(["consent"]);
+  });
+
+  it.runIf(isPg)("never advances a conversation twice from the same state (two instances, two messages)", async () => {
+    const a = instance(dbA);
+    const b = instance(dbB);
+    await a.engine.handle(inbound("300", { text: "/start" }));
+    await a.engine.handle(inbound("300", { kind: "choice", choiceId: a.channel.button("300", "✅ Đồng ý") }));
+    const before = (await conversation("300"))!.version;
+    // Two different messages race on two instances; whichever is second must see the first's result.
+    await Promise.all([
+      a.engine.handle(inbound("300", { text: "Hà Văn Tú" })),
+      b.engine.handle(inbound("300", { text: "Lò Thị Bình" })),
+    ]);
+    const row = (await conversation("300"))!;
+    expect(row.version).toBe(before + 2);
+    const state = JSON.parse(row.state);
+    // One message was taken as the name; the other then arrived at the phone question and was refused.
+    expect(state.step).toBe("phone");
+    expect(state.history).toEqual(["consent", "name"]);
+    expect(["Hà Văn Tú", "Lò Thị Bình"]).toContain(state.data.name);
+  });
+
+  it("answers a failing step with an apology, keeps the state and does not retry the update", async () => {
+    const broken: FlowRegistry = {
+      ...registry,
+      flows: {
+        ...registry.flows,
+        register: {
+          ...registry.flows.register,
+          steps: {
+            ...registry.flows.register.steps,
+            name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
+          },
+        },
+      },
+    };
+    const { engine, channel } = instance(dbA, broken);
+    await engine.handle(inbound("400", { text: "/start" }));
+    await engine.handle(inbound("400", { kind: "choice", choiceId: channel.button("400", "✅ Đồng ý") }));
+    const before = await conversation("400");
+    const failing = inbound("400", { text: "Nông Văn Dền" });
+    expect((await engine.handle(failing)).status).toBe("failed");
+    expect(channel.last("400")!.text).toMatch(/trục trặc/);
+    expect(channel.texts("400").join("\n")).not.toMatch(/boom|Error|at /);
+    expect(await conversation("400")).toEqual(before);
+    expect((await engine.handle({ ...failing })).status).toBe("duplicate");
+  });
+
+  it("recognises a tap on an old button and asks the current question again", async () => {
+    const { engine, channel } = instance(dbA);
+    await engine.handle(inbound("500", { text: "/start" }));
+    const oldYes = channel.button("500", "✅ Đồng ý");
+    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }));
+    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }));
+    const texts = channel.texts("500");
+    expect(texts.at(-2)).toMatch(/Nút này đã cũ/);
+    expect(texts.at(-1)).toMatch(/Tên chủ hộ/);
+  });
+
+  it("keeps messages of one chat in order when they arrive together", async () => {
+    const { engine, channel } = instance(dbA);
+    await engine.handle(inbound("600", { text: "/start" }));
+    const yes = channel.button("600", "✅ Đồng ý");
+    await Promise.all([
+      engine.handle(inbound("600", { kind: "choice", choiceId: yes })),
+      engine.handle(inbound("600", { text: "Vi Văn Thắng" })),
+      engine.handle(inbound("600", { text: "0987654321" })),
+    ]);
+    const state = JSON.parse((await conversation("600"))!.state);
+    expect(state.step).toBe("commune");
+    expect(state.data).toMatchObject({ name: "Vi Văn Thắng", phone: "+84987654321" });
+  });
+});
