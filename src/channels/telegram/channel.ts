@@ -32,10 +32,12 @@ export class TelegramChannel implements ChannelSender {
   readonly bot: Bot;
   private readonly log: Logger;
   private readonly pollTimeout: number;
+  private readonly botId: string;
 
   constructor(private readonly opts: TelegramOptions) {
     this.log = opts.log.child({ channel: "telegram" });
     this.pollTimeout = opts.pollTimeoutSeconds ?? 30;
+    this.botId = opts.token.split(":")[0];
     this.bot = new Bot(opts.token, {
       client: { apiRoot: opts.apiRoot, timeoutSeconds: (opts.timeoutSeconds ?? 20) + this.pollTimeout },
     });
@@ -54,7 +56,7 @@ export class TelegramChannel implements ChannelSender {
 
   /** Hand one update to the engine (also used by the webhook route). */
   async dispatch(update: Update): Promise<void> {
-    const inbound = toInbound(update);
+    const inbound = toInbound(update, this.botId);
     if (inbound) await this.opts.engine.handle(inbound);
   }
 

@@ -2,8 +2,12 @@
 import type { Update } from "grammy/types";
 import type { Inbound } from "../../engine/message.ts";
 
-export function toInbound(update: Update): Inbound | null {
-  const updateKey = String(update.update_id);
+/**
+ * `botId` is part of the dedupe key: update ids count per bot, so another bot (a new token, a test
+ * bot) on the same database must not have its updates mistaken for redeliveries.
+ */
+export function toInbound(update: Update, botId: string): Inbound | null {
+  const updateKey = `${botId}:${update.update_id}`;
   const cq = update.callback_query;
   if (cq) {
     const chat = cq.message?.chat;
