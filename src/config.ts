@@ -16,7 +16,7 @@ const schema = z.object({
     .trim()
     .default("file:./data/cho-so.db")
     .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file: (SQLite) or postgresql://"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ message: "must be a port number, e.g. 3000" }).int().min(0).max(65535).default(3000),
   HOST: z.string().default("127.0.0.1"),
   PROVINCE_CODE: z.string().regex(/^\d{2}$/, "must be a two-digit province code, e.g. 20 for Lang Son").default("20"),
   PUBLIC_URL: optionalString.pipe(z.url({ message: "must be a full URL like https://bot.example.vn" }).optional()),

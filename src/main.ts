@@ -20,7 +20,7 @@ async function main() {
   await migrate(config.DATABASE_URL);
   const app = createApp({ config, log });
   const address = await app.start();
-  log.info({ address }, "service running");
+  log.info({ url: address }, "service running");
   if (!config.TELEGRAM_BOT_TOKEN) {
     console.log(
       [

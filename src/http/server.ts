@@ -4,7 +4,12 @@ import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
 export function buildHttpServer(opts: { db: Db; log: Logger }): FastifyInstance {
-  const app = Fastify({ loggerInstance: opts.log.child({ component: "http" }) as FastifyBaseLogger, bodyLimit: 1024 * 1024, disableRequestLogging: true });
+  const app = Fastify({
+    // Request lines are logged at info by fastify; keep the http logger at warn so logs stay one line
+    // per update (and never carry query strings that might hold personal data).
+    loggerInstance: opts.log.child({ component: "http" }, { level: opts.log.levelVal > 40 ? opts.log.level : "warn" }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+  });
 
   app.get("/healthz", async (_req, reply) => {
     try {
