@@ -4,8 +4,9 @@ import type { FlowContext } from "../src/engine/flow.ts";
 import { getCommune, getProvince } from "../src/lang/communes.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 
-export function householdCard(ctx: FlowContext, h: HouseholdView): string {
-  return ctx.t("register:card", {
+/** `liveListings`: shown as "📦 3 món đang bán" when given (the shop summary). */
+export function householdCard(ctx: FlowContext, h: HouseholdView, liveListings?: number): string {
+  const card = ctx.t("register:card", {
     shop: h.shop?.name ?? "",
     name: h.name,
     phone: formatVnPhone(h.phone),
@@ -13,4 +14,5 @@ export function householdCard(ctx: FlowContext, h: HouseholdView): string {
     province: getProvince(h.provinceCode)?.name ?? "",
     payment: ctx.t(`register:payment.${h.payment}`),
   });
+  return liveListings === undefined ? card : `${card}\n${ctx.t("listings:liveCount", { count: liveListings })}`;
 }

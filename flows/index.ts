@@ -3,10 +3,12 @@ import type { FlowRegistry } from "../src/engine/turn.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
+import { myListings } from "./my-listings.ts";
 import { register } from "./register.ts";
+import { sell } from "./sell.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount },
+  flows: { register, editProfile, deleteAccount, sell, myListings },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,

@@ -1,9 +1,13 @@
-// The main menu. Only what exists is listed; later features add their item here.
+// The main menu. Only what exists is listed; each feature adds its item here.
+// A sentence typed at the menu that reads like an offer ("bán 2 tạ hồi khô 80k") starts "Đăng bán".
 import { done, say, startFlow, type FlowContext, type StepResult } from "../src/engine/flow.ts";
 import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard } from "./cards.ts";
+import { sellFromSentence } from "./sell.ts";
 
 const ITEMS = [
+  { id: "m.sell", label: "common:menu.sell" },
+  { id: "m.listings", label: "common:menu.listings" },
   { id: "m.shop", label: "common:menu.shop" },
   { id: "m.edit", label: "common:menu.edit" },
   { id: "m.help", label: "common:menu.help" },
@@ -12,10 +16,16 @@ const ITEMS = [
 export const menu: MenuDefinition = {
   render: ({ t }) => say(t("common:menu.title"), { choices: ITEMS.map((i) => [{ id: i.id, label: t(i.label) }]) }),
 
-  choose(id: string, ctx: FlowContext): StepResult | null {
+  async choose(id: string, ctx: FlowContext): Promise<StepResult | null> {
     switch (id) {
-      case "m.shop":
-        return done(say(ctx.t("profile:shopTitle")), say(householdCard(ctx, ctx.household!)));
+      case "m.sell":
+        return startFlow("sell");
+      case "m.listings":
+        return startFlow("myListings");
+      case "m.shop": {
+        const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
+        return done(say(ctx.t("profile:shopTitle")), say(householdCard(ctx, ctx.household!, live)));
+      }
       case "m.edit":
         return startFlow("editProfile");
       case "m.help":
@@ -26,4 +36,6 @@ export const menu: MenuDefinition = {
   },
 
   help: ({ t }) => [say(t("common:help"))],
+
+  freeText: (text, ctx) => sellFromSentence(ctx, text),
 };

@@ -36,7 +36,7 @@ describe("npm run chat -- --json", () => {
     expect(card?.text).toContain("0912 345 678");
     expect(card?.text).toContain("Xã Hữu Lũng, Lạng Sơn");
     expect(card?.text).toContain("Viettel Money");
-    expect(second.at(-1)!.buttons).toEqual(["🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+    expect(second.at(-1)!.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
   });
 
   it("keeps simulated users apart and refuses a phone that is already registered", async () => {

@@ -68,7 +68,7 @@ describe("registration by long polling", () => {
     expect(texts[0]).toMatch(/Tải ứng dụng Viettel Money hoặc Postpay/);
     expect(texts).toContain("🎉 Cửa hàng của bạn đã mở!");
     expect(texts).toContain("🏪 Na dai Hữu Lũng\n👤 Nông Thị Hoa\n📞 0912 000 111\n📍 Xã Hữu Lũng, Lạng Sơn\n💳 Chưa có");
-    expect(chat.buttons).toEqual(["🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+    expect(chat.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
 
     const household = await db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true } });
     expect(household).toMatchObject({ name: "Nông Thị Hoa", payment: "none", provinceCode: "20" });

@@ -3,9 +3,10 @@
 import type { Tx } from "../db/client.ts";
 import { accounts } from "./accounts.ts";
 import { households } from "./households.ts";
+import { listings } from "./listings.ts";
 
 export function createServices(tx: Tx) {
-  return { households: households(tx), accounts: accounts(tx) };
+  return { households: households(tx), accounts: accounts(tx), listings: listings(tx) };
 }
 
 export type Services = ReturnType<typeof createServices>;

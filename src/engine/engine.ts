@@ -10,6 +10,7 @@
 // Replies are sent after the commit through the channel's sender.
 import { randomUUID } from "node:crypto";
 import type { TFunction } from "i18next";
+import { CatalogStore, type Catalog } from "../core/catalog.ts";
 import { createServices } from "../core/services.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
@@ -22,6 +23,8 @@ import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
   db: Db;
+  /** defaults to a store on `db` (seeded from prisma/seed/catalog.json when empty) */
+  catalog?: CatalogStore;
   registry: FlowRegistry;
   log: Logger;
   provinceCode: string;
@@ -42,7 +45,11 @@ export class Engine {
   private readonly senders = new Map<ChannelName, ChannelSender>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly opts: EngineOptions) {}
+  readonly catalog: CatalogStore;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.catalog = opts.catalog ?? new CatalogStore(opts.db);
+  }
 
   register(sender: ChannelSender): void {
     this.senders.set(sender.info.name, sender);
@@ -92,7 +99,8 @@ export class Engine {
   private async runWithRetries(inbound: Inbound): Promise<HandleOutcome> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.opts.db.$transaction((tx) => this.turn(tx, inbound), { timeout: 15_000, maxWait: 15_000 });
+        const catalog = await this.catalog.get();
+        return await this.opts.db.$transaction((tx) => this.turn(tx, inbound, catalog), { timeout: 15_000, maxWait: 15_000 });
       } catch (e) {
         if (e instanceof Duplicate) return { status: "duplicate", replies: [], locale: "vi" };
         if (e instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
@@ -101,7 +109,7 @@ export class Engine {
     }
   }
 
-  private async turn(tx: Tx, inbound: Inbound): Promise<HandleOutcome> {
+  private async turn(tx: Tx, inbound: Inbound, catalog: Catalog): Promise<HandleOutcome> {
     try {
       await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });
     } catch (e) {
@@ -126,6 +134,8 @@ export class Engine {
       displayName: inbound.displayName,
       services,
       provinceCode: this.opts.provinceCode,
+      catalog,
+      now: new Date(),
       identity: { channel, userKey, chatKey },
     };
     const turn = new Turn(state, ctx, this.opts.registry);

@@ -3,6 +3,7 @@
 // the step history (for "quay lại"), handles cancel/help/menu, re-asks after a bad answer, maps typed
 // numbers or labels to buttons, and persists everything between messages.
 import type { TFunction } from "i18next";
+import type { Catalog } from "../core/catalog.ts";
 import type { Services } from "../core/services.ts";
 import type { HouseholdView } from "../core/households.ts";
 import type { ChannelInfo, Choice, Outbound } from "./message.ts";
@@ -28,6 +29,10 @@ export interface FlowContext {
   /** domain services bound to this message's database transaction */
   services: Services;
   provinceCode: string;
+  /** the produce catalog (for matching and suggestions) */
+  catalog: Catalog;
+  /** the time this message is handled (one clock for the whole turn) */
+  now: Date;
   identity: { channel: ChannelInfo["name"]; userKey: string; chatKey: string };
 }
 
@@ -38,12 +43,12 @@ export type StepResult =
   | { type: "retry"; say: Outbound[] }
   /** the flow is over: say this, then show the main menu if the person has a shop */
   | { type: "done"; say: Outbound[]; menu: boolean }
-  /** leave this flow and start another one (e.g. registration → nothing, menu → edit) */
-  | { type: "start"; flow: string; say: Outbound[]; data?: Record<string, unknown> };
+  /** leave this flow and start another one, at its first step or at `step` */
+  | { type: "start"; flow: string; say: Outbound[]; data?: Record<string, unknown>; step?: string };
 
 export interface Step {
   /** the question, with its buttons. Asked on arrival and again after a retry. */
-  ask(ctx: FlowContext): Outbound | Outbound[];
+  ask(ctx: FlowContext): Outbound | Outbound[] | Promise<Outbound | Outbound[]>;
   /** answer kinds this step understands; anything else gets "please type/tap" and the question again */
   accepts: Array<Answer["kind"]>;
   /** free-text steps where a typed word could be mistaken for a command (a person named "Huy") */
@@ -84,7 +89,7 @@ export const choice = (id: string, label: string): Choice => ({ id, label });
 
 // ---- step shapes: most steps are "tap a button" or "type something (or tap a suggestion)" ----
 
-type Asker = (ctx: FlowContext) => Outbound | Outbound[];
+type Asker = Step["ask"];
 type Result = StepResult | Promise<StepResult>;
 
 /** A question answered by tapping one of its buttons (or typing its number/label). */

@@ -19,6 +19,8 @@ export interface MenuDefinition {
   /** what a menu button does; null when the id is unknown */
   choose(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
   help(ctx: FlowContext): Outbound[];
+  /** a typed message at the menu that is not a menu item (e.g. "bán 2 tạ hồi khô 80k") */
+  freeText?(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
 }
 
 export interface FlowRegistry {
@@ -65,7 +67,7 @@ export class Turn {
 
     if (input.kind === "stale") {
       this.say(this.ctx.t("common:staleButton"));
-      return this.finish(this.reaskOrMenu());
+      return this.finish(await this.reaskOrMenu());
     }
     if (input.kind === "global") return this.finish(await this.globalChoice(input.id));
     if (input.kind === "menu") return this.finish(await this.menuChoice(input.id));
@@ -81,7 +83,7 @@ export class Turn {
       }
       if (/^\/\S/.test(input.text.trim())) {
         this.say(this.ctx.t("common:unknownCommand"));
-        return this.finish(this.reaskOrMenu());
+        return this.finish(await this.reaskOrMenu());
       }
     }
 
@@ -255,6 +257,8 @@ export class Turn {
       const items = (menu.choices ?? []).flat();
       const index = matchChoice(input.text, items.map((c) => c.label), { numbers: this.ctx.channel.buttons === "numbered" });
       if (index !== null) return this.menuChoice(items[index].id);
+      const started = await this.registry.menu.freeText?.(input.text, this.ctx);
+      if (started) return this.apply(started);
     }
     this.say(t("common:notUnderstood"));
     return this.showMenu();
@@ -271,7 +275,8 @@ export class Turn {
     }
     if (input.kind === "menu" || input.kind === "global" || input.kind === "stale") return;
     if (!step.accepts.includes(input.kind)) {
-      this.say(this.ctx.t(this.wrongKindKey(step)));
+      const unreadable = input.kind === "unsupported" && this.ctx.channel.unreadableMessages;
+      this.say(this.ctx.t(unreadable ? "common:unreadable" : this.wrongKindKey(step)));
       return this.miss();
     }
     return this.apply(await step.answer(input, this.ctx));
@@ -301,7 +306,7 @@ export class Turn {
         const flow = this.registry.flows[result.flow];
         this.clearFlow();
         this.state.flow = flow.id;
-        this.state.step = flow.first;
+        this.state.step = result.step ?? flow.first;
         this.state.data = result.data ?? {};
         this.ctx.data = this.state.data;
         if (flow.intro) this.replies.push(...flow.intro(this.ctx));
@@ -310,20 +315,20 @@ export class Turn {
     }
   }
 
-  private miss(): void {
+  private miss(): Promise<void> {
     this.state.misses = (this.state.misses ?? 0) + 1;
     if (this.state.misses >= MISSES_BEFORE_HINT) {
       this.say(this.ctx.t("common:stuckHint"));
       this.state.misses = 0;
     }
-    this.ask();
+    return this.ask();
   }
 
   /** Put the current step's question on screen and remember its buttons. */
-  private ask(): void {
+  private async ask(): Promise<void> {
     const step = this.currentStep();
     if (!step) return;
-    const asked = step.ask(this.ctx);
+    const asked = await step.ask(this.ctx);
     const messages = Array.isArray(asked) ? asked : [asked];
     this.state.seq += 1;
     const seq = this.state.seq;
@@ -340,7 +345,7 @@ export class Turn {
     this.replies.push(this.registry.menu.render(this.ctx));
   }
 
-  private reaskOrMenu(): void {
+  private reaskOrMenu(): Promise<void> | void {
     if (this.state.flow) return this.ask();
     if (this.ctx.household) return this.showMenu();
     this.say(this.ctx.t("common:startHint"));

@@ -1,0 +1,52 @@
+// `npm run admin -- catalog:import <file.json|file.csv>`: add or update catalog products.
+// JSON: the format of prisma/seed/catalog.json. CSV (one product per row, header required):
+//   id,name,aliases,unit,price_min,price_max,harvest_months,off_season_months
+// with lists separated by "|" (aliases "hồi khô|hoi kho", months "7|8|9").
+// Everything is validated before anything is written; products are never deleted (listings point to them).
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { upsertProducts } from "../core/catalog.ts";
+import type { Db } from "../db/client.ts";
+import { parseCatalog } from "../lang/catalog-file.ts";
+import type { CatalogItem } from "../lang/product.ts";
+
+const list = (cell: string | undefined) =>
+  (cell ?? "")
+    .split("|")
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const months = (cell: string | undefined) => list(cell).map((m) => Number(m));
+
+export function readCatalogFile(path: string): CatalogItem[] {
+  const text = readFileSync(path, "utf8");
+  if (/\.json$/i.test(path)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    }
+    return parseCatalog(data, path);
+  }
+  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  const items = rows.map((r) => {
+    const offSeason = months(r.off_season_months);
+    return {
+      id: r.id,
+      name: r.name,
+      aliases: list(r.aliases),
+      unit: r.unit,
+      priceRange: { min: Number(r.price_min), max: Number(r.price_max) },
+      harvestMonths: months(r.harvest_months),
+      ...(offSeason.length > 0 && { offSeasonMonths: offSeason }),
+    };
+  });
+  // Same validation as the shipped file: every problem is reported with its row (items.N).
+  return parseCatalog({ version: 1, currency: "VND", items }, path);
+}
+
+export async function importCatalog(db: Db, path: string): Promise<{ created: number; updated: number }> {
+  const items = readCatalogFile(path);
+  return db.$transaction((tx) => upsertProducts(tx, items), { timeout: 60_000 });
+}

@@ -1,0 +1,123 @@
+// Listings: what a household's shop offers. Stock is kept in thousandths of the unit (grams for kg)
+// so that later reservations add and subtract whole numbers and never drift.
+import type { Tx } from "../db/client.ts";
+
+export type ListingStatus = "active" | "paused" | "sold_out" | "deleted";
+
+export interface NewListing {
+  shopId: string;
+  productId: string | null;
+  title: string;
+  unit: string;
+  quantity: number;
+  displayUnit: string;
+  priceVnd: number;
+  photo?: { ref: string; channel: string } | null;
+  availableFrom?: Date | null;
+}
+
+export interface ListingView {
+  id: string;
+  productId: string | null;
+  title: string;
+  unit: string;
+  /** in `unit` */
+  quantity: number;
+  displayUnit: string;
+  priceVnd: number;
+  photoRef: string | null;
+  photoFile: string | null;
+  availableFrom: Date | null;
+  status: ListingStatus;
+  updatedAt: Date;
+}
+
+export const toMilli = (quantity: number) => Math.round(quantity * 1000);
+export const fromMilli = (milli: number) => milli / 1000;
+
+const select = {
+  id: true,
+  productId: true,
+  title: true,
+  unit: true,
+  stockMilli: true,
+  displayUnit: true,
+  priceVnd: true,
+  photoRef: true,
+  photoFile: true,
+  availableFrom: true,
+  status: true,
+  updatedAt: true,
+} as const;
+
+type Row = { stockMilli: number; status: string } & Omit<ListingView, "quantity" | "status">;
+const view = ({ stockMilli, status, ...rest }: Row): ListingView => ({
+  ...rest,
+  quantity: fromMilli(stockMilli),
+  status: status as ListingStatus,
+});
+
+export function listings(tx: Tx) {
+  return {
+    async create(input: NewListing): Promise<ListingView> {
+      const row = await tx.listing.create({
+        data: {
+          shopId: input.shopId,
+          productId: input.productId,
+          title: input.title,
+          unit: input.unit,
+          stockMilli: toMilli(input.quantity),
+          displayUnit: input.displayUnit,
+          priceVnd: input.priceVnd,
+          photoRef: input.photo?.ref ?? null,
+          photoChannel: input.photo?.channel ?? null,
+          availableFrom: input.availableFrom ?? null,
+        },
+        select,
+      });
+      return view(row);
+    },
+
+    /** The shop's listings, newest first, without deleted ones. */
+    async ofShop(shopId: string): Promise<ListingView[]> {
+      const rows = await tx.listing.findMany({
+        where: { shopId, status: { not: "deleted" } },
+        orderBy: { createdAt: "desc" },
+        select,
+      });
+      return rows.map(view);
+    },
+
+    async countLive(shopId: string): Promise<number> {
+      return tx.listing.count({ where: { shopId, status: "active" } });
+    },
+
+    /** One listing, only if it belongs to this shop (a stale or forged id gets nothing). */
+    async get(shopId: string, id: string): Promise<ListingView | null> {
+      const row = await tx.listing.findFirst({ where: { id, shopId, status: { not: "deleted" } }, select });
+      return row ? view(row) : null;
+    },
+
+    async update(
+      shopId: string,
+      id: string,
+      patch: Partial<{ quantity: number; displayUnit: string; priceVnd: number; status: ListingStatus }>,
+    ): Promise<boolean> {
+      const { quantity, ...rest } = patch;
+      const data = quantity === undefined ? rest : { ...rest, stockMilli: toMilli(quantity) };
+      const res = await tx.listing.updateMany({ where: { id, shopId, status: { not: "deleted" } }, data });
+      return res.count === 1;
+    },
+
+    /** Product ids this shop has listed before (to put them first when it sells again). */
+    async productsOfShop(shopId: string): Promise<string[]> {
+      const rows = await tx.listing.findMany({
+        where: { shopId, productId: { not: null } },
+        select: { productId: true },
+        orderBy: { createdAt: "desc" },
+        take: 20,
+      });
+      return [...new Set(rows.map((r) => r.productId!))];
+    },
+  };
+}
