@@ -51,6 +51,11 @@ export interface ChannelInfo {
   canShareContact: boolean;
   /** longest text one message may carry */
   maxTextLength: number;
+  /**
+   * the platform may deliver a message without its content (Zalo: everything a protected account
+   * writes arrives as "unsupported"), so "please type instead" alone could loop forever
+   */
+  unreadableMessages?: boolean;
 }
 
 /** What the engine needs from a channel to deliver replies and notifications. */
