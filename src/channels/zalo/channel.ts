@@ -1,0 +1,173 @@
+// Zalo adapter (Zalo Bot Platform). Turns updates into Inbound messages for the engine and sends the
+// engine's replies as plain texts (choices numbered). Long polling for development, webhook (see
+// webhook.ts) for production. The HTTP details and the retry policy live in client.ts.
+import type { Engine } from "../../engine/engine.ts";
+import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
+import { tFor } from "../../i18n/index.ts";
+import type { Logger } from "../../log.ts";
+import { errorCode, ZaloApiError, ZaloClient, ZaloTimeoutError, type ZaloTiming } from "./client.ts";
+import { toInbound } from "./inbound.ts";
+import { renderZalo, ZALO_MAX_TEXT, type ZaloPart } from "./render.ts";
+import type { ZaloUpdate } from "./schema.ts";
+
+export interface ZaloOptions {
+  token: string;
+  apiRoot?: string;
+  engine: Engine;
+  log: Logger;
+  /** seconds getUpdates waits for news */
+  pollTimeoutSeconds?: number;
+  /** request timeout and backoff (tests make them short) */
+  timing?: Partial<ZaloTiming>;
+}
+
+/** Consecutive poll failures after which the pause stops growing (about 30 s with the defaults). */
+const MAX_POLL_BACKOFF_STEP = 6;
+
+export class ZaloChannel implements ChannelSender {
+  readonly info: ChannelInfo = {
+    name: "zalo",
+    buttons: "numbered",
+    canShareContact: false,
+    maxTextLength: ZALO_MAX_TEXT,
+    unreadableMessages: true,
+  };
+  readonly client: ZaloClient;
+  private readonly log: Logger;
+  private readonly pollTimeout: number;
+  private polling: { controller: AbortController; loop: Promise<void> } | undefined;
+
+  constructor(private readonly opts: ZaloOptions) {
+    this.log = opts.log.child({ channel: "zalo" });
+    this.pollTimeout = opts.pollTimeoutSeconds ?? 30;
+    this.client = new ZaloClient({
+      token: opts.token,
+      apiRoot: opts.apiRoot,
+      log: this.log,
+      timing: opts.timing,
+      // A dead token: stop asking for updates (sending stops inside the client).
+      onUnauthorized: () => this.polling?.controller.abort(),
+    });
+    opts.engine.register(this);
+  }
+
+  /** True after Zalo rejected the token: nothing is polled or sent until a restart. */
+  get stopped(): boolean {
+    return this.client.stopped;
+  }
+
+  /**
+   * Hand one update to the engine. Everything up to `engine.handle` is synchronous, so updates reach
+   * the engine in the order they arrived. Never rejects: failures are logged here.
+   */
+  accept(update: ZaloUpdate): Promise<void> {
+    const inbound = toInbound(update, this.client.botId);
+    if (!inbound) {
+      this.log.debug({ event: update.event_name }, "update ignored (not a private message)");
+      return Promise.resolve();
+    }
+    return this.opts.engine.handle(inbound).then(
+      () => undefined,
+      (err: unknown) => this.log.error({ err, update: inbound.updateKey }, "update handling failed"),
+    );
+  }
+
+  /** Checks the token. False when Zalo rejected it (the client has logged the alert). */
+  async init(): Promise<boolean> {
+    try {
+      const me = await this.client.getMe();
+      this.log.info({ bot: me.account_name ?? me.id }, "Zalo bot connected");
+      return true;
+    } catch (err) {
+      if (this.client.stopped) return false;
+      throw err;
+    }
+  }
+
+  /** Long polling (development). Resolves once polling has started. */
+  async startPolling(): Promise<void> {
+    if (!(await this.init())) return;
+    await this.client.deleteWebhook(); // getUpdates does not work while a webhook is set
+    const controller = new AbortController();
+    this.polling = { controller, loop: this.pollLoop(controller.signal) };
+    this.log.info("polling Zalo");
+  }
+
+  async setWebhook(url: string, secret: string): Promise<void> {
+    if (!(await this.init())) return;
+    await this.client.setWebhook({ url, secret_token: secret });
+    this.log.info("Zalo webhook set");
+  }
+
+  async stop(): Promise<void> {
+    const polling = this.polling;
+    this.polling = undefined;
+    polling?.controller.abort();
+    await polling?.loop;
+  }
+
+  private async pollLoop(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted && !this.client.stopped) {
+      let updates: ZaloUpdate[];
+      try {
+        updates = await this.client.getUpdates({ timeout: this.pollTimeout }, signal);
+        failures = 0;
+      } catch (err) {
+        if (signal.aborted || this.client.stopped) break;
+        failures += 1;
+        const delayMs = this.client.backoff(Math.min(failures, MAX_POLL_BACKOFF_STEP));
+        this.log.warn({ code: errorCode(err), failures, delayMs }, "getUpdates failed; polling again after a pause");
+        await this.client.timing.sleep(delayMs, signal);
+        continue;
+      }
+      // Not awaited: the engine queues per chat, so one slow turn does not hold up other people.
+      for (const update of updates) void this.accept(update);
+    }
+    this.log.info("Zalo polling stopped");
+  }
+
+  async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
+    if (this.client.stopped) return { ok: false, reason: "failed", detail: "Zalo channel stopped (401)" };
+    const t = tFor(locale);
+    for (const message of messages) {
+      for (const part of renderZalo(message, t)) {
+        try {
+          await this.sendPart(chatKey, part);
+        } catch (err) {
+          return this.failure(chatKey, err);
+        }
+      }
+    }
+    return { ok: true };
+  }
+
+  private async sendPart(chatKey: string, part: ZaloPart): Promise<void> {
+    if (part.kind === "text") {
+      await this.client.sendMessage({ chat_id: chatKey, text: part.text });
+      return;
+    }
+    try {
+      await this.client.sendPhoto({ chat_id: chatKey, photo: part.url, caption: part.caption });
+    } catch (err) {
+      // Zalo could not use the image (400): the words still matter more than the picture.
+      if (!(err instanceof ZaloApiError && err.code === 400)) throw err;
+      this.log.warn({ chat: chatKey, detail: err.description }, "sendPhoto refused; sending the caption alone");
+      if (part.caption) await this.client.sendMessage({ chat_id: chatKey, text: part.caption });
+    }
+  }
+
+  private failure(chatKey: string, err: unknown): SendResult {
+    if (err instanceof ZaloApiError && err.code === 403) {
+      this.log.info({ chat: chatKey }, "chat unreachable (blocked the bot or not allowed)");
+      return { ok: false, reason: "blocked", detail: err.description };
+    }
+    if (err instanceof ZaloTimeoutError) {
+      this.log.error({ chat: chatKey, method: err.method }, "Zalo send timed out; not repeated (it may have been delivered)");
+      return { ok: false, reason: "failed", detail: "timeout" };
+    }
+    const detail = err instanceof ZaloApiError ? `${err.code} ${err.description}` : String(errorCode(err));
+    this.log.error({ chat: chatKey, code: errorCode(err), detail }, "Zalo send failed; gave up");
+    return { ok: false, reason: "failed", detail };
+  }
+}
