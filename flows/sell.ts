@@ -155,6 +155,7 @@ const productStep: Step = {
       choices: [...column(...(await suggestions(ctx)).map((s) => choice(s.id, s.name))), [choice("other", ctx.t("sell:other"))]],
     }),
   answer: (input, ctx) => {
+    draft(ctx).candidates = undefined; // back here from "which product?": start afresh
     if (input.kind === "choice") {
       if (input.id === "other") return next("otherName");
       const item = ctx.catalog.byId(input.id);
@@ -220,6 +221,7 @@ const quantityStep: Step = {
     return say(ctx.t("sell:askQuantity", { product: d.title, example: quantityExample(ctx, d.defaultUnit ?? "kg") }));
   },
   answer: (input, ctx) => {
+    draft(ctx).quantityReadings = undefined; // back here from "which quantity?": start afresh
     const read = readQuantity(ctx, input.kind === "text" ? input.text : "", draft(ctx).defaultUnit ?? "kg");
     if (read.ok === false) return retry(say(read.error));
     if (read.ok === "ambiguous") {
@@ -252,6 +254,7 @@ const priceStep: Step = {
   },
   answer: (input, ctx) => {
     const d = draft(ctx);
+    d.priceReadings = undefined; // back here from "which price?": this answer replaces those readings
     const read = readPrice(ctx, input.kind === "text" ? input.text : "", d.stock!);
     if (read.ok === false) return retry(say(read.error));
     if (read.ok === "ambiguous") d.priceReadings = read.readings;

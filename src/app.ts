@@ -4,8 +4,12 @@ import type { FastifyInstance } from "fastify";
 import { registry } from "../flows/index.ts";
 import { TelegramChannel } from "./channels/telegram/channel.ts";
 import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/telegram/webhook.ts";
+import type { ZaloTiming } from "./channels/zalo/client.ts";
+import { ZaloChannel } from "./channels/zalo/channel.ts";
+import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
 import type { Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
+import { MediaFetcher } from "./core/media.ts";
 import { Engine } from "./engine/engine.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -15,6 +19,8 @@ export interface App {
   engine: Engine;
   http: FastifyInstance;
   telegram?: TelegramChannel;
+  media: MediaFetcher;
+  zalo?: ZaloChannel;
   /** starts HTTP and channels; returns the HTTP address */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -25,12 +31,16 @@ export interface AppOptions {
   log: Logger;
   /** seconds getUpdates waits (tests use 1 so stopping is quick) */
   pollTimeoutSeconds?: number;
+  /** Zalo request timeout and backoff (tests shorten them) */
+  zaloTiming?: Partial<ZaloTiming>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
   const http = buildHttpServer({ db, log });
+  const media = new MediaFetcher(db, config.MEDIA_DIR, log);
+  engine.onAfterTurn(() => media.kick());
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -42,6 +52,21 @@ export function createApp({ config, log, pollTimeoutSeconds }: AppOptions): App 
       pollTimeoutSeconds,
     });
     if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET);
+    const channel = telegram;
+    media.register("telegram", (ref) => channel.downloadPhoto(ref));
+  }
+
+  let zalo: ZaloChannel | undefined;
+  if (config.ZALO_BOT_TOKEN) {
+    zalo = new ZaloChannel({
+      token: config.ZALO_BOT_TOKEN,
+      apiRoot: config.ZALO_API_ROOT,
+      engine,
+      log,
+      pollTimeoutSeconds,
+      timing: zaloTiming,
+    });
+    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET);
   }
 
   return {
@@ -49,8 +74,11 @@ export function createApp({ config, log, pollTimeoutSeconds }: AppOptions): App 
     engine,
     http,
     telegram,
+    media,
+    zalo,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
+      media.startTimer();
       if (telegram) {
         if (config.PUBLIC_URL && config.TELEGRAM_WEBHOOK_SECRET) {
           const url = new URL(TELEGRAM_WEBHOOK_PATH, config.PUBLIC_URL).toString();
@@ -59,12 +87,22 @@ export function createApp({ config, log, pollTimeoutSeconds }: AppOptions): App 
           await telegram.startPolling();
         }
       }
+      if (zalo) {
+        if (config.PUBLIC_URL && config.ZALO_WEBHOOK_SECRET) {
+          await zalo.setWebhook(new URL(ZALO_WEBHOOK_PATH, config.PUBLIC_URL).toString(), config.ZALO_WEBHOOK_SECRET);
+        } else {
+          await zalo.startPolling();
+        }
+      }
       return address;
     },
     async stop() {
       await telegram?.stop();
+      await zalo?.stop();
       await http.close();
       await engine.idle();
+      media.stop();
+      await media.idle();
       await db.$disconnect();
     },
   };

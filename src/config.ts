@@ -27,6 +27,16 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16-256 characters of A-Z a-z 0-9 _ -").optional(),
   ),
+  ZALO_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:\S{8,}$/, "does not look like a Zalo bot token (digits:secret)").optional(),
+  ),
+  ZALO_API_ROOT: z.url().default("https://bot-api.zaloplatforms.com"),
+  ZALO_WEBHOOK_SECRET: optionalString.pipe(
+    // Zalo accepts 8-256 characters; printable ASCII without spaces keeps it a valid header value.
+    z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8-256 characters without spaces").optional(),
+  ),
+  /** where listing photos are stored (served on shop pages) */
+  MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -45,6 +55,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
   if (cfg.TELEGRAM_BOT_TOKEN && cfg.PUBLIC_URL && !cfg.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError(
       "Configuration problem (see .env.example):\n  - TELEGRAM_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)",
+    );
+  }
+  if (cfg.ZALO_BOT_TOKEN && cfg.PUBLIC_URL && !cfg.ZALO_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "Configuration problem (see .env.example):\n  - ZALO_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)",
     );
   }
   return cfg;

@@ -43,12 +43,18 @@ const MAX_ATTEMPTS = 5;
 
 export class Engine {
   private readonly senders = new Map<ChannelName, ChannelSender>();
+  private readonly afterTurnListeners: Array<() => void> = [];
   private readonly queues = new Map<string, Promise<unknown>>();
 
   readonly catalog: CatalogStore;
 
   constructor(private readonly opts: EngineOptions) {
     this.catalog = opts.catalog ?? new CatalogStore(opts.db);
+  }
+
+  /** Called after every handled turn, once replies are sent (background work such as photo downloads). */
+  onAfterTurn(listener: () => void): void {
+    this.afterTurnListeners.push(listener);
   }
 
   register(sender: ChannelSender): void {
@@ -92,6 +98,7 @@ export class Engine {
       outcome = { status: "failed", replies: [{ text: tFor(locale)("common:error") }], locale };
     }
     if (outcome.status !== "duplicate") await this.deliver(inbound, outcome, log);
+    if (outcome.status === "handled") for (const listener of this.afterTurnListeners) listener();
     log.info({ status: outcome.status, ms: Math.round(performance.now() - started) }, "update");
     return outcome;
   }

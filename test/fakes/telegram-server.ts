@@ -233,6 +233,8 @@ export class FakeTelegram {
   private readonly messageIds = new Map<number, number>();
   private readonly users = new Map<number, SimUser>();
   private readonly photos = new Map<string, PhotoSize[]>();
+  /** file paths the bot downloaded from /file/bot<token>/... */
+  readonly fileDownloads: string[] = [];
   private readonly openCallbacks = new Set<string>();
   private readonly commandStore = new Map<string, BotCommand[]>();
 
@@ -285,6 +287,7 @@ export class FakeTelegram {
       setMyCommands: (p) => this.apiSetMyCommands(p),
       getMyCommands: (p) => this.commandStore.get(commandKey(p)) ?? [],
       deleteMyCommands: (p) => this.commandStore.delete(commandKey(p)) || true,
+      getFile: (p) => this.apiGetFile(p),
     };
     for (const name of Object.keys(this.handlers)) this.methodNames.set(name.toLowerCase(), name);
   }
@@ -556,6 +559,15 @@ export class FakeTelegram {
     let reply: Reply;
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
+      // File downloads: GET /file/bot<token>/<file_path>, raw bytes like api.telegram.org.
+      const file = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+      if (file) {
+        const bytes = file[1] === this.token ? this.fileBytes(decodeURIComponent(file[2])) : undefined;
+        this.fileDownloads.push(decodeURIComponent(file[2]));
+        if (bytes) res.writeHead(200, { "content-type": "image/jpeg", "content-length": bytes.length }).end(bytes);
+        else res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+        return;
+      }
       const match = /^\/bot([^/]*)\/([^/]+)$/.exec(url.pathname);
       const body = { ...normaliseFields(Object.fromEntries(url.searchParams)), ...(await readPayload(req)) };
       if (!match) {
@@ -1040,6 +1052,20 @@ export class FakeTelegram {
     const id = (this.messageIds.get(chatId) ?? 0) + 1;
     this.messageIds.set(chatId, id);
     return id;
+  }
+
+  /** getFile: a file_path for a photo a simulated user sent (other ids are refused, as for a foreign bot). */
+  private apiGetFile(p: Payload) {
+    const fileId = String(p.file_id ?? "");
+    const size = this.photos.get(fileId)?.find((s) => s.file_id === fileId);
+    if (!size) throw new ApiError(400, "Bad Request: invalid file_id");
+    return { file_id: size.file_id, file_unique_id: size.file_unique_id, file_size: size.file_size, file_path: `photos/${size.file_unique_id}.jpg` };
+  }
+
+  /** The bytes behind a file_path: a small JPEG (SOI marker, the path, EOI marker) per photo. */
+  fileBytes(filePath: string): Buffer | undefined {
+    const known = [...this.photos.values()].flat().some((s) => `photos/${s.file_unique_id}.jpg` === filePath);
+    return known ? Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from(filePath), Buffer.from([0xff, 0xd9])]) : undefined;
   }
 
   private newPhoto(): PhotoSize[] {

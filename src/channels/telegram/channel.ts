@@ -109,6 +109,16 @@ export class TelegramChannel implements ChannelSender {
     }
   }
 
+  /** The bytes of a photo a user sent (by file id), for the local media folder. */
+  async downloadPhoto(fileId: string): Promise<{ data: Buffer; ext: string }> {
+    const file = await this.bot.api.getFile(fileId);
+    if (!file.file_path) throw new Error("Telegram gave no file_path");
+    const url = `${this.opts.apiRoot}/file/bot${this.opts.token}/${file.file_path}`;
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`file download failed: HTTP ${res.status}`);
+    return { data: Buffer.from(await res.arrayBuffer()), ext: file.file_path.split(".").pop() ?? "jpg" };
+  }
+
   async send(chatKey: string, messages: Outbound[], _locale: string): Promise<SendResult> {
     for (const message of messages) {
       for (const part of renderTelegram(message)) {

@@ -1,0 +1,105 @@
+// Listing photos: a household sends a photo in chat; the listing keeps the platform's reference
+// (Telegram file id, Zalo image URL) and this fetcher copies the picture into the local media folder,
+// so shop pages can show it without depending on the platform. It runs after the chat turn (never
+// inside it: a slow download must not hold a conversation), retries on its next pass, and only
+// keeps real images of a sane size.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../log.ts";
+
+export type PhotoDownloader = (ref: string) => Promise<{ data: Buffer; ext: string }>;
+
+const MAX_BYTES = 10 * 1024 * 1024;
+const BATCH = 20;
+
+/** JPEG, PNG and WebP signatures: anything else is not saved. */
+export function imageExtension(data: Buffer): string | null {
+  if (data.length > 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return "jpg";
+  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return "png";
+  if (data.subarray(0, 4).toString("latin1") === "RIFF" && data.subarray(8, 12).toString("latin1") === "WEBP") return "webp";
+  return null;
+}
+
+export class MediaFetcher {
+  private readonly downloaders = new Map<string, PhotoDownloader>();
+  private running: Promise<number> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    readonly dir: string,
+    private readonly log: Logger,
+  ) {}
+
+  register(channel: string, downloader: PhotoDownloader): void {
+    this.downloaders.set(channel, downloader);
+  }
+
+  /** Fetch soon (coalesces bursts: at most one pass at a time, plus one queued). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.fetchPending()
+      .catch((err) => {
+        this.log.error({ err }, "media fetch failed");
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Wait for the current pass (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  startTimer(everyMs = 60_000): void {
+    this.timer = setInterval(() => this.kick(), everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Download every listing photo not yet stored locally. Returns how many were saved. */
+  async fetchPending(): Promise<number> {
+    const pending = await this.db.listing.findMany({
+      where: { photoRef: { not: null }, photoFile: null, status: { not: "deleted" } },
+      select: { id: true, photoRef: true, photoChannel: true },
+      take: BATCH,
+    });
+    let saved = 0;
+    mkdirSync(this.dir, { recursive: true });
+    for (const item of pending) {
+      if ((this.failures.get(item.id) ?? 0) >= 5) continue; // gave up on this one until restart
+      const download = this.downloaders.get(item.photoChannel ?? "");
+      if (!download || !item.photoRef) continue;
+      try {
+        const { data } = await download(item.photoRef);
+        const ext = imageExtension(data);
+        if (!ext || data.length > MAX_BYTES) throw new Error(`not an image or too large (${data.length} bytes)`);
+        const file = `${item.id}.${ext}`;
+        const tmp = join(this.dir, `.${file}.tmp`);
+        writeFileSync(tmp, data);
+        renameSync(tmp, join(this.dir, file));
+        await this.db.listing.update({ where: { id: item.id }, data: { photoFile: file } });
+        saved++;
+      } catch (err) {
+        this.failures.set(item.id, (this.failures.get(item.id) ?? 0) + 1);
+        this.log.warn({ err, listing: item.id }, "photo download failed; will retry");
+      }
+    }
+    return saved;
+  }
+}
