@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { upsertProducts } from "../core/catalog.ts";
 import type { Db } from "../db/client.ts";
-import { parseCatalog } from "../lang/catalog-file.ts";
+import { DEFAULT_CATALOG_PATH, loadCatalogFile, parseCatalog } from "../lang/catalog-file.ts";
 import type { CatalogItem } from "../lang/product.ts";
 
 const list = (cell: string | undefined) =>
@@ -48,5 +48,14 @@ export function readCatalogFile(path: string): CatalogItem[] {
 
 export async function importCatalog(db: Db, path: string): Promise<{ created: number; updated: number }> {
   const items = readCatalogFile(path);
-  return db.$transaction((tx) => upsertProducts(tx, items), { timeout: 60_000 });
+  // Before the bot has ever started the table is empty: lay the shipped catalog down first, so an
+  // import adds to it instead of replacing it.
+  const seed = (await db.product.count()) === 0 ? loadCatalogFile(DEFAULT_CATALOG_PATH) : [];
+  return db.$transaction(
+    async (tx) => {
+      if (seed.length > 0) await upsertProducts(tx, seed);
+      return upsertProducts(tx, items);
+    },
+    { timeout: 60_000 },
+  );
 }

@@ -1,15 +1,32 @@
-// `npm run parse -- "ban 2 ta hoi 80k"`: print what the listing parser understands, as one JSON
-// object per message. With no argument, reads one message per line from stdin (for batch checks).
+// `npm run parse -- "ban 2 ta hoi 80k"`: print what the bot understands from a message, as one JSON
+// object. It uses the bot's own catalog (the database's, including imports); `--catalog <file>` uses a
+// catalog file instead. With no message argument, reads one message per line from stdin.
 
 import { createInterface } from "node:readline";
-import { DEFAULT_CATALOG_PATH, loadCatalogFile } from "../lang/catalog-file.ts";
+import { CatalogStore } from "../core/catalog.ts";
+import { loadConfig } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { loadCatalogFile } from "../lang/catalog-file.ts";
 import { parseListingSentence } from "../lang/listing.ts";
-import { compileCatalog } from "../lang/product.ts";
+import { compileCatalog, type CatalogIndex } from "../lang/product.ts";
+
+async function catalogIndex(file: string | undefined): Promise<CatalogIndex> {
+  if (file) return compileCatalog(loadCatalogFile(file));
+  const { DATABASE_URL } = loadConfig();
+  await migrate(DATABASE_URL);
+  const db = createDb(DATABASE_URL);
+  try {
+    return (await new CatalogStore(db).get()).index;
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 const args = process.argv.slice(2);
 const catalogFlag = args.indexOf("--catalog");
 const catalogPath = catalogFlag >= 0 ? args.splice(catalogFlag, 2)[1] : undefined;
-const catalog = compileCatalog(loadCatalogFile(catalogPath ?? DEFAULT_CATALOG_PATH));
+const catalog = await catalogIndex(catalogPath);
 
 if (args.length > 0) {
   console.log(JSON.stringify(parseListingSentence(args.join(" "), catalog)));
