@@ -51,4 +51,35 @@ describe("npm run chat -- --json", () => {
     expect(replies.at(-2)!.text).toContain("đã có hộ khác đăng ký");
     expect(replies.at(-1)!.text).toMatch(/Số điện thoại di động/);
   });
+
+  it("lists produce by one sentence and by steps, then edits and deletes it, with numbered answers", async () => {
+    const replies = await runCli(db.url, [
+      { user: "u1" },
+      { text: "co 50 kg na dai 35 nghin" },
+      { text: "1" }, // ✅ Đăng bán
+      { text: "/menu" },
+      { text: "1" }, // 🌾 Đăng bán
+      { text: "quyt bac son" },
+      { text: "hai tạ" },
+      { text: "25 nghìn một cân" },
+      { text: "bo qua" },
+      { text: "có ngay" },
+      { text: "dang ban" },
+      { text: "2" }, // 📦 Hàng của tôi
+      { text: "1" }, // the newest listing
+      { text: "so 2" }, // Sửa giá
+      { text: "30k" },
+      { text: "5" }, // 🗑 Xoá (after Sửa số lượng, Sửa giá, Tạm dừng, Hết hàng)
+      { text: "2" }, // 🗑 Xoá (confirm)
+    ]);
+    const texts = replies.map((r) => r.text);
+    const cards = texts.filter((t) => t.startsWith("🌿"));
+    expect(cards[0]).toContain("⚖️ Còn: 50 kg");
+    expect(cards[0]).toContain("💰 Giá: 35.000 đ/kg");
+    expect(cards[1]).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)[\s\S]*25\.000 đ\/kg/);
+    expect(texts.filter((t) => t.startsWith("🎉 Đã đăng bán"))).toHaveLength(2);
+    expect(texts).toContain("✅ Đã cập nhật.");
+    expect(texts.at(-2)).toBe("🗑 Đã xoá.");
+    expect(replies.at(-1)!.buttons[0]).toBe("🟢 Na dai Chi Lăng · 50 kg · 35.000 đ/kg");
+  });
 });
