@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     globalSetup: ["test/support/global-setup.ts"],
+    env: { TZ: "Asia/Ho_Chi_Minh" },
   },
 });

@@ -1,4 +1,5 @@
 // `npm start`: migrate the database, then run the HTTP server and every configured channel.
+import "./timezone.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { migrate } from "./db/migrate.ts";

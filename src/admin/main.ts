@@ -1,5 +1,6 @@
 // `npm run admin -- <command>`: administration from the terminal (same database as the bot).
 //   catalog:import <file.json|file.csv>   add or update produce in the catalog
+import "../timezone.ts";
 import { loadConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";

@@ -4,6 +4,7 @@
 //   npm run chat -- --json            one JSON object per line on stdin:
 //        {"text": "..."} {"button": "<label or number>"} {"contact": "<phone>"} {"user": "<id>"}
 //     and every bot reply as one JSON line {"user","text","buttons"} on stdout.
+import "../../timezone.ts";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { registry } from "../../../flows/index.ts";
