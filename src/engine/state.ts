@@ -40,5 +40,6 @@ export function parseState(json: string | null | undefined): ConversationState {
   }
 }
 
-/** Nothing worth keeping: the row can be deleted (declined consent, finished flow). */
-export const isIdle = (s: ConversationState) => !s.flow && !s.pending && !s.locale;
+/** Nothing worth keeping: the row can be deleted (declined consent, finished flow). A list still on
+ * screen (the language list at the menu) is kept, so a typed number can be matched to it. */
+export const isIdle = (s: ConversationState) => !s.flow && !s.pending && !s.locale && s.choices.length === 0;

@@ -101,7 +101,11 @@ export class Turn {
         const text = inbound.text ?? "";
         if (this.state.choices.length > 0 && !parseCommand(text)) {
           const index = this.matchOnScreen(text);
-          if (index !== null) return { kind: "choice", id: this.state.choices[index].id };
+          if (index !== null) {
+            const id = this.state.choices[index].id;
+            // The language list is kept with its global ids: a typed "2" means the same as a tap.
+            return id.startsWith("g.") ? { kind: "global", id } : { kind: "choice", id };
+          }
         }
         return { kind: "text", text };
       }
@@ -190,12 +194,13 @@ export class Turn {
         this.state.step = this.state.history.pop() ?? this.state.step;
         this.state.misses = 0;
         return this.ask();
-      case "language":
-        this.replies.push({
-          text: t("common:chooseLanguage"),
-          choices: [LANGUAGE_CHOICES.map((l) => ({ id: `g.lang.${l}`, label: t(`common:languageName.${l}`) }))],
-        });
+      case "language": {
+        const choices = LANGUAGE_CHOICES.map((l) => ({ id: `g.lang.${l}`, label: t(`common:languageName.${l}`) }));
+        // Remembered so that where buttons are numbered (Zalo), "2" picks English, not the menu's item 2.
+        this.state.choices = choices;
+        this.replies.push({ text: t("common:chooseLanguage"), choices: [choices] });
         return;
+      }
       case "deleteAccount":
         if (!household) {
           this.say(t("common:noAccount"));
@@ -212,6 +217,7 @@ export class Turn {
       return this.reaskOrMenu();
     }
     const locale = toLocale(lang[1]);
+    this.state.choices = []; // the language list is answered; reaskOrMenu puts the question's own back
     if (this.ctx.household) await this.ctx.services.accounts.setLocale(this.ctx.identity, locale);
     else this.state.locale = locale;
     this.setLocale(locale);
@@ -342,6 +348,7 @@ export class Turn {
   }
 
   private showMenu(): void {
+    this.state.choices = []; // the menu is matched on its own (idle), older lists are off screen
     this.replies.push(this.registry.menu.render(this.ctx));
   }
 
