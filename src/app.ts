@@ -67,6 +67,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
       timing: zaloTiming,
     });
     if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET);
+    const channel = zalo;
+    media.register("zalo", (url) => channel.downloadPhoto(url));
   }
 
   return {

@@ -23,6 +23,8 @@ export interface ZaloOptions {
 
 /** Consecutive poll failures after which the pause stops growing (about 30 s with the defaults). */
 const MAX_POLL_BACKOFF_STEP = 6;
+/** Refuse to hold bigger downloads in memory (the media folder keeps at most 10 MB per photo). */
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 export class ZaloChannel implements ChannelSender {
   readonly info: ChannelInfo = {
@@ -125,6 +127,19 @@ export class ZaloChannel implements ChannelSender {
       for (const update of updates) void this.accept(update);
     }
     this.log.info("Zalo polling stopped");
+  }
+
+  /**
+   * The bytes of an image a person sent, for the local media folder. Zalo hands over a URL on its
+   * image servers, not a file id, and such links need not stay valid, hence the copy.
+   */
+  async downloadPhoto(url: string): Promise<{ data: Buffer; ext: string }> {
+    if (!/^https?:\/\//i.test(url)) throw new Error("not an image URL");
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`image download failed: HTTP ${res.status}`);
+    if (Number(res.headers.get("content-length") ?? 0) > MAX_PHOTO_BYTES) throw new Error("image too large");
+    const ext = /png/i.test(res.headers.get("content-type") ?? "") ? "png" : "jpg";
+    return { data: Buffer.from(await res.arrayBuffer()), ext };
   }
 
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
