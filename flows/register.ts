@@ -1,10 +1,12 @@
 // Registration: a household opens its digital shop.
 //   consent → name → phone → commune (type, then pick) → shop name → e-payment account → shop opened.
 // Nothing is stored until the last answer; declining or cancelling leaves no trace.
+// A phone that already has a shop on another channel can link this chat to it (link-account.ts).
 import { PhoneTakenError, type PaymentMethod } from "../src/core/households.ts";
 import { buttonsStep, choice, column, done, end, next, say, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 import { householdCard } from "./cards.ts";
+import { linkSteps, offerLink } from "./link-account.ts";
 import { askName } from "./questions/name.ts";
 import { askPhone } from "./questions/phone.ts";
 import { communeSteps } from "./questions/commune.ts";
@@ -40,10 +42,15 @@ export const register: Flow = {
       return next("phone");
     }),
 
-    phone: askPhone((phone, ctx) => {
-      answers(ctx).phone = phone;
-      return next("commune", say(ctx.t("register:phone.saved", { phone: formatVnPhone(phone) })));
-    }),
+    phone: askPhone(
+      (phone, ctx) => {
+        answers(ctx).phone = phone;
+        return next("commune", say(ctx.t("register:phone.saved", { phone: formatVnPhone(phone) })));
+      },
+      // The number already has a shop: maybe it is this household, on another channel.
+      { onTaken: offerLink },
+    ),
+    ...linkSteps,
 
     ...communeSteps((code, ctx) => {
       answers(ctx).commune = code;

@@ -5,7 +5,11 @@ import { formatVnPhone, parseVnMobile } from "../../src/lang/phone.ts";
 
 export function askPhone(
   then: (e164: string, ctx: FlowContext) => StepResult | Promise<StepResult>,
-  opts: { householdId?: (ctx: FlowContext) => string | undefined } = {},
+  opts: {
+    householdId?: (ctx: FlowContext) => string | undefined;
+    /** what to do when the number belongs to another household (default: refuse) */
+    onTaken?: (e164: string, ctx: FlowContext) => StepResult | Promise<StepResult>;
+  } = {},
 ): Step {
   return {
     accepts: ["text", "contact"],
@@ -20,6 +24,7 @@ export function askPhone(
       if (!phone.ok) return retry(say(ctx.t(`register:phone.${phone.reason}`)));
       const pretty = formatVnPhone(phone.e164);
       if (await ctx.services.households.phoneTaken(phone.e164, opts.householdId?.(ctx))) {
+        if (opts.onTaken) return opts.onTaken(phone.e164, ctx);
         return retry(say(ctx.t("register:phone.taken", { phone: pretty })));
       }
       return then(phone.e164, ctx);

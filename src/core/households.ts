@@ -94,6 +94,35 @@ export function households(tx: Tx) {
       await tx.shop.update({ where: { householdId }, data: { name } });
     },
 
+    /**
+     * The household that owns this phone and the chats it can be reached on (most recently used
+     * first), for linking a second channel to it.
+     */
+    async withPhone(phone: string) {
+      return tx.household.findUnique({
+        where: { phone },
+        select: {
+          id: true,
+          name: true,
+          accounts: {
+            select: { channel: true, chatKey: true, locale: true, unreachable: true },
+            orderBy: { lastSeenAt: "desc" },
+          },
+        },
+      });
+    },
+
+    /** This chat account now belongs to the household too (a second channel). */
+    async linkAccount(householdId: string, identity: NewHousehold["identity"], locale: string): Promise<void> {
+      const { channel, userKey, chatKey } = identity;
+      await tx.channelAccount.upsert({
+        where: { channel_userKey: { channel, userKey } },
+        create: { channel, userKey, chatKey, householdId, locale },
+        update: { chatKey, householdId, locale, unreachable: false },
+      });
+      await tx.household.update({ where: { id: householdId }, data: { lastChannel: channel } });
+    },
+
     /** Decree 13/2023: remove everything we hold about the household, on its request. */
     async remove(id: string): Promise<void> {
       const accounts = await tx.channelAccount.findMany({ where: { householdId: id } });

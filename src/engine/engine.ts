@@ -16,7 +16,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { tFor, toLocale } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
-import type { FlowContext } from "./flow.ts";
+import type { FlowContext, NotifyTarget } from "./flow.ts";
 import type { ChannelInfo, ChannelName, ChannelSender, Inbound, Outbound } from "./message.ts";
 import { isIdle, parseState } from "./state.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
@@ -34,6 +34,8 @@ export interface HandleOutcome {
   status: "handled" | "duplicate" | "failed";
   replies: Outbound[];
   locale: string;
+  /** messages for other chats, delivered after the replies */
+  notifications?: Array<{ to: NotifyTarget; messages: Outbound[] }>;
 }
 
 class Duplicate extends Error {}
@@ -132,6 +134,7 @@ export class Engine {
     const state = parseState(row?.state);
     const locale = toLocale(account?.locale ?? state.locale ?? inbound.languageHint);
 
+    const notifications: NonNullable<HandleOutcome["notifications"]> = [];
     const ctx: FlowContext = {
       t: tFor(locale) as TFunction,
       locale,
@@ -144,6 +147,8 @@ export class Engine {
       catalog,
       now: new Date(),
       identity: { channel, userKey, chatKey },
+      canSendTo: (name) => this.senders.has(name),
+      notify: (to, build) => notifications.push({ to, messages: build(tFor(to.locale) as TFunction) }),
     };
     const turn = new Turn(state, ctx, this.opts.registry);
     await turn.run(inbound);
@@ -169,7 +174,7 @@ export class Engine {
         throw e;
       }
     }
-    return { status: "handled", replies: turn.replies, locale: ctx.locale };
+    return { status: "handled", replies: turn.replies, locale: ctx.locale, notifications };
   }
 
   private async markProcessed(inbound: Inbound): Promise<void> {
@@ -181,15 +186,22 @@ export class Engine {
   }
 
   private async deliver(inbound: Inbound, outcome: HandleOutcome, log: Logger): Promise<void> {
-    const sender = this.senders.get(inbound.channel);
-    if (!sender || outcome.replies.length === 0) return;
-    const result = await sender.send(inbound.chatKey, outcome.replies, outcome.locale).catch((err: unknown) => {
-      log.error({ err }, "send failed");
+    await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale: outcome.locale }, outcome.replies, log);
+    for (const n of outcome.notifications ?? []) await this.sendTo(n.to, n.messages, log);
+  }
+
+  /** Send to one chat; a chat that blocked the bot is marked unreachable. Returns whether it arrived. */
+  async sendTo(to: NotifyTarget, messages: Outbound[], log: Logger = this.opts.log): Promise<boolean> {
+    const sender = this.senders.get(to.channel);
+    if (!sender || messages.length === 0) return false;
+    const result = await sender.send(to.chatKey, messages, to.locale).catch((err: unknown) => {
+      log.error({ err, channel: to.channel }, "send failed");
       return { ok: false as const, reason: "failed" as const };
     });
     if (!result.ok && result.reason === "blocked") {
-      await createServices(this.opts.db).accounts.markUnreachable(inbound.channel, inbound.chatKey);
+      await createServices(this.opts.db).accounts.markUnreachable(to.channel, to.chatKey);
     }
+    return result.ok;
   }
 }
 

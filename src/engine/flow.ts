@@ -34,6 +34,19 @@ export interface FlowContext {
   /** the time this message is handled (one clock for the whole turn) */
   now: Date;
   identity: { channel: ChannelInfo["name"]; userKey: string; chatKey: string };
+  /**
+   * Send messages to another chat (e.g. a confirmation code to the household's Telegram while it
+   * talks on Zalo). Delivered after this turn is saved, in the recipient's language.
+   */
+  notify(to: NotifyTarget, messages: (t: TFunction) => Outbound[]): void;
+  /** is this channel running in this deployment (can a message be delivered there)? */
+  canSendTo(channel: ChannelInfo["name"]): boolean;
+}
+
+export interface NotifyTarget {
+  channel: ChannelInfo["name"];
+  chatKey: string;
+  locale: string;
 }
 
 export type StepResult =

@@ -1,0 +1,98 @@
+// Linking a second channel: a household that opened its shop on Telegram starts on Zalo (or the other
+// way round) with the same phone. Instead of "this number is taken", it may link this chat to its shop
+// after typing a 6-digit code that Chợ Số sends to the chat it registered on. Only someone who can
+// read that chat can link, so a neighbour who knows the number cannot take the shop over.
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { buttonsStep, choice, column, done, next, retry, say, type FlowContext, type Step, type StepResult } from "../src/engine/flow.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
+import { householdCard } from "./cards.ts";
+
+const CODE_TTL_MS = 10 * 60_000;
+const MAX_TRIES = 5;
+
+interface LinkState {
+  phone: string;
+  householdId: string;
+  target: { channel: "telegram" | "zalo" | "cli" | "web"; chatKey: string; locale: string };
+  salt?: string;
+  codeHash?: string;
+  expires?: number;
+  tries?: number;
+}
+
+const link = (ctx: FlowContext) => ctx.data.link as LinkState;
+const hash = (code: string, salt: string) => createHash("sha256").update(`${salt}:${code}`).digest();
+const channelName = (ctx: FlowContext, channel: string) => ctx.t(`register:channelName.${channel}`);
+
+/** Called by the phone step when the number belongs to a household: offer to link, or refuse. */
+export async function offerLink(phone: string, ctx: FlowContext): Promise<StepResult> {
+  const pretty = formatVnPhone(phone);
+  const owner = await ctx.services.households.withPhone(phone);
+  // The shop already has an account on this platform: someone else here uses the number, so this is
+  // not a second channel of the same household.
+  if (!owner || owner.accounts.some((a) => a.channel === ctx.identity.channel)) {
+    return retry(say(ctx.t("register:phone.taken", { phone: pretty })));
+  }
+  const target = owner.accounts.find((a) => !a.unreachable && a.channel !== ctx.identity.channel && ctx.canSendTo(a.channel as LinkState["target"]["channel"]));
+  if (!target) return retry(say(ctx.t("register:link.unreachable", { phone: pretty })));
+  ctx.data.link = {
+    phone,
+    householdId: owner.id,
+    target: { channel: target.channel as LinkState["target"]["channel"], chatKey: target.chatKey, locale: target.locale ?? "vi" },
+  } satisfies LinkState;
+  return next("link");
+}
+
+function sendCode(ctx: FlowContext): StepResult {
+  const state = link(ctx);
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  state.salt = randomBytes(8).toString("hex");
+  state.codeHash = hash(code, state.salt).toString("hex");
+  state.expires = ctx.now.getTime() + CODE_TTL_MS;
+  state.tries = 0;
+  const here = ctx.identity.channel;
+  ctx.notify(state.target, (t) => [say(t("register:link.codeMessage", { code, channel: t(`register:channelName.${here}`) }))]);
+  return next("linkCode");
+}
+
+export const linkSteps: Record<string, Step> = {
+  link: buttonsStep({
+    ask: (ctx) =>
+      say(ctx.t("register:link.offer", { phone: formatVnPhone(link(ctx).phone), channel: channelName(ctx, link(ctx).target.channel) }), {
+        choices: column(choice("yes", ctx.t("register:link.yes")), choice("no", ctx.t("register:link.no"))),
+      }),
+    on: (id, ctx) => (id === "yes" ? sendCode(ctx) : next("phone")),
+  }),
+
+  linkCode: {
+    accepts: ["text", "choice"],
+    ask: (ctx) =>
+      say(ctx.t("register:link.codeSent", { channel: channelName(ctx, link(ctx).target.channel) }), {
+        choices: column(choice("resend", ctx.t("register:link.resend"))),
+      }),
+    answer: async (input, ctx) => {
+      const state = link(ctx);
+      if (input.kind === "choice") return sendCode(ctx);
+      if (input.kind !== "text") return retry();
+      const code = input.text.replace(/[\s.-]/g, "");
+      if (!/^\d{6}$/.test(code)) return retry(say(ctx.t("register:link.notACode")));
+      if (!state.codeHash || !state.salt || (state.expires ?? 0) < ctx.now.getTime()) {
+        return retry(say(ctx.t("register:link.expired")));
+      }
+      if (!timingSafeEqual(hash(code, state.salt), Buffer.from(state.codeHash, "hex"))) {
+        state.tries = (state.tries ?? 0) + 1;
+        if (state.tries >= MAX_TRIES) {
+          ctx.data.link = undefined;
+          return next("phone", say(ctx.t("register:link.tooManyTries")));
+        }
+        return retry(say(ctx.t("register:link.wrongCode", { left: MAX_TRIES - state.tries })));
+      }
+      await ctx.services.households.linkAccount(state.householdId, ctx.identity, ctx.locale);
+      ctx.household = await ctx.services.households.byAccount(ctx.identity.channel, ctx.identity.userKey);
+      return done(
+        say(ctx.t("register:link.linked", { channel: channelName(ctx, state.target.channel) })),
+        say(householdCard(ctx, ctx.household!)),
+      );
+    },
+  },
+};
