@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import pg from "pg";
-import { PG_ADMIN_URL, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
+import { PG_ADMIN_URL, PG_PREFIX, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
 
 export interface TestDatabase {
   url: string;
@@ -24,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const name = `cho_so_t_${id}`;
+  const name = `${PG_PREFIX}t_${id}`;
   await withAdmin(async (admin) => {
     // Two files creating from the same template at once can collide ("being accessed by other users").
     for (let attempt = 0; ; attempt++) {

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import pg from "pg";
-import { PG_ADMIN_URL, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
+import { PG_ADMIN_URL, PG_PREFIX, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
 
 function prismaMigrate(url: string) {
   execFileSync(resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
@@ -23,7 +23,7 @@ export default async function setup() {
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
   // Leftovers of an interrupted earlier run.
-  const stale = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'cho_so_t_%'");
+  const stale = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${PG_PREFIX}t_%`]);
   for (const row of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
   await admin.query(`DROP DATABASE IF EXISTS "${PG_TEMPLATE}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${PG_TEMPLATE}"`);

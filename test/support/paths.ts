@@ -1,10 +1,15 @@
+import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 
 export const usePostgres = process.env.TEST_DB === "postgres";
 export const TMP_DIR = resolve(".tmp/test");
 export const SQLITE_TEMPLATE = resolve(TMP_DIR, "template.db");
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-export const PG_TEMPLATE = "cho_so_template";
+// Several checkouts (worktrees, CI) may run their suites on one PostgreSQL server at once: every name
+// carries a short hash of this checkout's path so they never drop each other's databases.
+const checkout = createHash("sha256").update(resolve(".")).digest("hex").slice(0, 8);
+export const PG_PREFIX = `cho_so_${checkout}_`;
+export const PG_TEMPLATE = `${PG_PREFIX}template`;
 
 export function pgUrl(database: string): string {
   const url = new URL(PG_ADMIN_URL);
