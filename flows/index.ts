@@ -1,5 +1,6 @@
 // Every conversation the bot can hold, and which one a newcomer starts with.
 import type { FlowRegistry } from "../src/engine/turn.ts";
+import { announce, broadcastCommands } from "./announce.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
@@ -8,8 +9,9 @@ import { register } from "./register.ts";
 import { sell } from "./sell.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings },
+  flows: { register, editProfile, deleteAccount, sell, myListings, announce },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
+  commands: broadcastCommands,
 };

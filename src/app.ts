@@ -7,7 +7,9 @@ import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/teleg
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
-import type { Config } from "./config.ts";
+import { BroadcastService, type BroadcastOptions } from "./broadcast/service.ts";
+import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
+import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Engine } from "./engine/engine.ts";
@@ -21,6 +23,8 @@ export interface App {
   telegram?: TelegramChannel;
   media: MediaFetcher;
   zalo?: ZaloChannel;
+  /** announcements: scheduler and per-channel dispatchers */
+  broadcasts: BroadcastService;
   /** starts HTTP and channels; returns the HTTP address */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -33,9 +37,11 @@ export interface AppOptions {
   pollTimeoutSeconds?: number;
   /** Zalo request timeout and backoff (tests shorten them) */
   zaloTiming?: Partial<ZaloTiming>;
+  /** broadcast timings and rates (tests shorten them); rates default to the BROADCAST_* settings */
+  broadcast?: Partial<BroadcastOptions>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
   const http = buildHttpServer({ db, log });
@@ -71,6 +77,20 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
     media.register("zalo", (url) => channel.downloadPhoto(url));
   }
 
+  const broadcastSenders: BroadcastSender[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) broadcastSenders.push(new TelegramBroadcastSender(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT));
+  if (config.ZALO_BOT_TOKEN) broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" })));
+  const broadcasts = new BroadcastService(db, engine, log.child({ part: "broadcast" }), config.PROVINCE_CODE, broadcastSenders, isPostgresUrl(config.DATABASE_URL), {
+    concurrency: config.BROADCAST_CONCURRENCY,
+    ...broadcast,
+    rates: {
+      telegram: { rate: config.BROADCAST_TELEGRAM_RATE, burst: config.BROADCAST_TELEGRAM_BURST },
+      zalo: { rate: config.BROADCAST_ZALO_RATE, burst: config.BROADCAST_ZALO_BURST },
+      ...broadcast?.rates,
+    },
+  });
+  engine.onAfterTurn(() => broadcasts.kick());
+
   return {
     db,
     engine,
@@ -78,6 +98,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
     telegram,
     media,
     zalo,
+    broadcasts,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
@@ -96,9 +117,11 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
           await zalo.startPolling();
         }
       }
+      broadcasts.start();
       return address;
     },
     async stop() {
+      await broadcasts.stop();
       await telegram?.stop();
       await zalo?.stop();
       await http.close();

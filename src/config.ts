@@ -37,6 +37,14 @@ const schema = z.object({
   ),
   /** where listing photos are stored (served on shop pages) */
   MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
+  /** broadcasts: API calls per second and burst, for the whole deployment (all instances together) */
+  BROADCAST_TELEGRAM_RATE: z.coerce.number().min(0).default(25),
+  BROADCAST_TELEGRAM_BURST: z.coerce.number().min(1).default(2),
+  /** Zalo publishes no limit: start low, raise it once the bot has a record */
+  BROADCAST_ZALO_RATE: z.coerce.number().min(0).default(2),
+  BROADCAST_ZALO_BURST: z.coerce.number().min(1).default(1),
+  /** broadcast sends in flight per channel */
+  BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -4,9 +4,17 @@ import type { Tx } from "../db/client.ts";
 import { accounts } from "./accounts.ts";
 import { households } from "./households.ts";
 import { listings } from "./listings.ts";
+import { broadcasts } from "../broadcast/store.ts";
+import { officers } from "../broadcast/officers.ts";
 
 export function createServices(tx: Tx) {
-  return { households: households(tx), accounts: accounts(tx), listings: listings(tx) };
+  return {
+    households: households(tx),
+    accounts: accounts(tx),
+    listings: listings(tx),
+    officers: officers(tx),
+    broadcasts: broadcasts(tx),
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

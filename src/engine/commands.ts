@@ -3,7 +3,19 @@
 // slash command also has a plain-word form people actually type.
 import { fold } from "../lang/normalize.ts";
 
-export type GlobalCommand = "start" | "menu" | "help" | "cancel" | "back" | "language" | "deleteAccount";
+export type GlobalCommand =
+  | "start"
+  | "menu"
+  | "help"
+  | "cancel"
+  | "back"
+  | "language"
+  | "deleteAccount"
+  // handled by the registry's `commands` hooks (flows/commands.ts), not by the engine itself:
+  | "optOut"
+  | "optIn"
+  | "officer"
+  | "announce";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -15,10 +27,14 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   quaylai: "back",
   ngonngu: "language",
   xoataikhoan: "deleteAccount",
+  tatthongbao: "optOut",
+  batthongbao: "optIn",
+  canbo: "officer",
+  thongbao: "announce",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order. */
-export const VISIBLE_COMMANDS = ["menu", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"] as const;
+export const VISIBLE_COMMANDS = ["menu", "trogiup", "huy", "quaylai", "ngonngu", "tatthongbao", "batthongbao", "xoataikhoan"] as const;
 
 const WORDS: Record<string, GlobalCommand> = {
   huy: "cancel",
@@ -31,23 +47,30 @@ const WORDS: Record<string, GlobalCommand> = {
   "tro giup": "help",
   "giup do": "help",
   help: "help",
+  // announcements: "TAT"/"BAT" as printed under every announcement (Zalo has no command menu)
+  tat: "optOut",
+  "tat thong bao": "optOut",
+  bat: "optIn",
+  "bat thong bao": "optIn",
 };
 
 export interface ParsedCommand {
   command: GlobalCommand;
   /** typed as a bare word ("huy") rather than "/huy": at a name step it may be a name */
   bareWord: boolean;
+  /** what follows a slash command ("/canbo ABC123" → "ABC123"), trimmed */
+  args: string;
 }
 
 export function parseCommand(text: string): ParsedCommand | null {
-  const slash = /^\/([a-z_]+)(?:@\w+)?(?:\s|$)/i.exec(text.trim());
+  const slash = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
   if (slash) {
     const command = SLASH_COMMANDS[slash[1].toLowerCase()];
-    return command ? { command, bareWord: false } : null;
+    return command ? { command, bareWord: false, args: (slash[2] ?? "").trim() } : null;
   }
   const word = fold(text).replace(/[^a-z0-9 ]/g, "").trim();
   const command = WORDS[word];
-  return command ? { command, bareWord: true } : null;
+  return command ? { command, bareWord: true, args: "" } : null;
 }
 
 export const isSlashCommand = (text: string) => /^\/[a-z_]+/i.test(text.trim());

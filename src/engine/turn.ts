@@ -23,6 +23,16 @@ export interface MenuDefinition {
   freeText?(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
 }
 
+/**
+ * A command the engine leaves to the flows (opt-out, officer tools). Returns messages to say (then the
+ * question on screen or the menu again), a flow to start, or null: "unknown command", as for any
+ * other unknown slash command (so a household never learns that officer commands exist).
+ */
+export type CommandHandler = (
+  ctx: FlowContext,
+  args: string,
+) => Outbound[] | StepResult | null | Promise<Outbound[] | StepResult | null>;
+
 export interface FlowRegistry {
   flows: Record<string, Flow>;
   /** the flow a newcomer is put in (registration) */
@@ -30,6 +40,8 @@ export interface FlowRegistry {
   /** the flow behind /xoataikhoan */
   deleteAccount: string;
   menu: MenuDefinition;
+  /** handlers of the global commands the engine does not handle itself */
+  commands?: Partial<Record<GlobalCommand, CommandHandler>>;
 }
 
 type Resolved =
@@ -79,7 +91,7 @@ export class Turn {
         if (cmd.command === "cancel" && cmd.bareWord && step?.freeText && couldBeName(input.text)) {
           return this.finish(this.askCancelOrName(input.text));
         }
-        return this.finish(await this.global(cmd.command));
+        return this.finish(await this.global(cmd.command, cmd.args));
       }
       if (/^\/\S/.test(input.text.trim())) {
         this.say(this.ctx.t("common:unknownCommand"));
@@ -147,7 +159,7 @@ export class Turn {
 
   // ---- 2. words that work everywhere ----
 
-  private async global(command: GlobalCommand): Promise<void> {
+  private async global(command: GlobalCommand, args = ""): Promise<void> {
     const { t, household } = this.ctx;
     switch (command) {
       case "start":
@@ -207,7 +219,23 @@ export class Turn {
           return this.reaskOrStart();
         }
         return this.apply({ type: "start", flow: this.registry.deleteAccount, say: [] });
+      default:
+        return this.registered(command, args);
     }
+  }
+
+  private async registered(command: GlobalCommand, args: string): Promise<void> {
+    const handler = this.registry.commands?.[command];
+    const result = handler ? await handler(this.ctx, args) : null;
+    if (!result) {
+      this.say(this.ctx.t("common:unknownCommand"));
+      return this.reaskOrMenu();
+    }
+    if (Array.isArray(result)) {
+      this.replies.push(...result);
+      return this.reaskOrMenu();
+    }
+    return this.apply(result);
   }
 
   private async globalChoice(id: string): Promise<void> {
