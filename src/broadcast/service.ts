@@ -219,6 +219,9 @@ export class BroadcastService {
   }
 
   private async toOfficer(b: { officerChannel: string; officerChatKey: string; officerLocale: string }, text: string): Promise<void> {
+    // Counted in the channel's broadcast budget (and held while the platform asks to wait), so the
+    // officer's own progress messages never push the bot over the limit.
+    await this.buckets.get(b.officerChannel as ChannelName)?.acquire();
     await this.engine.sendTo({ channel: b.officerChannel as ChannelName, chatKey: b.officerChatKey, locale: b.officerLocale }, [{ text }]);
   }
 
@@ -289,7 +292,8 @@ export class BroadcastService {
         let outcome: SendOutcome = { ok: true };
         for (const part of sender.parts(cached.announcement, row.locale)) {
           await bucket.acquire();
-          if (this.stopped) {
+          if (this.stopped || halt) {
+            // shutting down, or another send was just told to wait: this one waits too
             outcome = { ok: false, kind: "retry", detail: "stopping", pauseMs: 0 };
             break;
           }

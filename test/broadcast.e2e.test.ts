@@ -1,0 +1,293 @@
+// Officer broadcasts end to end: the real app with Telegram and Zalo against both fake servers.
+// An officer takes the role with an invite code, composes in chat, and the outbox reaches exactly the
+// right households, respecting opt-outs, 429 retry_after (no violations) and 403 (unreachable).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../src/app.ts";
+import { officers } from "../src/broadcast/officers.ts";
+import { createDb, type Db } from "../src/db/client.ts";
+import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
+import { hexId, startFakeZalo, type FakeZalo } from "./fakes/zalo-server.ts";
+import { Chat, startFakeBotApi } from "./support/bot.ts";
+import { clearBroadcastData, seedHouseholds, startBroadcastApp } from "./support/broadcast.ts";
+import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { ZaloChat } from "./support/zalo.ts";
+
+const CHI_LANG = "06463";
+const HUU_LUNG = "06385";
+
+let database: TestDatabase;
+let db: Db;
+let telegram: FakeTelegram;
+let zalo: FakeZalo;
+let app: App | undefined;
+let nextId = 810_000;
+const tgUser = (): SimUser => ({ id: ++nextId, first_name: "Cán bộ", language_code: "vi" });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb(database.url);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await telegram?.close();
+  await zalo?.close();
+});
+
+async function start(broadcast: Parameters<typeof startBroadcastApp>[2] = {}) {
+  await clearBroadcastData(db);
+  telegram = await startFakeBotApi();
+  zalo = await startFakeZalo();
+  app = await startBroadcastApp(database.url, { telegram, zalo }, broadcast);
+}
+
+/** An officer on Telegram who has taken the role with a fresh invite. */
+async function officer(communes: string[] = []): Promise<Chat> {
+  const { code } = await officers(db).invite(communes);
+  const chat = new Chat(telegram, tgUser());
+  await chat.send(`/canbo ${code}`, /Chào cán bộ/);
+  return chat;
+}
+
+/** Texts each fake chat received from the bot. */
+const tgTexts = (id: number) => telegram.sent(id).map((m) => m.text ?? m.caption ?? "");
+const zaloTexts = (id: string) => zalo.sentTexts(id);
+
+async function compose(chat: Chat, text: string, audience: (chat: Chat) => Promise<void>): Promise<string[]> {
+  await chat.send("/thongbao", /Soạn thông báo mới|Thông báo gần đây|chưa gửi thông báo/);
+  await chat.tap("✍️ Soạn thông báo mới", /gõ nội dung thông báo/);
+  await chat.send(text, /gửi một ảnh kèm theo/);
+  await chat.tap("Không kèm ảnh", /Gửi cho ai/);
+  await audience(chat);
+  return chat.messages.map((m) => m.text ?? "");
+}
+
+describe("officer role", () => {
+  it("an invite code works once; households and wrong codes get the unknown-command answer", async () => {
+    await start();
+    const [household] = [tgUser()];
+    await seedHouseholds(db, [{ commune: CHI_LANG, telegram: household.id }]);
+    const farmer = new Chat(telegram, household);
+    await farmer.send("/thongbao", /chưa biết lệnh này/);
+    await farmer.send("/canbo ABCDEFGHJK", /chưa biết lệnh này/);
+
+    const { code } = await officers(db).invite([CHI_LANG]);
+    const chat = new Chat(telegram, tgUser());
+    await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn gửi thông báo cho Xã Chi Lăng/);
+    await chat.send("/thongbao", /chưa gửi thông báo nào/);
+    expect(chat.buttons).toEqual(["✍️ Soạn thông báo mới"]);
+    // used once: a second person with the same code is a stranger
+    await new Chat(telegram, tgUser()).send(`/canbo ${code}`, /chưa biết lệnh này/);
+    // revoked: the role is gone on the very next command
+    const row = await db.officer.findFirstOrThrow({ where: { userKey: String(chat.user.id) } });
+    await officers(db).revoke(row.id);
+    await chat.send("/thongbao", /chưa biết lệnh này/);
+  });
+});
+
+describe("segmentation", () => {
+  it("chosen communes on both channels: exactly the right households, once each, with the opt-out line", async () => {
+    await start();
+    const t = Array.from({ length: 5 }, () => ++nextId);
+    const z = Array.from({ length: 3 }, () => hexId());
+    await seedHouseholds(db, [
+      { commune: CHI_LANG, telegram: t[0] },
+      { commune: HUU_LUNG, telegram: t[1] },
+      { commune: CHI_LANG, telegram: t[2], optedOut: true },
+      { commune: CHI_LANG, telegram: t[3], unreachable: true },
+      { commune: CHI_LANG, zalo: z[0] },
+      { commune: HUU_LUNG, zalo: z[1] },
+      { commune: CHI_LANG, telegram: t[4], zalo: z[2], last: "zalo" },
+    ]);
+    const chat = await officer();
+    const shown = await compose(chat, "Ngày 5/12 có lớp tập huấn trồng na.", async (c) => {
+      await c.tap("📍 Chọn xã", /gõ tên xã/);
+      await c.send("chi lang", /chọn xã/);
+      await c.tap("Xã Chi Lăng", /Đã chọn: Xã Chi Lăng/);
+      await c.tap("✅ Xong", /Gửi qua kênh nào/);
+      await c.tap("Cả hai", /Gửi thông báo này/);
+    });
+    expect(shown).toContain("Thông báo sẽ tới 3 hộ.");
+    expect(shown).toContain("Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.");
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo #\d+/);
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
+
+    const announcement = "Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.";
+    expect(tgTexts(t[0])).toEqual([announcement]);
+    expect(zaloTexts(z[0])).toEqual([announcement]);
+    expect(zaloTexts(z[2])).toEqual([announcement]); // on both: the channel used last, only
+    for (const id of [t[1], t[2], t[3], t[4]]) expect(tgTexts(id)).toEqual([]);
+    expect(zaloTexts(z[1])).toEqual([]);
+    const report = chat.all.map((m) => m.text ?? "").find((m) => /đã gửi xong/.test(m));
+    expect(report).toMatch(/3 đã nhận, 0 lỗi, 1 chặn bot, 1 đã tắt thông báo/);
+  });
+
+  it("households listing a product, Telegram only; a test send reaches the officer alone", async () => {
+    await start();
+    const t = Array.from({ length: 3 }, () => ++nextId);
+    const z = hexId();
+    await seedHouseholds(db, [
+      { commune: CHI_LANG, telegram: t[0], product: "na-chi-lang" },
+      { commune: HUU_LUNG, telegram: t[1], product: "hoi-kho" },
+      { commune: HUU_LUNG, telegram: t[2] },
+      { commune: CHI_LANG, zalo: z, product: "na-chi-lang" },
+    ]);
+    const chat = await officer();
+    const shown = await compose(chat, "Giá na hôm nay 35.000đ/kg.", async (c) => {
+      await c.tap("🌾 Hộ bán một mặt hàng", /mặt hàng nào/);
+      await c.tap("Na Chi Lăng", /Gửi qua kênh nào/);
+      await c.tap("Telegram", /Gửi thông báo này/);
+    });
+    expect(shown).toContain("Thông báo sẽ tới 1 hộ.");
+    await chat.tap("🧪 Gửi thử cho tôi", /Gửi thông báo này/);
+    await telegram.waitFor(() => chat.all.some((m) => m.text === "Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."));
+    expect(tgTexts(t[0])).toEqual([]); // a test goes to the officer only
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
+    expect(tgTexts(t[0])).toEqual(["Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(tgTexts(t[1])).toEqual([]);
+    expect(tgTexts(t[2])).toEqual([]);
+    expect(zaloTexts(z)).toEqual([]);
+  });
+});
+
+describe("opt-out", () => {
+  it("TAT on Telegram and Zalo stops announcements, BAT brings them back; both are counted", async () => {
+    await start();
+    const tg = { id: ++nextId, first_name: "Hoa", language_code: "vi" };
+    const zu = { id: hexId(), display_name: "Lan" };
+    await seedHouseholds(db, [
+      { commune: CHI_LANG, telegram: tg.id },
+      { commune: CHI_LANG, zalo: zu.id },
+    ]);
+    const farmer = new Chat(telegram, tg);
+    const zfarmer = new ZaloChat(zalo, zu);
+    await farmer.send("/tatthongbao", /Đã tắt thông báo/);
+    await zfarmer.send("TAT", /Đã tắt thông báo/);
+
+    const chat = await officer([CHI_LANG]);
+    const shown = await compose(chat, "Mai có đợt thu mua hồi.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Cả hai", /Gửi thông báo này/);
+    });
+    expect(shown).toContain("Không có hộ nào nhận được thông báo này. Bạn chọn lại người nhận nhé.");
+    expect(chat.buttons).not.toContain("📤 Gửi ngay");
+    await chat.tap("❌ Huỷ", /Đã huỷ thông báo/);
+
+    await zfarmer.send("bat", /Đã bật lại thông báo/);
+    await compose(chat, "Mai có đợt thu mua hồi.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Cả hai", /Gửi thông báo này/);
+    }).then((m) => expect(m).toContain("Thông báo sẽ tới 1 hộ."));
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
+    expect(zaloTexts(zu.id).at(-1)).toMatch(/^Mai có đợt thu mua hồi\.\n\nGõ TAT/);
+    expect(farmer.all.map((m) => m.text).filter((x) => /thu mua/.test(x ?? ""))).toEqual([]);
+    expect(chat.all.map((m) => m.text ?? "").find((m) => /đã gửi xong/.test(m))).toMatch(/1 đã nhận, 0 lỗi, 0 chặn bot, 1 đã tắt thông báo/);
+  });
+});
+
+describe("delivery under platform limits", () => {
+  it("429 with retry_after pauses the channel: everyone gets it once, no violations, progress reported", async () => {
+    // One send in flight: the fake runs in this process, so a busy event loop could make a second
+    // in-flight request look like it came after the 429 (the bench runs the fake in its own process).
+    await start({ rates: { telegram: { rate: 60, burst: 5 } }, progressMs: 300, concurrency: 1 });
+    const ids = Array.from({ length: 30 }, () => ++nextId);
+    await seedHouseholds(db, ids.map((id) => ({ commune: HUU_LUNG, telegram: id })));
+    const chat = await officer();
+    await compose(chat, "Thông báo lịch nhận hàng của bưu điện.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Telegram", /Gửi thông báo này/);
+    }).then((m) => expect(m).toContain("Thông báo sẽ tới 30 hộ."));
+    telegram.setRateLimit(12); // the "platform" allows 12/s; we send at 60/s until told to wait
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 20_000 });
+    for (const id of ids) expect(tgTexts(id)).toHaveLength(1);
+    expect(telegram.calls.filter((c) => c.status === 429).length).toBeGreaterThan(0);
+    expect(telegram.violations).toBe(0);
+    expect(chat.all.some((m) => /: đã xong \d+\/30/.test(m.text ?? ""))).toBe(true);
+  });
+
+  it("403 marks the household unreachable on that channel; it is skipped until it writes again", async () => {
+    await start();
+    const blocker = { id: ++nextId, first_name: "Tú", language_code: "vi" };
+    const other = ++nextId;
+    await seedHouseholds(db, [
+      { commune: CHI_LANG, telegram: blocker.id },
+      { commune: CHI_LANG, telegram: other },
+    ]);
+    const chat = await officer([CHI_LANG]);
+    telegram.failNext("sendMessage", { kind: "403" }, { chatId: blocker.id });
+    const send = async (expectCount: number) => {
+      const shown = await compose(chat, "Tin thời tiết: sắp có rét đậm.", async (c) => {
+        await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+        await c.tap("Telegram", /Gửi thông báo này/);
+      });
+      expect(shown).toContain(`Thông báo sẽ tới ${expectCount} hộ.`);
+      const before = chat.all.filter((m) => /đã gửi xong/.test(m.text ?? "")).length;
+      await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+      await telegram.waitFor(() => chat.all.filter((m) => /đã gửi xong/.test(m.text ?? "")).length > before, { timeoutMs: 10_000 });
+      return chat.all.map((m) => m.text ?? "").filter((m) => /đã gửi xong/.test(m)).at(-1)!;
+    };
+    expect(await send(2)).toMatch(/1 đã nhận, 0 lỗi, 1 chặn bot/);
+    const account = await db.channelAccount.findFirstOrThrow({ where: { channel: "telegram", chatKey: String(blocker.id) } });
+    expect(account.unreachable).toBe(true);
+
+    expect(await send(1)).toMatch(/1 đã nhận, 0 lỗi, 1 chặn bot/);
+    expect(tgTexts(blocker.id)).toEqual([]);
+    expect(tgTexts(other)).toHaveLength(2);
+
+    await new Chat(telegram, blocker).send("/menu", /Bạn muốn làm gì/); // writes again
+    expect((await db.channelAccount.findUniqueOrThrow({ where: { id: account.id } })).unreachable).toBe(false);
+    expect(await send(2)).toMatch(/2 đã nhận, 0 lỗi, 0 chặn bot/);
+  });
+});
+
+describe("scheduling and the list", () => {
+  it("schedules in Vietnamese time, lists it, starts it once when due, and can stop one", async () => {
+    await start();
+    const id = ++nextId;
+    await seedHouseholds(db, [{ commune: CHI_LANG, telegram: id }]);
+    const chat = await officer();
+    await compose(chat, "Lịch tiêm phòng cho gà.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Telegram", /Gửi thông báo này/);
+    });
+    await chat.tap("🕒 Hẹn giờ", /Gửi lúc nào/);
+    await chat.send("25:99", /chưa hiểu giờ này/);
+    const next = new Date(Date.now() + 2 * 24 * 3600 * 1000);
+    const typed = `7:30 ${next.getDate()}/${next.getMonth() + 1}`;
+    await chat.send(typed, /Đã hẹn gửi thông báo #\d+ lúc 07:30/);
+    const b = await db.broadcast.findFirstOrThrow({ where: { text: "Lịch tiêm phòng cho gà." } });
+    expect(b.status).toBe("scheduled");
+    expect(b.scheduledAt.getHours()).toBe(7); // TZ=Asia/Ho_Chi_Minh in tests, as in production
+
+    await chat.send("/thongbao", /Thông báo gần đây/);
+    expect(chat.last.text).toMatch(new RegExp(`#${b.number} · .* · hẹn 07:30`));
+    expect(chat.buttons).toContain(`⛔ Dừng #${b.number}`);
+    await chat.tap("✍️ Soạn thông báo mới", /gõ nội dung/);
+    await chat.send("huỷ", /Đã huỷ thông báo/);
+
+    // due now: the scheduler starts it exactly once
+    await db.broadcast.update({ where: { id: b.id }, data: { scheduledAt: new Date() } });
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
+    expect(tgTexts(id)).toEqual(["Lịch tiêm phòng cho gà.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(chat.all.filter((m) => /Bắt đầu gửi thông báo/.test(m.text ?? ""))).toHaveLength(1);
+
+    // another one, stopped before it is due
+    await compose(chat, "Hội chợ nông sản.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Telegram", /Gửi thông báo này/);
+    });
+    await chat.tap("🕒 Hẹn giờ", /Gửi lúc nào/);
+    await chat.send(typed, /Đã hẹn gửi/);
+    const second = await db.broadcast.findFirstOrThrow({ where: { text: "Hội chợ nông sản." } });
+    await chat.send("/thongbao", /Thông báo gần đây/);
+    await chat.tap(`⛔ Dừng #${second.number}`, /Đã dừng thông báo/);
+    expect((await db.broadcast.findUniqueOrThrow({ where: { id: second.id } })).status).toBe("cancelled");
+  });
+});
