@@ -82,6 +82,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   if (config.ZALO_BOT_TOKEN) broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" })));
   const broadcasts = new BroadcastService(db, engine, log.child({ part: "broadcast" }), config.PROVINCE_CODE, broadcastSenders, isPostgresUrl(config.DATABASE_URL), {
     concurrency: config.BROADCAST_CONCURRENCY,
+    leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,
     ...broadcast,
     rates: {
       telegram: { rate: config.BROADCAST_TELEGRAM_RATE, burst: config.BROADCAST_TELEGRAM_BURST },

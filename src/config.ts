@@ -45,6 +45,8 @@ const schema = z.object({
   BROADCAST_ZALO_BURST: z.coerce.number().min(1).default(1),
   /** broadcast sends in flight per channel */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** how long an instance owns the outbox rows it took; a dead instance's rows are resent after this */
+  BROADCAST_LEASE_SECONDS: z.coerce.number().min(1).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

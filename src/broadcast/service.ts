@@ -7,10 +7,11 @@
 // headroom is always there for interactive traffic, and a 100,000-message broadcast is never in front
 // of a reply.
 //
-// Crash safety: a row is leased ("sending") before it is sent and its outcome is written within
-// `flushMs` after the send. A process killed with SIGKILL leaves rows "sending" with a lease that runs
-// out; they are then taken again. So no recipient is lost, and the only repeats are the sends that
-// were in flight or not yet flushed at the kill (at most `concurrency` + one flush interval's worth).
+// Crash safety: a row is leased ("sending") before it is sent and its outcome is written right after
+// the send (group commit: one write carries every outcome that arrived during the previous write). A
+// process killed with SIGKILL leaves rows "sending" with a lease that runs out; they are then taken
+// again. So no recipient is lost, and the only repeats are the sends that were in flight at the kill
+// (at most `concurrency`, plus the few that completed during the database write under way).
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -34,8 +35,6 @@ export interface BroadcastOptions {
   tickMs: number;
   /** dispatcher wait when the outbox is empty (a new broadcast wakes it at once in this instance) */
   idleMs: number;
-  /** outcomes are written at most this long after the send */
-  flushMs: number;
   /** a progress message at least this often while sending (and at every 10%) */
   progressMs: number;
   /** how often one broadcast's counts are looked at */
@@ -51,7 +50,6 @@ export const DEFAULT_BROADCAST_OPTIONS: BroadcastOptions = {
   leaseMs: 60_000,
   tickMs: 1_000,
   idleMs: 1_000,
-  flushMs: 50,
   progressMs: 60_000,
   checkMs: 1_000,
   maxAttempts: 3,
@@ -269,15 +267,27 @@ export class BroadcastService {
     const queue = [...rows];
     let results = emptyResults();
     let halt = false; // a 429: stop taking rows, give the rest back
-    let flushing: Promise<void> = Promise.resolve();
-
-    const flush = () => {
-      const batch = results;
-      results = emptyResults();
-      flushing = flushing.then(() => this.flush(sender.channel, batch, log));
-      return flushing;
+    // Group commit: an outcome is written as soon as the previous write is done, together with every
+    // outcome that arrived meanwhile. So what a kill can leave unrecorded is the sends in flight plus
+    // those finished during one database write, whatever the rate.
+    let writing: Promise<void> | null = null;
+    let again = false;
+    const flush = (): Promise<void> => {
+      if (writing) {
+        again = true;
+        return writing;
+      }
+      writing = (async () => {
+        do {
+          again = false;
+          const batch = results;
+          results = emptyResults();
+          await this.flush(sender.channel, batch, log);
+        } while (again);
+        writing = null;
+      })();
+      return writing;
     };
-    const timer = setInterval(() => void flush(), this.opts.flushMs);
 
     const worker = async () => {
       while (queue.length > 0 && !halt && !this.stopped) {
@@ -315,13 +325,14 @@ export class BroadcastService {
           }
         } else if (row.attempts >= this.opts.maxAttempts) results.failed.push(row.id);
         else results.retry.push(row.id);
+        void flush();
       }
     };
     try {
       await Promise.all(Array.from({ length: Math.max(1, this.opts.concurrency) }, worker));
     } finally {
-      clearInterval(timer);
       results.released.push(...queue.map((r) => r.id));
+      while (writing) await writing;
       await flush();
     }
   }

@@ -16,7 +16,6 @@ export const FAST_BROADCAST: Partial<BroadcastOptions> = {
   tickMs: 50,
   idleMs: 50,
   checkMs: 50,
-  flushMs: 20,
   progressMs: 60_000,
   leaseMs: 5_000,
   rates: { telegram: { rate: 200, burst: 5 }, zalo: { rate: 200, burst: 5 } },
