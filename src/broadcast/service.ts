@@ -20,7 +20,7 @@ import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import { SharedBucket, type BucketOptions } from "./bucket.ts";
 import { officers } from "./officers.ts";
-import type { Announcement, BroadcastSender, SendOutcome } from "./senders.ts";
+import type { Announcement, BroadcastSender, Part, SendOutcome } from "./senders.ts";
 import { broadcasts, Outbox, type Audience, type ClaimedRow } from "./store.ts";
 
 export interface BroadcastOptions {
@@ -37,6 +37,12 @@ export interface BroadcastOptions {
   idleMs: number;
   /** a progress message at least this often while sending (and at every 10%) */
   progressMs: number;
+  /**
+   * an outcome waits this long for others before they are written together (one database commit
+   * per window instead of one per send). Repeats after a crash: the sends in flight plus at most
+   * this window's worth.
+   */
+  groupCommitMs: number;
   /** how often one broadcast's counts are looked at */
   checkMs: number;
   /** tries of one row on temporary errors (5xx, network) before it counts as failed */
@@ -52,6 +58,7 @@ export const DEFAULT_BROADCAST_OPTIONS: BroadcastOptions = {
   idleMs: 1_000,
   progressMs: 60_000,
   checkMs: 1_000,
+  groupCommitMs: 5,
   maxAttempts: 3,
 };
 
@@ -59,6 +66,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Cached {
   announcement: Announcement;
+  /** the calls for one language, built once per broadcast */
+  parts: Map<string, Part[]>;
   status: string;
   checkedAt: number;
 }
@@ -219,6 +228,7 @@ export class BroadcastService {
   private async toOfficer(b: { officerChannel: string; officerChatKey: string; officerLocale: string }, text: string): Promise<void> {
     // Counted in the channel's broadcast budget (and held while the platform asks to wait), so the
     // officer's own progress messages never push the bot over the limit.
+    if (!this.engine.canSend(b.officerChannel as ChannelName)) return;
     await this.buckets.get(b.officerChannel as ChannelName)?.acquire();
     await this.engine.sendTo({ channel: b.officerChannel as ChannelName, chatKey: b.officerChatKey, locale: b.officerLocale }, [{ text }]);
   }
@@ -252,10 +262,12 @@ export class BroadcastService {
     const now = Date.now();
     const cached = this.cache.get(id);
     if (cached && now - cached.checkedAt < this.opts.checkMs) return cached;
+    if (cached && cached.status !== "sending") return cached; // finished or cancelled: final
     const b = await this.db.broadcast.findUnique({ where: { id }, select: { text: true, photoRef: true, photoChannel: true, status: true } });
     if (!b) return null;
     const entry: Cached = {
       announcement: { text: b.text, photo: b.photoRef && b.photoChannel ? { ref: b.photoRef, channel: b.photoChannel } : null },
+      parts: cached?.parts ?? new Map(),
       status: b.status,
       checkedAt: now,
     };
@@ -278,6 +290,7 @@ export class BroadcastService {
         return writing;
       }
       writing = (async () => {
+        if (this.opts.groupCommitMs > 0) await sleep(this.opts.groupCommitMs);
         do {
           again = false;
           const batch = results;
@@ -300,7 +313,9 @@ export class BroadcastService {
           continue;
         }
         let outcome: SendOutcome = { ok: true };
-        for (const part of sender.parts(cached.announcement, row.locale)) {
+        let parts = cached.parts.get(row.locale);
+        if (!parts) cached.parts.set(row.locale, (parts = sender.parts(cached.announcement, row.locale)));
+        for (const part of parts) {
           await bucket.acquire();
           if (this.stopped || halt) {
             // shutting down, or another send was just told to wait: this one waits too

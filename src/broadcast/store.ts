@@ -55,8 +55,6 @@ export interface ClaimedRow {
 
 /** Households read per query while writing the outbox (bounded memory for 100,000 recipients). */
 const PAGE = 5_000;
-/** Rows per INSERT (SQLite allows 32,766 bound values; 7 columns per row). */
-const INSERT_CHUNK = 2_000;
 
 /** Which households an audience means, as a Prisma filter (opt-outs and reachability apart). */
 export function householdFilter(a: Audience, scope: Scope) {
@@ -227,54 +225,49 @@ export class Outbox {
   ) {}
 
   /**
-   * Write one row per recipient, in chunks, then release them all at once. Idempotent: rows left by
-   * an instance that died while writing are deleted first (none of them was sent: they were "waiting").
-   * `renew` is called between chunks to keep the preparing lease.
+   * Write one row per recipient, then release them all at once. Set-based: each page of 5,000
+   * households is one INSERT … SELECT inside the database (no row travels through JavaScript), which
+   * picks for every household one reachable chat on the chosen channels, the one it used last first.
+   * Idempotent: rows left by an instance that died while writing are deleted first (none of them was
+   * sent: they were "waiting"). `renew` is called between pages to keep the preparing lease.
    */
   async prepare(broadcastId: string, scope: Scope, renew: () => Promise<boolean>): Promise<{ total: number; optedOut: number; skipped: number } | null> {
     const b = await this.db.broadcast.findUnique({ where: { id: broadcastId } });
     if (!b) return null;
     const audience = JSON.parse(b.audience) as Audience;
     await this.db.outboxMessage.deleteMany({ where: { broadcastId } });
-    let total = 0;
-    let optedOut = 0;
-    let skipped = 0;
-    let cursor: string | undefined;
     const filter = householdFilter(audience, scope);
+    const [optedOut, eligible] = await Promise.all([
+      this.db.household.count({ where: { ...filter, announcementOptOut: { isNot: null } } }),
+      this.db.household.count({ where: { ...filter, announcementOptOut: { is: null } } }),
+    ]);
+    const communes = audience.communes.length ? audience.communes : scope.communes;
+    const conditions = [
+      Prisma.sql`h."provinceCode" = ${scope.provinceCode}`,
+      Prisma.sql`a."channel" IN (${Prisma.join(audience.channels)})`,
+      Prisma.sql`a."unreachable" = false`,
+      Prisma.sql`NOT EXISTS (SELECT 1 FROM "AnnouncementOptOut" o WHERE o."householdId" = h."id")`,
+    ];
+    if (communes.length) conditions.push(Prisma.sql`h."communeCode" IN (${Prisma.join(communes)})`);
+    if (audience.productId) {
+      conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Shop" s JOIN "Listing" l ON l."shopId" = s."id"
+        WHERE s."householdId" = h."id" AND l."productId" = ${audience.productId} AND l."status" = 'active')`);
+    }
+    let total = 0;
+    let cursor = "";
     for (;;) {
-      const page = await this.db.household.findMany({
-        where: filter,
-        orderBy: { id: "asc" },
-        take: PAGE,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-        select: {
-          id: true,
-          lastChannel: true,
-          announcementOptOut: { select: { householdId: true } },
-          accounts: { where: { channel: { in: audience.channels } }, select: { channel: true, chatKey: true, locale: true, unreachable: true } },
-        },
-      });
-      if (page.length === 0) break;
-      cursor = page[page.length - 1].id;
-      const rows: Prisma.OutboxMessageCreateManyInput[] = [];
-      for (const h of page) {
-        if (h.announcementOptOut) {
-          optedOut++;
-          continue;
-        }
-        // One message per household: the channel it used last, else any reachable one.
-        const reachable = h.accounts.filter((a) => !a.unreachable);
-        const account = reachable.find((a) => a.channel === h.lastChannel) ?? reachable[0];
-        if (!account) {
-          skipped++;
-          continue;
-        }
-        rows.push({ broadcastId, channel: account.channel, chatKey: account.chatKey, locale: account.locale ?? "vi", status: "waiting" });
-      }
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await this.db.outboxMessage.createMany({ data: rows.slice(i, i + INSERT_CHUNK) });
-      }
-      total += rows.length;
+      const bound = await this.db.$queryRaw<Array<{ id: string }>>`
+        SELECT "id" FROM "Household" WHERE "id" > ${cursor} ORDER BY "id" LIMIT 1 OFFSET ${PAGE - 1}`;
+      const upper = bound[0]?.id;
+      const range = upper ? Prisma.sql`h."id" > ${cursor} AND h."id" <= ${upper}` : Prisma.sql`h."id" > ${cursor}`;
+      total += await this.db.$executeRaw`
+        INSERT INTO "OutboxMessage" ("broadcastId", "channel", "chatKey", "locale", "status", "attempts", "leaseUntil")
+        SELECT ${broadcastId}, x."channel", x."chatKey", x."locale", 'waiting', 0, 0 FROM (
+          SELECT a."channel", a."chatKey", COALESCE(a."locale", 'vi') AS "locale",
+                 ROW_NUMBER() OVER (PARTITION BY h."id" ORDER BY CASE WHEN a."channel" = h."lastChannel" THEN 0 ELSE 1 END, a."channel") AS rn
+          FROM "Household" h JOIN "ChannelAccount" a ON a."householdId" = h."id"
+          WHERE ${range} AND ${Prisma.join(conditions, " AND ")}
+        ) x WHERE x.rn = 1`;
       if (!(await renew())) {
         // Lost the lease: cancelled by the officer (drop what was written), or taken over by another
         // instance after a long stall (it rewrites everything itself).
@@ -282,8 +275,10 @@ export class Outbox {
         if (now?.status === "cancelled") await this.db.outboxMessage.updateMany({ where: { broadcastId, status: "waiting" }, data: { status: "cancelled" } });
         return null;
       }
-      if (page.length < PAGE) break;
+      if (!upper) break;
+      cursor = upper;
     }
+    const skipped = Math.max(0, eligible - total); // in the audience, but no reachable chat on those channels
     // Release the rows and start, in one transaction: either both happen or neither.
     const [, started] = await this.db.$transaction([
       this.db.outboxMessage.updateMany({ where: { broadcastId, status: "waiting" }, data: { status: "pending" } }),
@@ -302,7 +297,8 @@ export class Outbox {
   /**
    * Lease up to `limit` rows of a channel for `leaseMs`. PostgreSQL: FOR UPDATE SKIP LOCKED, so
    * instances never wait for or take each other's rows. SQLite: one UPDATE … RETURNING is atomic
-   * (the database has one writer at a time).
+   * (the database has one writer at a time). No ORDER BY: the index gives rows in about the order
+   * they were written, and sorting every pending row on each claim would cost more than it is worth.
    */
   async claim(channel: ChannelName, owner: string, limit: number, leaseMs: number): Promise<ClaimedRow[]> {
     const now = Date.now();
@@ -313,7 +309,7 @@ export class Outbox {
       WHERE "id" IN (
         SELECT "id" FROM "OutboxMessage"
         WHERE "channel" = ${channel} AND ("status" = 'pending' OR ("status" = 'sending' AND "leaseUntil" < ${now}))
-        ORDER BY "id" LIMIT ${limit} ${lock}
+        LIMIT ${limit} ${lock}
       )
       RETURNING "id", "broadcastId", "chatKey", "locale", "attempts"`;
     return rows
@@ -321,23 +317,37 @@ export class Outbox {
       .sort((a, b) => a.id - b.id);
   }
 
-  /** Record outcomes (one statement per outcome kind, whatever the number of rows). */
+  /**
+   * Record outcomes: one UPDATE for all of them, whatever the number of rows (raw SQL: this runs
+   * hundreds of times a second during a big broadcast, and Prisma's query builder would cost more than
+   * the database does). Only rows still leased by this instance are touched.
+   */
   async finish(results: { sent: number[]; failed: number[]; blocked: number[]; cancelled: number[]; retry: number[] }, owner: string): Promise<void> {
-    const mine = (ids: number[]) => ({ id: { in: ids }, status: "sending", leaseOwner: owner });
-    const ops: Array<Prisma.PrismaPromise<unknown>> = [];
-    for (const status of ["sent", "failed", "blocked", "cancelled"] as const) {
-      if (results[status].length) ops.push(this.db.outboxMessage.updateMany({ where: mine(results[status]), data: { status, leaseUntil: 0 } }));
-    }
-    if (results.retry.length) ops.push(this.db.outboxMessage.updateMany({ where: mine(results.retry), data: { status: "pending", leaseUntil: 0 } }));
-    if (ops.length) await this.db.$transaction(ops);
+    const kinds = [
+      ["sent", results.sent],
+      ["failed", results.failed],
+      ["blocked", results.blocked],
+      ["cancelled", results.cancelled],
+      ["pending", results.retry],
+    ] as const;
+    const present = kinds.filter(([, ids]) => ids.length > 0);
+    if (present.length === 0) return;
+    const all = present.flatMap(([, ids]) => ids);
+    const status =
+      present.length === 1
+        ? Prisma.sql`${present[0][0]}`
+        : Prisma.sql`CASE ${Prisma.join(present.map(([st, ids]) => Prisma.sql`WHEN "id" IN (${Prisma.join(ids)}) THEN ${st}`), " ")} END`;
+    await this.db.$executeRaw`
+      UPDATE "OutboxMessage" SET "status" = ${status}, "leaseUntil" = 0
+      WHERE "id" IN (${Prisma.join(all)}) AND "status" = 'sending' AND "leaseOwner" = ${owner}`;
   }
 
   /** Give back rows this instance leased but did not send (shutdown, 429): someone sends them later. */
   async release(ids: number[], owner: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({
-      where: { id: { in: ids }, status: "sending", leaseOwner: owner },
-      data: { status: "pending", leaseUntil: 0, attempts: { decrement: 1 } },
-    });
+    await this.db.$executeRaw`
+      UPDATE "OutboxMessage" SET "status" = 'pending', "leaseUntil" = 0, "attempts" = "attempts" - 1
+      WHERE "id" IN (${Prisma.join(ids)}) AND "status" = 'sending' AND "leaseOwner" = ${owner}`;
   }
+
 }

@@ -63,6 +63,11 @@ export class Engine {
     this.senders.set(sender.info.name, sender);
   }
 
+  /** Is a sender registered for this channel (can a message be delivered there)? */
+  canSend(name: ChannelName): boolean {
+    return this.senders.has(name);
+  }
+
   channelInfo(name: ChannelName): ChannelInfo {
     const sender = this.senders.get(name);
     if (!sender) throw new Error(`channel ${name} is not registered`);
