@@ -7,7 +7,7 @@ import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/teleg
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
-import { BroadcastService, type BroadcastOptions } from "./broadcast/service.ts";
+import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./broadcast/service.ts";
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
 import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
@@ -79,7 +79,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
 
   const broadcastSenders: BroadcastSender[] = [];
   if (config.TELEGRAM_BOT_TOKEN) broadcastSenders.push(new TelegramBroadcastSender(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT));
-  if (config.ZALO_BOT_TOKEN) broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" })));
+  if (config.ZALO_BOT_TOKEN) {
+    const pause = broadcast?.zaloQuotaPauseMs ?? DEFAULT_BROADCAST_OPTIONS.zaloQuotaPauseMs;
+    broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" }), pause));
+  }
   const broadcasts = new BroadcastService(db, engine, log.child({ part: "broadcast" }), config.PROVINCE_CODE, broadcastSenders, isPostgresUrl(config.DATABASE_URL), {
     concurrency: config.BROADCAST_CONCURRENCY,
     leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,

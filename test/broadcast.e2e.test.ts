@@ -247,6 +247,27 @@ describe("delivery under platform limits", () => {
   });
 });
 
+describe("delivery on Zalo", () => {
+  it("a 429 (no retry_after on Zalo) rests the channel and the message still arrives; a 403 marks unreachable", async () => {
+    await start({ zaloQuotaPauseMs: 300 });
+    const z = [hexId(), hexId(), hexId()];
+    await seedHouseholds(db, z.map((id) => ({ commune: CHI_LANG, zalo: id })));
+    zalo.failNext("sendMessage", { kind: "429" }, { chatId: z[0] });
+    zalo.failNext("sendMessage", { kind: "403" }, { chatId: z[1] });
+    const chat = await officer();
+    await compose(chat, "Tin giá hồi tuần này.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Zalo", /Gửi thông báo này/);
+    });
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+    await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
+    expect(chat.all.map((m) => m.text ?? "").find((m) => /đã gửi xong/.test(m))).toMatch(/2 đã nhận, 0 lỗi, 1 chặn bot/);
+    expect(zaloTexts(z[0])).toEqual(["Tin giá hồi tuần này.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(zaloTexts(z[2])).toHaveLength(1);
+    expect((await db.channelAccount.findFirstOrThrow({ where: { chatKey: z[1] } })).unreachable).toBe(true);
+  });
+});
+
 describe("scheduling and the list", () => {
   it("schedules in Vietnamese time, lists it, starts it once when due, and can stop one", async () => {
     await start();

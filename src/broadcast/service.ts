@@ -45,6 +45,8 @@ export interface BroadcastOptions {
   groupCommitMs: number;
   /** how often one broadcast's counts are looked at */
   checkMs: number;
+  /** Zalo's 429 carries no retry_after: how long the Zalo channel rests after one */
+  zaloQuotaPauseMs: number;
   /** tries of one row on temporary errors (5xx, network) before it counts as failed */
   maxAttempts: number;
 }
@@ -59,6 +61,7 @@ export const DEFAULT_BROADCAST_OPTIONS: BroadcastOptions = {
   progressMs: 60_000,
   checkMs: 1_000,
   groupCommitMs: 5,
+  zaloQuotaPauseMs: 10_000,
   maxAttempts: 3,
 };
 
