@@ -34,7 +34,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
 };
 
 /** The commands shown in Telegram's "/" menu, in this order. */
-export const VISIBLE_COMMANDS = ["menu", "trogiup", "huy", "quaylai", "ngonngu", "tatthongbao", "batthongbao", "xoataikhoan"] as const;
+export const VISIBLE_COMMANDS = ["menu", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"] as const;
 
 const WORDS: Record<string, GlobalCommand> = {
   huy: "cancel",
