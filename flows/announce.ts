@@ -86,7 +86,6 @@ export const announce: Flow = {
           ? ctx.t("broadcast:home", { list: recent.map((r) => statusLine(ctx, r)).join("\n") })
           : ctx.t("broadcast:homeEmpty");
         const stoppable = recent.filter((r) => r.status === "scheduled" || r.status === "preparing" || r.status === "sending");
-        ctx.data.stoppable = Object.fromEntries(stoppable.map((r) => [String(r.number), true]));
         return say(text, {
           choices: column(
             choice("new", ctx.t("broadcast:new")),

@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 
 const RECIPIENTS = 300;
 const CONCURRENCY = 4;
-const RATE = 150;
+const RATE = 100;
 const OFFICER_CHAT = 990_001;
 
 let database: TestDatabase;
@@ -87,8 +87,9 @@ describe("a broadcast survives kill -9", () => {
     const missing = chats.filter((c) => !perChat.has(c));
     const repeats = [...perChat.values()].reduce((n, k) => n + (k - 1), 0);
     expect(missing).toEqual([]);
-    // in flight at the kill, plus the odd one that completed during the database write under way
-    expect(repeats).toBeLessThanOrEqual(CONCURRENCY + 2);
+    // in flight at the kill, plus what finished during one group-commit cycle (5 ms wait + the write;
+    // 50 ms allowed here because the whole suite runs in parallel and slows every write down)
+    expect(repeats).toBeLessThanOrEqual(CONCURRENCY + Math.ceil(RATE * 0.05));
     const report = await broadcasts(db).report(id);
     expect(report).toMatchObject({ status: "done", sent: RECIPIENTS, pending: 0, failed: 0 });
     expect(fake.sent(OFFICER_CHAT).map((m) => m.text).filter((t) => /đã gửi xong/.test(t ?? ""))).toHaveLength(1);

@@ -40,6 +40,11 @@ export class SharedBucket {
     });
   }
 
+  /** Let every waiter go at once (shutdown: they see the service stopping and put their rows back). */
+  releaseWaiters(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
   /** The platform said "too many requests": nobody in the deployment sends before `until`. */
   async pause(until: number): Promise<void> {
     this.pausedUntil = Math.max(this.pausedUntil, until);

@@ -11,7 +11,8 @@
 // the send (group commit: one write carries every outcome that arrived during the previous write). A
 // process killed with SIGKILL leaves rows "sending" with a lease that runs out; they are then taken
 // again. So no recipient is lost, and the only repeats are the sends that were in flight at the kill
-// (at most `concurrency`, plus the few that completed during the database write under way).
+// (at most `concurrency`), plus those that finished during one group-commit cycle (`groupCommitMs` and
+// the write itself).
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -123,6 +124,7 @@ export class BroadcastService {
   async stop(): Promise<void> {
     this.stopped = true;
     this.kick();
+    for (const bucket of this.buckets.values()) bucket.releaseWaiters();
     await Promise.all(this.loops);
     this.loops = [];
   }
@@ -368,7 +370,18 @@ export class BroadcastService {
       log.error({ err }, "could not record broadcast outcomes");
       return;
     }
-    for (const id of r.touched) await this.check(id).catch((err) => log.error({ err }, "broadcast progress check failed"));
+    // Not awaited: a progress message to the officer must not hold up the next commit.
+    for (const id of r.touched) this.checkSoon(id, log);
+  }
+
+  private readonly checking = new Set<string>();
+
+  private checkSoon(id: string, log: Logger): void {
+    if (this.checking.has(id)) return;
+    this.checking.add(id);
+    void this.check(id)
+      .catch((err) => log.error({ err }, "broadcast progress check failed"))
+      .finally(() => this.checking.delete(id));
   }
 }
 
