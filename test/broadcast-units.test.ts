@@ -3,7 +3,8 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { officerCommand } from "../src/admin/officers.ts";
 import { SharedBucket } from "../src/broadcast/bucket.ts";
 import { hashCode } from "../src/broadcast/officers.ts";
 import { createDb, type Db } from "../src/db/client.ts";
@@ -37,6 +38,7 @@ async function admin(...args: string[]) {
 
 describe("npm run admin -- officer:*", () => {
   it("invites (province-wide or some communes), lists and revokes; codes are stored only as hashes", async () => {
+    // the real CLI once (wiring, output); the other cases call the same function in this process
     const scoped = await admin("officer:invite", "--communes", "06463,06385");
     expect(scoped.code).toBe(0);
     const code = /Invite code: ([A-Z0-9]+)/.exec(scoped.stdout)?.[1];
@@ -47,17 +49,31 @@ describe("npm run admin -- officer:*", () => {
     expect(await db.officerInvite.count({ where: { codeHash: code! } })).toBe(0);
     expect(invite.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3600 * 1000);
 
-    expect((await admin("officer:invite", "--communes", "99999")).code).toBe(1);
-    expect((await admin("officer:invite", "--communes")).code).toBe(2);
+    const out: string[] = [];
+    const run = async (...args: string[]) => {
+      const log = vi.spyOn(console, "log").mockImplementation((...m: unknown[]) => void out.push(m.join(" ")));
+      const err = vi.spyOn(console, "error").mockImplementation((...m: unknown[]) => void out.push(m.join(" ")));
+      try {
+        return await officerCommand(db, args[0], args.slice(1), "20");
+      } finally {
+        log.mockRestore();
+        err.mockRestore();
+      }
+    };
+    expect(await run("officer:invite", "--communes", "99999")).toBe(1);
+    expect(await run("officer:invite", "--communes")).toBe(2);
+    expect(await run("officer:invite")).toBe(0);
+    expect(out.join("\n")).toMatch(/Scope: whole province/);
 
     const officer = await db.officer.create({ data: { channel: "zalo", userKey: "abc", chatKey: "abc", communes: '["06463"]' } });
-    const list = await admin("officer:list");
-    expect(list.stdout).toMatch(new RegExp(`${officer.id}\\tzalo\\tactive\\tscope=06463`));
-    const revoked = await admin("officer:revoke", officer.id);
-    expect(revoked.code).toBe(0);
+    expect(await run("officer:list")).toBe(0);
+    expect(out.join("\n")).toMatch(new RegExp(`${officer.id}\\tzalo\\tactive\\tscope=06463`));
+    expect(await run("officer:revoke", officer.id)).toBe(0);
     expect((await db.officer.findUniqueOrThrow({ where: { id: officer.id } })).revokedAt).not.toBeNull();
-    expect((await admin("officer:revoke", officer.id)).code).toBe(1);
-    expect((await admin("officer:list")).stdout).toMatch(/revoked/);
+    expect(await run("officer:revoke", officer.id)).toBe(1);
+    out.length = 0;
+    await run("officer:list");
+    expect(out.join("\n")).toMatch(/revoked/);
   });
 });
 

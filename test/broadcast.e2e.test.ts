@@ -247,6 +247,36 @@ describe("delivery under platform limits", () => {
   });
 });
 
+describe("priority", () => {
+  it("a household's reply is not queued behind a running broadcast", async () => {
+    await start({ rates: { telegram: { rate: 20, burst: 1 } } });
+    const farmer = { id: ++nextId, first_name: "Hà", language_code: "vi" };
+    const others = Array.from({ length: 150 }, () => ++nextId);
+    const ids = await seedHouseholds(db, [farmer.id, ...others].map((id) => ({ commune: CHI_LANG, telegram: id })));
+    expect(ids).toHaveLength(151);
+    const chat = await officer();
+    await compose(chat, "Thông báo dài hơi.", async (c) => {
+      await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
+      await c.tap("Telegram", /Gửi thông báo này/);
+    });
+    await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
+    await telegram.waitFor(() => others.filter((id) => tgTexts(id).length > 0).length >= 10);
+    const asked = Date.now();
+    await new Chat(telegram, farmer).send("/menu", /Bạn muốn làm gì/);
+    expect(Date.now() - asked).toBeLessThan(1_500); // the broadcast needs ~7 s more at 20/s
+    const b = await db.broadcast.findFirstOrThrow({ where: { text: "Thông báo dài hơi." } });
+    expect((await db.outboxMessage.count({ where: { broadcastId: b.id, status: "pending" } })) > 50).toBe(true);
+    // and the officer can stop it from the list
+    await chat.send("/thongbao", /Thông báo gần đây/);
+    expect(chat.last.text).toMatch(/đang gửi \d+%/);
+    await chat.tap(`⛔ Dừng #${b.number}`, /Đã dừng thông báo/);
+    const sentBefore = others.filter((id) => tgTexts(id).length > 0).length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(others.filter((id) => tgTexts(id).length > 0).length).toBeLessThanOrEqual(sentBefore + 4); // in flight at most
+    expect(await db.outboxMessage.count({ where: { broadcastId: b.id, status: "cancelled" } })).toBeGreaterThan(50);
+  });
+});
+
 describe("delivery on Zalo", () => {
   it("a 429 (no retry_after on Zalo) rests the channel and the message still arrives; a 403 marks unreachable", async () => {
     await start({ zaloQuotaPauseMs: 300 });

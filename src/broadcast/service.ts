@@ -250,7 +250,7 @@ export class BroadcastService {
           await this.wait(Math.min(paused, this.opts.leaseMs));
           continue;
         }
-        const rows = await this.outbox.claim(sender.channel, this.owner, this.opts.batch, this.opts.leaseMs);
+        const rows = await this.outbox.claim(sender.channel, this.owner, this.batchFor(bucket), this.opts.leaseMs);
         if (rows.length === 0) {
           await this.wait(this.opts.idleMs);
           continue;
@@ -261,6 +261,13 @@ export class BroadcastService {
         await this.wait(this.opts.idleMs);
       }
     }
+  }
+
+  /** Rows per claim: never more than a quarter of the lease can send (slow channels take few at a time). */
+  private batchFor(bucket: SharedBucket): number {
+    const { rate } = bucket.opts;
+    if (rate <= 0) return this.opts.batch;
+    return Math.max(this.opts.concurrency, Math.min(this.opts.batch, Math.floor((rate * this.opts.leaseMs) / 4_000)));
   }
 
   private async announcement(id: string): Promise<Cached | null> {
