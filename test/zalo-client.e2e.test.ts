@@ -104,6 +104,16 @@ describe("a dead token (401)", () => {
     expect(JSON.stringify(bot.logs)).not.toContain(fake.token.split(":")[1]); // the secret part never logged
   });
 
+  it("at start leaves the app running (Telegram would carry on) with the Zalo channel stopped", async () => {
+    fake = await startFakeZaloBot();
+    fake.failNext("getMe", { kind: "401" });
+    bot = await startZaloBot(fake, database.url, "polling");
+    expect(bot.zalo!.stopped).toBe(true);
+    expect(bot.logs.filter((l) => l.alert === "zalo-token-rejected")).toHaveLength(1);
+    expect(fake.calls.map((c) => c.method)).toEqual(["getMe"]); // no deleteWebhook, no polling
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+
   it("refuses webhook deliveries once stopped", async () => {
     fake = await startFakeZaloBot();
     bot = await startZaloBot(fake, database.url, "webhook");
