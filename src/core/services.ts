@@ -4,9 +4,10 @@ import type { Tx } from "../db/client.ts";
 import { accounts } from "./accounts.ts";
 import { households } from "./households.ts";
 import { listings } from "./listings.ts";
+import { orders } from "./orders.ts";
 
 export function createServices(tx: Tx) {
-  return { households: households(tx), accounts: accounts(tx), listings: listings(tx) };
+  return { households: households(tx), accounts: accounts(tx), listings: listings(tx), orders: orders(tx) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "Order" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "code" TEXT NOT NULL,
     "statusToken" TEXT NOT NULL,
     "listingId" TEXT NOT NULL,
@@ -11,45 +11,43 @@ CREATE TABLE "Order" (
     "buyerName" TEXT NOT NULL,
     "buyerPhone" TEXT NOT NULL,
     "buyerAddress" TEXT NOT NULL,
+    "buyerArea" TEXT NOT NULL,
     "buyerChannel" TEXT NOT NULL,
     "buyerChatKey" TEXT,
     "buyerLocale" TEXT NOT NULL DEFAULT 'vi',
     "source" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'pending',
     "declineReason" TEXT,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
-    "remindedAt" TIMESTAMP(3),
-    "decidedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Order_pkey" PRIMARY KEY ("id")
+    "expiresAt" DATETIME NOT NULL,
+    "remindedAt" DATETIME,
+    "decidedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Order_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Order_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "Pickup" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "orderId" TEXT NOT NULL,
     "carrier" TEXT NOT NULL,
     "weightGrams" INTEGER NOT NULL,
     "codVnd" INTEGER NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
     "communeCode" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Pickup_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Pickup_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "IdempotencyRecord" (
-    "key" TEXT NOT NULL,
+    "key" TEXT NOT NULL PRIMARY KEY,
     "requestHash" TEXT NOT NULL,
     "status" INTEGER NOT NULL,
     "response" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "IdempotencyRecord_pkey" PRIMARY KEY ("key")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex
@@ -75,12 +73,3 @@ CREATE INDEX "Pickup_carrier_status_idx" ON "Pickup"("carrier", "status");
 
 -- CreateIndex
 CREATE INDEX "Pickup_communeCode_status_idx" ON "Pickup"("communeCode", "status");
-
--- AddForeignKey
-ALTER TABLE "Order" ADD CONSTRAINT "Order_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Order" ADD CONSTRAINT "Order_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "Pickup" ADD CONSTRAINT "Pickup_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order"("id") ON DELETE CASCADE ON UPDATE CASCADE;
