@@ -63,6 +63,11 @@ export class Engine {
     this.senders.set(sender.info.name, sender);
   }
 
+  /** Is this channel running here (can messages be delivered to it)? */
+  hasChannel(name: string): boolean {
+    return this.senders.has(name as ChannelName);
+  }
+
   channelInfo(name: ChannelName): ChannelInfo {
     const sender = this.senders.get(name);
     if (!sender) throw new Error(`channel ${name} is not registered`);
