@@ -10,6 +10,8 @@ import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.
 import type { Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { MediaFetcher } from "./core/media.ts";
+import { Notifier } from "./core/notify.ts";
+import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { Engine } from "./engine/engine.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -20,6 +22,7 @@ export interface App {
   http: FastifyInstance;
   telegram?: TelegramChannel;
   media: MediaFetcher;
+  orders: OrderService;
   zalo?: ZaloChannel;
   /** starts HTTP and channels; returns the HTTP address */
   start(): Promise<string>;
@@ -33,13 +36,20 @@ export interface AppOptions {
   pollTimeoutSeconds?: number;
   /** Zalo request timeout and backoff (tests shorten them) */
   zaloTiming?: Partial<ZaloTiming>;
+  /** order reminder/expiry delays (tests shorten them) */
+  orderTiming?: Partial<OrderTiming>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTiming }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
   const http = buildHttpServer({ db, log });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
+  const orderService = new OrderService(db, new Notifier(db, engine), log, {
+    remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
+    expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
+    ...orderTiming,
+  });
   engine.onAfterTurn(() => media.kick());
 
   let telegram: TelegramChannel | undefined;
@@ -77,10 +87,12 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
     http,
     telegram,
     media,
+    orders: orderService,
     zalo,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
+      orderService.startTimer();
       if (telegram) {
         if (config.PUBLIC_URL && config.TELEGRAM_WEBHOOK_SECRET) {
           const url = new URL(TELEGRAM_WEBHOOK_PATH, config.PUBLIC_URL).toString();
@@ -104,6 +116,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming }: AppOp
       await http.close();
       await engine.idle();
       media.stop();
+      orderService.stop();
       await media.idle();
       await db.$disconnect();
     },

@@ -37,6 +37,9 @@ const schema = z.object({
   ),
   /** where listing photos are stored (served on shop pages) */
   MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
+  /** an order nobody answered is reminded after this many minutes, and expires after the second */
+  ORDER_REMIND_AFTER_MINUTES: z.coerce.number().int().min(1).default(180),
+  ORDER_EXPIRE_AFTER_MINUTES: z.coerce.number().int().min(2).default(1440),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
