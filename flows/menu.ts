@@ -8,6 +8,8 @@ import { sellFromSentence } from "./sell.ts";
 const ITEMS = [
   { id: "m.sell", label: "common:menu.sell" },
   { id: "m.listings", label: "common:menu.listings" },
+  { id: "m.orders", label: "common:menu.orders" },
+  { id: "m.buy", label: "common:menu.buy" },
   { id: "m.shop", label: "common:menu.shop" },
   { id: "m.edit", label: "common:menu.edit" },
   { id: "m.help", label: "common:menu.help" },
@@ -22,6 +24,10 @@ export const menu: MenuDefinition = {
         return startFlow("sell");
       case "m.listings":
         return startFlow("myListings");
+      case "m.orders":
+        return startFlow("orderList");
+      case "m.buy":
+        return startFlow("buy");
       case "m.shop": {
         const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
         return done(say(ctx.t("profile:shopTitle")), say(householdCard(ctx, ctx.household!, live)));

@@ -42,7 +42,13 @@ export interface AppOptions {
 
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTiming }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
-  const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
+  const engine = new Engine({
+    db,
+    registry,
+    log,
+    provinceCode: config.PROVINCE_CODE,
+    settings: { orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000 },
+  });
   const http = buildHttpServer({ db, log });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   const orderService = new OrderService(db, new Notifier(db, engine), log, {

@@ -44,7 +44,7 @@ describe("registration by long polling", () => {
     const chat = new Chat(fake, newUser());
     await chat.send("/start", /đồng ý chứ/);
     expect(chat.messages[0].text).toMatch(/Chợ Số giúp bà con Lạng Sơn bán nông sản/);
-    expect(chat.buttons).toEqual(["✅ Đồng ý", "Không đồng ý"]);
+    expect(chat.buttons).toEqual(["✅ Đồng ý", "Không đồng ý", "🛒 Tôi chỉ muốn mua hàng"]);
 
     await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
     expect(chat.buttons).toEqual(["Nguyễn Văn Hùng"]); // the Telegram name, offered as one tap
@@ -68,7 +68,7 @@ describe("registration by long polling", () => {
     expect(texts[0]).toMatch(/Tải ứng dụng Viettel Money hoặc Postpay/);
     expect(texts).toContain("🎉 Cửa hàng của bạn đã mở!");
     expect(texts).toContain("🏪 Na dai Hữu Lũng\n👤 Nông Thị Hoa\n📞 0912 000 111\n📍 Xã Hữu Lũng, Lạng Sơn\n💳 Chưa có");
-    expect(chat.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+    expect(chat.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "📬 Đơn hàng", "🛒 Mua nông sản", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
 
     const household = await db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true } });
     expect(household).toMatchObject({ name: "Nông Thị Hoa", payment: "none", provinceCode: "20" });

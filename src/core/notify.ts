@@ -1,7 +1,7 @@
 // Messages that are not replies: a new order to a household, a status change to a buyer. They go
 // out after the change that caused them is committed, on the channel the person used last.
 import type { TFunction } from "i18next";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { NotifyTarget } from "../engine/flow.ts";
 import type { ChannelName, Outbound } from "../engine/message.ts";
@@ -11,7 +11,7 @@ import type { OrderView } from "./orders.ts";
 export type Build = (t: TFunction) => Outbound[];
 
 /** Where to reach a household: its last-used channel first, then any other reachable chat. */
-export async function householdTarget(db: Pick<Db, "channelAccount" | "household">, householdId: string, usable: (channel: string) => boolean): Promise<NotifyTarget | null> {
+export async function householdTarget(db: Pick<Tx, "channelAccount" | "household">, householdId: string, usable: (channel: string) => boolean): Promise<NotifyTarget | null> {
   const [household, accounts] = await Promise.all([
     db.household.findUnique({ where: { id: householdId }, select: { lastChannel: true } }),
     db.channelAccount.findMany({ where: { householdId, unreachable: false }, orderBy: { lastSeenAt: "desc" } }),
