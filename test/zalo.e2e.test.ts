@@ -54,7 +54,7 @@ describe("registration on Zalo", () => {
 
     await chat.send("/start", /đồng ý chứ/);
     expect(chat.messages[0]).toMatch(/Chợ Số giúp bà con Lạng Sơn bán nông sản/);
-    expect(chat.last).toBe(`${t("register:consent")}\n1. ✅ Đồng ý\n2. Không đồng ý\nTrả lời 1 hoặc 2`);
+    expect(chat.last).toBe(`${t("register:consent")}\n1. ✅ Đồng ý\n2. Không đồng ý\n3. 🛒 Tôi chỉ muốn mua hàng\nTrả lời 1, 2 hoặc 3`);
 
     await chat.send("dong y", /Tên chủ hộ/);
     expect(chat.last).toBe(`${t("register:askName")}\n1. Nông Thị Hoa\nTrả lời 1`); // the Zalo name, offered
@@ -197,7 +197,7 @@ describe("messages Zalo cannot show the bot", () => {
     expect(chat.messages[0]).toMatch(/Chợ Số giúp bà con/);
 
     await chat.unsupported(/đồng ý chứ/);
-    expect(chat.messages).toEqual([t("common:unreadable"), expect.stringMatching(/\n1\. ✅ Đồng ý\n2\. Không đồng ý\nTrả lời 1 hoặc 2$/)]);
+    expect(chat.messages).toEqual([t("common:unreadable"), expect.stringMatching(/\n1\. ✅ Đồng ý\n2\. Không đồng ý\n3\. 🛒 Tôi chỉ muốn mua hàng\nTrả lời 1, 2 hoặc 3$/)]);
     expect(chat.messages[0]).toMatch(/nhờ người nhà nhắn giúp/);
     expect(chat.messages[0].length).toBeLessThan(200);
 
