@@ -167,8 +167,8 @@ describe("Hàng của tôi", () => {
     await chat.send("bán 2 tạ hồi khô giá 80k", /🌿/);
     await chat.tap("✅ Đăng bán", MENU);
 
-    await chat.tap("📦 Hàng của tôi", /Bấm một món để sửa/);
-    expect(chat.last.text).toBe("Hàng của bạn (1 món đang bán). Bấm một món để sửa:");
+    await chat.tap("📦 Hàng của tôi", /Chọn một món để sửa/);
+    expect(chat.last.text).toBe("Hàng của bạn (1 món đang bán). Chọn một món để sửa:");
     expect(chat.buttons).toEqual(["🟢 Hoa hồi khô · 2 tạ · 80.000 đ/kg", "➕ Đăng bán thêm"]);
     await chat.tap("🟢 Hoa hồi khô · 2 tạ · 80.000 đ/kg", /làm gì với món này/);
     await chat.tap("Sửa số lượng", /Bạn có bao nhiêu/);
@@ -176,13 +176,13 @@ describe("Hàng của tôi", () => {
     expect(chat.messages[0].text).toBe("✅ Đã cập nhật.");
     await chat.tap("Sửa giá", /Giá bán/);
     await chat.send("85 nghìn một cân", /làm gì với món này/);
-    await chat.tap("⏸ Tạm dừng bán", /Bấm một món/);
+    await chat.tap("⏸ Tạm dừng bán", /Chọn một món/);
     expect(chat.buttons[0]).toBe("⏸ Hoa hồi khô · 150 kg · 85.000 đ/kg");
     expect(chat.last.text).toContain("(0 món đang bán)");
     await chat.tap("⏸ Hoa hồi khô · 150 kg · 85.000 đ/kg", /làm gì với món này/);
-    await chat.tap("▶️ Mở bán lại", /Bấm một món/);
+    await chat.tap("▶️ Mở bán lại", /Chọn một món/);
     await chat.tap("🟢 Hoa hồi khô · 150 kg · 85.000 đ/kg", /làm gì với món này/);
-    await chat.tap("⛔ Đã hết hàng", /Bấm một món/);
+    await chat.tap("⛔ Đã hết hàng", /Chọn một món/);
     expect(chat.buttons[0]).toBe("⛔ Hoa hồi khô · 0 kg · 85.000 đ/kg");
     await chat.tap("⛔ Hoa hồi khô · 0 kg · 85.000 đ/kg", /làm gì với món này/);
     await chat.tap("🗑 Xoá", /Xoá món này/);
