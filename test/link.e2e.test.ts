@@ -1,28 +1,19 @@
 // One household, two channels: registered on Telegram, it starts on Zalo with the same phone and links
 // the Zalo chat to its shop with a 6-digit code sent to its Telegram chat. Both fakes, one app.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
 import { Chat, register, startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 import { newZaloUser, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let telegram: FakeTelegram;
 let zalo: FakeZalo;
 let app: ZaloApp;
 let nextId = 9100;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await app?.stop();
   await telegram?.close();
@@ -32,7 +23,7 @@ afterEach(async () => {
 async function both() {
   telegram = await startFakeBotApi();
   zalo = await startFakeZaloBot();
-  app = await startZaloBot(zalo, database.url, "polling", { telegram });
+  app = await startZaloBot(zalo, testDb.url, "polling", { telegram });
 }
 
 /** The code the bot sent to the Telegram chat. */
@@ -68,14 +59,14 @@ describe("linking Zalo to a shop opened on Telegram", () => {
     expect(z.messages[0]).toBe("🔗 Đã nối! Từ giờ bạn dùng cửa hàng này trên cả Telegram và ở đây.");
     expect(z.messages.join("\n")).toContain("🏪 Cửa hàng Hà Thị Nga");
 
-    const household = await db.household.findUnique({ where: { phone: "+84919222111" }, include: { accounts: true } });
+    const household = await testDb.db.household.findUnique({ where: { phone: "+84919222111" }, include: { accounts: true } });
     expect(household?.accounts.map((a) => a.channel).sort()).toEqual(["telegram", "zalo"]);
     expect(household?.lastChannel).toBe("zalo");
-    expect(await db.household.count({ where: { name: "Hà Thị Nga" } })).toBe(1);
+    expect(await testDb.db.household.count({ where: { name: "Hà Thị Nga" } })).toBe(1);
 
     // Writing on Telegram again makes it the channel to notify.
     await tg.send("/menu", /Bạn muốn làm gì/);
-    expect((await db.household.findUnique({ where: { phone: "+84919222111" } }))?.lastChannel).toBe("telegram");
+    expect((await testDb.db.household.findUnique({ where: { phone: "+84919222111" } }))?.lastChannel).toBe("telegram");
   });
 
   it("gives up after five wrong codes and asks for the phone again, linking nothing", async () => {
@@ -96,7 +87,7 @@ describe("linking Zalo to a shop opened on Telegram", () => {
     await z.send(wrong, /Số điện thoại di động/);
     expect(z.messages[0]).toBe("Sai mã nhiều lần quá. Bạn nhập lại số điện thoại nhé.");
     await z.send(code, /Số điện thoại di động/); // the old code means nothing now
-    const accounts = await db.channelAccount.findMany({ where: { household: { phone: "+84919333444" } } });
+    const accounts = await testDb.db.channelAccount.findMany({ where: { household: { phone: "+84919333444" } } });
     expect(accounts.map((a) => a.channel)).toEqual(["telegram"]);
   });
 

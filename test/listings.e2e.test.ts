@@ -3,13 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let fake: FakeTelegram;
 let bot: Awaited<ReturnType<typeof startBot>>;
 let nextUser = 8000;
@@ -17,14 +16,6 @@ let nextPhone = 100;
 
 const MENU = /Bạn muốn làm gì/;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   await fake?.close();
@@ -41,11 +32,11 @@ async function household(): Promise<Chat> {
 
 async function start() {
   fake = await startFakeBotApi();
-  bot = await startBot(fake, database.url);
+  bot = await startBot(fake, testDb.url);
 }
 
 async function listingsOf(chat: Chat) {
-  const account = await db.channelAccount.findFirst({
+  const account = await testDb.db.channelAccount.findFirst({
     where: { userKey: String(chat.user.id) },
     include: { household: { include: { shop: { include: { listings: { orderBy: { createdAt: "asc" } } } } } } },
   });
@@ -83,7 +74,7 @@ describe("Đăng bán by steps", () => {
     expect(listing.availableFrom?.getDate()).toBe(15);
 
     // The photo is copied into the media folder after the turn.
-    await expect.poll(async () => (await db.listing.findUnique({ where: { id: listing.id } }))?.photoFile).toBe(`${listing.id}.jpg`);
+    await expect.poll(async () => (await testDb.db.listing.findUnique({ where: { id: listing.id } }))?.photoFile).toBe(`${listing.id}.jpg`);
     const saved = readFileSync(join(bot.media.dir, `${listing.id}.jpg`));
     expect(saved.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(fake.fileDownloads).toHaveLength(1);

@@ -2,15 +2,14 @@
 // once and accepts with one tap (only then sees the buyer's phone and address), calls the post office;
 // declines with a reason; unanswered orders are reminded and expire, releasing the stock.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 import { newZaloUser, registerOnZalo, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let fake: FakeTelegram;
 let bot: Awaited<ReturnType<typeof startBot>>;
 let nextId = 9500;
@@ -18,14 +17,6 @@ let nextPhone = 300;
 
 const MENU = /Bạn muốn làm gì/;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   await fake?.close();
@@ -54,12 +45,12 @@ async function buyerOrders(quantity: string, name = "Trần Thị Lan"): Promise
   return buyer;
 }
 
-const stockOf = async () => (await db.listing.findFirst({ where: { title: "Hoa hồi khô" }, orderBy: { createdAt: "desc" } }))!;
+const stockOf = async () => (await testDb.db.listing.findFirst({ where: { title: "Hoa hồi khô" }, orderBy: { createdAt: "desc" } }))!;
 
 describe("an order placed in chat", () => {
   it("reaches the household at once; one tap accepts it; then the post office is called", async () => {
     fake = await startFakeBotApi();
-    bot = await startBot(fake, database.url);
+    bot = await startBot(fake, testDb.url);
     const household = await seller();
     const before = household.all.length;
     const buyer = await buyerOrders("20 kg");
@@ -85,7 +76,7 @@ describe("an order placed in chat", () => {
     await household.tap("✅ Thu hộ 1.600.000 đ", /Gửi yêu cầu lấy hàng/);
     await household.tap("✅ Gửi yêu cầu", MENU);
     expect(household.messages[0].text).toBe("🚚 Đã gửi yêu cầu tới Viettel Post. Bưu tá sẽ liên hệ để lấy hàng.");
-    const order = await db.order.findFirstOrThrow({ where: { buyerName: "Trần Thị Lan" }, include: { pickup: true } });
+    const order = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Trần Thị Lan" }, include: { pickup: true } });
     expect(order).toMatchObject({ status: "accepted", totalVnd: 1_600_000, quantityMilli: 20_000, buyerChannel: "telegram" });
     expect(order.pickup).toMatchObject({ carrier: "viettel_post", weightGrams: 20_000, codVnd: 1_600_000, status: "open" });
     await buyer.act(async () => undefined, /sẽ được Viettel Post lấy hàng/);
@@ -97,7 +88,7 @@ describe("an order placed in chat", () => {
 
   it("declines with a reason, releasing the stock and telling the buyer", async () => {
     fake = await startFakeBotApi();
-    bot = await startBot(fake, database.url);
+    bot = await startBot(fake, testDb.url);
     const household = await seller();
     const buyer = await buyerOrders("1 tạ", "Lê Văn Nam");
     await household.act(async () => undefined, /Đơn mới/);
@@ -111,7 +102,7 @@ describe("an order placed in chat", () => {
 
   it("refuses to sell more than is left, or in a unit the listing is not sold by", async () => {
     fake = await startFakeBotApi();
-    bot = await startBot(fake, database.url);
+    bot = await startBot(fake, testDb.url);
     await seller();
     const buyer = new Chat(fake, { id: ++nextId, first_name: "Vi Thị Hoa", language_code: "vi" });
     await buyer.send("/mua", /Bạn muốn mua gì/);
@@ -125,11 +116,11 @@ describe("an order placed in chat", () => {
 
   it("reminds an unanswered order, then expires it and puts the stock back", async () => {
     fake = await startFakeBotApi();
-    bot = await startBot(fake, database.url);
+    bot = await startBot(fake, testDb.url);
     const household = await seller();
     const buyer = await buyerOrders("30 kg", "Nông Văn Tư");
     await household.act(async () => undefined, /Đơn mới/);
-    const placed = await db.order.findFirstOrThrow({ where: { buyerName: "Nông Văn Tư" } });
+    const placed = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Nông Văn Tư" } });
 
     expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 60_000))).toEqual({ reminded: 0, expired: 0 });
     expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 3 * 3600_000 + 1000))).toEqual({ reminded: 1, expired: 0 });
@@ -139,7 +130,7 @@ describe("an order placed in chat", () => {
     await household.act(async () => undefined, /⌛ Đơn DH[0-9A-Z]{6} đã tự huỷ/);
     await buyer.act(async () => undefined, /⌛ Đơn DH[0-9A-Z]{6} đã tự huỷ vì người bán chưa trả lời kịp/);
     expect((await stockOf()).stockMilli).toBe(200_000);
-    expect((await db.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe("expired");
+    expect((await testDb.db.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe("expired");
     // Accepting after expiry is refused.
     await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /đã được xử lý rồi \(đã tự huỷ vì quá hạn\)/);
   });
@@ -155,7 +146,7 @@ describe("orders on Zalo (no buttons)", () => {
 
   it("shows the answers as words to type, and NHAN <code> accepts", async () => {
     zalo = await startFakeZaloBot();
-    app = await startZaloBot(zalo, database.url);
+    app = await startZaloBot(zalo, testDb.url);
     const household = new ZaloChat(zalo, newZaloUser("Lăng Văn Đức"));
     await registerOnZalo(household, { phone: "0916 404 505", name: "Lăng Văn Đức" });
     await household.send("bán 50 kg na dai 35 nghìn", /🌿/);

@@ -3,10 +3,9 @@
 // unreachable, answers without `result` are accepted, and long replies are split below 2000.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ZaloApiError, ZaloClient, ZaloNetworkError } from "../src/channels/zalo/client.ts";
-import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
 import { freePort } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 import {
   memoryLogger,
   newZaloUser,
@@ -18,19 +17,11 @@ import {
   type ZaloApp,
 } from "./support/zalo.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let fake: FakeZalo | undefined;
 let bot: ZaloApp | undefined;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
@@ -40,7 +31,7 @@ afterEach(async () => {
 
 async function start(options: Parameters<typeof startFakeZaloBot>[0] = {}, timing = {}) {
   fake = await startFakeZaloBot(options);
-  bot = await startZaloBot(fake, database.url, "polling", { timing });
+  bot = await startZaloBot(fake, testDb.url, "polling", { timing });
   return { fake, bot };
 }
 
@@ -107,7 +98,7 @@ describe("a dead token (401)", () => {
   it("at start leaves the app running (Telegram would carry on) with the Zalo channel stopped", async () => {
     fake = await startFakeZaloBot();
     fake.failNext("getMe", { kind: "401" });
-    bot = await startZaloBot(fake, database.url, "polling");
+    bot = await startZaloBot(fake, testDb.url, "polling");
     expect(bot.zalo!.stopped).toBe(true);
     expect(bot.logs.filter((l) => l.alert === "zalo-token-rejected")).toHaveLength(1);
     expect(fake.calls.map((c) => c.method)).toEqual(["getMe"]); // no deleteWebhook, no polling
@@ -116,7 +107,7 @@ describe("a dead token (401)", () => {
 
   it("refuses webhook deliveries once stopped", async () => {
     fake = await startFakeZaloBot();
-    bot = await startZaloBot(fake, database.url, "webhook");
+    bot = await startZaloBot(fake, testDb.url, "webhook");
     const chat = new ZaloChat(fake, newZaloUser());
     fake.failNext("sendMessage", { kind: "401" });
     expect(await fake.sendText(chat.user, "/start")).toBe(200);
@@ -149,10 +140,10 @@ describe("a chat that cannot be reached (403)", () => {
     fake.failNext("sendMessage", { kind: "403" }, { chatId: chat.user.id });
     await fake.sendText(chat.user, "/menu");
     await expect
-      .poll(async () => (await db.channelAccount.findFirst({ where: { channel: "zalo", userKey: chat.user.id } }))?.unreachable)
+      .poll(async () => (await testDb.db.channelAccount.findFirst({ where: { channel: "zalo", userKey: chat.user.id } }))?.unreachable)
       .toBe(true);
     await chat.send("/menu", /Bạn muốn làm gì/); // writing again makes it reachable again
-    expect((await db.channelAccount.findFirst({ where: { channel: "zalo", userKey: chat.user.id } }))?.unreachable).toBe(false);
+    expect((await testDb.db.channelAccount.findFirst({ where: { channel: "zalo", userKey: chat.user.id } }))?.unreachable).toBe(false);
   });
 });
 

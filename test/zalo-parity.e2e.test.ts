@@ -4,13 +4,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import { tFor } from "../src/i18n/index.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 import { newZaloUser, splitNumbered, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
+
+const testDb = useTestDatabase();
 
 type Action = { say: string } | { pick: string } | { photo: true };
 interface ScriptStep {
@@ -47,25 +48,19 @@ const script = (phone: string): ScriptStep[] => [
   { act: { pick: "English" }, until: /What would you like to do/ },
 ];
 
-let database: TestDatabase;
-let db: Db;
 let telegram: FakeTelegram;
 let zalo: FakeZalo;
 let bot: ZaloApp;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
   telegram = await startFakeBotApi();
   zalo = await startFakeZaloBot();
-  bot = await startZaloBot(zalo, database.url, "polling", { telegram });
+  bot = await startZaloBot(zalo, testDb.url, "polling", { telegram });
 });
 afterAll(async () => {
   await bot?.stop();
   await telegram?.close();
   await zalo?.close();
-  await db?.$disconnect();
-  await database?.drop();
 });
 
 /** What a person reads, per message: the text and the choices offered with it. */
@@ -126,7 +121,7 @@ describe("the same conversation on Telegram and Zalo", () => {
   });
 
   it("stores the same household, listing and photo from both channels", async () => {
-    const households = await db.household.findMany({
+    const households = await testDb.db.household.findMany({
       where: { phone: { in: ["+84912000111", "+84912000222"] } },
       include: { accounts: true, shop: { include: { listings: true } } },
       orderBy: { phone: "asc" },
@@ -141,7 +136,7 @@ describe("the same conversation on Telegram and Zalo", () => {
     expect(zaloListing).toMatchObject({ photoChannel: "zalo", photoRef: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/media\//) });
     // The picture is copied from Zalo's image server into the media folder after the turn.
     await bot.media.idle();
-    const stored = await db.listing.findUnique({ where: { id: zaloListing.id } });
+    const stored = await testDb.db.listing.findUnique({ where: { id: zaloListing.id } });
     expect(stored?.photoFile).toBeTruthy();
     expect(existsSync(join(bot.mediaDir, stored!.photoFile!))).toBe(true);
   });

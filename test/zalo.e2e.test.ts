@@ -2,10 +2,9 @@
 // polling and by webhook, on SQLite (npm run test:sqlite) and PostgreSQL (npm run test:pg). Choices are
 // numbered text; people answer "1", "số 2" or the label without accents; the phone is typed.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import { tFor } from "../src/i18n/index.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 import {
   newZaloUser,
   registerOnZalo,
@@ -16,20 +15,12 @@ import {
   type ZaloApp,
 } from "./support/zalo.ts";
 
+const testDb = useTestDatabase();
+
 const t = tFor("vi");
-let database: TestDatabase;
-let db: Db;
 let fake: FakeZalo | undefined;
 let bot: ZaloApp | undefined;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
@@ -39,12 +30,12 @@ afterEach(async () => {
 
 async function start(mode: "polling" | "webhook", options: Parameters<typeof startFakeZaloBot>[0] = {}) {
   fake = await startFakeZaloBot(options);
-  bot = await startZaloBot(fake, database.url, mode);
+  bot = await startZaloBot(fake, testDb.url, mode);
   return { fake, bot };
 }
 
 const processed = (fake: FakeZalo, messageId: unknown) =>
-  db.processedUpdate.count({ where: { key: `zalo:${fake.botId}:${String(messageId)}` } });
+  testDb.db.processedUpdate.count({ where: { key: `zalo:${fake.botId}:${String(messageId)}` } });
 
 describe("registration on Zalo", () => {
   it("by long polling: numbered choices as text, answered with 1 / số 2 / words without accents", async () => {
@@ -72,7 +63,7 @@ describe("registration on Zalo", () => {
     expect(chat.messages).toContain("🎉 Cửa hàng của bạn đã mở!");
     expect(chat.messages.join("\n")).toMatch(/🏪 Cửa hàng Hoàng Văn Nam\n👤 Hoàng Văn Nam\n📞 0912 000 111\n📍 Xã Hữu Lũng, Lạng Sơn\n💳 Postpay/);
 
-    const household = await db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true, accounts: true } });
+    const household = await testDb.db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true, accounts: true } });
     expect(household).toMatchObject({ name: "Hoàng Văn Nam", payment: "postpay", provinceCode: "20" });
     expect(household?.shop?.name).toBe("Cửa hàng Hoàng Văn Nam");
     expect(household?.accounts).toEqual([expect.objectContaining({ channel: "zalo", userKey: chat.user.id, chatKey: chat.user.id })]);
@@ -86,7 +77,7 @@ describe("registration on Zalo", () => {
     const chat = new ZaloChat(fake, newZaloUser("Lý Thị Mai"));
     await registerOnZalo(chat, { phone: "+84 97 333 4444" });
     expect(fake.deliveries.every((d) => d.status === 200)).toBe(true);
-    expect(await db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Lý Thị Mai" });
+    expect(await testDb.db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Lý Thị Mai" });
   });
 
   it("accepts a bare webhook body (no {ok, result} wrapper), as some sources report real traffic", async () => {
@@ -127,8 +118,8 @@ describe("webhook security", () => {
 
     await new Promise((r) => setTimeout(r, 100));
     expect(fake.sent(user.id)).toHaveLength(0);
-    expect(await db.processedUpdate.count({ where: { key: { startsWith: `zalo:${fake.botId}:` } } })).toBe(0);
-    expect(await db.conversation.count({ where: { chatKey: user.id } })).toBe(0);
+    expect(await testDb.db.processedUpdate.count({ where: { key: { startsWith: `zalo:${fake.botId}:` } } })).toBe(0);
+    expect(await testDb.db.conversation.count({ where: { chatKey: user.id } })).toBe(0);
 
     // The same update with the right secret is processed.
     expect(await post(secret, JSON.stringify(update))).toBe(200);
@@ -158,8 +149,8 @@ describe("redelivery", () => {
     const chat = new ZaloChat(fake, newZaloUser());
     await chat.send("/start", /đồng ý chứ/);
     const messageId = fake.updates.at(-1)!.message.message_id;
-    await db.processedUpdate.deleteMany({ where: { key: `zalo:${fake.botId}:${String(messageId)}` } });
-    await db.processedUpdate.create({ data: { key: `zalo:1999999999999999999:${String(messageId)}` } });
+    await testDb.db.processedUpdate.deleteMany({ where: { key: `zalo:${fake.botId}:${String(messageId)}` } });
+    await testDb.db.processedUpdate.create({ data: { key: `zalo:1999999999999999999:${String(messageId)}` } });
     await fake.redeliver();
     await fake.waitForMessages(chat.user.id, 4); // handled again: the other bot's key did not count
   });
@@ -210,6 +201,6 @@ describe("messages Zalo cannot show the bot", () => {
     await chat.image({ url: "https://example.com/na.jpg" }, /Tên chủ hộ/);
     expect(chat.messages[0]).toBe(t("common:needText"));
     for (const m of chat.all) expect(m).not.toMatch(/Error|undefined|null|prisma/i);
-    expect(await db.household.count({ where: { accounts: { some: { userKey: chat.user.id } } } })).toBe(0);
+    expect(await testDb.db.household.count({ where: { accounts: { some: { userKey: chat.user.id } } } })).toBe(0);
   });
 });
