@@ -73,7 +73,7 @@ describe("registration by long polling", () => {
     await polling();
     await fake.waitFor(() => fake.commandsFor({ language_code: "en" }).length > 0);
     const vi = fake.commandsFor();
-    expect(vi.map((c) => c.command)).toEqual(["menu", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"]);
+    expect(vi.map((c) => c.command)).toEqual(["menu", "mua", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"]);
     expect(vi.find((c) => c.command === "huy")?.description).toBe("Huỷ việc đang làm");
     expect(fake.commandsFor({ language_code: "en" }).find((c) => c.command === "huy")?.description).toMatch(/cancel/i);
   });
