@@ -227,3 +227,18 @@ describe("bad input while selling", () => {
     expect(await listingsOf(chat)).toHaveLength(0);
   });
 });
+
+describe("the product question", () => {
+  it("asks for the product's name when only a quantity or price is typed, and keeps them", async () => {
+    await start();
+    const chat = await household();
+    await chat.tap("🌾 Đăng bán", /Bạn muốn bán gì/);
+    await chat.send("2 tạ", /Bạn muốn bán gì/);
+    expect(chat.messages[0].text).toBe("Bạn gõ tên hàng trước nhé, ví dụ: hồi khô");
+    await chat.send("quýt bắc sơn", /Giá bán bao nhiêu một kg/); // the 2 tạ was kept
+    await chat.send("25k", /Gửi một ảnh/);
+    await chat.tap("Bỏ qua", /Khi nào có hàng/);
+    await chat.tap("Có ngay", /🌿/);
+    expect(chat.last.text).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)/);
+  });
+});
