@@ -13,6 +13,7 @@ import { MediaFetcher } from "./core/media.ts";
 import { Notifier } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { Engine } from "./engine/engine.ts";
+import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 
@@ -55,6 +56,14 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTi
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
+  });
+  registerApi(http, {
+    db,
+    orders: orderService,
+    log,
+    partnerKeys: config.PARTNER_API_KEYS,
+    carrierKeys: config.CARRIER_API_KEYS,
+    publicUrl: config.PUBLIC_URL,
   });
   engine.onAfterTurn(() => media.kick());
 
