@@ -4,6 +4,7 @@ import { done, say, startFlow, type FlowContext, type StepResult } from "../src/
 import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
+import { shopUrl } from "../src/web/links.ts";
 
 const ITEMS = [
   { id: "m.sell", label: "common:menu.sell" },
@@ -30,7 +31,7 @@ export const menu: MenuDefinition = {
         return startFlow("buy");
       case "m.shop": {
         const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
-        return done(say(ctx.t("profile:shopTitle")), say(householdCard(ctx, ctx.household!, live)));
+        return done(say(ctx.t("profile:shopTitle")), say(`${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.household!.shop!.slug) })}`));
       }
       case "m.edit":
         return startFlow("editProfile");

@@ -16,6 +16,8 @@ import { Engine } from "./engine/engine.ts";
 import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
+import { registerWeb } from "./web/index.ts";
+import { setPublicBaseUrl } from "./web/links.ts";
 
 export interface App {
   db: Db;
@@ -66,6 +68,17 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTi
     publicUrl: config.PUBLIC_URL,
   });
   engine.onAfterTurn(() => media.kick());
+  // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
+  registerWeb(http, {
+    db,
+    engine,
+    orders: orderService,
+    mediaDir: config.MEDIA_DIR,
+    provinceCode: config.PROVINCE_CODE,
+    chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
+    log,
+  });
+  setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
