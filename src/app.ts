@@ -9,6 +9,7 @@ import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
 import type { Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
+import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
@@ -109,6 +110,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTi
     media.register("zalo", (url) => channel.downloadPhoto(url));
   }
 
+  let stopMaintenance = () => {};
   return {
     db,
     engine,
@@ -121,6 +123,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTi
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
       orderService.startTimer();
+      stopMaintenance = startMaintenance(db, log);
       if (telegram) {
         if (config.PUBLIC_URL && config.TELEGRAM_WEBHOOK_SECRET) {
           const url = new URL(TELEGRAM_WEBHOOK_PATH, config.PUBLIC_URL).toString();
@@ -145,6 +148,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, orderTi
       await engine.idle();
       media.stop();
       orderService.stop();
+      stopMaintenance();
       await media.idle();
       await db.$disconnect();
     },
