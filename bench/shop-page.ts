@@ -1,17 +1,23 @@
 // Shop page render time with 200 live listings on SQLite: `npm run bench:shop [-- --requests 1000]`.
 // Target: p99 < 50 ms. Each request goes through the whole app (fastify routing, the database query,
-// HTML rendering, gzip) with app.http.inject, so the figure is the server's time without the network.
+// HTML rendering, gzip) over real HTTP on loopback with a kept-alive connection; the client only
+// counts the bytes, so the figure is the server's time plus loopback.
 //
-// Two rounds: as a browser asks (Accept-Encoding: gzip, the usual case) and uncompressed.
+// Rounds: as a browser asks (Accept-Encoding: gzip, the usual case) and uncompressed; each with the
+// drawn-page cache (an unchanged page is not drawn again; the database is read every time) and without
+// it (every request draws the page: the figure for a page that just changed).
 import "../src/timezone.ts";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Fastify, { type FastifyInstance } from "fastify";
 import pino from "pino";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createServices } from "../src/core/services.ts";
 import { migrate } from "../src/db/migrate.ts";
+import { registerWeb } from "../src/web/index.ts";
 
 const TARGET_P99_MS = 50;
 const LISTINGS = 200;
@@ -56,11 +62,34 @@ try {
   }
   const path = `/s/${household.shop!.slug}`;
 
-  async function round(headers: Record<string, string>) {
-    const get = () => app.http.inject({ method: "GET", url: path, headers });
+  // The same pages on a second server without the drawn-page cache.
+  const uncached = Fastify();
+  registerWeb(uncached, { db: app.db, engine: app.engine, orders: app.orders, mediaDir: join(dir, "media"), provinceCode: "20", chat: false, log: pino({ level: "silent" }), pageCache: false });
+
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  /** One GET; resolves with the status and the number of bytes received. */
+  const fetchPage = (base: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; bytes: number; body: string }>((resolve, reject) => {
+      httpGet(`${base}${path}`, { agent, headers }, (res) => {
+        let bytes = 0;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => {
+          bytes += c.length;
+          if (chunks.length < 64) chunks.push(c);
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes, body: Buffer.concat(chunks).toString() }));
+        res.on("error", reject);
+      }).on("error", reject);
+    });
+
+  const bases = new Map<FastifyInstance, string>();
+  async function round(server: FastifyInstance, headers: Record<string, string>) {
+    if (!bases.has(server)) bases.set(server, await server.listen({ host: "127.0.0.1", port: 0 }));
+    const base = bases.get(server)!;
+    const get = () => fetchPage(base, headers);
     const first = await get();
-    if (first.statusCode !== 200) throw new Error(`GET ${path}: ${first.statusCode}`);
-    const articles = (first.headers["content-encoding"] ? "" : first.body).match(/<article/g)?.length;
+    if (first.status !== 200) throw new Error(`GET ${path}: ${first.status}`);
+    const articles = headers["accept-encoding"] ? undefined : first.body.match(/<article/g)?.length;
     for (let i = 0; i < 100; i++) await get(); // warm up
     const samples: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
@@ -70,17 +99,25 @@ try {
     }
     samples.sort((a, b) => a - b);
     const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
-    return { p50: pct(50), p99: pct(99), max: samples[samples.length - 1], bytes: first.rawPayload.length, articles };
+    return { p50: pct(50), p99: pct(99), max: samples[samples.length - 1], bytes: first.bytes, articles };
   }
 
-  const gz = await round({ "accept-encoding": "gzip, deflate, br" });
-  const plain = await round({});
+  const gzip = { "accept-encoding": "gzip, deflate, br" };
+  const rounds = [
+    { name: "gzip, cached  ", ...(await round(app.http, gzip)) },
+    { name: "plain, cached ", ...(await round(app.http, {})) },
+    { name: "gzip, drawn   ", ...(await round(uncached, gzip)) },
+    { name: "plain, drawn  ", ...(await round(uncached, {})) },
+  ];
+  agent.destroy();
+  await uncached.close();
   const fmt = (n: number) => n.toFixed(2);
-  console.log(`shop page with ${LISTINGS} live listings (${plain.articles} shown), ${REQUESTS} requests per round, SQLite`);
-  console.log(`gzip:   p50 ${fmt(gz.p50)} ms, p99 ${fmt(gz.p99)} ms, max ${fmt(gz.max)} ms, ${(gz.bytes / 1024).toFixed(1)} kB sent`);
-  console.log(`plain:  p50 ${fmt(plain.p50)} ms, p99 ${fmt(plain.p99)} ms, max ${fmt(plain.max)} ms, ${(plain.bytes / 1024).toFixed(1)} kB sent`);
-  const worst = Math.max(gz.p99, plain.p99);
-  console.log(`target: p99 < ${TARGET_P99_MS} ms ${worst < TARGET_P99_MS ? "OK" : "ABOVE TARGET"}`);
+  console.log(`shop page with ${LISTINGS} live listings (${rounds[1].articles} shown), ${REQUESTS} requests per round, SQLite`);
+  for (const r of rounds) {
+    console.log(`${r.name} p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${(r.bytes / 1024).toFixed(1)} kB sent`);
+  }
+  const worst = Math.max(...rounds.map((r) => r.p99));
+  console.log(`target: p99 < ${TARGET_P99_MS} ms in every round: ${worst < TARGET_P99_MS ? "OK" : "ABOVE TARGET"} (worst ${fmt(worst)} ms)`);
   process.exitCode = worst < TARGET_P99_MS ? 0 : 1;
 } finally {
   await app.stop();

@@ -178,6 +178,9 @@ describe("ordering from the shop page", () => {
       status: "pending",
     });
     expect((await testDb.db.listing.findUniqueOrThrow({ where: { id: anise.id } })).stockMilli).toBe(198_500);
+    // the shop page shows the new stock at once (drawn pages are kept only while nothing changed)
+    expect((await get(`/s/${shop.shop!.slug}`)).body).toContain("(198,5 kg)");
+    expect(gunzipSync((await get(`/s/${shop.shop!.slug}`, { "accept-encoding": "gzip" })).rawPayload).toString()).toContain("(198,5 kg)");
 
     const status = await get(location);
     expect(status.statusCode).toBe(200);
@@ -515,5 +518,22 @@ describe("web chat simulator API", () => {
     expect((await withBot.http.inject({ method: "POST", url: "/chat/api/send", payload: { session, text: "hi" } })).statusCode).toBe(404);
     expect((await withBot.http.inject({ method: "GET", url: `/s/${shop.shop!.slug}` })).statusCode).toBe(200);
     await withBot.stop();
+  });
+});
+
+describe("drawn page cache", () => {
+  it("keeps pages by fingerprint and drops the least recently used beyond its size", async () => {
+    const { PageCache } = await import("../src/web/page-cache.ts");
+    const cache = new PageCache(4_000);
+    const page = (n: number) => ({ body: Buffer.alloc(900, n) });
+    expect(PageCache.key({ a: 1 }, [0])).not.toBe(PageCache.key({ a: 1 }, [1]));
+    for (let i = 0; i < 4; i++) cache.set(`p${i}`, page(i));
+    expect(cache.get("p0")).toBeDefined(); // p0 is now the most recent
+    cache.set("p4", page(4)); // 5 × 900 > 4,000: the least recently used (p1) goes
+    expect(cache.get("p1")).toBeUndefined();
+    expect(cache.get("p0")?.body[0]).toBe(0);
+    expect(cache.get("p4")?.body[0]).toBe(4);
+    cache.set("huge", { body: Buffer.alloc(2_000) }); // more than a quarter of the cache: not kept
+    expect(cache.get("huge")).toBeUndefined();
   });
 });

@@ -18,6 +18,7 @@ import { messagePage } from "./layout.ts";
 import { statusPath } from "./links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { sendMedia } from "./media.ts";
+import { PageCache } from "./page-cache.ts";
 import { checkOrderForm, formValues, provinces } from "./order-form.ts";
 import { marketPage, shopPage } from "./queries.ts";
 import { renderShopPage, type ShopPageState } from "./shop-page.ts";
@@ -32,6 +33,8 @@ export interface WebOptions {
   provinceCode: string;
   /** serve the web chat simulator (only when no bot token is configured) */
   chat: boolean;
+  /** keep drawn shop pages (default on; the benchmark measures both) */
+  pageCache?: boolean;
   log: Logger;
 }
 
@@ -47,8 +50,9 @@ const CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'
 const CHAT_CSP = `${CSP}; script-src ${CHAT_SCRIPT_HASH}; connect-src 'self'`;
 
 const gzipAsync = promisify(gzip);
+const acceptsGzip = (header: string | undefined) => /\bgzip\b/.test(header ?? "");
 
-function sendPage(reply: FastifyReply, status: number, body: string, opts: { cache?: string; csp?: string } = {}): FastifyReply {
+function sendPage(reply: FastifyReply, status: number, body: string | Buffer, opts: { cache?: string; csp?: string } = {}): FastifyReply {
   return reply
     .code(status)
     .header("content-type", "text/html; charset=utf-8")
@@ -76,6 +80,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
   const t = translator("vi");
   const { db, log } = opts;
   const chat = opts.chat ? new WebChatChannel(opts.engine) : undefined;
+  const shopPages = new PageCache();
   // The province list is read from a 4 MB file on first use: do it now rather than on a buyer's first visit.
   provinces(opts.provinceCode);
 
@@ -94,7 +99,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (typeof payload !== "string" || payload.length < 1024) return payload;
       if (!/^(text\/html|application\/json)/.test(String(reply.getHeader("content-type") ?? ""))) return payload;
       reply.header("vary", "accept-encoding");
-      if (!/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) return payload;
+      if (!acceptsGzip(req.headers["accept-encoding"])) return payload;
       reply.header("content-encoding", "gzip");
       return gzipAsync(payload);
     });
@@ -112,7 +117,17 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
     app.get<{ Params: { slug: string } }>("/s/:slug", async (req, reply) => {
       const shop = SLUG.test(req.params.slug) ? await shopPage(db, req.params.slug) : null;
       if (!shop) return notFound(t, reply);
-      return sendPage(reply, 200, renderShopPage(t, shop));
+      const now = new Date();
+      const key = PageCache.key(shop, shop.listings.map((l) => (l.availableFrom && l.availableFrom > now ? 1 : 0)));
+      let page = opts.pageCache === false ? undefined : shopPages.get(key);
+      if (!page) {
+        page = { body: Buffer.from(renderShopPage(t, shop, undefined, now)) };
+        if (opts.pageCache !== false) shopPages.set(key, page);
+      }
+      if (!acceptsGzip(req.headers["accept-encoding"])) return sendPage(reply.header("vary", "accept-encoding"), 200, page.body);
+      if (!page.gzip) shopPages.noteGzip(page, await gzipAsync(page.body));
+      reply.header("content-encoding", "gzip").header("vary", "accept-encoding");
+      return sendPage(reply, 200, page.gzip!);
     });
 
     app.post<{ Params: { slug: string } }>("/s/:slug", async (req, reply) => {
