@@ -7,11 +7,20 @@ import { menu } from "./menu.ts";
 import { myListings } from "./my-listings.ts";
 import { register } from "./register.ts";
 import { sell } from "./sell.ts";
+import { buy } from "./buy.ts";
+import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { startFlow } from "../src/engine/flow.ts";
+import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, announce },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
   commands: broadcastCommands,
+  actions: {
+    tap: orderActions.tap,
+    // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order.
+    keyword: (text, ctx) => (/^\/?mua$/.test(fold(text)) ? startFlow("buy") : orderActions.keyword(text, ctx)),
+  },
 };

@@ -4,10 +4,13 @@ import { done, say, startFlow, type FlowContext, type StepResult } from "../src/
 import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
+import { shopUrl } from "../src/web/links.ts";
 
 const ITEMS = [
   { id: "m.sell", label: "common:menu.sell" },
   { id: "m.listings", label: "common:menu.listings" },
+  { id: "m.orders", label: "common:menu.orders" },
+  { id: "m.buy", label: "common:menu.buy" },
   { id: "m.shop", label: "common:menu.shop" },
   { id: "m.edit", label: "common:menu.edit" },
   { id: "m.help", label: "common:menu.help" },
@@ -22,9 +25,13 @@ export const menu: MenuDefinition = {
         return startFlow("sell");
       case "m.listings":
         return startFlow("myListings");
+      case "m.orders":
+        return startFlow("orderList");
+      case "m.buy":
+        return startFlow("buy");
       case "m.shop": {
         const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
-        return done(say(ctx.t("profile:shopTitle")), say(householdCard(ctx, ctx.household!, live)));
+        return done(say(ctx.t("profile:shopTitle")), say(`${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.household!.shop!.slug) })}`));
       }
       case "m.edit":
         return startFlow("editProfile");

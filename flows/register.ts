@@ -3,7 +3,7 @@
 // Nothing is stored until the last answer; declining or cancelling leaves no trace.
 // A phone that already has a shop on another channel can link this chat to it (link-account.ts).
 import { PhoneTakenError, type PaymentMethod } from "../src/core/households.ts";
-import { buttonsStep, choice, column, done, end, next, say, type Flow, type FlowContext } from "../src/engine/flow.ts";
+import { buttonsStep, choice, column, done, end, next, say, startFlow, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 import { householdCard } from "./cards.ts";
 import { linkSteps, offerLink } from "./link-account.ts";
@@ -32,9 +32,9 @@ export const register: Flow = {
     consent: buttonsStep({
       ask: ({ t }) =>
         say(t("register:consent"), {
-          choices: column(choice("yes", t("register:consentYes")), choice("no", t("register:consentNo"))),
+          choices: column(choice("yes", t("register:consentYes")), choice("no", t("register:consentNo")), choice("buy", t("buy:onlyBuy"))),
         }),
-      on: (id, { t }) => (id === "yes" ? next("name") : end(say(t("register:declined")))),
+      on: (id, { t }) => (id === "yes" ? next("name") : id === "buy" ? startFlow("buy") : end(say(t("register:declined")))),
     }),
 
     name: askName((name, ctx) => {

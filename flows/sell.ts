@@ -169,6 +169,8 @@ const productStep: Step = {
     absorb(ctx, parsed);
     const d = draft(ctx);
     if (d.title === undefined && !d.candidates) {
+      // Only a quantity or a price ("2 tạ", "80k"): keep it, but the product still has to be named.
+      if ((parsed.quantity || parsed.price) && parsed.unknown.length === 0) return retry(say(ctx.t("sell:productFirst")));
       // Not in the catalog: "Khác", listed as typed.
       const name = checkShopName(text);
       if (!name.ok) return retry(say(ctx.t(`sell:productName.${name.reason}`, { max: SHOP_NAME_MAX })));

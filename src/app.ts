@@ -11,10 +11,16 @@ import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } fr
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
 import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
+import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
+import { Notifier } from "./core/notify.ts";
+import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { Engine } from "./engine/engine.ts";
+import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
+import { registerWeb } from "./web/index.ts";
+import { setPublicBaseUrl } from "./web/links.ts";
 
 export interface App {
   db: Db;
@@ -22,6 +28,7 @@ export interface App {
   http: FastifyInstance;
   telegram?: TelegramChannel;
   media: MediaFetcher;
+  orders: OrderService;
   zalo?: ZaloChannel;
   /** announcements: scheduler and per-channel dispatchers */
   broadcasts: BroadcastService;
@@ -39,14 +46,46 @@ export interface AppOptions {
   zaloTiming?: Partial<ZaloTiming>;
   /** broadcast timings and rates (tests shorten them); rates default to the BROADCAST_* settings */
   broadcast?: Partial<BroadcastOptions>;
+  /** order reminder/expiry delays (tests shorten them) */
+  orderTiming?: Partial<OrderTiming>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
-  const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
+  const engine = new Engine({
+    db,
+    registry,
+    log,
+    provinceCode: config.PROVINCE_CODE,
+    settings: { orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000 },
+  });
   const http = buildHttpServer({ db, log });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
+  const orderService = new OrderService(db, new Notifier(db, engine), log, {
+    remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
+    expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
+    ...orderTiming,
+  });
+  registerApi(http, {
+    db,
+    orders: orderService,
+    log,
+    partnerKeys: config.PARTNER_API_KEYS,
+    carrierKeys: config.CARRIER_API_KEYS,
+    publicUrl: config.PUBLIC_URL,
+  });
   engine.onAfterTurn(() => media.kick());
+  // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
+  registerWeb(http, {
+    db,
+    engine,
+    orders: orderService,
+    mediaDir: config.MEDIA_DIR,
+    provinceCode: config.PROVINCE_CODE,
+    chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
+    log,
+  });
+  setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -95,17 +134,21 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
   engine.onAfterTurn(() => broadcasts.kick());
 
+  let stopMaintenance = () => {};
   return {
     db,
     engine,
     http,
     telegram,
     media,
+    orders: orderService,
     zalo,
     broadcasts,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
+      orderService.startTimer();
+      stopMaintenance = startMaintenance(db, log);
       if (telegram) {
         if (config.PUBLIC_URL && config.TELEGRAM_WEBHOOK_SECRET) {
           const url = new URL(TELEGRAM_WEBHOOK_PATH, config.PUBLIC_URL).toString();
@@ -131,6 +174,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       await http.close();
       await engine.idle();
       media.stop();
+      orderService.stop();
+      stopMaintenance();
       await media.idle();
       await db.$disconnect();
     },

@@ -3,6 +3,7 @@
 // and readably instead of half-working.
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { apiKeysField, CARRIER_KEY_NAMES, sharedKeys } from "./http/api/keys.ts";
 
 const optionalString = z
   .string()
@@ -47,6 +48,13 @@ const schema = z.object({
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** how long an instance owns the outbox rows it took; a dead instance's rows are resent after this */
   BROADCAST_LEASE_SECONDS: z.coerce.number().min(1).default(60),
+  /** an order nobody answered is reminded after this many minutes, and expires after the second */
+  ORDER_REMIND_AFTER_MINUTES: z.coerce.number().int().min(1).default(180),
+  ORDER_EXPIRE_AFTER_MINUTES: z.coerce.number().int().min(2).default(1440),
+  /** partner marketplaces allowed to POST /api/v1/orders: "postmart:key1,voso:key2" (keys >= 24 chars) */
+  PARTNER_API_KEYS: apiKeysField(),
+  /** carriers allowed to use the pickup API: "viettel_post:key1,vnpost:key2" (keys >= 24 chars) */
+  CARRIER_API_KEYS: apiKeysField({ names: CARRIER_KEY_NAMES }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -70,6 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
   if (cfg.ZALO_BOT_TOKEN && cfg.PUBLIC_URL && !cfg.ZALO_WEBHOOK_SECRET) {
     throw new ConfigError(
       "Configuration problem (see .env.example):\n  - ZALO_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)",
+    );
+  }
+  const both = sharedKeys(cfg.PARTNER_API_KEYS, cfg.CARRIER_API_KEYS);
+  if (both.length > 0) {
+    throw new ConfigError(
+      `Configuration problem (see .env.example):\n  - CARRIER_API_KEYS: a key of ${both.join(", ")} is also in PARTNER_API_KEYS; give each client its own key`,
     );
   }
   return cfg;

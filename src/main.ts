@@ -22,15 +22,16 @@ async function main() {
   const app = createApp({ config, log });
   const address = await app.start();
   log.info({ url: address }, "service running");
-  if (!config.TELEGRAM_BOT_TOKEN) {
+  if (!config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN) {
     console.log(
       [
         "",
         `${tFor("vi")("common:startupNoToken")}`,
-        `No Telegram bot token is set (TELEGRAM_BOT_TOKEN), so only the HTTP server is running at ${address}`,
-        "(health check: /healthz). To talk to the bot right now, open another terminal and run `npm run chat`:",
-        "it holds the same conversation in the terminal. To connect Telegram, copy .env.example to .env and",
-        "put your token from @BotFather there.",
+        `${tFor("vi")("web:startupChat", { url: `${address}/chat` })}`,
+        `No bot token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN), so only the HTTP server is running at ${address}`,
+        `(health check: /healthz). To talk to the bot right now, open ${address}/chat in a browser, or run`,
+        "`npm run chat` in another terminal: both hold the same conversation as Telegram. To connect Telegram,",
+        "copy .env.example to .env and put your token from @BotFather there (or ZALO_BOT_TOKEN for Zalo).",
         "",
       ].join("\n"),
     );

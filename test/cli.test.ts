@@ -19,7 +19,7 @@ describe("npm run chat -- --json", () => {
       { text: "091.234.5678" },
     ]);
     expect(first[0].text).toContain("Chợ Số");
-    expect(first[1].buttons).toEqual(["✅ Đồng ý", "Không đồng ý"]);
+    expect(first[1].buttons).toEqual(["✅ Đồng ý", "Không đồng ý", "🛒 Tôi chỉ muốn mua hàng"]);
     expect(first.at(-1)!.text).toMatch(/xã hoặc phường nào/);
 
     // A second process (a restart) continues at the commune question.
@@ -36,7 +36,7 @@ describe("npm run chat -- --json", () => {
     expect(card?.text).toContain("0912 345 678");
     expect(card?.text).toContain("Xã Hữu Lũng, Lạng Sơn");
     expect(card?.text).toContain("Viettel Money");
-    expect(second.at(-1)!.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+    expect(second.at(-1)!.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "📬 Đơn hàng", "🛒 Mua nông sản", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
   });
 
   it("keeps simulated users apart and refuses a phone that is already registered", async () => {

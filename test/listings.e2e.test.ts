@@ -3,13 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let fake: FakeTelegram;
 let bot: Awaited<ReturnType<typeof startBot>>;
 let nextUser = 8000;
@@ -17,14 +16,6 @@ let nextPhone = 100;
 
 const MENU = /Bạn muốn làm gì/;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   await fake?.close();
@@ -41,11 +32,11 @@ async function household(): Promise<Chat> {
 
 async function start() {
   fake = await startFakeBotApi();
-  bot = await startBot(fake, database.url);
+  bot = await startBot(fake, testDb.url);
 }
 
 async function listingsOf(chat: Chat) {
-  const account = await db.channelAccount.findFirst({
+  const account = await testDb.db.channelAccount.findFirst({
     where: { userKey: String(chat.user.id) },
     include: { household: { include: { shop: { include: { listings: { orderBy: { createdAt: "asc" } } } } } } },
   });
@@ -83,7 +74,7 @@ describe("Đăng bán by steps", () => {
     expect(listing.availableFrom?.getDate()).toBe(15);
 
     // The photo is copied into the media folder after the turn.
-    await expect.poll(async () => (await db.listing.findUnique({ where: { id: listing.id } }))?.photoFile).toBe(`${listing.id}.jpg`);
+    await expect.poll(async () => (await testDb.db.listing.findUnique({ where: { id: listing.id } }))?.photoFile).toBe(`${listing.id}.jpg`);
     const saved = readFileSync(join(bot.media.dir, `${listing.id}.jpg`));
     expect(saved.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
     expect(fake.fileDownloads).toHaveLength(1);
@@ -167,8 +158,8 @@ describe("Hàng của tôi", () => {
     await chat.send("bán 2 tạ hồi khô giá 80k", /🌿/);
     await chat.tap("✅ Đăng bán", MENU);
 
-    await chat.tap("📦 Hàng của tôi", /Bấm một món để sửa/);
-    expect(chat.last.text).toBe("Hàng của bạn (1 món đang bán). Bấm một món để sửa:");
+    await chat.tap("📦 Hàng của tôi", /Chọn một món để sửa/);
+    expect(chat.last.text).toBe("Hàng của bạn (1 món đang bán). Chọn một món để sửa:");
     expect(chat.buttons).toEqual(["🟢 Hoa hồi khô · 2 tạ · 80.000 đ/kg", "➕ Đăng bán thêm"]);
     await chat.tap("🟢 Hoa hồi khô · 2 tạ · 80.000 đ/kg", /làm gì với món này/);
     await chat.tap("Sửa số lượng", /Bạn có bao nhiêu/);
@@ -176,13 +167,13 @@ describe("Hàng của tôi", () => {
     expect(chat.messages[0].text).toBe("✅ Đã cập nhật.");
     await chat.tap("Sửa giá", /Giá bán/);
     await chat.send("85 nghìn một cân", /làm gì với món này/);
-    await chat.tap("⏸ Tạm dừng bán", /Bấm một món/);
+    await chat.tap("⏸ Tạm dừng bán", /Chọn một món/);
     expect(chat.buttons[0]).toBe("⏸ Hoa hồi khô · 150 kg · 85.000 đ/kg");
     expect(chat.last.text).toContain("(0 món đang bán)");
     await chat.tap("⏸ Hoa hồi khô · 150 kg · 85.000 đ/kg", /làm gì với món này/);
-    await chat.tap("▶️ Mở bán lại", /Bấm một món/);
+    await chat.tap("▶️ Mở bán lại", /Chọn một món/);
     await chat.tap("🟢 Hoa hồi khô · 150 kg · 85.000 đ/kg", /làm gì với món này/);
-    await chat.tap("⛔ Đã hết hàng", /Bấm một món/);
+    await chat.tap("⛔ Đã hết hàng", /Chọn một món/);
     expect(chat.buttons[0]).toBe("⛔ Hoa hồi khô · 0 kg · 85.000 đ/kg");
     await chat.tap("⛔ Hoa hồi khô · 0 kg · 85.000 đ/kg", /làm gì với món này/);
     await chat.tap("🗑 Xoá", /Xoá món này/);
@@ -234,5 +225,20 @@ describe("bad input while selling", () => {
     expect(chat.messages[0].text).toBe("Bạn bấm một nút bên dưới nhé.");
     await chat.send("huỷ", /Đã huỷ, chưa đăng gì/);
     expect(await listingsOf(chat)).toHaveLength(0);
+  });
+});
+
+describe("the product question", () => {
+  it("asks for the product's name when only a quantity or price is typed, and keeps them", async () => {
+    await start();
+    const chat = await household();
+    await chat.tap("🌾 Đăng bán", /Bạn muốn bán gì/);
+    await chat.send("2 tạ", /Bạn muốn bán gì/);
+    expect(chat.messages[0].text).toBe("Bạn gõ tên hàng trước nhé, ví dụ: hồi khô");
+    await chat.send("quýt bắc sơn", /Giá bán bao nhiêu một kg/); // the 2 tạ was kept
+    await chat.send("25k", /Gửi một ảnh/);
+    await chat.tap("Bỏ qua", /Khi nào có hàng/);
+    await chat.tap("Có ngay", /🌿/);
+    expect(chat.last.text).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)/);
   });
 });

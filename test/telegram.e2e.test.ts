@@ -1,13 +1,12 @@
 // Registration over Telegram, end to end: the real app on real HTTP against the fake Bot API server,
 // by long polling and by webhook, on SQLite (npm run test:sqlite) and PostgreSQL (npm run test:pg).
-import { createDb, type Db } from "../src/db/client.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
 import { Chat, register, startBot, startFakeBotApi, WEBHOOK_SECRET } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { useTestDatabase } from "./support/db.ts";
 
-let database: TestDatabase;
-let db: Db;
+const testDb = useTestDatabase();
+
 let fake: FakeTelegram;
 let bot: Awaited<ReturnType<typeof startBot>> | undefined;
 let nextUserId = 5000;
@@ -19,14 +18,6 @@ const newUser = (patch: Partial<SimUser> = {}): SimUser => ({
   ...patch,
 });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
@@ -35,7 +26,7 @@ afterEach(async () => {
 
 async function polling() {
   fake = await startFakeBotApi();
-  bot = await startBot(fake, database.url, "polling");
+  bot = await startBot(fake, testDb.url, "polling");
 }
 
 describe("registration by long polling", () => {
@@ -44,7 +35,7 @@ describe("registration by long polling", () => {
     const chat = new Chat(fake, newUser());
     await chat.send("/start", /đồng ý chứ/);
     expect(chat.messages[0].text).toMatch(/Chợ Số giúp bà con Lạng Sơn bán nông sản/);
-    expect(chat.buttons).toEqual(["✅ Đồng ý", "Không đồng ý"]);
+    expect(chat.buttons).toEqual(["✅ Đồng ý", "Không đồng ý", "🛒 Tôi chỉ muốn mua hàng"]);
 
     await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
     expect(chat.buttons).toEqual(["Nguyễn Văn Hùng"]); // the Telegram name, offered as one tap
@@ -68,9 +59,9 @@ describe("registration by long polling", () => {
     expect(texts[0]).toMatch(/Tải ứng dụng Viettel Money hoặc Postpay/);
     expect(texts).toContain("🎉 Cửa hàng của bạn đã mở!");
     expect(texts).toContain("🏪 Na dai Hữu Lũng\n👤 Nông Thị Hoa\n📞 0912 000 111\n📍 Xã Hữu Lũng, Lạng Sơn\n💳 Chưa có");
-    expect(chat.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
+    expect(chat.buttons).toEqual(["🌾 Đăng bán", "📦 Hàng của tôi", "📬 Đơn hàng", "🛒 Mua nông sản", "🏪 Cửa hàng của tôi", "✏️ Sửa thông tin", "❓ Trợ giúp"]);
 
-    const household = await db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true } });
+    const household = await testDb.db.household.findUnique({ where: { phone: "+84912000111" }, include: { shop: true } });
     expect(household).toMatchObject({ name: "Nông Thị Hoa", payment: "none", provinceCode: "20" });
     expect(household?.shop).toMatchObject({ name: "Na dai Hữu Lũng", slug: "na-dai-huu-lung" });
     // Every tap was answered, so no button kept spinning.
@@ -82,7 +73,7 @@ describe("registration by long polling", () => {
     await polling();
     await fake.waitFor(() => fake.commandsFor({ language_code: "en" }).length > 0);
     const vi = fake.commandsFor();
-    expect(vi.map((c) => c.command)).toEqual(["menu", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"]);
+    expect(vi.map((c) => c.command)).toEqual(["menu", "mua", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"]);
     expect(vi.find((c) => c.command === "huy")?.description).toBe("Huỷ việc đang làm");
     expect(fake.commandsFor({ language_code: "en" }).find((c) => c.command === "huy")?.description).toMatch(/cancel/i);
   });
@@ -97,7 +88,7 @@ describe("registration by long polling", () => {
     await fake.pushUpdate(tap); // same update_id again
     await chat.send("Lộc Văn Bình", /Bấm nút bên dưới để gửi số/);
     expect(chat.all.length).toBe(before + 1);
-    expect(await db.processedUpdate.count({ where: { key: `telegram:${fake.token.split(":")[0]}:${tap.update_id}` } })).toBe(1);
+    expect(await testDb.db.processedUpdate.count({ where: { key: `telegram:${fake.token.split(":")[0]}:${tap.update_id}` } })).toBe(1);
   });
 
   it("continues where the household stopped after the bot restarts", async () => {
@@ -110,7 +101,7 @@ describe("registration by long polling", () => {
     await chat.send("0987 111 222", /xã hoặc phường nào/);
 
     await bot!.stop();
-    bot = await startBot(fake, database.url, "polling");
+    bot = await startBot(fake, testDb.url, "polling");
 
     await chat.send("/start", /xã hoặc phường nào/);
     expect(chat.messages[0].text).toBe("Mình tiếp tục từ chỗ bạn dừng lần trước nhé.");
@@ -118,7 +109,7 @@ describe("registration by long polling", () => {
     await chat.tap("Xã Văn Quan", /Đặt tên cho cửa hàng/);
     await chat.tap("Cửa hàng Hoàng Văn Sơn", /thanh toán điện tử/);
     await chat.tap("MoMo", /Bạn muốn làm gì/);
-    expect(await db.household.findUnique({ where: { phone: "+84987111222" } })).toMatchObject({
+    expect(await testDb.db.household.findUnique({ where: { phone: "+84987111222" } })).toMatchObject({
       name: "Hoàng Văn Sơn",
       payment: "momo",
     });
@@ -132,11 +123,11 @@ describe("registration by long polling", () => {
     await fake.sendText(chat.user, "/menu");
     await fake.waitFor(() => fake.calls.some((c) => c.method === "sendMessage" && c.status === 403));
     await expect
-      .poll(async () => (await db.channelAccount.findFirst({ where: { userKey: String(chat.user.id) } }))?.unreachable)
+      .poll(async () => (await testDb.db.channelAccount.findFirst({ where: { userKey: String(chat.user.id) } }))?.unreachable)
       .toBe(true);
     // Writing again makes it reachable again.
     await chat.send("/menu", /Bạn muốn làm gì/);
-    expect((await db.channelAccount.findFirst({ where: { userKey: String(chat.user.id) } }))?.unreachable).toBe(false);
+    expect((await testDb.db.channelAccount.findFirst({ where: { userKey: String(chat.user.id) } }))?.unreachable).toBe(false);
   });
 
   it("waits out a 429 with retry_after and delivers the reply", async () => {
@@ -154,7 +145,7 @@ describe("registration by long polling", () => {
 describe("registration by webhook", () => {
   async function webhook() {
     fake = await startFakeBotApi();
-    bot = await startBot(fake, database.url, "webhook");
+    bot = await startBot(fake, testDb.url, "webhook");
   }
 
   it("sets the webhook with its secret and registers a household through it", async () => {
@@ -162,7 +153,7 @@ describe("registration by webhook", () => {
     expect(fake.webhook).toMatchObject({ url: `${bot!.url}/webhook/telegram`, secret_token: WEBHOOK_SECRET });
     const chat = new Chat(fake, newUser({ first_name: "Hoàng Thị Mai" }));
     await register(chat, { phone: "+84 97 333 4444", name: "Hoàng Thị Mai" });
-    expect(await db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Hoàng Thị Mai" });
+    expect(await testDb.db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Hoàng Thị Mai" });
   });
 
   it("refuses forged or malformed webhook calls and processes nothing", async () => {
@@ -180,7 +171,7 @@ describe("registration by webhook", () => {
     expect((await post(secret, JSON.stringify({ ...update, pad: "x".repeat(1_100_000) }))).status).toBe(413);
 
     expect(fake.sent(77)).toHaveLength(0);
-    expect(await db.processedUpdate.count({ where: { key: `telegram:${fake.token.split(":")[0]}:999001` } })).toBe(0);
+    expect(await testDb.db.processedUpdate.count({ where: { key: `telegram:${fake.token.split(":")[0]}:999001` } })).toBe(0);
     // The same update with the right secret is processed.
     expect((await post(secret, JSON.stringify(update))).status).toBe(200);
     await fake.waitForMessages(77, 2);
@@ -273,9 +264,9 @@ describe("bad input at every registration step", () => {
         for (const m of chat.messages) expect(m.text, context).not.toMatch(/Error|undefined|null|\bat \w+ \(|prisma/i);
       }
       const where = { accounts: { some: { userKey: String(chat.user.id) } } };
-      expect(await db.household.count({ where }), step).toBe(0);
+      expect(await testDb.db.household.count({ where }), step).toBe(0);
     }
-    expect(await db.household.count({ where: { name: "Bế Văn Đàn" } })).toBe(0);
+    expect(await testDb.db.household.count({ where: { name: "Bế Văn Đàn" } })).toBe(0);
   }, 120_000);
 
   it("refuses another person's contact, landlines, foreign numbers and a phone already registered", async () => {
@@ -316,7 +307,7 @@ describe("cancel, back, help, language, edit and delete", () => {
     expect(chat.messages[0].text).toBe("Đây là bước đầu tiên rồi.");
     await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
     await chat.send("Huỷ", /chưa lưu gì/);
-    expect(await db.conversation.count({ where: { chatKey: String(chat.user.id) } })).toBe(0);
+    expect(await testDb.db.conversation.count({ where: { chatKey: String(chat.user.id) } })).toBe(0);
     await chat.send("hello", /đồng ý chứ/); // a newcomer is never stuck: anything starts again
   });
 
@@ -368,12 +359,12 @@ describe("cancel, back, help, language, edit and delete", () => {
 
     await chat.send("/xoataikhoan", /chắc chứ/);
     await chat.tap("Không xoá", /Bạn muốn làm gì/);
-    expect(await db.household.count({ where: { phone: "+84916777999" } })).toBe(1);
+    expect(await testDb.db.household.count({ where: { phone: "+84916777999" } })).toBe(1);
     await chat.send("/xoataikhoan", /chắc chứ/);
     await chat.tap("🗑 Xoá hết", /Đã xoá toàn bộ/);
-    expect(await db.household.count({ where: { phone: "+84916777999" } })).toBe(0);
-    expect(await db.shop.count({ where: { name: "Hồng không hạt Bảo Lâm" } })).toBe(0);
-    expect(await db.channelAccount.count({ where: { userKey: String(chat.user.id) } })).toBe(0);
+    expect(await testDb.db.household.count({ where: { phone: "+84916777999" } })).toBe(0);
+    expect(await testDb.db.shop.count({ where: { name: "Hồng không hạt Bảo Lâm" } })).toBe(0);
+    expect(await testDb.db.channelAccount.count({ where: { userKey: String(chat.user.id) } })).toBe(0);
     await chat.send("/start", /đồng ý chứ/);
   });
 
@@ -382,7 +373,7 @@ describe("cancel, back, help, language, edit and delete", () => {
     const chat = new Chat(fake, newUser());
     await chat.send("/start", /đồng ý chứ/);
     await chat.tap("Không đồng ý", /chưa lưu gì/);
-    expect(await db.conversation.count({ where: { chatKey: String(chat.user.id) } })).toBe(0);
-    expect(await db.channelAccount.count({ where: { userKey: String(chat.user.id) } })).toBe(0);
+    expect(await testDb.db.conversation.count({ where: { chatKey: String(chat.user.id) } })).toBe(0);
+    expect(await testDb.db.channelAccount.count({ where: { userKey: String(chat.user.id) } })).toBe(0);
   });
 });

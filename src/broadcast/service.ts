@@ -233,7 +233,7 @@ export class BroadcastService {
   private async toOfficer(b: { officerChannel: string; officerChatKey: string; officerLocale: string }, text: string): Promise<void> {
     // Counted in the channel's broadcast budget (and held while the platform asks to wait), so the
     // officer's own progress messages never push the bot over the limit.
-    if (!this.engine.canSend(b.officerChannel as ChannelName)) return;
+    if (!this.engine.hasChannel(b.officerChannel as ChannelName)) return;
     await this.buckets.get(b.officerChannel as ChannelName)?.acquire();
     await this.engine.sendTo({ channel: b.officerChannel as ChannelName, chatKey: b.officerChatKey, locale: b.officerLocale }, [{ text }]);
   }

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Tx } from "../db/client.ts";
 import { foldWords } from "../lang/normalize.ts";
 import type { ChannelName } from "../engine/message.ts";
+import { householdTarget } from "./notify.ts";
 
 export const PAYMENT_METHODS = ["viettel_money", "postpay", "momo", "bank", "other", "none"] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -111,6 +112,9 @@ export function households(tx: Tx) {
         },
       });
     },
+
+    /** The chat to notify this household on (last-used channel first), or null. */
+    target: (householdId: string, usable: (channel: string) => boolean) => householdTarget(tx, householdId, usable),
 
     /** This chat account now belongs to the household too (a second channel). */
     async linkAccount(householdId: string, identity: NewHousehold["identity"], locale: string): Promise<void> {

@@ -109,6 +109,49 @@ export function listings(tx: Tx) {
       return res.count === 1;
     },
 
+    /**
+     * Live listings buyers can order from, freshest first: one catalog product, or free-text titles
+     * containing `titleQuery` (case as stored). Excludes the asking household's own shop.
+     */
+    async live(filter: { productId?: string; titleQuery?: string; excludeShopId?: string }, take = 8) {
+      const rows = await tx.listing.findMany({
+        where: {
+          status: "active",
+          stockMilli: { gt: 0 },
+          ...(filter.productId ? { productId: filter.productId } : {}),
+          ...(filter.titleQuery ? { title: { contains: filter.titleQuery } } : {}),
+          ...(filter.excludeShopId ? { shopId: { not: filter.excludeShopId } } : {}),
+        },
+        orderBy: { updatedAt: "desc" },
+        take,
+        select: { ...select, shop: { select: { name: true, household: { select: { communeCode: true } } } } },
+      });
+      return rows.map(({ shop, ...row }) => ({ ...view(row), shopName: shop.name, communeCode: shop.household.communeCode }));
+    },
+
+    /** One live listing with its shop, or null when it is gone, paused or sold out. */
+    async liveById(id: string) {
+      const row = await tx.listing.findFirst({
+        where: { id, status: "active", stockMilli: { gt: 0 } },
+        select: { ...select, shop: { select: { name: true, household: { select: { communeCode: true } } } } },
+      });
+      if (!row) return null;
+      const { shop, ...rest } = row;
+      return { ...view(rest), shopName: shop.name, communeCode: shop.household.communeCode };
+    },
+
+    /** Product ids with something live, most offers first (the buyer's first buttons). */
+    async liveProducts(take = 6): Promise<string[]> {
+      const rows = await tx.listing.groupBy({
+        by: ["productId"],
+        where: { status: "active", stockMilli: { gt: 0 }, productId: { not: null } },
+        _count: { productId: true },
+        orderBy: { _count: { productId: "desc" } },
+        take,
+      });
+      return rows.map((r) => r.productId!).filter(Boolean);
+    },
+
     /** Product ids this shop has listed before (to put them first when it sells again). */
     async productsOfShop(shopId: string): Promise<string[]> {
       const rows = await tx.listing.findMany({

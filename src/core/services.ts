@@ -6,12 +6,14 @@ import { households } from "./households.ts";
 import { listings } from "./listings.ts";
 import { broadcasts } from "../broadcast/store.ts";
 import { officers } from "../broadcast/officers.ts";
+import { orders } from "./orders.ts";
 
 export function createServices(tx: Tx) {
   return {
     households: households(tx),
     accounts: accounts(tx),
     listings: listings(tx),
+    orders: orders(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
   };

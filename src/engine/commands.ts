@@ -33,8 +33,8 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   thongbao: "announce",
 };
 
-/** The commands shown in Telegram's "/" menu, in this order. */
-export const VISIBLE_COMMANDS = ["menu", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"] as const;
+/** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */
+export const VISIBLE_COMMANDS = ["menu", "mua", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"] as const;
 
 const WORDS: Record<string, GlobalCommand> = {
   huy: "cancel",

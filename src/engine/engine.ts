@@ -16,13 +16,14 @@ import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { tFor, toLocale } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
-import type { FlowContext, NotifyTarget } from "./flow.ts";
+import type { FlowContext, FlowSettings, NotifyTarget } from "./flow.ts";
 import type { ChannelInfo, ChannelName, ChannelSender, Inbound, Outbound } from "./message.ts";
 import { isIdle, parseState } from "./state.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
   db: Db;
+  settings?: Partial<FlowSettings>;
   /** defaults to a store on `db` (seeded from prisma/seed/catalog.json when empty) */
   catalog?: CatalogStore;
   registry: FlowRegistry;
@@ -63,9 +64,9 @@ export class Engine {
     this.senders.set(sender.info.name, sender);
   }
 
-  /** Is a sender registered for this channel (can a message be delivered there)? */
-  canSend(name: ChannelName): boolean {
-    return this.senders.has(name);
+  /** Is this channel running here (can messages be delivered to it)? */
+  hasChannel(name: string): boolean {
+    return this.senders.has(name as ChannelName);
   }
 
   channelInfo(name: ChannelName): ChannelInfo {
@@ -153,6 +154,7 @@ export class Engine {
       now: new Date(),
       identity: { channel, userKey, chatKey },
       canSendTo: (name) => this.senders.has(name),
+      settings: { orderExpireAfterMs: 24 * 3600_000, ...this.opts.settings },
       notify: (to, build) => notifications.push({ to, messages: build(tFor(to.locale) as TFunction) }),
     };
     const turn = new Turn(state, ctx, this.opts.registry);

@@ -39,8 +39,15 @@ export interface FlowContext {
    * talks on Zalo). Delivered after this turn is saved, in the recipient's language.
    */
   notify(to: NotifyTarget, messages: (t: TFunction) => Outbound[]): void;
+  /** deployment settings flows need */
+  settings: FlowSettings;
   /** is this channel running in this deployment (can a message be delivered there)? */
   canSendTo(channel: ChannelInfo["name"]): boolean;
+}
+
+export interface FlowSettings {
+  /** an order nobody answers expires after this long */
+  orderExpireAfterMs: number;
 }
 
 export interface NotifyTarget {

@@ -30,6 +30,8 @@ export interface Choice {
   /** short id; Telegram callback_data must stay ≤ 64 bytes */
   id: string;
   label: string;
+  /** for notification buttons on channels without buttons: the word to type instead ("NHAN DH7K2F9Q") */
+  keyword?: string;
 }
 
 export interface Outbound {

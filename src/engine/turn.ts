@@ -42,12 +42,23 @@ export interface FlowRegistry {
   menu: MenuDefinition;
   /** handlers of the global commands the engine does not handle itself */
   commands?: Partial<Record<GlobalCommand, CommandHandler>>;
+  /**
+   * Buttons inside notifications ("Nhận đơn" under a new order), ids starting "a.": they stay valid
+   * however old the message is, so the handler re-checks everything on the server (whose order, which
+   * status). `keyword` is the same for a typed word ("NHAN DH7K2F9Q") where a platform has no buttons.
+   * Both return null when the id or word is not theirs.
+   */
+  actions?: {
+    tap(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
+    keyword(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
+  };
 }
 
 type Resolved =
   | Answer
   | { kind: "menu"; id: string }
   | { kind: "global"; id: string }
+  | { kind: "action"; id: string }
   | { kind: "stale" };
 
 const MISSES_BEFORE_HINT = 3;
@@ -83,6 +94,7 @@ export class Turn {
     }
     if (input.kind === "global") return this.finish(await this.globalChoice(input.id));
     if (input.kind === "menu") return this.finish(await this.menuChoice(input.id));
+    if (input.kind === "action") return this.finish(await this.action(await this.registry.actions?.tap(input.id, this.ctx)));
 
     if (input.kind === "text") {
       const cmd = parseCommand(input.text);
@@ -93,6 +105,8 @@ export class Turn {
         }
         return this.finish(await this.global(cmd.command, cmd.args));
       }
+      const byWord = await this.registry.actions?.keyword(input.text, this.ctx);
+      if (byWord) return this.finish(await this.action(byWord));
       if (/^\/\S/.test(input.text.trim())) {
         this.say(this.ctx.t("common:unknownCommand"));
         return this.finish(await this.reaskOrMenu());
@@ -116,6 +130,7 @@ export class Turn {
           if (index !== null) {
             const id = this.state.choices[index].id;
             // The language list is kept with its global ids: a typed "2" means the same as a tap.
+            if (id.startsWith("a.")) return { kind: "action", id };
             return id.startsWith("g.") ? { kind: "global", id } : { kind: "choice", id };
           }
         }
@@ -133,6 +148,7 @@ export class Turn {
   private resolveTap(data: string): Resolved {
     if (data.startsWith("m.")) return { kind: "menu", id: data };
     if (data.startsWith("g.")) return { kind: "global", id: data };
+    if (data.startsWith("a.")) return { kind: "action", id: data };
     const m = /^(\d+)\.(.+)$/.exec(data);
     if (m && Number(m[1]) === this.state.seq && this.state.choices.some((c) => c.id === m[2])) {
       return { kind: "choice", id: m[2] };
@@ -267,6 +283,21 @@ export class Turn {
     return this.apply(result);
   }
 
+  /** A notification button or word: it interrupts whatever was going on, like a menu choice. */
+  private async action(result: StepResult | null | undefined): Promise<void> {
+    if (!result) {
+      this.say(this.ctx.t("common:staleButton"));
+      return this.reaskOrMenu();
+    }
+    // Messages only: keep the current question on screen below them.
+    if (result.type === "done" && !result.menu && this.state.flow) {
+      this.replies.push(...result.say);
+      return this.ask();
+    }
+    this.clearFlow();
+    return this.apply(result);
+  }
+
   private askCancelOrName(text: string): void {
     const t = this.ctx.t;
     this.state.pending = { text };
@@ -307,7 +338,7 @@ export class Turn {
       this.say(this.ctx.t("common:flowReset"));
       return this.ctx.household ? this.showMenu() : this.reaskOrStart();
     }
-    if (input.kind === "menu" || input.kind === "global" || input.kind === "stale") return;
+    if (input.kind === "menu" || input.kind === "global" || input.kind === "stale" || input.kind === "action") return;
     if (!step.accepts.includes(input.kind)) {
       const unreadable = input.kind === "unsupported" && this.ctx.channel.unreadableMessages;
       this.say(this.ctx.t(unreadable ? "common:unreadable" : this.wrongKindKey(step)));
@@ -432,5 +463,6 @@ export class Turn {
   }
 }
 
+/** Question buttons carry the question's number (stale taps are caught); menu, global and action ids never go stale. */
 const prefixed = (seq: number, c: Choice): Choice =>
-  c.id.startsWith("m.") || c.id.startsWith("g.") ? c : { id: `${seq}.${c.id}`, label: c.label };
+  /^[mga]\./.test(c.id) ? c : { id: `${seq}.${c.id}`, label: c.label };

@@ -20,6 +20,13 @@ export function buildHttpServer(opts: { db: Db; log: Logger }): FastifyInstance 
     }
   });
 
+  // Browsers keep spare connections open that may never carry a request (preconnect); on close Node
+  // would wait for them until headersTimeout (60 s). Requests in flight get a moment, then all go.
+  app.addHook("preClose", (done) => {
+    setTimeout(() => app.server.closeAllConnections(), 2000).unref();
+    done();
+  });
+
   // Never show internals to callers: a generic message, details only in the log.
   app.setErrorHandler((err: { statusCode?: number }, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;

@@ -256,6 +256,11 @@ export function getProvince(code: string): Province | undefined {
   return getDirectory().provinces.get(code);
 }
 
+/** Every province (34 after the 2025 reform), in data order. */
+export function listProvinces(): Province[] {
+  return [...getDirectory().provinces.values()];
+}
+
 // Longer input is not a place name; refusing it early also bounds the edit-distance work.
 const MAX_QUERY_LENGTH = 60;
 

@@ -17,7 +17,7 @@
  *   (or bare, with `webhookEnvelope: "bare"`, since some sources report real traffic that way);
  * - ids are opaque hex strings and dates are milliseconds.
  *
- * Tests drive it from the user's side (sendText, sendImage, sendSticker, sendUnsupported, redeliver),
+ * Tests drive it from the user's side (sendText, sendImage with photoUrl(), sendSticker, sendUnsupported, redeliver),
  * script failures (failNext) and inspect what the bot did (calls, sent, sentTexts, waitFor).
  * Not modelled: groups, sendSticker, file downloads, the rule that a bot may only write to people who
  * wrote first.
@@ -82,6 +82,8 @@ export interface WaitOptions {
 }
 
 export const ZALO_MAX_TEXT = 2000;
+/** JPEG magic and end marker around a few bytes: enough for code that checks the signature. */
+const TINY_JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
 const SECRET_HEADER = "x-bot-api-secret-token";
 
 export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<FakeZalo> {
@@ -237,7 +239,16 @@ export class FakeZalo {
 
   // ---- the API ----
 
+  /** A URL on this server that serves a small JPEG, as Zalo's image CDN would for a photo a user sent. */
+  photoUrl(): string {
+    return `${this.apiRoot}/media/${hexId()}.jpg`;
+  }
+
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method === "GET" && req.url?.startsWith("/media/")) {
+      res.writeHead(200, { "content-type": "image/jpeg" }).end(TINY_JPEG);
+      return;
+    }
     const controller = new AbortController();
     this.inFlight.add(controller);
     res.on("close", () => {

@@ -1,6 +1,8 @@
 // Runs the real app (HTTP server, engine, Telegram adapter) against the fake Telegram server, and a
 // small conversation driver that waits for the bot's answer to each action.
 import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { TMP_DIR } from "./paths.ts";
 import pino from "pino";
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -37,6 +39,7 @@ export async function startBot(
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     LOG_LEVEL: "silent",
+    MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
   };
   if (mode === "webhook") {
     env.PUBLIC_URL = `http://127.0.0.1:${port}`;

@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { createDb, type Db } from "../../src/db/client.ts";
 import { PG_ADMIN_URL, PG_PREFIX, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
 
 export interface TestDatabase {
@@ -52,4 +54,31 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * A fresh database for the test file, opened before its tests and dropped after them:
+ *   const testDb = useTestDatabase();  ... testDb.url, testDb.db.household.count()
+ */
+export function useTestDatabase(): { readonly url: string; readonly db: Db } {
+  let database: TestDatabase | undefined;
+  let client: Db | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = createDb(database.url);
+  });
+  afterAll(async () => {
+    await client?.$disconnect();
+    await database?.drop();
+  });
+  return {
+    get url() {
+      if (!database) throw new Error("useTestDatabase: the database is ready only inside tests");
+      return database.url;
+    },
+    get db() {
+      if (!client) throw new Error("useTestDatabase: the database is ready only inside tests");
+      return client;
+    },
+  };
 }

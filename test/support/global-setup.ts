@@ -16,9 +16,10 @@ function prismaMigrate(url: string) {
 export default async function setup() {
   mkdirSync(TMP_DIR, { recursive: true });
   if (!usePostgres) {
+    process.env.CHO_SO_SQLITE_TEMPLATE = SQLITE_TEMPLATE; // inherited by the test workers
     rmSync(SQLITE_TEMPLATE, { force: true });
     prismaMigrate(`file:${SQLITE_TEMPLATE}`);
-    return;
+    return () => rmSync(SQLITE_TEMPLATE, { force: true });
   }
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();

@@ -8,7 +8,13 @@ import type { Outbound } from "../../engine/message.ts";
  * The engine maps a reply "2", "số 2" or the label back to the button.
  */
 export function withNumberedChoices(message: Outbound, t: TFunction): string {
-  const labels = (message.choices ?? []).flat().map((c) => c.label);
+  const all = (message.choices ?? []).flat();
+  // Buttons of a notification (e.g. "Nhận đơn") answer a message that may be long gone from the
+  // conversation: a number could not be matched to them later, so they are shown as a word to type.
+  if (all.length > 0 && all.every((c) => c.keyword)) {
+    return [message.text, ...all.map((c) => t("common:numbered.keyword", { label: c.label, keyword: c.keyword }))].join("\n");
+  }
+  const labels = all.map((c) => c.label);
   if (labels.length === 0) return message.text;
   const lines = labels.map((label, i) => `${i + 1}. ${label}`);
   const numbers = labels.map((_, i) => String(i + 1));

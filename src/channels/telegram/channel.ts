@@ -4,7 +4,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Engine } from "../../engine/engine.ts";
-import { SLASH_COMMANDS, VISIBLE_COMMANDS } from "../../engine/commands.ts";
+import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
@@ -97,7 +97,7 @@ export class TelegramChannel implements ChannelSender {
   private async setCommands(): Promise<void> {
     for (const locale of [undefined, ...LOCALES]) {
       const t = tFor(locale ?? "vi");
-      const commands = VISIBLE_COMMANDS.filter((c) => c in SLASH_COMMANDS).map((command) => ({
+      const commands = VISIBLE_COMMANDS.map((command) => ({
         command,
         description: t(`common:commands.${command}`),
       }));

@@ -1,0 +1,249 @@
+// "Mua nông sản": anyone may buy, with or without a shop.
+//   product → which offer (shop, commune, price, quantity left) → quantity → name → phone →
+//   province → address → summary → order placed (stock reserved) → the household is told at once.
+// The buyer then hears about the order here: accepted, declined, picked up by the post office.
+import { checkPersonName } from "../src/core/rules.ts";
+import { notices } from "../src/core/order-notices.ts";
+import {
+  buttonsStep,
+  choice,
+  column,
+  done,
+  end,
+  next,
+  retry,
+  say,
+  type Flow,
+  type FlowContext,
+  type Step,
+  type StepResult,
+} from "../src/engine/flow.ts";
+import { getCommune } from "../src/lang/communes.ts";
+import { cleanText } from "../src/lang/normalize.ts";
+import { formatVnPhone, parseVnMobile } from "../src/lang/phone.ts";
+import { formatPrice } from "../src/lang/price.ts";
+import { matchProduct } from "../src/lang/product.ts";
+import { displayPrice, displayQuantity } from "./listing-card.ts";
+import { quantityExample, readQuantity, toStock, unitName } from "./questions/amounts.ts";
+
+interface Basket {
+  productId?: string | null;
+  productName?: string;
+  listingIds?: string[];
+  listingId?: string;
+  quantity?: number;
+  /** the unit the buyer used ("kg" for "20 kg"), to echo it back */
+  displayUnit?: string;
+  name?: string;
+  phone?: string;
+  area?: string;
+  address?: string;
+}
+
+const basket = (ctx: FlowContext) => ctx.data as Basket;
+
+async function chosenListing(ctx: FlowContext) {
+  const id = basket(ctx).listingId;
+  return id ? ctx.services.listings.liveById(id) : null;
+}
+
+async function offers(ctx: FlowContext) {
+  const b = basket(ctx);
+  return ctx.services.listings.live(
+    b.productId ? { productId: b.productId, excludeShopId: ctx.household?.shop?.id } : { titleQuery: b.productName, excludeShopId: ctx.household?.shop?.id },
+  );
+}
+
+const productStep: Step = {
+  accepts: ["text", "choice"],
+  ask: async (ctx) => {
+    const ids = await ctx.services.listings.liveProducts(6);
+    const items = ids.map((id) => ctx.catalog.byId(id)).filter((i) => i !== undefined);
+    return say(ctx.t("buy:askProduct"), { choices: items.length ? column(...items.map((i) => choice(i.id, i.name))) : undefined });
+  },
+  answer: async (input, ctx) => {
+    const b = basket(ctx);
+    if (input.kind === "choice") {
+      const item = ctx.catalog.byId(input.id);
+      if (!item) return retry();
+      b.productId = item.id;
+      b.productName = item.name;
+    } else if (input.kind === "text") {
+      const text = cleanText(input.text).slice(0, 80);
+      const match = matchProduct(text, ctx.catalog.index);
+      if (match && match.length > 0) {
+        b.productId = match[0].item.id;
+        b.productName = match[0].item.name;
+      } else if (/\p{L}{2,}/u.test(text)) {
+        b.productId = null; // not in the catalog: look for it among free-text listings
+        b.productName = text;
+      } else return retry(say(ctx.t("buy:notUnderstood")));
+    } else return retry();
+    const found = await offers(ctx);
+    if (found.length === 0) return retry(say(ctx.t("buy:noneFor", { product: b.productName })));
+    b.listingIds = found.map((l) => l.id);
+    return next("listing");
+  },
+};
+
+const listingStep: Step = buttonsStep({
+  ask: async (ctx) => {
+    const found = await offers(ctx);
+    const b = basket(ctx);
+    const rows = found.map((l) =>
+      choice(
+        l.id,
+        `${l.shopName}: ${ctx.t("buy:listingRow", { price: displayPrice(l), quantity: displayQuantity(l), commune: getCommune(l.communeCode)?.name ?? "" })}`,
+      ),
+    );
+    return say(ctx.t("buy:pickListing", { count: found.length, product: b.productName }), { choices: column(...rows) });
+  },
+  on: (id, ctx) => {
+    basket(ctx).listingId = id;
+    return next("quantity");
+  },
+});
+
+const quantityStep: Step = {
+  accepts: ["text"],
+  ask: async (ctx) => {
+    const l = await chosenListing(ctx);
+    if (!l) return say(ctx.t("buy:gone"));
+    return say(ctx.t("buy:askQuantity", { left: displayQuantity(l), example: quantityExample(ctx, l.unit) }));
+  },
+  answer: async (input, ctx) => {
+    const l = await chosenListing(ctx);
+    if (!l) return next("product", say(ctx.t("buy:gone")));
+    const read = readQuantity(ctx, input.kind === "text" ? input.text : "", l.unit);
+    if (read.ok === false) return retry(say(read.error));
+    if (read.ok === "ambiguous") return retry(say(ctx.t("sell:quantityNotUnderstood", { example: quantityExample(ctx, l.unit) })));
+    const stock = toStock(read.value);
+    if (stock.unit !== l.unit) return retry(say(ctx.t("buy:wrongUnit", { unit: unitName(l.unit) })));
+    if (stock.quantity > l.quantity) return retry(say(ctx.t("buy:tooMuch", { left: displayQuantity(l) })));
+    basket(ctx).quantity = stock.quantity;
+    basket(ctx).displayUnit = stock.displayUnit;
+    return next(basket(ctx).name ? "confirm" : "name");
+  },
+};
+
+const nameStep: Step = {
+  accepts: ["text", "choice"],
+  freeText: true,
+  ask: (ctx) => {
+    const suggestion = ctx.household?.name ?? (ctx.displayName && checkPersonName(ctx.displayName).ok ? ctx.displayName : undefined);
+    return say(ctx.t("buy:askName"), { choices: suggestion ? column(choice("me", suggestion)) : undefined });
+  },
+  answer: (input, ctx) => {
+    const raw = input.kind === "choice" ? (ctx.household?.name ?? ctx.displayName ?? "") : input.kind === "text" ? input.text : "";
+    const name = checkPersonName(raw);
+    if (!name.ok) return retry(say(ctx.t(`register:name.${name.reason}`, { max: 60 })));
+    basket(ctx).name = name.value;
+    return next("phone");
+  },
+};
+
+const phoneStep: Step = {
+  accepts: ["text", "contact", "choice"],
+  ask: (ctx) => {
+    const own = ctx.household?.phone;
+    return say(ctx.t("buy:askPhone"), { choices: own ? column(choice("me", formatVnPhone(own))) : undefined });
+  },
+  answer: (input, ctx) => {
+    if (input.kind === "contact" && !input.isOwn) return retry(say(ctx.t("register:phone.notOwn")));
+    const raw =
+      input.kind === "choice" ? (ctx.household?.phone ?? "") : input.kind === "contact" ? input.phone : input.kind === "text" ? input.text : "";
+    const phone = parseVnMobile(raw);
+    if (!phone.ok) return retry(say(ctx.t(`register:phone.${phone.reason}`)));
+    basket(ctx).phone = phone.e164;
+    return next("area");
+  },
+};
+
+const areaStep: Step = {
+  accepts: ["text"],
+  ask: (ctx) => say(ctx.t("buy:askArea")),
+  answer: (input, ctx) => {
+    const area = cleanText(input.kind === "text" ? input.text : "");
+    if ([...area].length < 2 || [...area].length > 60 || !/\p{L}{2,}/u.test(area)) return retry(say(ctx.t("buy:areaBad")));
+    basket(ctx).area = area;
+    return next("address");
+  },
+};
+
+const addressStep: Step = {
+  accepts: ["text"],
+  ask: (ctx) => say(ctx.t("buy:askAddress")),
+  answer: (input, ctx) => {
+    const address = cleanText(input.kind === "text" ? input.text : "");
+    if ([...address].length < 5 || [...address].length > 200 || !/\p{L}/u.test(address)) return retry(say(ctx.t("buy:addressBad")));
+    basket(ctx).address = address;
+    return next("confirm");
+  },
+};
+
+const confirmStep: Step = buttonsStep({
+  ask: async (ctx) => {
+    const b = basket(ctx);
+    const l = await chosenListing(ctx);
+    if (!l) return say(ctx.t("buy:gone"), { choices: column(choice("again", ctx.t("buy:changeQuantity"))) });
+    return say(
+      ctx.t("buy:confirm", {
+        quantity: displayQuantity({ ...l, quantity: b.quantity!, displayUnit: b.displayUnit ?? l.displayUnit }),
+        title: l.title,
+        price: displayPrice(l),
+        total: formatPrice({ vnd: Math.round(b.quantity! * l.priceVnd), per: null }),
+        shop: l.shopName,
+        commune: getCommune(l.communeCode)?.name ?? "",
+        name: b.name,
+        phone: formatVnPhone(b.phone!),
+        address: b.address,
+        area: b.area,
+      }),
+      { choices: column(choice("place", ctx.t("buy:place")), choice("quantity", ctx.t("buy:changeQuantity"))) },
+    );
+  },
+  on: async (id, ctx): Promise<StepResult> => {
+    if (id !== "place") return next("quantity");
+    const b = basket(ctx);
+    const result = await ctx.services.orders.place({
+      listingId: b.listingId!,
+      quantity: b.quantity!,
+      buyer: { name: b.name!, phone: b.phone!, address: b.address!, area: b.area! },
+      buyerChannel: ctx.identity.channel,
+      buyerChatKey: ctx.identity.chatKey,
+      buyerLocale: ctx.locale,
+      source: "chat",
+      now: ctx.now,
+      expireAfterMs: ctx.settings.orderExpireAfterMs,
+    });
+    if (!result.ok) {
+      if (result.reason === "not_enough" && result.availableQuantity) {
+        const l = await chosenListing(ctx);
+        return next("quantity", say(ctx.t("buy:tooMuch", { left: l ? displayQuantity(l) : String(result.availableQuantity) })));
+      }
+      return next("product", say(ctx.t("buy:gone")));
+    }
+    const order = result.order;
+    const to = await ctx.services.households.target(order.shop.householdId, (c) => ctx.canSendTo(c as never));
+    if (to) ctx.notify(to, (t) => notices.newOrder(t, order));
+    const placed = notices.buyer.placed(ctx.t, order);
+    return ctx.household ? done(...placed) : end(...placed, say(ctx.t("buy:buyMore")));
+  },
+});
+
+export const buy: Flow = {
+  id: "buy",
+  first: "product",
+  needsHousehold: false,
+  cancelText: ({ t }) => t("buy:cancelled"),
+  steps: {
+    product: productStep,
+    listing: listingStep,
+    quantity: quantityStep,
+    name: nameStep,
+    phone: phoneStep,
+    area: areaStep,
+    address: addressStep,
+    confirm: confirmStep,
+  },
+};

@@ -1,0 +1,300 @@
+// The household's side of an order:
+//   a new order arrives with "Nhận đơn" / "Từ chối" (buttons on Telegram, words to type on Zalo);
+//   accepting shows the buyer's phone and address and offers "Gọi bưu điện lấy hàng";
+//   declining asks for a reason; the pickup request asks carrier → weight → cash on delivery → send;
+//   "Đơn hàng" lists recent orders and sales per month.
+// The buttons live in old messages, so every action re-checks on the server whose order it is and
+// whether it is still in the right state.
+import type { OrderView } from "../src/core/orders.ts";
+import { CARRIERS, type Carrier } from "../src/core/orders.ts";
+import { notices } from "../src/core/order-notices.ts";
+import { buyerTarget } from "../src/core/notify.ts";
+import {
+  buttonsStep,
+  choice,
+  column,
+  done,
+  end,
+  next,
+  retry,
+  say,
+  startFlow,
+  type Flow,
+  type FlowContext,
+  type Step,
+  type StepResult,
+} from "../src/engine/flow.ts";
+import { fold } from "../src/lang/normalize.ts";
+import { formatPrice, parsePrice } from "../src/lang/price.ts";
+import { formatQuantity, parseQuantity } from "../src/lang/quantity.ts";
+import { UNITS } from "../src/lang/lexicon.ts";
+
+const MAX_REASON = 200;
+
+/** The household's own order, or a reply saying why not. */
+async function ownOrder(ctx: FlowContext, orderId: string): Promise<OrderView | StepResult> {
+  const shopId = ctx.household?.shop?.id;
+  const order = await ctx.services.orders.get(orderId);
+  if (!shopId || !order || order.shopId !== shopId) return end(say(ctx.t("orders:notYours")));
+  return order;
+}
+
+const isResult = (x: OrderView | StepResult): x is StepResult => "type" in x;
+const alreadyDecided = (ctx: FlowContext, o: OrderView) =>
+  end(say(ctx.t("orders:alreadyDecided", { code: o.code, status: ctx.t(`orders:status.${o.status}`) })));
+
+function tellBuyer(ctx: FlowContext, order: OrderView, build: (t: FlowContext["t"], o: OrderView) => ReturnType<typeof notices.buyer.accepted>) {
+  const to = buyerTarget(order);
+  if (to && ctx.canSendTo(to.channel)) ctx.notify(to, (t) => build(t, order));
+}
+
+async function accept(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  const order = await ctx.services.orders.accept(own.id, own.shopId, ctx.now);
+  if (!order) return alreadyDecided(ctx, own);
+  tellBuyer(ctx, order, notices.buyer.accepted);
+  return end(...notices.accepted(ctx.t, order));
+}
+
+async function startDecline(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  if (own.status !== "pending") return alreadyDecided(ctx, own);
+  return startFlow("declineOrder", { orderId: own.id, code: own.code });
+}
+
+async function startPickup(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  if (own.status !== "accepted" || own.pickup) return end(say(ctx.t("orders:pickupNotPossible")));
+  const kg = own.unit === "kg" ? own.quantity : null;
+  return startFlow("pickup", { orderId: own.id, code: own.code, totalVnd: own.totalVnd, weightGrams: kg === null ? null : Math.round(kg * 1000) });
+}
+
+const ACTIONS: Record<string, (ctx: FlowContext, orderId: string) => Promise<StepResult>> = {
+  acc: accept,
+  dec: startDecline,
+  pick: startPickup,
+};
+
+/** Notification buttons ("a.acc.<id>") and the words typed instead ("NHAN DH7K2F9Q"). */
+export const orderActions = {
+  async tap(id: string, ctx: FlowContext): Promise<StepResult | null> {
+    const m = /^a\.(acc|dec|pick)\.([a-z0-9]+)$/.exec(id);
+    if (!m || !ctx.household) return null;
+    return ACTIONS[m[1]](ctx, m[2]);
+  },
+
+  async keyword(text: string, ctx: FlowContext): Promise<StepResult | null> {
+    const m = /^([a-z ]+?)\s*(dh[a-z0-9]{6})$/.exec(fold(text).replace(/[^a-z0-9 ]/g, " ").trim());
+    if (!m || !ctx.household) return null;
+    const word = m[1].replace(/ /g, "");
+    const action = (["accept", "decline", "pickup"] as const).find((k) => fold(ctx.t(`orders:keywords.${k}`)).replace(/ /g, "") === word);
+    if (!action) return null;
+    const order = await ctx.services.orders.byCode(m[2]);
+    if (!order) return end(say(ctx.t("orders:notYours")));
+    return ACTIONS[{ accept: "acc", decline: "dec", pickup: "pick" }[action]](ctx, order.id);
+  },
+};
+
+// ---- "Từ chối": why? ----
+
+const REASONS = ["sold_out", "cannot_deliver", "price_changed"] as const;
+
+async function decline(ctx: FlowContext, reason: string): Promise<StepResult> {
+  const shopId = ctx.household!.shop!.id;
+  const order = await ctx.services.orders.decline(ctx.data.orderId as string, shopId, reason, ctx.now);
+  if (!order) {
+    const current = await ctx.services.orders.get(ctx.data.orderId as string);
+    return current ? alreadyDecided(ctx, current) : end(say(ctx.t("orders:notYours")));
+  }
+  tellBuyer(ctx, order, notices.buyer.declined);
+  return done(say(ctx.t("orders:declined", { code: order.code })));
+}
+
+export const declineOrder: Flow = {
+  id: "declineOrder",
+  first: "reason",
+  needsHousehold: true,
+  steps: {
+    reason: {
+      accepts: ["choice", "text"],
+      ask: (ctx) =>
+        say(ctx.t("orders:askDeclineReason", { code: ctx.data.code }), {
+          choices: column(...REASONS.map((r) => choice(r, ctx.t(`orders:reason.${r}`)))),
+        }),
+      answer: (input, ctx) => {
+        if (input.kind === "choice") return decline(ctx, ctx.t(`orders:reason.${input.id}`));
+        if (input.kind !== "text") return retry();
+        const reason = input.text.normalize("NFC").replace(/\s+/g, " ").trim();
+        if (reason.length < 2 || !/\p{L}/u.test(reason)) return retry();
+        if ([...reason].length > MAX_REASON) return retry(say(ctx.t("orders:reasonTooLong")));
+        return decline(ctx, reason);
+      },
+    },
+  },
+};
+
+// ---- "Gọi bưu điện lấy hàng": carrier → weight → cash on delivery → send ----
+
+interface PickupDraft {
+  orderId: string;
+  code: string;
+  totalVnd: number;
+  weightGrams: number | null;
+  carrier?: Carrier;
+  codVnd?: number;
+}
+const pickupDraft = (ctx: FlowContext) => ctx.data as unknown as PickupDraft;
+const kgText = (grams: number) => formatQuantity({ value: grams / 1000, unit: "kg" });
+const money = (vnd: number) => formatPrice({ vnd, per: null });
+
+export const pickup: Flow = {
+  id: "pickup",
+  first: "carrier",
+  needsHousehold: true,
+  steps: {
+    carrier: buttonsStep({
+      ask: (ctx) =>
+        say(ctx.t("orders:askCarrier", { code: pickupDraft(ctx).code }), {
+          choices: column(...CARRIERS.map((c) => choice(c, ctx.t(`orders:carrier.${c}`)))),
+        }),
+      on: (id, ctx) => {
+        pickupDraft(ctx).carrier = id as Carrier;
+        return next("weight");
+      },
+    }),
+
+    weight: {
+      accepts: ["text", "choice"],
+      ask: (ctx) => {
+        const grams = pickupDraft(ctx).weightGrams;
+        return say(ctx.t("orders:askWeight", { weight: grams ? kgText(grams) : "?" }), {
+          choices: grams ? column(choice("ok", ctx.t("orders:weightOk", { weight: kgText(grams) }))) : undefined,
+        });
+      },
+      answer: (input, ctx) => {
+        const d = pickupDraft(ctx);
+        if (input.kind === "choice" && d.weightGrams) return next("cod");
+        const q = input.kind === "text" ? parseQuantity(input.text.slice(0, 100)) : null;
+        const info = q && !("ambiguous" in q) ? UNITS.get(q.unit) : undefined;
+        if (!q || "ambiguous" in q || info?.kind !== "mass" || !(q.kg! > 0) || q.kg! > 30_000) {
+          return retry(say(ctx.t("orders:weightNotUnderstood")));
+        }
+        d.weightGrams = Math.round(q.kg! * 1000);
+        return next("cod");
+      },
+    },
+
+    cod: {
+      accepts: ["text", "choice"],
+      ask: (ctx) => {
+        const total = money(pickupDraft(ctx).totalVnd);
+        return say(ctx.t("orders:askCod", { total }), {
+          choices: column(choice("yes", ctx.t("orders:codYes", { total })), choice("no", ctx.t("orders:codNo"))),
+        });
+      },
+      answer: (input, ctx) => {
+        const d = pickupDraft(ctx);
+        if (input.kind === "choice") {
+          d.codVnd = input.id === "yes" ? d.totalVnd : 0;
+          return next("confirm");
+        }
+        const p = input.kind === "text" ? parsePrice(input.text.slice(0, 100)) : null;
+        if (!p || "ambiguous" in p || p.vnd < 0 || p.vnd > 1_000_000_000) return retry(say(ctx.t("orders:codNotUnderstood")));
+        d.codVnd = p.vnd;
+        return next("confirm");
+      },
+    },
+
+    confirm: buttonsStep({
+      ask: (ctx) => {
+        const d = pickupDraft(ctx);
+        return say(
+          ctx.t("orders:confirmPickup", {
+            carrier: ctx.t(`orders:carrier.${d.carrier}`),
+            weight: kgText(d.weightGrams ?? 0),
+            cod: d.codVnd ? money(d.codVnd) : ctx.t("orders:noCod"),
+          }),
+          { choices: column(choice("send", ctx.t("orders:sendPickup"))) },
+        );
+      },
+      on: async (_id, ctx) => {
+        const d = pickupDraft(ctx);
+        const order = await ctx.services.orders.requestPickup(d.orderId, ctx.household!.shop!.id, {
+          carrier: d.carrier!,
+          weightGrams: d.weightGrams ?? 0,
+          codVnd: d.codVnd ?? 0,
+        });
+        if (!order) return done(say(ctx.t("orders:pickupNotPossible")));
+        tellBuyer(ctx, order, notices.buyer.pickup);
+        return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) })));
+      },
+    }),
+  },
+};
+
+// ---- "Đơn hàng": recent orders and sales per month ----
+
+const STATUS_ICON: Record<string, string> = {
+  pending: "⏳",
+  accepted: "✅",
+  declined: "✖️",
+  expired: "⌛",
+  cancelled: "✖️",
+  picked_up: "🚚",
+  delivered: "📦",
+  returned: "↩️",
+};
+
+const list: Step = buttonsStep({
+  ask: async (ctx) => {
+    const { t } = ctx;
+    const shopId = ctx.household!.shop!.id;
+    const since = new Date(ctx.now.getFullYear(), ctx.now.getMonth() - 2, 1);
+    const [recent, months] = await Promise.all([ctx.services.orders.ofShop(shopId, 10), ctx.services.orders.monthlyTotals(shopId, since)]);
+    if (recent.length === 0) return say(t("orderList:empty"));
+    const totals = months.map((m) =>
+      t("orderList:month", { month: `${m.month.slice(5)}/${m.month.slice(0, 4)}`, orders: m.orders, total: money(m.totalVnd) }),
+    );
+    const rows = recent.map((o) =>
+      choice(o.id, t("orderList:row", { icon: STATUS_ICON[o.status] ?? "•", code: o.code, quantity: formatQuantity({ value: o.quantity, unit: o.unit }), title: o.title })),
+    );
+    return [
+      ...(totals.length > 0 ? [say(`${t("orderList:salesTitle")}\n${totals.join("\n")}`)] : []),
+      say(t("orderList:title"), { choices: column(...rows) }),
+    ];
+  },
+  on: (id, ctx) => {
+    ctx.data.orderId = id;
+    return next("detail");
+  },
+});
+
+const detail: Step = buttonsStep({
+  ask: async (ctx) => {
+    const { t } = ctx;
+    const own = await ownOrder(ctx, ctx.data.orderId as string);
+    const back = [choice("back", t("orderList:back"))];
+    if (isResult(own)) return say(t("orders:notYours"), { choices: column(...back) });
+    const base = notices.statusForHousehold(t, own)[0].text;
+    // Contact details only once the household has accepted.
+    const contact = own.status === "pending" || own.status === "declined" || own.status === "expired" ? [] : [notices.accepted(t, own)[0].text];
+    const actions =
+      own.status === "pending"
+        ? [choice(`a.acc.${own.id}`, t("orders:accept")), choice(`a.dec.${own.id}`, t("orders:decline"))]
+        : own.status === "accepted" && !own.pickup
+          ? [choice(`a.pick.${own.id}`, t("orders:callPickup"))]
+          : [];
+    return say([base, ...contact].join("\n\n"), { choices: column(...actions, ...back) });
+  },
+  on: () => next("list"),
+});
+
+export const orderList: Flow = {
+  id: "orderList",
+  first: "list",
+  needsHousehold: true,
+  steps: { list, detail },
+};
