@@ -1,14 +1,14 @@
 // Officer broadcasts end to end: the real app with Telegram and Zalo against both fake servers.
 // An officer takes the role with an invite code, composes in chat, and the outbox reaches exactly the
 // right households, respecting opt-outs, 429 retry_after (no violations) and 403 (unreachable).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import { officers } from "../src/broadcast/officers.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
 import { hexId, startFakeZalo, type FakeZalo } from "./fakes/zalo-server.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
-import { clearBroadcastData, seedHouseholds, startBroadcastApp } from "./support/broadcast.ts";
+import { seedHouseholds, startBroadcastApp } from "./support/broadcast.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 import { ZaloChat } from "./support/zalo.ts";
 
@@ -23,26 +23,24 @@ let app: App | undefined;
 let nextId = 810_000;
 const tgUser = (): SimUser => ({ id: ++nextId, first_name: "Cán bộ", language_code: "vi" });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDb(database.url);
-});
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
+// A database of its own for every test: nothing one test's app leaves behind (a late send, an
+// outbox row) can reach the next test's households.
 afterEach(async () => {
   await app?.stop();
   app = undefined;
   await telegram?.close();
   await zalo?.close();
+  await db?.$disconnect();
+  await database?.drop();
 });
 
 async function start(broadcast: Parameters<typeof startBroadcastApp>[2] = {}) {
-  await clearBroadcastData(db);
+  database = await createTestDatabase();
+  db = createDb(database.url);
   telegram = await startFakeBotApi();
   zalo = await startFakeZalo();
   app = await startBroadcastApp(database.url, { telegram, zalo }, broadcast);
+  await app.engine.catalog.get(); // seeds the product catalog that listings point to
 }
 
 /** An officer on Telegram who has taken the role with a fresh invite. */

@@ -71,6 +71,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Cached {
   announcement: Announcement;
   /** the calls for one language, built once per broadcast */
+  /** sends per "<channel>:<locale>" */
   parts: Map<string, Part[]>;
   status: string;
   checkedAt: number;
@@ -325,8 +326,11 @@ export class BroadcastService {
           continue;
         }
         let outcome: SendOutcome = { ok: true };
-        let parts = cached.parts.get(row.locale);
-        if (!parts) cached.parts.set(row.locale, (parts = sender.parts(cached.announcement, row.locale)));
+        // One announcement is cached for all dispatchers, but its parts are calls on one channel's
+        // client: key them by channel too, or Zalo rows would go out through Telegram's client.
+        const partsKey = `${sender.channel}:${row.locale}`;
+        let parts = cached.parts.get(partsKey);
+        if (!parts) cached.parts.set(partsKey, (parts = sender.parts(cached.announcement, row.locale)));
         for (const part of parts) {
           await bucket.acquire();
           if (this.stopped || halt) {
