@@ -35,7 +35,8 @@ export interface ListingView {
 export const toMilli = (quantity: number) => Math.round(quantity * 1000);
 export const fromMilli = (milli: number) => milli / 1000;
 
-const select = {
+/** The columns a listing view is made of (also used by the public pages). */
+export const LISTING_SELECT = {
   id: true,
   productId: true,
   title: true,
@@ -49,6 +50,7 @@ const select = {
   status: true,
   updatedAt: true,
 } as const;
+const select = LISTING_SELECT;
 
 type Row = { stockMilli: number; status: string } & Omit<ListingView, "quantity" | "status">;
 const view = ({ stockMilli, status, ...rest }: Row): ListingView => ({

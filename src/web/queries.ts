@@ -1,21 +1,10 @@
 // Read-only queries behind the public pages. Only what a buyer may see: shop name, commune and live
 // listings (active with stock left). Never the household's name or phone.
 import type { Db } from "../db/client.ts";
-import { fromMilli } from "../core/listings.ts";
+import { fromMilli, LISTING_SELECT, type ListingView } from "../core/listings.ts";
 
-export interface LiveListing {
-  id: string;
-  productId: string | null;
-  title: string;
-  unit: string;
-  /** in `unit` */
-  quantity: number;
-  displayUnit: string;
-  priceVnd: number;
-  photoFile: string | null;
-  availableFrom: Date | null;
-  updatedAt: Date;
-}
+/** A listing as buyers see it: no platform photo reference, and only live ones are shown. */
+export type LiveListing = Omit<ListingView, "photoRef" | "status">;
 
 export interface ShopPageData {
   id: string;
@@ -26,18 +15,8 @@ export interface ShopPageData {
   listings: LiveListing[];
 }
 
-const listingSelect = {
-  id: true,
-  productId: true,
-  title: true,
-  unit: true,
-  stockMilli: true,
-  displayUnit: true,
-  priceVnd: true,
-  photoFile: true,
-  availableFrom: true,
-  updatedAt: true,
-} as const;
+// Everything of a listing view but the platform's photo reference and the status.
+const { photoRef: _photoRef, status: _status, ...listingSelect } = LISTING_SELECT;
 
 /** The market filter value for listings outside the catalog ("Khác"). */
 export const OTHER_PRODUCT = "khac";
