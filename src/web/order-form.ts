@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PERSON_NAME_MAX, checkPersonName } from "../core/rules.ts";
 import { listProvinces, type Province } from "../lang/communes.ts";
 import { unitLabel } from "../lang/lexicon.ts";
-import { cleanText } from "../lang/normalize.ts";
+import { cleanText, fold } from "../lang/normalize.ts";
 import { parseVnMobile } from "../lang/phone.ts";
 import { formatQuantity, isCountUnit } from "../lang/quantity.ts";
 import { escapeHtml, html, raw, type Html } from "./html.ts";
@@ -31,22 +31,24 @@ export interface ValidOrder {
   address: string;
 }
 
-let provinceCache: { list: Province[]; byCode: Map<string, Province> } | undefined;
-/** Provinces for the select: the home province first, then by name (without "Thành phố"). */
+let provinceCache: { byCode: Map<string, Province>; sorted: Map<string, Province[]> } | undefined;
+const provinceData = () => (provinceCache ??= { byCode: new Map(listProvinces().map((p) => [p.code, p])), sorted: new Map() });
+// Sorted by name without the "Thành phố" prefix, compared on folded text (no accents to get wrong).
+const sortKey = (p: Province) => fold(p.name).replace(/^thanh pho /, "");
+
+/** Provinces for the select: the home province first, then by name. Sorted once per home province. */
 export function provinces(homeCode: string): Province[] {
-  if (!provinceCache) {
-    const list = listProvinces();
-    provinceCache = { list, byCode: new Map(list.map((p) => [p.code, p])) };
+  const data = provinceData();
+  let sorted = data.sorted.get(homeCode);
+  if (!sorted) {
+    sorted = [...data.byCode.values()].sort((a, b) =>
+      a.code === homeCode ? -1 : b.code === homeCode ? 1 : sortKey(a).localeCompare(sortKey(b)),
+    );
+    data.sorted.set(homeCode, sorted);
   }
-  const key = (p: Province) => p.name.replace(/^Thành phố /, "");
-  return [...provinceCache.list].sort((a, b) =>
-    a.code === homeCode ? -1 : b.code === homeCode ? 1 : key(a).localeCompare(key(b), "vi"),
-  );
+  return sorted;
 }
-const provinceByCode = (code: string) => {
-  provinces("");
-  return provinceCache!.byCode.get(code);
-};
+const provinceByCode = (code: string) => provinceData().byCode.get(code);
 
 /** "1,5", "1.5", "2" → number; anything else → null. At most 3 decimals (stock is in thousandths). */
 function readQuantity(raw: string): { value: number } | { error: string } {
