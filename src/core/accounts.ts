@@ -5,10 +5,6 @@ import type { ChannelName } from "../engine/message.ts";
 
 export function accounts(tx: Tx) {
   return {
-    async find(channel: ChannelName, userKey: string) {
-      return tx.channelAccount.findUnique({ where: { channel_userKey: { channel, userKey } } });
-    },
-
     async setLocale(identity: { channel: ChannelName; userKey: string; chatKey: string }, locale: string) {
       const { channel, userKey, chatKey } = identity;
       await tx.channelAccount.upsert({
@@ -18,17 +14,18 @@ export function accounts(tx: Tx) {
       });
     },
 
-    /** The person wrote to us: they are reachable again, and this is the channel to notify them on. */
+    /** The person wrote: reachable again, and this is the channel to notify them on. Returns the account. */
     async seen(channel: ChannelName, userKey: string) {
       const account = await tx.channelAccount.findUnique({ where: { channel_userKey: { channel, userKey } } });
-      if (!account) return;
-      await tx.channelAccount.update({
+      if (!account) return null;
+      const updated = await tx.channelAccount.update({
         where: { id: account.id },
         data: { lastSeenAt: new Date(), unreachable: false },
       });
       if (account.householdId) {
         await tx.household.update({ where: { id: account.householdId }, data: { lastChannel: channel } });
       }
+      return updated;
     },
 
     async markUnreachable(channel: ChannelName, chatKey: string) {

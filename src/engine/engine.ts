@@ -133,9 +133,8 @@ export class Engine {
     }
     const services = createServices(tx);
     const { channel, userKey, chatKey } = inbound;
-    await services.accounts.seen(channel, userKey);
-    const account = await services.accounts.find(channel, userKey);
-    const household = await services.households.byAccount(channel, userKey);
+    const account = await services.accounts.seen(channel, userKey);
+    const household = account?.householdId ? await services.households.byAccount(channel, userKey) : null;
     const row = await tx.conversation.findUnique({ where: { channel_chatKey: { channel, chatKey } } });
     const state = parseState(row?.state);
     const locale = toLocale(account?.locale ?? state.locale ?? inbound.languageHint);
