@@ -331,7 +331,7 @@ const optIn: CommandHandler = async (ctx) => {
 
 /** `/canbo <code>`: a wrong or used code gets the same answer as any unknown command. */
 const takeOfficerRole: CommandHandler = async (ctx, args) => {
-  const officer = await ctx.services.officers.redeem(args, ctx.identity, ctx.locale, ctx.now);
+  const officer = await ctx.services.officers.redeem(args, { ...ctx.identity, name: ctx.displayName }, ctx.locale, ctx.now);
   if (!officer) return null;
   const scope = officer.communes.length
     ? ctx.t("broadcast:scopeCommunes", { communes: communeNames(officer.communes) })

@@ -59,7 +59,7 @@ export function officers(tx: Tx | Db) {
     },
 
     /** Take the role with an invite code; null when the code is unknown, used or expired. */
-    async redeem(code: string, who: Identity, locale: string, now = new Date()): Promise<OfficerView | null> {
+    async redeem(code: string, who: Identity & { name?: string }, locale: string, now = new Date()): Promise<OfficerView | null> {
       if (!/^[A-Za-z0-9 -]{6,40}$/.test(code)) return null;
       const invite = await tx.officerInvite.findUnique({ where: { codeHash: hashCode(code) } });
       if (!invite || invite.usedAt || invite.expiresAt <= now) return null;
@@ -68,8 +68,8 @@ export function officers(tx: Tx | Db) {
       if (taken.count !== 1) return null;
       const officer = await tx.officer.upsert({
         where: { channel_userKey: { channel: who.channel, userKey: who.userKey } },
-        create: { channel: who.channel, userKey: who.userKey, chatKey: who.chatKey, communes: invite.communes, locale },
-        update: { chatKey: who.chatKey, communes: invite.communes, locale, revokedAt: null },
+        create: { channel: who.channel, userKey: who.userKey, chatKey: who.chatKey, name: who.name ?? "", communes: invite.communes, locale },
+        update: { chatKey: who.chatKey, communes: invite.communes, locale, revokedAt: null, ...(who.name ? { name: who.name } : {}) },
       });
       await tx.officerInvite.update({ where: { id: invite.id }, data: { officerId: officer.id } });
       return toView(officer);

@@ -69,6 +69,7 @@ export function households(tx: Tx) {
           communeCode: input.communeCode,
           payment: input.payment,
           consentAt: new Date(),
+          openedAt: new Date(),
           lastChannel: input.identity.channel,
           shop: { create: { name: input.shopName, slug } },
         },

@@ -15,7 +15,10 @@ export type GlobalCommand =
   | "optOut"
   | "optIn"
   | "officer"
-  | "announce";
+  | "announce"
+  | "login"
+  | "stats"
+  | "assist";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -31,6 +34,9 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   batthongbao: "optIn",
   canbo: "officer",
   thongbao: "announce",
+  dangnhap: "login",
+  thongke: "stats",
+  dangkyho: "assist",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */
