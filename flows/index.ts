@@ -1,6 +1,8 @@
 // Every conversation the bot can hold, and which one a newcomer starts with.
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { announce, broadcastCommands } from "./announce.ts";
+import { assistCommands } from "./assisted-register.ts";
+import { dashboardCommands } from "./officer-tools.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
@@ -17,7 +19,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: broadcastCommands,
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
   actions: {
     tap: orderActions.tap,
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order.
