@@ -57,7 +57,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     registry,
     log,
     provinceCode: config.PROVINCE_CODE,
-    settings: { orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000 },
+    settings: {
+      orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
+      campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
+    },
   });
   const http = buildHttpServer({ db, log });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
@@ -83,6 +86,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     mediaDir: config.MEDIA_DIR,
     provinceCode: config.PROVINCE_CODE,
     chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
+    targetPercent: config.CAMPAIGN_TARGET_PERCENT,
+    secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
     log,
   });
   setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);

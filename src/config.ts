@@ -55,6 +55,8 @@ const schema = z.object({
   PARTNER_API_KEYS: apiKeysField(),
   /** carriers allowed to use the pickup API: "viettel_post:key1,vnpost:key2" (keys >= 24 chars) */
   CARRIER_API_KEYS: apiKeysField({ names: CARRIER_KEY_NAMES }),
+  /** campaign dashboard: share of a commune's households that should have a shop and e-payment */
+  CAMPAIGN_TARGET_PERCENT: z.coerce.number().min(1).max(100).default(50),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

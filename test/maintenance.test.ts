@@ -1,4 +1,4 @@
-// Old dedupe keys and idempotency records are purged; recent ones stay.
+// Old dedupe keys, idempotency records and expired dashboard logins are purged; recent ones stay.
 import { describe, expect, it } from "vitest";
 import { purgeOld, PROCESSED_UPDATE_TTL_MS } from "../src/core/maintenance.ts";
 import { useTestDatabase } from "./support/db.ts";
@@ -16,7 +16,13 @@ describe("purgeOld", () => {
         { key: "p:new", requestHash: "x", status: 201, response: "{}", createdAt: now },
       ],
     });
-    expect(await purgeOld(testDb.db, now)).toEqual({ updates: 1, idempotency: 1 });
+    const past = new Date(now.getTime() - 1000);
+    const later = new Date(now.getTime() + 60_000);
+    await testDb.db.officerLogin.createMany({ data: [{ tokenHash: "l-old", officerId: "o", expiresAt: past }, { tokenHash: "l-new", officerId: "o", expiresAt: later }] });
+    await testDb.db.officerSession.createMany({ data: [{ tokenHash: "s-old", officerId: "o", expiresAt: past }, { tokenHash: "s-new", officerId: "o", expiresAt: later }] });
+    expect(await purgeOld(testDb.db, now)).toEqual({ updates: 1, idempotency: 1, logins: 2 });
+    expect((await testDb.db.officerLogin.findMany()).map((r) => r.tokenHash)).toEqual(["l-new"]);
+    expect((await testDb.db.officerSession.findMany()).map((r) => r.tokenHash)).toEqual(["s-new"]);
     expect((await testDb.db.processedUpdate.findMany()).map((r) => r.key)).toEqual(["t:new"]);
     expect((await testDb.db.idempotencyRecord.findMany()).map((r) => r.key)).toEqual(["p:new"]);
   });

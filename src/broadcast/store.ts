@@ -143,6 +143,29 @@ export function broadcasts(tx: Tx | Db) {
       return rows.map((r) => toReport(r, counts.get(r.id)));
     },
 
+    /**
+     * The latest announcements that reached households of a scope (dashboard): any officer's, when
+     * its audience (or, for "all in scope", the sending officer's communes) meets the scope.
+     */
+    async recentInScope(scope: Scope, take = 8): Promise<Array<Report & { text: string; communes: string[] }>> {
+      const rows = await tx.broadcast.findMany({
+        where: { NOT: { audience: { contains: '"test":true' } } },
+        orderBy: { createdAt: "desc" },
+        take: scope.communes.length ? take * 10 : take,
+      });
+      const senders = await tx.officer.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.officerId))] } }, select: { id: true, communes: true } });
+      const senderCommunes = new Map(senders.map((o) => [o.id, JSON.parse(o.communes) as string[]]));
+      const reached = rows
+        .map((r) => {
+          const chosen = (JSON.parse(r.audience) as Audience).communes;
+          return { row: r, communes: chosen.length ? chosen : (senderCommunes.get(r.officerId) ?? []) };
+        })
+        .filter(({ communes }) => !scope.communes.length || !communes.length || communes.some((c) => scope.communes.includes(c)))
+        .slice(0, take);
+      const counts = await this.counts(reached.map(({ row }) => row.id));
+      return reached.map(({ row, communes }) => ({ ...toReport(row, counts.get(row.id)), text: row.text, communes }));
+    },
+
     async report(id: string): Promise<Report | null> {
       const row = await tx.broadcast.findUnique({ where: { id } });
       if (!row) return null;

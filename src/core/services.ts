@@ -7,6 +7,9 @@ import { listings } from "./listings.ts";
 import { broadcasts } from "../broadcast/store.ts";
 import { officers } from "../broadcast/officers.ts";
 import { orders } from "./orders.ts";
+import { officerLogins } from "../dashboard/auth.ts";
+import { dashboardStats } from "../dashboard/stats.ts";
+import type { Scope } from "../broadcast/store.ts";
 
 export function createServices(tx: Tx) {
   return {
@@ -16,6 +19,8 @@ export function createServices(tx: Tx) {
     orders: orders(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
+    officerLogins: officerLogins(tx),
+    dashboard: (scope: Scope, opts: { targetPercent: number; now?: Date }) => dashboardStats(tx, scope, opts),
   };
 }
 

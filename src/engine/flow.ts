@@ -48,6 +48,8 @@ export interface FlowContext {
 export interface FlowSettings {
   /** an order nobody answers expires after this long */
   orderExpireAfterMs: number;
+  /** campaign dashboard target (percent of a commune's households) */
+  campaignTargetPercent: number;
 }
 
 export interface NotifyTarget {

@@ -12,6 +12,7 @@ import type { Db } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Logger } from "../log.ts";
 import { formatQuantity } from "../lang/quantity.ts";
+import { registerDashboard } from "./dashboard.ts";
 import { CHAT_SCRIPT_HASH, renderChatPage } from "./chat-page.ts";
 import { MAX_TEXT, SESSION_PATTERN, WebChatChannel } from "./chat-channel.ts";
 import { messagePage } from "./layout.ts";
@@ -33,6 +34,9 @@ export interface WebOptions {
   provinceCode: string;
   /** serve the web chat simulator (only when no bot token is configured) */
   chat: boolean;
+  /** campaign dashboard: target share in percent, and whether cookies need https */
+  targetPercent?: number;
+  secureCookies?: boolean;
   /** keep drawn shop pages (default on; the benchmark measures both) */
   pageCache?: boolean;
   log: Logger;
@@ -110,6 +114,18 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       const key = status === 413 ? "web:error.tooLarge" : status === 500 ? "web:error.text" : "web:error.badRequest";
       if (req.url.startsWith("/chat/api/")) return reply.code(status).send({ ok: false, error: t(key) });
       return sendPage(reply, status, messagePage(t, t("web:error.title"), t(key)));
+    });
+
+    // ---- officers: login link, dashboard, CSV exports ----
+
+    await registerDashboard(app, {
+      db,
+      catalog: opts.engine.catalog,
+      provinceCode: opts.provinceCode,
+      targetPercent: opts.targetPercent ?? 50,
+      secureCookies: opts.secureCookies ?? false,
+      log,
+      send: (reply, status, body, o) => sendPage(reply, status, body, o),
     });
 
     // ---- shop page and its order forms ----

@@ -1,0 +1,204 @@
+// The campaign's figures per commune: "one digital shop and one e-payment account for every two
+// households". Every figure is an aggregate computed by the database (GROUP BY over the officer's
+// scope); no household row is loaded into Node. The same plain SQL runs on SQLite and PostgreSQL.
+//
+// Definitions (also printed under the dashboard table):
+// - registered: Household rows (self-registered, or registered in person by an officer);
+// - opened: the household has its shop in hand (registered itself, or claimed what an officer made
+//   for it): only such a shop can take orders;
+// - live: the shop has at least one listing that is active with stock left;
+// - e-payment: the household named an e-payment account (anything but "none");
+// - counted toward the target: opened AND e-payment, divided by the commune's households (imported
+//   with `npm run admin -- communes:households`); communes without a total show no percentage;
+// - orders this month: placed since the 1st (Asia/Ho_Chi_Minh), any status; sales: their value once
+//   accepted (accepted, picked up or delivered), as in the household's own "Đơn hàng".
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Db, Tx } from "../db/client.ts";
+import type { Scope } from "../broadcast/store.ts";
+import { getCommune, listCommunes } from "../lang/communes.ts";
+
+export const SOLD_STATUSES = ["accepted", "picked_up", "delivered"] as const;
+export const WEEKS_SHOWN = 12;
+const TOP_PRODUCTS = 8;
+
+export interface CommuneFigures {
+  code: string;
+  name: string;
+  registered: number;
+  opened: number;
+  live: number;
+  epay: number;
+  /** opened and e-payment: what the campaign counts */
+  counted: number;
+  /** registered by an officer in person, and how many of those were claimed */
+  assisted: number;
+  claimed: number;
+  ordersMonth: number;
+  salesMonthVnd: number;
+  /** the commune's households (imported), or null when unknown */
+  households: number | null;
+  /** counted / households, 0..1, or null without a total */
+  share: number | null;
+}
+
+export interface Dashboard {
+  generatedAt: Date;
+  monthStart: Date;
+  targetPercent: number;
+  /** communes in scope; furthest below the target first, communes without a total last */
+  communes: CommuneFigures[];
+  /** sums over the communes in scope; share only over communes with a total */
+  total: CommuneFigures & { householdsKnownFor: number };
+  weeks: Array<{ start: Date; registered: number }>;
+  topProducts: Array<{ productId: string | null; listings: number; shops: number }>;
+  assistants: Array<{ officerId: string; name: string; registered: number; claimed: number }>;
+  /** demo households are present (synthetic data from `npm run seed:demo`) */
+  demo: boolean;
+}
+
+const COUNTS = ["registered", "opened", "live", "epay", "counted", "assisted", "claimed", "ordersMonth", "salesMonthVnd"] as const;
+
+function emptyFigures(code: string, households: number | null): CommuneFigures {
+  const zeros = Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<(typeof COUNTS)[number], number>;
+  return { code, name: getCommune(code)?.name ?? code, ...zeros, households, share: null };
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+
+/** The communes an officer sees: theirs, or every commune of the province. */
+export function scopeCommunes(scope: Scope): string[] {
+  return scope.communes.length ? [...scope.communes] : listCommunes(scope.provinceCode).map((c) => c.code);
+}
+
+export function monthStartOf(now: Date): Date {
+  return new Date(now.getFullYear(), now.getMonth(), 1);
+}
+
+/** Monday 00:00 (local time: the process runs in Asia/Ho_Chi_Minh) of the week holding `d`. */
+export function weekStartOf(d: Date): Date {
+  const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
+  day.setDate(day.getDate() - ((day.getDay() + 6) % 7));
+  return day;
+}
+
+/** The households of the scope, as a SQL condition on alias h. */
+function scopeSql(scope: Scope): Prisma.Sql {
+  const province = Prisma.sql`h."provinceCode" = ${scope.provinceCode}`;
+  return scope.communes.length ? Prisma.sql`${province} AND h."communeCode" IN (${Prisma.join(scope.communes)})` : province;
+}
+
+/** Share of households that count toward the target: 0..1, or null without a known total. */
+export const shareOf = (counted: number, households: number | null) => (households ? counted / households : null);
+
+function gapOf(c: CommuneFigures, target: number): number {
+  return c.share === null ? Number.NEGATIVE_INFINITY : target - c.share;
+}
+
+export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPercent: number; now?: Date }): Promise<Dashboard> {
+  const now = opts.now ?? new Date();
+  const monthStart = monthStartOf(now);
+  const firstWeek = weekStartOf(now);
+  firstWeek.setDate(firstWeek.getDate() - 7 * (WEEKS_SHOWN - 1));
+  const weekStarts = Array.from({ length: WEEKS_SHOWN }, (_, i) => {
+    const d = new Date(firstWeek);
+    d.setDate(d.getDate() + 7 * i);
+    return d;
+  });
+  const inScope = scopeSql(scope);
+  const sold = Prisma.join([...SOLD_STATUSES]);
+  const weekColumns = Prisma.join(
+    weekStarts.map((start, i) => {
+      const end = weekStarts[i + 1];
+      const upper = end ? Prisma.sql` AND h."createdAt" < ${end}` : Prisma.empty;
+      return Prisma.sql`SUM(CASE WHEN h."createdAt" >= ${start}${upper} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"w${i}"`)}`;
+    }),
+  );
+
+  // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
+  const [households, live, orders, weeks, products, assistants, totals, demo] = await Promise.all([
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT h."communeCode" AS code, COUNT(*) AS registered,
+        SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS opened,
+        SUM(CASE WHEN h."payment" <> 'none' THEN 1 ELSE 0 END) AS epay,
+        SUM(CASE WHEN h."openedAt" IS NOT NULL AND h."payment" <> 'none' THEN 1 ELSE 0 END) AS counted,
+        SUM(CASE WHEN h."registeredById" IS NOT NULL THEN 1 ELSE 0 END) AS assisted,
+        SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
+      FROM "Household" h WHERE ${inScope} GROUP BY h."communeCode"`,
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT h."communeCode" AS code, COUNT(DISTINCT l."shopId") AS live
+      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE l."status" = 'active' AND l."stockMilli" > 0 AND ${inScope} GROUP BY h."communeCode"`,
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT h."communeCode" AS code, COUNT(*) AS orders,
+        SUM(CASE WHEN o."status" IN (${sold}) THEN o."totalVnd" ELSE 0 END) AS sales
+      FROM "Order" o JOIN "Shop" s ON s."id" = o."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE o."createdAt" >= ${monthStart} AND ${inScope} GROUP BY h."communeCode"`,
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT ${weekColumns} FROM "Household" h WHERE h."createdAt" >= ${firstWeek} AND ${inScope}`,
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT l."productId" AS product, COUNT(*) AS listings, COUNT(DISTINCT l."shopId") AS shops
+      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE l."status" = 'active' AND l."stockMilli" > 0 AND ${inScope}
+      GROUP BY l."productId" ORDER BY shops DESC, listings DESC LIMIT ${TOP_PRODUCTS}`,
+    db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT h."registeredById" AS officer, COUNT(*) AS registered,
+        SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
+      FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${inScope}
+      GROUP BY h."registeredById" ORDER BY registered DESC`,
+    db.communeHouseholds.findMany({ where: { communeCode: { in: scopeCommunes(scope) } } }),
+    db.household.findFirst({ where: { demo: true }, select: { id: true } }),
+  ]);
+
+  const totalsByCode = new Map(totals.map((t) => [t.communeCode, t.households]));
+  const byCode = new Map(scopeCommunes(scope).map((code) => [code, emptyFigures(code, totalsByCode.get(code) ?? null)]));
+  // A household under a code no longer listed (should not happen) is still counted, under its code.
+  const row = (code: unknown) => {
+    const key = String(code);
+    if (!byCode.has(key)) byCode.set(key, emptyFigures(key, null));
+    return byCode.get(key)!;
+  };
+  for (const r of households) {
+    Object.assign(row(r.code), {
+      registered: num(r.registered),
+      opened: num(r.opened),
+      epay: num(r.epay),
+      counted: num(r.counted),
+      assisted: num(r.assisted),
+      claimed: num(r.claimed),
+    });
+  }
+  for (const r of live) row(r.code).live = num(r.live);
+  for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
+  for (const c of byCode.values()) c.share = shareOf(c.counted, c.households);
+
+  const target = opts.targetPercent / 100;
+  const communes = [...byCode.values()].sort((a, b) => gapOf(b, target) - gapOf(a, target) || a.name.localeCompare(b.name, "vi"));
+
+  const total: Dashboard["total"] = { ...emptyFigures("", null), householdsKnownFor: 0 };
+  for (const k of COUNTS) {
+    total[k] = communes.reduce((sum, c) => sum + c[k], 0);
+  }
+  const known = communes.filter((c) => c.households !== null);
+  total.householdsKnownFor = known.length;
+  total.households = known.length ? known.reduce((sum, c) => sum + c.households!, 0) : null;
+  total.share = shareOf(
+    known.reduce((sum, c) => sum + c.counted, 0),
+    total.households,
+  );
+
+  const officerNames = new Map(
+    (await db.officer.findMany({ where: { id: { in: assistants.map((a) => String(a.officer)) } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),
+  );
+
+  return {
+    generatedAt: now,
+    monthStart,
+    targetPercent: opts.targetPercent,
+    communes,
+    total,
+    weeks: weekStarts.map((start, i) => ({ start, registered: num(weeks[0]?.[`w${i}`]) })),
+    topProducts: products.map((p) => ({ productId: p.product === null ? null : String(p.product), listings: num(p.listings), shops: num(p.shops) })),
+    assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),
+    demo: !!demo,
+  };
+}

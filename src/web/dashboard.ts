@@ -1,0 +1,218 @@
+// Officer pages: the one-time login link (/dangnhap/:token), the campaign dashboard (/canbo), its CSV
+// exports and logout. Every request reads the session and the officer's role from the database, and
+// every commune asked for is checked against the officer's scope here, on the server: a household,
+// a stranger or an officer of another commune gets 403 and no figure.
+import { Readable } from "node:stream";
+import cookie from "@fastify/cookie";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { OfficerView } from "../broadcast/officers.ts";
+import { broadcasts, type Scope } from "../broadcast/store.ts";
+import type { CatalogStore } from "../core/catalog.ts";
+import { officerLogins, officerSessions, SESSION_COOKIE, SESSION_TTL_MS } from "../dashboard/auth.ts";
+import { dashboardStats, scopeCommunes, type CommuneFigures, type Dashboard } from "../dashboard/stats.ts";
+import type { Db } from "../db/client.ts";
+import { csvLine, UTF8_BOM, type Cell } from "../http/api/csv.ts";
+import { getCommune } from "../lang/communes.ts";
+import { scopeLabel, scopeOf } from "../dashboard/scope.ts";
+import { formatVnPhone } from "../lang/phone.ts";
+import type { Logger } from "../log.ts";
+import { renderDashboardPage, renderLoginPage } from "./dashboard-page.ts";
+import { formatDay } from "./format.ts";
+import { messagePage } from "./layout.ts";
+import { shopUrl } from "./links.ts";
+import { translator, type Translate } from "./texts.ts";
+
+export interface DashboardDeps {
+  db: Db;
+  catalog: CatalogStore;
+  provinceCode: string;
+  targetPercent: number;
+  /** mark the cookie Secure (PUBLIC_URL is https) */
+  secureCookies: boolean;
+  log: Logger;
+  /** HTML answer with the pages' common headers */
+  send(reply: FastifyReply, status: number, body: string, opts?: { cache?: string }): FastifyReply;
+}
+
+/** Households read per query while writing the households CSV (bounded memory for 200,000 rows). */
+const CSV_PAGE = 2_000;
+const query = z.object({ xa: z.string().regex(/^\d{5}$/).optional().or(z.literal("").transform(() => undefined)) });
+
+export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  const { db, log } = deps;
+  const vi = translator("vi");
+  await app.register(cookie);
+
+  const cookieOptions = { path: "/", httpOnly: true, sameSite: "strict" as const, secure: deps.secureCookies };
+  const refuse = (reply: FastifyReply, t: Translate, key: string) =>
+    deps.send(reply, 403, messagePage(t, t("dashboard:login.title"), t(key)), { cache: "no-store" });
+
+  /**
+   * The logged-in officer and the scope asked for (?xa= narrows to one of their communes), or a 403
+   * already sent. Nothing else is read before this passes.
+   */
+  async function officerScope(req: FastifyRequest, reply: FastifyReply): Promise<{ officer: OfficerView; scope: Scope; t: Translate; selected?: string } | null> {
+    const officer = await officerSessions(db).find(req.cookies[SESSION_COOKIE]);
+    if (!officer) {
+      refuse(reply, vi, "dashboard:login.needed");
+      return null;
+    }
+    const t = translator(officer.locale);
+    const q = query.safeParse(req.query ?? {});
+    const scope = scopeOf(officer, deps.provinceCode);
+    const selected = q.success ? q.data.xa : undefined;
+    if (!q.success || (selected && !scopeCommunes(scope).includes(selected))) {
+      log.warn({ officer: officer.id, commune: selected }, "dashboard: commune outside the officer's scope");
+      refuse(reply, t, "dashboard:login.outOfScope");
+      return null;
+    }
+    return { officer, t, selected, scope: selected ? { provinceCode: deps.provinceCode, communes: [selected] } : scope };
+  }
+
+  const stats = (scope: Scope) => dashboardStats(db, scope, { targetPercent: deps.targetPercent });
+
+  // ---- login by one-time link ----
+
+  // Opening the link only shows a button: link previews (Telegram fetches URLs sent in chat) and
+  // mail scanners make GET requests, and must not use the link up.
+  app.get<{ Params: { token: string } }>("/dangnhap/:token", async (req, reply) => {
+    reply.header("x-robots-tag", "noindex");
+    if (!(await officerLogins(db).usable(req.params.token))) return refuse(reply, vi, "dashboard:login.refused");
+    return deps.send(reply, 200, renderLoginPage(vi, req.params.token), { cache: "no-store" });
+  });
+
+  app.post<{ Params: { token: string } }>("/dangnhap/:token", async (req, reply) => {
+    const officer = await officerLogins(db).redeem(req.params.token);
+    if (!officer) return refuse(reply, vi, "dashboard:login.refused");
+    const session = await officerSessions(db).create(officer.id);
+    log.info({ officer: officer.id }, "dashboard login");
+    return reply
+      .setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000, expires: session.expiresAt })
+      .code(303)
+      .header("location", "/canbo")
+      .header("cache-control", "no-store")
+      .send();
+  });
+
+  app.post("/canbo/dangxuat", async (req, reply) => {
+    await officerSessions(db).end(req.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return deps.send(reply, 200, messagePage(vi, vi("dashboard:title"), vi("dashboard:login.loggedOut")), { cache: "no-store" });
+  });
+
+  // ---- the dashboard ----
+
+  app.get("/canbo", async (req, reply) => {
+    const who = await officerScope(req, reply);
+    if (!who) return reply;
+    const { t } = who;
+    const full = scopeOf(who.officer, deps.provinceCode);
+    const [figures, catalog, recent] = await Promise.all([stats(who.scope), deps.catalog.get(), broadcasts(db).recentInScope(who.scope)]);
+    const names = new Map(catalog.items.map((p) => [p.id, p.name]));
+    const body = renderDashboardPage({
+      t,
+      stats: figures,
+      scopeLabel: scopeLabel(t, who.scope),
+      communeOptions: scopeCommunes(full)
+        .map((code) => ({ code, name: getCommune(code)?.name ?? code }))
+        .sort((a, b) => a.name.localeCompare(b.name, "vi")),
+      selected: who.selected,
+      productName: (id) => (id === null ? t("dashboard:products.other") : (names.get(id) ?? id)),
+      broadcasts: recent,
+    });
+    return deps.send(reply, 200, body, { cache: "no-store" });
+  });
+
+  // ---- CSV exports ----
+
+  app.get("/canbo/xa.csv", async (req, reply) => {
+    const who = await officerScope(req, reply);
+    if (!who) return reply;
+    const figures = await stats(who.scope);
+    return csv(reply, `xa-${stamp()}.csv`, communesCsv(who.t, figures));
+  });
+
+  app.get("/canbo/ho.csv", async (req, reply) => {
+    const who = await officerScope(req, reply);
+    if (!who) return reply;
+    // Personal data leaves the system here: keep a trace of who took which scope.
+    log.info({ officer: who.officer.id, communes: who.scope.communes.length ? who.scope.communes : "province" }, "dashboard: households CSV exported");
+    return csv(reply, `ho-${stamp()}.csv`, Readable.from(householdsCsv(db, who.t, who.scope)));
+  });
+}
+
+const stamp = () => new Date().toISOString().slice(0, 10);
+
+function csv(reply: FastifyReply, filename: string, body: string | Readable): FastifyReply {
+  return reply
+    .type("text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${filename}"`)
+    .header("cache-control", "no-store")
+    .header("x-content-type-options", "nosniff")
+    .send(body);
+}
+
+const COMMUNE_COLUMNS = ["code", "commune", "registered", "opened", "live", "epay", "counted", "households", "share", "target", "assisted", "claimed", "orders", "sales"] as const;
+
+function communeRow(c: CommuneFigures, target: number): Cell[] {
+  const share = c.share === null ? null : Math.round(c.share * 1000) / 10;
+  return [c.code, c.name, c.registered, c.opened, c.live, c.epay, c.counted, c.households, share, target, c.assisted, c.claimed, c.ordersMonth, c.salesMonthVnd];
+}
+
+/** The per-commune table, in the page's order, then the total. Numbers stay plain for spreadsheets. */
+export function communesCsv(t: Translate, d: Dashboard): string {
+  const header = COMMUNE_COLUMNS.map((c) => t(`dashboard:csv.communes.${c}`));
+  const rows = d.communes.map((c) => communeRow(c, d.targetPercent));
+  const total = communeRow({ ...d.total, code: "", name: t("dashboard:table.total") }, d.targetPercent);
+  return UTF8_BOM + csvLine(header) + rows.map(csvLine).join("") + csvLine(total);
+}
+
+const HOUSEHOLD_COLUMNS = ["name", "phone", "commune", "shop", "link", "payment", "opened", "assisted", "live", "registeredAt"] as const;
+
+/** Households in scope as CSV lines, read a page at a time (by id) so memory stays flat. */
+async function* householdsCsv(db: Db, t: Translate, scope: Scope): AsyncGenerator<string> {
+  yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
+  const where = { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) };
+  const yes = t("dashboard:csv.households.yes");
+  const no = t("dashboard:csv.households.no");
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await db.household.findMany({
+      where,
+      orderBy: { id: "asc" },
+      take: CSV_PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      select: {
+        id: true,
+        name: true,
+        phone: true,
+        communeCode: true,
+        payment: true,
+        openedAt: true,
+        registeredById: true,
+        createdAt: true,
+        shop: { select: { name: true, slug: true, _count: { select: { listings: { where: { status: "active", stockMilli: { gt: 0 } } } } } } },
+      },
+    });
+    if (!rows.length) return;
+    yield rows
+      .map((h) =>
+        csvLine([
+          h.name,
+          formatVnPhone(h.phone),
+          getCommune(h.communeCode)?.name ?? h.communeCode,
+          h.shop?.name,
+          h.shop ? shopUrl(h.shop.slug) : null,
+          t(`register:payment.${h.payment}`),
+          h.openedAt ? yes : no,
+          h.registeredById ? yes : no,
+          h.shop?._count.listings ?? 0,
+          formatDay(h.createdAt),
+        ]),
+      )
+      .join("");
+    cursor = rows[rows.length - 1].id;
+    if (rows.length < CSV_PAGE) return;
+  }
+}
