@@ -52,7 +52,7 @@ export interface Dashboard {
   weeks: Array<{ start: Date; registered: number }>;
   topProducts: Array<{ productId: string | null; listings: number; shops: number }>;
   assistants: Array<{ officerId: string; name: string; registered: number; claimed: number }>;
-  /** demo households are present (synthetic data from `npm run seed:demo`) */
+  /** demo households are in scope (synthetic data from `npm run seed:demo`) */
   demo: boolean;
 }
 
@@ -106,47 +106,49 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
   });
   const inScope = scopeSql(scope);
   const sold = Prisma.join([...SOLD_STATUSES]);
-  const weekColumns = Prisma.join(
+  // One range count per week: each reads only that week's entries of the (scope, createdAt) index.
+  const weekCounts = Prisma.join(
     weekStarts.map((start, i) => {
       const end = weekStarts[i + 1];
       const upper = end ? Prisma.sql` AND h."createdAt" < ${end}` : Prisma.empty;
-      return Prisma.sql`SUM(CASE WHEN h."createdAt" >= ${start}${upper} THEN 1 ELSE 0 END) AS ${Prisma.raw(`"w${i}"`)}`;
+      return Prisma.sql`SELECT ${i} AS week, COUNT(*) AS registered FROM "Household" h WHERE h."createdAt" >= ${start}${upper} AND ${inScope}`;
     }),
+    " UNION ALL ",
   );
 
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
-  const [households, live, orders, weeks, products, assistants, totals, demo] = await Promise.all([
+  const [households, live, orders, weeks, assistants, totals] = await Promise.all([
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT h."communeCode" AS code, COUNT(*) AS registered,
         SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS opened,
         SUM(CASE WHEN h."payment" <> 'none' THEN 1 ELSE 0 END) AS epay,
         SUM(CASE WHEN h."openedAt" IS NOT NULL AND h."payment" <> 'none' THEN 1 ELSE 0 END) AS counted,
         SUM(CASE WHEN h."registeredById" IS NOT NULL THEN 1 ELSE 0 END) AS assisted,
-        SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
+        SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed,
+        SUM(CASE WHEN h."demo" THEN 1 ELSE 0 END) AS demo
       FROM "Household" h WHERE ${inScope} GROUP BY h."communeCode"`,
+    // Live listings joined to their commune once, then counted two ways: shops per commune and
+    // offers per product.
     db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT h."communeCode" AS code, COUNT(DISTINCT l."shopId") AS live
-      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
-      WHERE l."status" = 'active' AND l."stockMilli" > 0 AND ${inScope} GROUP BY h."communeCode"`,
+      WITH live AS MATERIALIZED (
+        SELECT h."communeCode" AS code, l."productId" AS product, l."shopId" AS shop
+        FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
+        WHERE l."status" = 'active' AND l."stockMilli" > 0 AND ${inScope})
+      SELECT 'commune' AS kind, code AS "key", COUNT(DISTINCT shop) AS shops, COUNT(*) AS listings FROM live GROUP BY code
+      UNION ALL
+      SELECT 'product' AS kind, product AS "key", COUNT(DISTINCT shop) AS shops, COUNT(*) AS listings FROM live GROUP BY product`,
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT h."communeCode" AS code, COUNT(*) AS orders,
         SUM(CASE WHEN o."status" IN (${sold}) THEN o."totalVnd" ELSE 0 END) AS sales
       FROM "Order" o JOIN "Shop" s ON s."id" = o."shopId" JOIN "Household" h ON h."id" = s."householdId"
       WHERE o."createdAt" >= ${monthStart} AND ${inScope} GROUP BY h."communeCode"`,
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT ${weekColumns} FROM "Household" h WHERE h."createdAt" >= ${firstWeek} AND ${inScope}`,
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT l."productId" AS product, COUNT(*) AS listings, COUNT(DISTINCT l."shopId") AS shops
-      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
-      WHERE l."status" = 'active' AND l."stockMilli" > 0 AND ${inScope}
-      GROUP BY l."productId" ORDER BY shops DESC, listings DESC LIMIT ${TOP_PRODUCTS}`,
+    db.$queryRaw<Array<Record<string, unknown>>>`${weekCounts}`,
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT h."registeredById" AS officer, COUNT(*) AS registered,
         SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
       FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${inScope}
       GROUP BY h."registeredById" ORDER BY registered DESC`,
     db.communeHouseholds.findMany({ where: { communeCode: { in: scopeCommunes(scope) } } }),
-    db.household.findFirst({ where: { demo: true }, select: { id: true } }),
   ]);
 
   const totalsByCode = new Map(totals.map((t) => [t.communeCode, t.households]));
@@ -167,7 +169,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
       claimed: num(r.claimed),
     });
   }
-  for (const r of live) row(r.code).live = num(r.live);
+  for (const r of live) if (r.kind === "commune") row(r.key).live = num(r.shops);
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
   for (const c of byCode.values()) c.share = shareOf(c.counted, c.households);
 
@@ -196,9 +198,13 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     targetPercent: opts.targetPercent,
     communes,
     total,
-    weeks: weekStarts.map((start, i) => ({ start, registered: num(weeks[0]?.[`w${i}`]) })),
-    topProducts: products.map((p) => ({ productId: p.product === null ? null : String(p.product), listings: num(p.listings), shops: num(p.shops) })),
+    weeks: weekStarts.map((start, i) => ({ start, registered: num(weeks.find((w) => num(w.week) === i)?.registered) })),
+    topProducts: live
+      .filter((r) => r.kind === "product")
+      .map((r) => ({ productId: r.key === null ? null : String(r.key), listings: num(r.listings), shops: num(r.shops) }))
+      .sort((a, b) => b.shops - a.shops || b.listings - a.listings)
+      .slice(0, TOP_PRODUCTS),
     assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),
-    demo: !!demo,
+    demo: households.some((r) => num(r.demo) > 0),
   };
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { OfficerView } from "../broadcast/officers.ts";
 import { broadcasts, type Scope } from "../broadcast/store.ts";
 import type { CatalogStore } from "../core/catalog.ts";
+import { DashboardCache } from "../dashboard/cache.ts";
 import { officerLogins, officerSessions, SESSION_COOKIE, SESSION_TTL_MS } from "../dashboard/auth.ts";
 import { dashboardStats, scopeCommunes, type CommuneFigures, type Dashboard } from "../dashboard/stats.ts";
 import type { Db } from "../db/client.ts";
@@ -28,6 +29,8 @@ export interface DashboardDeps {
   catalog: CatalogStore;
   provinceCode: string;
   targetPercent: number;
+  /** reuse figures while nothing changed (default on; the benchmark measures both) */
+  cache?: boolean;
   /** mark the cookie Secure (PUBLIC_URL is https) */
   secureCookies: boolean;
   log: Logger;
@@ -70,7 +73,8 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     return { officer, t, selected, scope: selected ? { provinceCode: deps.provinceCode, communes: [selected] } : scope };
   }
 
-  const stats = (scope: Scope) => dashboardStats(db, scope, { targetPercent: deps.targetPercent });
+  const cache = deps.cache === false ? null : new DashboardCache(db, deps.targetPercent);
+  const stats = (scope: Scope) => (cache ? cache.get(scope) : dashboardStats(db, scope, { targetPercent: deps.targetPercent }));
 
   // ---- login by one-time link ----
 

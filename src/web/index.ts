@@ -37,6 +37,8 @@ export interface WebOptions {
   /** campaign dashboard: target share in percent, and whether cookies need https */
   targetPercent?: number;
   secureCookies?: boolean;
+  /** reuse dashboard figures while nothing they count changed (default on) */
+  dashboardCache?: boolean;
   /** keep drawn shop pages (default on; the benchmark measures both) */
   pageCache?: boolean;
   log: Logger;
@@ -124,6 +126,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       provinceCode: opts.provinceCode,
       targetPercent: opts.targetPercent ?? 50,
       secureCookies: opts.secureCookies ?? false,
+      cache: opts.dashboardCache,
       log,
       send: (reply, status, body, o) => sendPage(reply, status, body, o),
     });
