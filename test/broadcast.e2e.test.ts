@@ -75,7 +75,7 @@ describe("officer role", () => {
 
     const { code } = await officers(db).invite([CHI_LANG]);
     const chat = new Chat(telegram, tgUser());
-    await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn gửi thông báo cho Xã Chi Lăng/);
+    await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn phụ trách Xã Chi Lăng\.\n\/thongbao/);
     await chat.send("/thongbao", /chưa gửi thông báo nào/);
     expect(chat.buttons).toEqual(["✍️ Soạn thông báo mới"]);
     // used once: a second person with the same code is a stranger
