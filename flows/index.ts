@@ -1,7 +1,7 @@
 // Every conversation the bot can hold, and which one a newcomer starts with.
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { announce, broadcastCommands } from "./announce.ts";
-import { assistCommands } from "./assisted-register.ts";
+import { assistCommands, assistedRegister } from "./assisted-register.ts";
 import { dashboardCommands } from "./officer-tools.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
@@ -15,7 +15,7 @@ import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, assistedRegister },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,

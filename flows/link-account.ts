@@ -2,9 +2,13 @@
 // way round) with the same phone. Instead of "this number is taken", it may link this chat to its shop
 // after typing a 6-digit code that Chợ Số sends to the chat it registered on. Only someone who can
 // read that chat can link, so a neighbour who knows the number cannot take the shop over.
+// Also here: claiming a shop an officer registered in person ("Đăng ký hộ") for this phone. Such a shop
+// has no chat yet, so there is nowhere to send a code: the household confirms the shop's name (public
+// on its shop page; nothing personal is shown before the claim), and the officer is told at once.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { buttonsStep, choice, column, done, next, retry, say, type FlowContext, type Step, type StepResult } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
+import type { HouseholdView } from "../src/core/households.ts";
 import { householdCard } from "./cards.ts";
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -23,6 +27,62 @@ interface LinkState {
 const link = (ctx: FlowContext) => ctx.data.link as LinkState;
 const hash = (code: string, salt: string) => createHash("sha256").update(`${salt}:${code}`).digest();
 const channelName = (ctx: FlowContext, channel: string) => ctx.t(`register:channelName.${channel}`);
+
+interface ClaimState {
+  phone: string;
+  householdId: string;
+  shopName: string;
+}
+
+const claimOf = (ctx: FlowContext) => ctx.data.claim as ClaimState;
+
+/**
+ * Called by registration's phone step when the number belongs to a household: a shop an officer
+ * registered for it and nobody has claimed yet is offered; otherwise linking (or "taken") as before.
+ */
+export async function offerClaimOrLink(phone: string, ctx: FlowContext): Promise<StepResult> {
+  const unclaimed = await ctx.services.households.unclaimed(phone);
+  if (!unclaimed) return offerLink(phone, ctx);
+  ctx.data.claim = { phone, householdId: unclaimed.id, shopName: unclaimed.shopName } satisfies ClaimState;
+  return next("claim");
+}
+
+export const claimSteps: Record<string, Step> = {
+  claim: buttonsStep({
+    ask: (ctx) =>
+      say(ctx.t("assist:claim.offer", { shop: claimOf(ctx).shopName, phone: formatVnPhone(claimOf(ctx).phone) }), {
+        choices: column(choice("yes", ctx.t("assist:claim.yes")), choice("no", ctx.t("assist:claim.no"))),
+      }),
+    on: async (id, ctx) => {
+      const state = claimOf(ctx);
+      if (id !== "yes") {
+        ctx.data.claim = undefined;
+        return next("phone", say(ctx.t("assist:claim.notMine")));
+      }
+      const claimed = await ctx.services.households.claim(state.householdId, ctx.identity, ctx.locale);
+      if (!claimed) {
+        // Another chat claimed it meanwhile: this number is an ordinary taken one now.
+        ctx.data.claim = undefined;
+        const instead = await offerLink(state.phone, ctx);
+        return instead.type === "retry" ? next("phone", ...instead.say) : instead;
+      }
+      ctx.data.claim = undefined;
+      ctx.household = claimed.household;
+      await notifyOfficer(ctx, claimed.registeredById, claimed.household);
+      const help = claimed.household.payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
+      return done(say(ctx.t("assist:claim.claimed")), say(householdCard(ctx, claimed.household)), ...help);
+    },
+  }),
+};
+
+/** "Hộ … đã nhận cửa hàng" to the officer who registered it, if the role is still held and reachable. */
+async function notifyOfficer(ctx: FlowContext, officerId: string | null, h: HouseholdView): Promise<void> {
+  const officer = officerId ? await ctx.services.officers.byId(officerId) : null;
+  if (!officer || !ctx.canSendTo(officer.channel)) return;
+  ctx.notify({ channel: officer.channel, chatKey: officer.chatKey, locale: officer.locale }, (t) => [
+    say(t("assist:claim.notice", { name: h.name, shop: h.shop?.name ?? "" })),
+  ]);
+}
 
 /** Called by the phone step when the number belongs to a household: offer to link, or refuse. */
 export async function offerLink(phone: string, ctx: FlowContext): Promise<StepResult> {

@@ -1,12 +1,13 @@
 // Registration: a household opens its digital shop.
 //   consent → name → phone → commune (type, then pick) → shop name → e-payment account → shop opened.
 // Nothing is stored until the last answer; declining or cancelling leaves no trace.
-// A phone that already has a shop on another channel can link this chat to it (link-account.ts).
+// A phone that already has a shop on another channel can link this chat to it, and a shop an officer
+// registered for this phone ("Đăng ký hộ") can be claimed instead of registering again (link-account.ts).
 import { PhoneTakenError, type PaymentMethod } from "../src/core/households.ts";
 import { buttonsStep, choice, column, done, end, next, say, startFlow, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 import { householdCard } from "./cards.ts";
-import { linkSteps, offerLink } from "./link-account.ts";
+import { claimSteps, linkSteps, offerClaimOrLink } from "./link-account.ts";
 import { askName } from "./questions/name.ts";
 import { askPhone } from "./questions/phone.ts";
 import { communeSteps } from "./questions/commune.ts";
@@ -47,10 +48,12 @@ export const register: Flow = {
         answers(ctx).phone = phone;
         return next("commune", say(ctx.t("register:phone.saved", { phone: formatVnPhone(phone) })));
       },
-      // The number already has a shop: maybe it is this household, on another channel.
-      { onTaken: offerLink },
+      // The number already has a shop: an officer may have registered it for this household (claim:
+      // the rest of registration is skipped), or it is this household on another channel (link).
+      { onTaken: offerClaimOrLink },
     ),
     ...linkSteps,
+    ...claimSteps,
 
     ...communeSteps((code, ctx) => {
       answers(ctx).commune = code;

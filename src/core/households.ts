@@ -1,5 +1,7 @@
 // Households and their shops. A household is created in one go at the end of registration (never
 // half-saved); personal data is removed entirely by `deleteHousehold`.
+// "Đăng ký hộ": an officer may register a household in person (`registerAssisted`, no chat account,
+// `openedAt` null); the household later claims it from its own chat with the same phone (`claim`).
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../db/client.ts";
 import { foldWords } from "../lang/normalize.ts";
@@ -29,6 +31,9 @@ export interface NewHousehold {
   identity: { channel: ChannelName; userKey: string; chatKey: string };
   locale: string;
 }
+
+/** What an officer enters for a household in "Đăng ký hộ": no chat account, the officer's id. */
+export type AssistedHousehold = Omit<NewHousehold, "identity" | "locale"> & { officerId: string };
 
 export class PhoneTakenError extends Error {}
 
@@ -82,6 +87,80 @@ export function households(tx: Tx) {
         update: { chatKey, householdId: household.id, locale: input.locale, unreachable: false },
       });
       return household as HouseholdView;
+    },
+
+    /**
+     * "Đăng ký hộ": the officer registers the household on its behalf. The household has no chat yet
+     * (`lastChannel` null) and has not taken its shop in hand (`openedAt` null) until it claims it.
+     */
+    async registerAssisted(input: AssistedHousehold): Promise<HouseholdView> {
+      if (await this.phoneTaken(input.phone)) throw new PhoneTakenError();
+      const slug = await uniqueSlug(tx, input.shopName);
+      const household = await tx.household.create({
+        data: {
+          name: input.name,
+          phone: input.phone,
+          provinceCode: input.provinceCode,
+          communeCode: input.communeCode,
+          payment: input.payment,
+          consentAt: new Date(),
+          openedAt: null,
+          lastChannel: null,
+          registeredById: input.officerId,
+          shop: { create: { name: input.shopName, slug } },
+        },
+        select: householdSelect,
+      });
+      return household as HouseholdView;
+    },
+
+    /**
+     * The household an officer registered for this phone, if nobody has claimed it yet. Only what may be
+     * shown to whoever typed the number (the shop name is public on the shop page): no name, no commune.
+     */
+    async unclaimed(phone: string): Promise<{ id: string; shopName: string } | null> {
+      const h = await tx.household.findUnique({
+        where: { phone },
+        select: {
+          id: true,
+          openedAt: true,
+          registeredById: true,
+          demo: true,
+          shop: { select: { name: true } },
+          _count: { select: { accounts: true } },
+        },
+      });
+      // Synthetic demo households are never handed to a real person.
+      if (!h || h.openedAt !== null || !h.registeredById || h.demo || h._count.accounts > 0) return null;
+      return { id: h.id, shopName: h.shop?.name ?? "" };
+    },
+
+    /**
+     * This chat takes in hand a household an officer registered. Only while it is still unclaimed: the
+     * conditional update lets exactly one chat win when two try at once. Null when it was already claimed.
+     */
+    async claim(
+      householdId: string,
+      identity: NewHousehold["identity"],
+      locale: string,
+    ): Promise<{ household: HouseholdView; registeredById: string | null } | null> {
+      const { channel, userKey, chatKey } = identity;
+      const taken = await tx.household.updateMany({
+        where: { id: householdId, openedAt: null },
+        data: { openedAt: new Date(), lastChannel: channel },
+      });
+      if (taken.count !== 1) return null;
+      await tx.channelAccount.upsert({
+        where: { channel_userKey: { channel, userKey } },
+        create: { channel, userKey, chatKey, householdId, locale },
+        update: { chatKey, householdId, locale, unreachable: false },
+      });
+      const h = await tx.household.findUniqueOrThrow({
+        where: { id: householdId },
+        select: { ...householdSelect, registeredById: true },
+      });
+      const { registeredById, ...household } = h;
+      return { household: household as HouseholdView, registeredById };
     },
 
     async update(
