@@ -51,6 +51,16 @@ function pgMigrationAdapter() {
       for (const f of res.fields ?? []) if (CATALOG_TEXT_OIDS.has(f.dataTypeID)) f.dataTypeID = 25;
       return res;
     };
+    // Workaround 5: adapter-pg's executeScript() splits a migration on every ";", which cuts a
+    // PL/pgSQL function body ($$ ... $$) apart. PostgreSQL runs a multi-statement script sent as one
+    // simple query, in one implicit transaction.
+    Object.getPrototypeOf(q).executeScript = async function (this: { client: { query(sql: string): Promise<unknown> }; onError(e: unknown): never }, script: string) {
+      try {
+        await this.client.query(script);
+      } catch (error) {
+        this.onError(error);
+      }
+    };
     proto.__patched = true;
     return q;
   };

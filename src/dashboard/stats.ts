@@ -1,6 +1,8 @@
 // The campaign's figures per commune: "one digital shop and one e-payment account for every two
-// households". Every figure is an aggregate computed by the database (GROUP BY over the officer's
-// scope); no household row is loaded into Node. The same plain SQL runs on SQLite and PostgreSQL.
+// households". Every figure is an aggregate computed by the database; no household row is loaded into
+// Node. Household counts come from CommuneTally (kept by triggers on Household, see the commune_tally
+// migrations); listings, orders and weeks are aggregated per request with plain SQL that runs on
+// SQLite and PostgreSQL alike.
 //
 // Definitions (also printed under the dashboard table):
 // - registered: Household rows (self-registered, or registered in person by an officer);
@@ -118,15 +120,10 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
 
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
   const [households, live, orders, weeks, assistants, totals] = await Promise.all([
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT h."communeCode" AS code, COUNT(*) AS registered,
-        SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS opened,
-        SUM(CASE WHEN h."payment" <> 'none' THEN 1 ELSE 0 END) AS epay,
-        SUM(CASE WHEN h."openedAt" IS NOT NULL AND h."payment" <> 'none' THEN 1 ELSE 0 END) AS counted,
-        SUM(CASE WHEN h."registeredById" IS NOT NULL THEN 1 ELSE 0 END) AS assisted,
-        SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed,
-        SUM(CASE WHEN h."demo" THEN 1 ELSE 0 END) AS demo
-      FROM "Household" h WHERE ${inScope} GROUP BY h."communeCode"`,
+    // Household counts are kept per commune by triggers (CommuneTally): no pass over the households.
+    db.communeTally.findMany({
+      where: { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) },
+    }),
     // Live listings joined to their commune once, then counted two ways: shops per commune and
     // offers per product.
     db.$queryRaw<Array<Record<string, unknown>>>`
@@ -160,14 +157,9 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     return byCode.get(key)!;
   };
   for (const r of households) {
-    Object.assign(row(r.code), {
-      registered: num(r.registered),
-      opened: num(r.opened),
-      epay: num(r.epay),
-      counted: num(r.counted),
-      assisted: num(r.assisted),
-      claimed: num(r.claimed),
-    });
+    if (r.registered === 0) continue; // every household of the commune has left
+    const { registered, opened, epay, counted, assisted, claimed } = r;
+    Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed });
   }
   for (const r of live) if (r.kind === "commune") row(r.key).live = num(r.shops);
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
@@ -205,6 +197,6 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
       .sort((a, b) => b.shops - a.shops || b.listings - a.listings)
       .slice(0, TOP_PRODUCTS),
     assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),
-    demo: households.some((r) => num(r.demo) > 0),
+    demo: households.some((r) => r.demo > 0),
   };
 }
