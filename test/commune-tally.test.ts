@@ -1,5 +1,6 @@
-// The per-commune tally kept by database triggers always equals counting the households directly,
-// whatever mix of registrations, claims, edits (commune, payment), deletions and bulk inserts happened.
+// What database triggers keep for the dashboard: the per-commune tally always equals counting the
+// households directly (whatever mix of registrations, claims, edits, deletions and bulk inserts), and
+// listings and orders carry their shop's commune.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { useTestDatabase } from "./support/db.ts";
@@ -63,5 +64,23 @@ describe("CommuneTally", () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("listings carry their shop's commune and move with the household; orders stay where they were placed", async () => {
+    const h = await testDb.db.household.create({
+      data: { name: "Hộ", phone: nextPhone(), provinceCode: "20", communeCode: COMMUNES[0], payment: "momo", consentAt: new Date(), shop: { create: { name: "Shop", slug: `shop-${phone}` } } },
+      include: { shop: true },
+    });
+    const listing = await testDb.db.listing.create({ data: { shopId: h.shop!.id, title: "Na", unit: "kg", stockMilli: 1000, displayUnit: "kg", priceVnd: 1000 } });
+    const order = await testDb.db.order.create({
+      data: { code: `DX${phone}`, statusToken: `tally-${phone}-0123456789abcdef`, listingId: listing.id, shopId: h.shop!.id, quantityMilli: 1000, unitPriceVnd: 1000, totalVnd: 1000, buyerName: "B", buyerPhone: "+84987654321", buyerAddress: "A", buyerArea: "A", buyerChannel: "web", source: "web", expiresAt: new Date() },
+    });
+    const commune = async () => [
+      (await testDb.db.listing.findUniqueOrThrow({ where: { id: listing.id } })).communeCode,
+      (await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } })).communeCode,
+    ];
+    expect(await commune()).toEqual([COMMUNES[0], COMMUNES[0]]);
+    await testDb.db.household.update({ where: { id: h.id }, data: { communeCode: COMMUNES[1] } });
+    expect(await commune()).toEqual([COMMUNES[1], COMMUNES[0]]);
   });
 });
