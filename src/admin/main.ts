@@ -2,16 +2,19 @@
 //   catalog:import <file.json|file.csv>   add or update produce in the catalog
 //   officer:invite [--communes <codes>]   a one-time code for an extension officer (see src/admin/officers.ts)
 //   officer:list | officer:revoke <id>
+//   communes:households <file.csv>        households per commune, the dashboard's denominator (see src/admin/commune-households.ts)
 import "../timezone.ts";
 import { loadConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { importCatalog } from "./catalog-import.ts";
+import { COMMUNE_HOUSEHOLDS_USAGE, CommuneHouseholdsFileError, importCommuneHouseholds } from "./commune-households.ts";
 import { OFFICER_USAGE, officerCommand } from "./officers.ts";
 
 const USAGE = `Usage: npm run admin -- <command>
   catalog:import <file.json|file.csv>   add or update produce in the catalog
-${OFFICER_USAGE}`;
+${OFFICER_USAGE}
+${COMMUNE_HOUSEHOLDS_USAGE}`;
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
@@ -41,6 +44,29 @@ async function main(): Promise<number> {
         const code = await officerCommand(db, command, args, config.PROVINCE_CODE);
         if (code === 2) console.error(USAGE);
         return code;
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    case "communes:households": {
+      if (!args[0]) {
+        console.error(USAGE);
+        return 2;
+      }
+      await migrate(config.DATABASE_URL);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        const { set, withoutTotal, communes } = await importCommuneHouseholds(db, args[0], config.PROVINCE_CODE);
+        console.log(
+          `Commune households imported from ${args[0]}: ${set} commune(s) set. ${communes - withoutTotal} of ${communes} communes of province ${config.PROVINCE_CODE} now have a total${withoutTotal ? ` (${withoutTotal} without: no percentage on the dashboard)` : ""}.`,
+        );
+        return 0;
+      } catch (e) {
+        if (e instanceof CommuneHouseholdsFileError) {
+          console.error(e.message);
+          return 1;
+        }
+        throw e;
       } finally {
         await db.$disconnect();
       }

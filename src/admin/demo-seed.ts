@@ -1,0 +1,886 @@
+// `npm run seed:demo -- --households N [--seed <text>] [--force]`: fills the configured database
+// (DATABASE_URL) with synthetic but realistic data, to show the campaign dashboard or measure it:
+//
+// - N households (`demo = true`) spread unevenly over the province's communes (big and small ones,
+//   wards bigger), registered over the last ~6 months with growth; Vietnamese names built from
+//   prisma/seed/demo-names.json; unique valid mobile numbers (+849…) that no existing household has;
+//   ~55% with an e-payment account (the rate varies by commune); ~15% registered in person by the demo
+//   officer (name "Demo", channel "cli"), some of them not claimed yet (`openedAt` null);
+// - one shop per household; listings of catalog products for ~40% of the opened shops (mostly active
+//   with stock, some sold out or paused; prices inside the product's range); orders on some listings
+//   over the last ~3 months including this month (pending only in the last day, as the app expires
+//   the others), totalVnd = round(quantityMilli × unitPriceVnd / 1000); pickups for orders the post
+//   office collected. Buyers order from the web or a partner API (no chat key): nobody is messaged.
+// - the commune totals (CommuneHouseholds, the campaign's denominator) of ~90% of the communes, about
+//   2.5× the commune's demo households (1.3–5×, so the share against the target varies).
+//
+// Running it again replaces the previous demo data (and, when the database holds only demo
+// households, the commune totals). A database holding real households (`demo = false`) is refused
+// unless `--force`: then demo rows are added beside the real ones, real commune totals are kept, and
+// demo households hold real-looking phone numbers that a real household could not register with.
+//
+// Rows are generated in chunks of households and written with multi-row INSERTs (one transaction per
+// chunk), so 200,000 households take seconds on SQLite. A seeded PRNG (`--seed`) makes runs repeatable.
+import "../timezone.ts";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { isPostgresUrl, loadConfig } from "../config.ts";
+import { CatalogStore } from "../core/catalog.ts";
+import { createDb, sqliteFilePath, type Db } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { tFor } from "../i18n/index.ts";
+import { getProvince, listCommunes, type Commune } from "../lang/communes.ts";
+import { foldWords } from "../lang/normalize.ts";
+import type { CatalogItem } from "../lang/product.ts";
+
+export const DEMO_NAMES_PATH = new URL("../../prisma/seed/demo-names.json", import.meta.url);
+export const DEFAULT_DEMO_SEED = "cho-so-demo";
+/** The demo officer: registers households in person. Revoked at once: nobody can act as it. */
+export const DEMO_OFFICER = { channel: "cli", userKey: "demo-seed", name: "Demo" } as const;
+
+const DAY = 86_400_000;
+const HOUSEHOLD_SPAN_MS = 182 * DAY;
+const ORDER_SPAN_MS = 92 * DAY;
+const ORDER_EXPIRE_MS = DAY;
+const REMIND_MS = 3 * 3_600_000;
+/** Households generated and written per transaction. */
+const CHUNK = 5_000;
+
+// Mobile prefixes (+84 9x) whose every number is valid in libphonenumber's mobile metadata (099 is
+// not: 0992 is unassigned).
+const PHONE_PREFIXES = ["90", "91", "92", "93", "94", "96", "97", "98"];
+const PHONE_SPACE = PHONE_PREFIXES.length * 10_000_000;
+/** Coprime with PHONE_SPACE (2^10·5^7): i → (a·i + b) mod space visits every number once. */
+const PHONE_STEP = 48_271_019;
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const CODE_SPACE = CODE_ALPHABET.length ** 8;
+/** Coprime with 31^8. */
+const CODE_STEP = 7_919_000_001;
+
+const E_PAYMENTS: Array<[string, number]> = [
+  ["viettel_money", 36],
+  ["bank", 24],
+  ["momo", 14],
+  ["postpay", 16],
+  ["other", 10],
+];
+/** Where buyers live: the province itself (a commune of it) or these provinces, by weight. */
+const BUYER_PROVINCES: Array<[string, number]> = [
+  ["01", 30], ["22", 8], ["24", 8], ["19", 6], ["31", 6], ["79", 8], ["04", 5], ["25", 4], ["33", 4], ["48", 3],
+];
+
+export interface DemoSeedOptions {
+  households: number;
+  provinceCode: string;
+  /** the database `db` is connected to (bulk rows are written through its driver directly) */
+  url: string;
+  seed?: string;
+  force?: boolean;
+  now?: Date;
+  /** progress lines */
+  log?: (line: string) => void;
+}
+
+export interface DemoSeedResult {
+  households: number;
+  shops: number;
+  listings: number;
+  orders: number;
+  pickups: number;
+  communes: number;
+  communeTotals: number;
+  officerId: string;
+  /** demo households of an earlier run, removed first */
+  replaced: number;
+  ms: number;
+}
+
+export class RealHouseholdsError extends Error {
+  constructor(readonly count: number) {
+    super(
+      `The database holds ${count.toLocaleString("en")} real household(s) (demo = false). seed:demo adds synthetic households, ` +
+        `shops and orders that would show on the dashboard and the market beside them, and takes phone numbers real people may ` +
+        `have. Run it on a demo or scratch database, or pass --force to add the demo data anyway.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeded PRNG (sfc32, seeded by cyrb128 of the text): same seed, same data.
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: string) {
+    let h1 = 1779033703;
+    let h2 = 3144134277;
+    let h3 = 1013904242;
+    let h4 = 2773480762;
+    for (let i = 0; i < seed.length; i++) {
+      const k = seed.charCodeAt(i);
+      h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+      h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+      h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+      h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+    }
+    h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+    h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+    h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+    h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+    this.a = (h1 ^ h2 ^ h3 ^ h4) >>> 0;
+    this.b = (h2 ^ h1) >>> 0;
+    this.c = (h3 ^ h1) >>> 0;
+    this.d = (h4 ^ h1) >>> 0;
+    for (let i = 0; i < 12; i++) this.next();
+  }
+
+  /** [0, 1) */
+  next(): number {
+    this.a >>>= 0;
+    this.b >>>= 0;
+    this.c >>>= 0;
+    this.d >>>= 0;
+    let t = (this.a + this.b) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.d = (this.d + 1) | 0;
+    t = (t + this.d) | 0;
+    this.c = (this.c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  }
+
+  /** integer in [lo, hi] */
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)];
+  }
+
+  /** standard normal (Box-Muller) */
+  normal(): number {
+    const u = 1 - this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+}
+
+/** Picks items by weight in O(log n). */
+class Weighted<T> {
+  private readonly cumulative: Float64Array;
+  private readonly total: number;
+
+  constructor(
+    private readonly items: readonly T[],
+    weights: readonly number[],
+  ) {
+    this.cumulative = new Float64Array(weights.length);
+    let sum = 0;
+    weights.forEach((w, i) => (this.cumulative[i] = sum += Math.max(0, w)));
+    this.total = sum;
+  }
+
+  static of<T>(pairs: ReadonlyArray<readonly [T, number]>): Weighted<T> {
+    return new Weighted(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
+  }
+
+  pick(rng: Rng): T {
+    const x = rng.next() * this.total;
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cumulative[mid] > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.items[lo];
+  }
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+// ---------------------------------------------------------------------------------------------
+// Names (data file: no Vietnamese text in code)
+
+interface NamesFile {
+  familyNames: Array<[string, number]>;
+  middleNames: { male: Array<[string, number]>; female: Array<[string, number]> };
+  givenNames: { male: string[]; female: string[] };
+  communePrefixes: string[];
+  shopNames: Array<[string, number]>;
+  listingSuffixes: Array<[string, number]>;
+  addresses: Array<[string, number]>;
+  streets: string[];
+  villages: string[];
+}
+
+function loadNames(): NamesFile {
+  return JSON.parse(readFileSync(DEMO_NAMES_PATH, "utf8")) as NamesFile;
+}
+
+class NameMaker {
+  private readonly family: Weighted<string>;
+  private readonly middleMale: Weighted<string>;
+  private readonly middleFemale: Weighted<string>;
+  private readonly shopPatterns: Weighted<string>;
+  private readonly suffixes: Weighted<string>;
+  private readonly addresses: Weighted<string>;
+
+  constructor(private readonly names: NamesFile) {
+    this.family = Weighted.of(names.familyNames);
+    this.middleMale = Weighted.of(names.middleNames.male);
+    this.middleFemale = Weighted.of(names.middleNames.female);
+    this.shopPatterns = Weighted.of(names.shopNames);
+    this.suffixes = Weighted.of(names.listingSuffixes);
+    this.addresses = Weighted.of(names.addresses);
+  }
+
+  person(rng: Rng): { name: string; given: string } {
+    const female = rng.chance(0.5);
+    const given = rng.pick(female ? this.names.givenNames.female : this.names.givenNames.male);
+    const middle = (female ? this.middleFemale : this.middleMale).pick(rng);
+    return { name: `${this.family.pick(rng)} ${middle} ${given}`, given };
+  }
+
+  /** "Xã Chi Lăng" → "Chi Lăng" */
+  shortCommune(name: string): string {
+    const prefix = this.names.communePrefixes.find((p) => name.startsWith(p));
+    return prefix ? name.slice(prefix.length) : name;
+  }
+
+  shop(rng: Rng, person: { name: string; given: string }, commune: string, product: string): string {
+    return fill(this.shopPatterns.pick(rng), { name: person.name, given: person.given, commune, product });
+  }
+
+  listingTitle(rng: Rng, product: string, commune: string): string {
+    const suffix = fill(this.suffixes.pick(rng), { commune });
+    return suffix ? `${product} ${suffix}` : product;
+  }
+
+  address(rng: Rng): string {
+    return fill(this.addresses.pick(rng), {
+      number: String(rng.int(1, 250)),
+      street: rng.pick(this.names.streets),
+      village: rng.pick(this.names.villages),
+    });
+  }
+}
+
+const fill = (pattern: string, values: Record<string, string>) => pattern.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? "");
+
+// ---------------------------------------------------------------------------------------------
+// Bulk writes. Rows are collected flat per table, then written straight through the database driver
+// Prisma itself sits on (better-sqlite3, pg) in one transaction per chunk of households: going
+// through Prisma's raw queries costs ~5 µs per bound value, which alone would take minutes for
+// millions of rows. Values are written in the exact form Prisma writes and reads them: on SQLite
+// DateTime is ISO 8601 text with "+00:00" and Boolean 0/1; on PostgreSQL TIMESTAMP(3) holds UTC.
+
+type ColumnType = "text" | "integer" | "boolean" | "timestamp";
+const text = "text" as const;
+const int = "integer" as const;
+const time = "timestamp" as const;
+
+const COLUMNS = {
+  Household: {
+    id: text, name: text, phone: text, provinceCode: text, communeCode: text, payment: text, consentAt: time, lastChannel: text,
+    registeredById: text, openedAt: time, demo: "boolean", createdAt: time, updatedAt: time,
+  },
+  Shop: { id: text, householdId: text, name: text, slug: text, createdAt: time, updatedAt: time },
+  Listing: {
+    id: text, shopId: text, productId: text, title: text, unit: text, stockMilli: int, displayUnit: text, priceVnd: int, availableFrom: time,
+    status: text, createdAt: time, updatedAt: time,
+  },
+  Order: {
+    id: text, code: text, statusToken: text, listingId: text, shopId: text, quantityMilli: int, unitPriceVnd: int, totalVnd: int,
+    buyerName: text, buyerPhone: text, buyerAddress: text, buyerArea: text, buyerChannel: text, buyerChatKey: text, buyerLocale: text,
+    source: text, status: text, declineReason: text, expiresAt: time, remindedAt: time, decidedAt: time, createdAt: time, updatedAt: time,
+  },
+  Pickup: { id: text, orderId: text, carrier: text, weightGrams: int, codVnd: int, status: text, communeCode: text, createdAt: time, updatedAt: time },
+} as const satisfies Record<string, Record<string, ColumnType>>;
+type Table = keyof typeof COLUMNS;
+/** Tables in the order rows must be written (foreign keys). */
+const TABLES: Table[] = ["Household", "Shop", "Listing", "Order", "Pickup"];
+
+/** One chunk's rows of one table, flat: row k is values[k·width … (k+1)·width). */
+class Rows {
+  readonly values: unknown[] = [];
+  count = 0;
+  constructor(readonly table: Table) {}
+  add(...row: unknown[]) {
+    for (const v of row) this.values.push(v);
+    this.count++;
+  }
+}
+
+interface BulkWriter {
+  write(chunk: Rows[]): Promise<void>;
+  /** after the last chunk was written */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * SQLite: one connection (better-sqlite3 works synchronously). PostgreSQL: two, each writing every
+ * other chunk, so the server works on two chunks while the next one is generated.
+ */
+async function openWriters(url: string, durable: boolean): Promise<BulkWriter[]> {
+  if (!isPostgresUrl(url)) return [new SqliteWriter(url, durable)];
+  const writers: BulkWriter[] = [];
+  try {
+    for (let i = 0; i < 2; i++) writers.push(await PgWriter.open(url, durable));
+  } catch (e) {
+    await Promise.all(writers.map((w) => w.close()));
+    throw e;
+  }
+  return writers;
+}
+
+class SqliteWriter implements BulkWriter {
+  /** rows per INSERT statement: fewer statement executions, well under SQLite's 32,766 parameters */
+  private static readonly ROWS = 64;
+  private readonly conn: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(url: string, durable: boolean) {
+    this.conn = new Database(sqliteFilePath(url), { timeout: 30_000 });
+    // Keys like phones and order codes land all over their indexes: keep the pages in memory
+    // (SQLite's default cache is 2 MB) instead of reading them back for every row.
+    this.conn.pragma("cache_size = -262144");
+    // A database of demo data only can skip waiting for the disk (WAL keeps it consistent if the
+    // process dies; only a power cut mid-seed could hurt, and the seed can simply be run again).
+    if (!durable) this.conn.pragma("synchronous = OFF");
+    this.conn.pragma("foreign_keys = OFF");
+  }
+
+  private statement(table: Table, rows: number): Database.Statement {
+    const key = `${table}:${rows}`;
+    let stmt = this.statements.get(key);
+    if (!stmt) {
+      const cols = Object.keys(COLUMNS[table]);
+      const tuple = `(${cols.map(() => "?").join(",")})`;
+      stmt = this.conn.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(",")}) VALUES ${Array(rows).fill(tuple).join(",")}`);
+      this.statements.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  async write(chunk: Rows[]): Promise<void> {
+    this.conn.transaction(() => {
+      for (const rows of chunk) {
+        const values = rows.values.map((v) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v));
+        const width = Object.keys(COLUMNS[rows.table]).length;
+        for (let start = 0; start < rows.count; start += SqliteWriter.ROWS) {
+          const n = Math.min(SqliteWriter.ROWS, rows.count - start);
+          this.statement(rows.table, n).run(values.slice(start * width, (start + n) * width));
+        }
+      }
+    })();
+  }
+
+  async finish(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.conn.close();
+  }
+}
+
+class PgWriter implements BulkWriter {
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string, durable: boolean): Promise<PgWriter> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // Losing the last chunks of demo data in a crash is harmless (never corrupts): no wait for each flush.
+    if (!durable) await client.query("SET synchronous_commit = off");
+    return new PgWriter(client);
+  }
+
+  /** One statement per table: INSERT … SELECT * FROM unnest(one array per column). */
+  async write(chunk: Rows[]): Promise<void> {
+    await this.client.query("BEGIN");
+    try {
+      for (const rows of chunk) {
+        if (rows.count === 0) continue;
+        const entries = Object.entries(COLUMNS[rows.table]) as Array<[string, ColumnType]>;
+        const width = entries.length;
+        const arrays = entries.map(([, type], c) => {
+          const column = new Array<unknown>(rows.count);
+          for (let k = 0; k < rows.count; k++) {
+            const v = rows.values[k * width + c];
+            column[k] = type === "timestamp" && v instanceof Date ? v.toISOString() : v;
+          }
+          return column;
+        });
+        const casts = entries.map(([, type], c) => `$${c + 1}::${type === "timestamp" ? "timestamp(3)" : type}[]`);
+        await this.client.query(`INSERT INTO "${rows.table}" (${entries.map(([c]) => `"${c}"`).join(",")}) SELECT * FROM unnest(${casts.join(",")})`, arrays);
+      }
+      await this.client.query("COMMIT");
+    } catch (e) {
+      await this.client.query("ROLLBACK").catch(() => {});
+      throw e;
+    }
+  }
+
+  async finish(): Promise<void> {
+    // Fresh statistics, as autovacuum would gather soon after such a load: the dashboard's plans depend on them.
+    for (const table of TABLES) await this.client.query(`ANALYZE "${table}"`);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The communes: how big, how advanced, what they grow. Drawn from their own PRNG stream, so a
+// commune looks the same whatever the number of households.
+
+interface CommuneProfile {
+  commune: Commune;
+  short: string;
+  weight: number;
+  epayRate: number;
+  assistedRate: number;
+  listingFactor: number;
+  products: Weighted<CatalogItem>;
+  /** commune total = demo households × ratio; null: no total (left out on purpose) */
+  ratio: number | null;
+}
+
+function profileCommunes(rng: Rng, communes: Commune[], catalog: readonly CatalogItem[], names: NameMaker): CommuneProfile[] {
+  // Some produce is common everywhere, some rare; each commune has its specialities.
+  const base = catalog.map(() => Math.exp(0.9 * rng.normal()));
+  const withoutTotal = new Set<number>();
+  const leaveOut = Math.round(communes.length * 0.1);
+  while (withoutTotal.size < Math.min(leaveOut, Math.max(0, communes.length - 1))) withoutTotal.add(rng.int(0, communes.length - 1));
+  return communes.map((commune, i) => {
+    const specialities = new Set([rng.int(0, catalog.length - 1), rng.int(0, catalog.length - 1), rng.int(0, catalog.length - 1)]);
+    return {
+      commune,
+      short: names.shortCommune(commune.name),
+      weight: Math.exp(0.55 * rng.normal()) * (commune.kind === "phuong" ? 1.8 : 1),
+      epayRate: clamp(0.55 + 0.13 * rng.normal(), 0.25, 0.85),
+      assistedRate: clamp(0.15 + 0.08 * rng.normal(), 0.02, 0.4),
+      listingFactor: clamp(1 + 0.25 * rng.normal(), 0.5, 1.5),
+      products: new Weighted(
+        catalog,
+        base.map((w, p) => (specialities.has(p) ? w * 6 + 2 : w)),
+      ),
+      ratio: withoutTotal.has(i) ? null : clamp(2.5 * Math.exp(0.3 * rng.normal()), 1.3, 5),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedResult> {
+  const started = performance.now();
+  const log = opts.log ?? (() => {});
+  const total = opts.households;
+  if (!Number.isInteger(total) || total < 1) throw new Error("households must be a positive whole number");
+  const now = opts.now ?? new Date();
+  const communes = listCommunes(opts.provinceCode);
+  if (communes.length === 0) throw new Error(`No communes known for province ${opts.provinceCode}`);
+  const province = getProvince(opts.provinceCode)!;
+
+  const real = await db.household.count({ where: { demo: false } });
+  if (real > 0 && !opts.force) throw new RealHouseholdsError(real);
+
+  // The catalog as the app lays it down on first start (prisma/seed/catalog.json), or as imported.
+  const catalog = (await new CatalogStore(db).get()).items;
+  if (catalog.length === 0) throw new Error("The product catalog is empty");
+
+  const replaced = await removeDemo(db, real === 0);
+  const officer = await db.officer.upsert({
+    where: { channel_userKey: { channel: DEMO_OFFICER.channel, userKey: DEMO_OFFICER.userKey } },
+    create: { ...DEMO_OFFICER, chatKey: DEMO_OFFICER.userKey, communes: "[]", revokedAt: now },
+    update: { name: DEMO_OFFICER.name },
+  });
+
+  // What real rows already use (only when there are real rows): demo values must not collide.
+  const takenPhones = new Set<string>();
+  const takenSlugs = new Set<string>();
+  const takenCodes = new Set<string>();
+  if (real > 0) {
+    for (const h of await db.household.findMany({ select: { phone: true } })) takenPhones.add(h.phone);
+    for (const s of await db.shop.findMany({ select: { slug: true } })) takenSlugs.add(s.slug);
+    for (const o of await db.order.findMany({ select: { code: true } })) takenCodes.add(o.code);
+  }
+
+  const seed = opts.seed ?? DEFAULT_DEMO_SEED;
+  const names = new NameMaker(loadNames());
+  const profiles = profileCommunes(new Rng(`${seed}:communes`), communes, catalog, names);
+  const pickCommune = new Weighted(
+    profiles,
+    profiles.map((p) => p.weight),
+  );
+  const rng = new Rng(seed);
+  const payments = Weighted.of(E_PAYMENTS);
+  const t = tFor("vi");
+  const declineReasons = ["sold_out", "cannot_deliver", "price_changed"].map((k) => t(`orders:reason.${k}`));
+  const buyerProvinces = Weighted.of(BUYER_PROVINCES.filter(([code]) => getProvince(code) && code !== opts.provinceCode));
+  const monthStart = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
+  const nowMs = now.getTime();
+  const phoneOffset = rng.int(0, PHONE_SPACE - 1);
+  const codeOffset = rng.int(0, 1_000_000_000);
+
+  // Both walks advance by their step modulo the space (kept small: no precision loss in a double).
+  let phoneAt = phoneOffset;
+  const nextPhone = () => {
+    for (;;) {
+      const n = phoneAt;
+      phoneAt = (phoneAt + PHONE_STEP) % PHONE_SPACE;
+      const phone = `+84${PHONE_PREFIXES[Math.floor(n / 10_000_000)]}${String(n % 10_000_000).padStart(7, "0")}`;
+      if (!takenPhones.has(phone)) return phone;
+    }
+  };
+  let codeAt = codeOffset;
+  const nextCode = () => {
+    for (;;) {
+      let n = codeAt;
+      codeAt = (codeAt + CODE_STEP) % CODE_SPACE;
+      let code = "";
+      for (let i = 0; i < 8; i++) {
+        code += CODE_ALPHABET[n % 31];
+        n = Math.floor(n / 31);
+      }
+      if (!takenCodes.has(`DH${code}`)) return `DH${code}`;
+    }
+  };
+  const token = () => {
+    let s = "demo";
+    for (let i = 0; i < 32; i++) s += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.int(0, 63)];
+    return s;
+  };
+  const buyerPhone = () => `+84${rng.pick(PHONE_PREFIXES)}${String(rng.int(0, 9_999_999)).padStart(7, "0")}`;
+  const buyerArea = () => {
+    if (rng.chance(0.45)) return `${pickCommune.pick(rng).commune.name}, ${province.name}`;
+    return getProvince(buyerProvinces.pick(rng))?.name ?? province.name;
+  };
+  /** A moment between from and to (ms), more likely near `to` when bias < 1. */
+  const between = (from: number, to: number, bias = 1) => Math.floor(from + (to - from) * rng.next() ** bias);
+
+  const perCommune = new Map<string, number>();
+  const counts = { households: 0, shops: 0, listings: 0, orders: 0, pickups: 0 };
+  const growth = 1.8; // registrations grow ~6× over the period
+  let reported = 0;
+  const writers = await openWriters(opts.url, real > 0);
+  // The next chunk is generated while the database writes the previous ones (PostgreSQL).
+  const writing: Array<Promise<void>> = writers.map(() => Promise.resolve());
+  try {
+    for (let first = 0; first < total; first += CHUNK) {
+      const end = Math.min(total, first + CHUNK);
+      const households = new Rows("Household");
+      const shops = new Rows("Shop");
+      const listings = new Rows("Listing");
+      const orders = new Rows("Order");
+      const pickups = new Rows("Pickup");
+      for (let i = first; i < end; i++) {
+        const profile = pickCommune.pick(rng);
+        const code = profile.commune.code;
+        perCommune.set(code, (perCommune.get(code) ?? 0) + 1);
+        // createdAt: density ∝ e^(growth·x) over the period, x = 1 now
+        // (stratified: household i at quantile (i + u) / N, so createdAt grows with i)
+        const x = Math.log(1 + ((i + rng.next()) / total) * (Math.exp(growth) - 1)) / growth;
+        const createdAt = Math.floor(nowMs - HOUSEHOLD_SPAN_MS * (1 - x)) - rng.int(0, 60_000);
+        let openedAt: number | null = createdAt;
+        let registeredById: string | null = null;
+        if (rng.chance(profile.assistedRate)) {
+          registeredById = officer.id;
+          // claimed a few days later, or not yet (more often for recent registrations)
+          const claimedAt = createdAt + Math.floor(-Math.log(1 - rng.next()) * 5 * DAY);
+          openedAt = claimedAt < nowMs && !rng.chance(0.12 + 0.3 * x) ? claimedAt : null;
+        }
+        const payment = rng.chance(profile.epayRate) ? payments.pick(rng) : "none";
+        const person = names.person(rng);
+        // ids grow with i, and so do registration times: rows are appended in key order, like real ones
+        const key = i.toString(36).padStart(7, "0");
+        const householdId = `demoh${key}`;
+        households.add(
+          householdId,
+          person.name,
+          nextPhone(),
+          opts.provinceCode,
+          code,
+          payment,
+          new Date(createdAt),
+          openedAt === null ? null : rng.chance(0.55) ? "zalo" : "telegram",
+          registeredById,
+          openedAt === null ? null : new Date(openedAt),
+          true,
+          new Date(createdAt),
+          new Date(openedAt ?? createdAt),
+        );
+
+        const shopId = `demos${key}`;
+        const shopName = names.shop(rng, person, profile.short, profile.products.pick(rng).name);
+        let slug = `${foldWords(shopName).replace(/[^a-z0-9 ]/g, "").trim().replace(/ +/g, "-").slice(0, 40) || "shop"}-${i.toString(36)}`;
+        while (takenSlugs.has(slug)) slug += rng.int(0, 9);
+        shops.add(shopId, householdId, shopName, slug, new Date(createdAt), new Date(createdAt));
+
+        // Listings: only a shop in the household's hands can sell.
+        if (openedAt === null || !rng.chance(0.42 * profile.listingFactor)) continue;
+        let listingCount = 1;
+        while (listingCount < 5 && rng.chance(0.35)) listingCount++;
+        for (let l = 0; l < listingCount; l++) {
+          const product = profile.products.pick(rng);
+          const listingId = `demol${key}${l}`;
+          // most produce is listed within weeks of opening the shop, some much later
+          const listedAt = Math.min(nowMs - rng.int(0, 3_600_000), openedAt + Math.floor(-Math.log(1 - rng.next()) * 20 * DAY));
+          const roll = rng.next();
+          const status = roll < 0.78 ? "active" : roll < 0.9 ? "sold_out" : "paused";
+          let displayUnit: string = product.unit;
+          let stock: number;
+          if (product.unit === "kg") {
+            const u = rng.next();
+            displayUnit = u < 0.65 ? "kg" : u < 0.82 ? "yen" : "ta";
+            const kg = Math.exp(Math.log(40) + 0.9 * rng.normal());
+            stock = displayUnit === "ta" ? Math.max(1, Math.round(kg / 100)) * 100 : displayUnit === "yen" ? Math.max(1, Math.round(kg / 10)) * 10 : Math.max(1, Math.round(kg));
+          } else if (product.unit === "lit") {
+            stock = rng.int(1, 40);
+          } else {
+            stock = rng.int(10, 400);
+          }
+          const { min, max } = product.priceRange;
+          const price = clamp(Math.round((min + (max - min) * rng.next()) / 1000) * 1000, min, max);
+          const availableFrom = status === "active" && rng.chance(0.05) ? new Date(nowMs + rng.int(3, 60) * DAY) : null;
+          listings.add(
+            listingId,
+            shopId,
+            product.id,
+            names.listingTitle(rng, product.name, profile.short),
+            product.unit,
+            status === "sold_out" ? 0 : stock * 1000,
+            displayUnit,
+            price,
+            availableFrom,
+            status,
+            new Date(listedAt),
+            new Date(listedAt),
+          );
+          counts.listings++;
+
+          // Orders on about a third of the listings (more on sold-out ones).
+          if (!rng.chance(status === "sold_out" ? 0.8 : status === "paused" ? 0.2 : 0.33)) continue;
+          const from = Math.max(listedAt, nowMs - ORDER_SPAN_MS);
+          if (from >= nowMs) continue;
+          let orderCount = 1;
+          while (orderCount < 12 && rng.chance(0.55)) orderCount++;
+          for (let o = 0; o < orderCount; o++) {
+            const thisMonth = Math.max(from, monthStart);
+            const createdMs = rng.chance(0.15) && thisMonth < nowMs ? between(thisMonth, nowMs) : between(from, nowMs, 0.85);
+            const age = nowMs - createdMs;
+            const quantity =
+              product.unit === "kg" ? clamp(Math.round(Math.exp(Math.log(5) + 0.8 * rng.normal())), 1, 200) : product.unit === "lit" ? rng.int(1, 5) : rng.int(5, 60);
+            const quantityMilli = quantity * 1000;
+            const r = rng.next();
+            const orderStatus =
+              age < ORDER_EXPIRE_MS
+                ? r < 0.5 ? "pending" : r < 0.8 ? "accepted" : r < 0.92 ? "declined" : age > 6 * 3_600_000 ? "picked_up" : "accepted"
+                : r < 0.48 ? "delivered" : r < 0.58 ? "picked_up" : r < 0.7 ? "accepted" : r < 0.82 ? "declined" : "expired";
+            const decided = orderStatus !== "pending" && orderStatus !== "expired";
+            const decidedAt = decided ? Math.min(nowMs, createdMs + 600_000 + Math.floor(-Math.log(1 - rng.next()) * 2 * 3_600_000), createdMs + ORDER_EXPIRE_MS - 60_000) : null;
+            const movedAt =
+              orderStatus === "picked_up" || orderStatus === "delivered"
+                ? Math.min(nowMs, decidedAt! + rng.int(3, 72) * 3_600_000)
+                : orderStatus === "expired"
+                  ? createdMs + ORDER_EXPIRE_MS
+                  : (decidedAt ?? createdMs);
+            const api = rng.chance(0.3);
+            const buyer = names.person(rng);
+            const orderId = `demoo${key}${l}${o.toString(36)}`;
+            const totalVnd = Math.round((quantityMilli * price) / 1000);
+            orders.add(
+              orderId,
+              nextCode(),
+              token(),
+              listingId,
+              shopId,
+              quantityMilli,
+              price,
+              totalVnd,
+              buyer.name,
+              buyerPhone(),
+              names.address(rng),
+              buyerArea(),
+              api ? "api" : "web",
+              null,
+              "vi",
+              api ? (rng.chance(0.6) ? "api:postmart" : "api:voso") : "web",
+              orderStatus,
+              orderStatus === "declined" ? rng.pick(declineReasons) : null,
+              new Date(createdMs + ORDER_EXPIRE_MS),
+              (orderStatus === "pending" && age > REMIND_MS) || orderStatus === "expired" ? new Date(createdMs + REMIND_MS) : null,
+              decidedAt === null ? null : new Date(decidedAt),
+              new Date(createdMs),
+              new Date(movedAt),
+            );
+            counts.orders++;
+            if (orderStatus === "picked_up" || orderStatus === "delivered") {
+              const grams = product.unit === "qua" ? quantity * 250 : quantityMilli;
+              pickups.add(
+                `demop${key}${l}${o.toString(36)}`,
+                orderId,
+                rng.chance(0.6) ? "viettel_post" : "vnpost",
+                grams + 300,
+                totalVnd,
+                orderStatus,
+                code,
+                new Date(Math.min(decidedAt! + 3_600_000, movedAt)),
+                new Date(movedAt),
+              );
+              counts.pickups++;
+            }
+          }
+        }
+      }
+      const slot = (first / CHUNK) % writers.length;
+      await writing[slot];
+      writing[slot] = writers[slot].write([households, shops, listings, orders, pickups]);
+      writing[slot].catch(() => {}); // handled when awaited; not an unhandled rejection meanwhile
+      counts.households += households.count;
+      counts.shops += shops.count;
+      if (Math.floor((10 * end) / total) > reported || end === total) {
+        reported = Math.floor((10 * end) / total);
+        log(`  ${end.toLocaleString("en")} / ${total.toLocaleString("en")} households (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+    await Promise.all(writing);
+    await writers[0].finish();
+  } finally {
+    await Promise.allSettled(writing);
+    await Promise.all(writers.map((w) => w.close()));
+  }
+
+  const communeTotals = await setCommuneTotals(db, profiles, perCommune, total, real === 0);
+  return { ...counts, communes: perCommune.size, communeTotals, officerId: officer.id, replaced, ms: performance.now() - started };
+}
+
+/** Removes the demo households of an earlier run with everything hanging off them. */
+async function removeDemo(db: Db, onlyDemo: boolean): Promise<number> {
+  const demo = await db.household.count({ where: { demo: true } });
+  if (demo === 0) return 0;
+  await db.$transaction(
+    async (tx) => {
+      if (onlyDemo) {
+        // Every household is a demo one: so is every shop, listing, order and pickup.
+        for (const table of ["Pickup", "Order", "Listing", "Shop"]) await tx.$executeRawUnsafe(`DELETE FROM "${table}"`);
+      } else {
+        const shops = `SELECT s."id" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE h."demo" = true`;
+        await tx.$executeRawUnsafe(`DELETE FROM "Pickup" WHERE "orderId" IN (SELECT o."id" FROM "Order" o WHERE o."shopId" IN (${shops}))`);
+        await tx.$executeRawUnsafe(`DELETE FROM "Order" WHERE "shopId" IN (${shops})`);
+        await tx.$executeRawUnsafe(`DELETE FROM "Listing" WHERE "shopId" IN (${shops})`);
+        await tx.$executeRawUnsafe(`DELETE FROM "Shop" WHERE "id" IN (${shops})`);
+      }
+      const ids = `SELECT "id" FROM "Household" WHERE "demo" = true`;
+      await tx.$executeRawUnsafe(`UPDATE "ChannelAccount" SET "householdId" = NULL WHERE "householdId" IN (${ids})`);
+      await tx.$executeRawUnsafe(`DELETE FROM "AnnouncementOptOut" WHERE "householdId" IN (${ids})`);
+      await tx.$executeRawUnsafe(`DELETE FROM "Household" WHERE "demo" = true`);
+    },
+    { timeout: 600_000, maxWait: 60_000 },
+  );
+  return demo;
+}
+
+/**
+ * Commune totals: demo households × the commune's ratio. With only demo households the seed owns the
+ * table (earlier totals are replaced, the communes left out have none); beside real households it only
+ * fills communes that have no total yet.
+ */
+async function setCommuneTotals(db: Db, profiles: CommuneProfile[], perCommune: Map<string, number>, total: number, own: boolean): Promise<number> {
+  const weightSum = profiles.reduce((s, p) => s + p.weight, 0);
+  const rows = profiles
+    .filter((p) => p.ratio !== null)
+    .map((p) => {
+      const demo = perCommune.get(p.commune.code) ?? (total * p.weight) / weightSum;
+      return { communeCode: p.commune.code, households: Math.max(1, Math.round(demo * p.ratio!)) };
+    });
+  return db.$transaction(async (tx) => {
+    if (own) {
+      await tx.communeHouseholds.deleteMany({ where: { communeCode: { in: profiles.map((p) => p.commune.code) } } });
+      return (await tx.communeHouseholds.createMany({ data: rows })).count;
+    }
+    const known = new Set((await tx.communeHouseholds.findMany({ select: { communeCode: true } })).map((c) => c.communeCode));
+    return (await tx.communeHouseholds.createMany({ data: rows.filter((r) => !known.has(r.communeCode)) })).count;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command
+
+const USAGE = `Usage: npm run seed:demo -- [--households N] [--seed <text>] [--force]
+  Fills DATABASE_URL with synthetic demo households (demo = true), shops, listings, orders and commune totals.
+  --households N   how many households (default 20000)
+  --seed <text>    PRNG seed: the same seed gives the same data (default ${DEFAULT_DEMO_SEED})
+  --force          also when the database holds real households (demo data is added beside them)
+Running it again replaces the earlier demo data.`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: { households?: string; seed?: string; force?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { households: { type: "string" }, seed: { type: "string" }, force: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const households = Number((values.households ?? "20000").replace(/[_,]/g, ""));
+  if (!Number.isInteger(households) || households < 1 || households > 10_000_000) {
+    console.error(`--households must be a whole number from 1 to 10,000,000\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const postgres = isPostgresUrl(config.DATABASE_URL);
+  await migrate(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL);
+  try {
+    console.log(`Seeding ${households.toLocaleString("en")} demo households on ${postgres ? "PostgreSQL" : "SQLite"} (province ${config.PROVINCE_CODE}, seed "${values.seed ?? DEFAULT_DEMO_SEED}")…`);
+    const r = await seedDemo(db, { households, provinceCode: config.PROVINCE_CODE, url: config.DATABASE_URL, seed: values.seed, force: values.force, log: (line) => console.log(line) });
+    const n = (x: number) => x.toLocaleString("en");
+    if (r.replaced) console.log(`Replaced ${n(r.replaced)} demo households of an earlier run.`);
+    console.log(
+      `Seeded ${n(r.households)} demo households in ${r.communes} communes: ${n(r.shops)} shops, ${n(r.listings)} listings, ${n(r.orders)} orders, ` +
+        `${n(r.pickups)} pickups; household totals for ${r.communeTotals} communes. ${(r.ms / 1000).toFixed(1)} s.`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof RealHouseholdsError) {
+      console.error(e.message);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
+}
