@@ -19,8 +19,10 @@
 // unless `--force`: then demo rows are added beside the real ones, real commune totals are kept, and
 // demo households hold real-looking phone numbers that a real household could not register with.
 //
-// Rows are generated in chunks of households and written with multi-row INSERTs (one transaction per
-// chunk), so 200,000 households take seconds on SQLite. A seeded PRNG (`--seed`) makes runs repeatable.
+// Rows are generated in chunks of households and written in bulk through the database driver (one or
+// two transactions per chunk; see "Bulk writes"), so 200,000 households take seconds on SQLite. Database
+// triggers (the dashboard's CommuneTally, listings' and orders' communeCode) run as for any insert. A
+// seeded PRNG (`--seed`) makes runs repeatable.
 import "../timezone.ts";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -45,6 +47,8 @@ export const DEMO_OFFICER = { channel: "cli", userKey: "demo-seed", name: "Demo"
 const DAY = 86_400_000;
 const HOUSEHOLD_SPAN_MS = 182 * DAY;
 const ORDER_SPAN_MS = 92 * DAY;
+/** mean time from a listing to an order on it */
+const ORDER_AFTER_LISTING_MS = 12 * DAY;
 const ORDER_EXPIRE_MS = DAY;
 const REMIND_MS = 3 * 3_600_000;
 /** Households generated and written per transaction. */
@@ -285,7 +289,7 @@ const fill = (pattern: string, values: Record<string, string>) => pattern.replac
 
 // ---------------------------------------------------------------------------------------------
 // Bulk writes. Rows are collected flat per table, then written straight through the database driver
-// Prisma itself sits on (better-sqlite3, pg) in one transaction per chunk of households: going
+// Prisma itself sits on (better-sqlite3, pg), a transaction per chunk of households: going
 // through Prisma's raw queries costs ~5 µs per bound value, which alone would take minutes for
 // millions of rows. Values are written in the exact form Prisma writes and reads them: on SQLite
 // DateTime is ISO 8601 text with "+00:00" and Boolean 0/1; on PostgreSQL TIMESTAMP(3) holds UTC.
@@ -410,8 +414,27 @@ class PgWriter implements BulkWriter {
     return new PgWriter(client);
   }
 
-  /** One statement per table: INSERT … SELECT * FROM unnest(one array per column). */
+  /**
+   * One statement per table: INSERT … SELECT * FROM unnest(one array per column). The households go
+   * in a short transaction of their own, in commune order: a trigger adds each one to its commune's
+   * CommuneTally row (commune_tally migration), and the two writers must take those row locks in the
+   * same order (no deadlock) and hold them only for that statement (no waiting on each other's chunk).
+   */
   async write(chunk: Rows[]): Promise<void> {
+    const [households, ...rest] = chunk;
+    if (households.table !== "Household") throw new Error("a chunk starts with its households");
+    const communeColumn = Object.keys(COLUMNS.Household).indexOf("communeCode");
+    const width = Object.keys(COLUMNS.Household).length;
+    const order = Array.from({ length: households.count }, (_, k) => k).sort((a, b) => {
+      const ca = households.values[a * width + communeColumn] as string;
+      const cb = households.values[b * width + communeColumn] as string;
+      return ca < cb ? -1 : ca > cb ? 1 : a - b;
+    });
+    await this.transaction([households], order);
+    await this.transaction(rest);
+  }
+
+  private async transaction(chunk: Rows[], order?: number[]): Promise<void> {
     await this.client.query("BEGIN");
     try {
       for (const rows of chunk) {
@@ -421,7 +444,7 @@ class PgWriter implements BulkWriter {
         const arrays = entries.map(([, type], c) => {
           const column = new Array<unknown>(rows.count);
           for (let k = 0; k < rows.count; k++) {
-            const v = rows.values[k * width + c];
+            const v = rows.values[(order ? order[k] : k) * width + c];
             column[k] = type === "timestamp" && v instanceof Date ? v.toISOString() : v;
           }
           return column;
@@ -534,7 +557,6 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
   const t = tFor("vi");
   const declineReasons = ["sold_out", "cannot_deliver", "price_changed"].map((k) => t(`orders:reason.${k}`));
   const buyerProvinces = Weighted.of(BUYER_PROVINCES.filter(([code]) => getProvince(code) && code !== opts.provinceCode));
-  const monthStart = new Date(now.getFullYear(), now.getMonth(), 1).getTime();
   const nowMs = now.getTime();
   const phoneOffset = rng.int(0, PHONE_SPACE - 1);
   const codeOffset = rng.int(0, 1_000_000_000);
@@ -640,8 +662,8 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
         for (let l = 0; l < listingCount; l++) {
           const product = profile.products.pick(rng);
           const listingId = `demol${key}${l}`;
-          // most produce is listed within weeks of opening the shop, some much later
-          const listedAt = Math.min(nowMs - rng.int(0, 3_600_000), openedAt + Math.floor(-Math.log(1 - rng.next()) * 20 * DAY));
+          // listed at any time since the shop opened (households list what each season brings)
+          const listedAt = Math.min(nowMs - rng.int(0, 3_600_000), between(openedAt, nowMs));
           const roll = rng.next();
           const status = roll < 0.78 ? "active" : roll < 0.9 ? "sold_out" : "paused";
           let displayUnit: string = product.unit;
@@ -677,13 +699,12 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
 
           // Orders on about a third of the listings (more on sold-out ones).
           if (!rng.chance(status === "sold_out" ? 0.8 : status === "paused" ? 0.2 : 0.33)) continue;
-          const from = Math.max(listedAt, nowMs - ORDER_SPAN_MS);
-          if (from >= nowMs) continue;
           let orderCount = 1;
           while (orderCount < 12 && rng.chance(0.55)) orderCount++;
           for (let o = 0; o < orderCount; o++) {
-            const thisMonth = Math.max(from, monthStart);
-            const createdMs = rng.chance(0.15) && thisMonth < nowMs ? between(thisMonth, nowMs) : between(from, nowMs, 0.85);
+            // buyers come in the weeks after the listing appears; none before the window or in the future
+            const createdMs = listedAt + Math.floor(-Math.log(1 - rng.next()) * ORDER_AFTER_LISTING_MS);
+            if (createdMs >= nowMs || createdMs < nowMs - ORDER_SPAN_MS) continue;
             const age = nowMs - createdMs;
             const quantity =
               product.unit === "kg" ? clamp(Math.round(Math.exp(Math.log(5) + 0.8 * rng.normal())), 1, 200) : product.unit === "lit" ? rng.int(1, 5) : rng.int(5, 60);
