@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { registry } from "../flows/index.ts";
 import { TelegramChannel } from "./channels/telegram/channel.ts";
 import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/telegram/webhook.ts";
+import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisorTiming } from "./channels/supervisor.ts";
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
@@ -30,11 +31,19 @@ export interface App {
   media: MediaFetcher;
   orders: OrderService;
   zalo?: ZaloChannel;
+  /** each messaging channel's connection, retried on its own */
+  channels: ChannelSupervisor;
   /** announcements: scheduler and per-channel dispatchers */
   broadcasts: BroadcastService;
-  /** starts HTTP and channels; returns the HTTP address */
+  /**
+   * Starts HTTP, the timers and the broadcast dispatcher, and starts connecting the channels in the
+   * background (`channels.connected()` waits for them); returns the HTTP address.
+   */
   start(): Promise<string>;
+  /** Stops taking updates, lets turns in flight finish, closes HTTP and the database. */
   stop(): Promise<void>;
+  /** While stopping: the parts not yet stopped (for the shutdown deadline's log line). */
+  pendingStops(): string[];
 }
 
 export interface AppOptions {
@@ -48,9 +57,11 @@ export interface AppOptions {
   broadcast?: Partial<BroadcastOptions>;
   /** order reminder/expiry delays (tests shorten them) */
   orderTiming?: Partial<OrderTiming>;
+  /** channel reconnection backoff (tests shorten it); the maximum defaults to CHANNEL_RETRY_MAX_SECONDS */
+  channelRetry?: Partial<SupervisorTiming>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const engine = new Engine({
     db,
@@ -62,7 +73,12 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
     },
   });
-  const http = buildHttpServer({ db, log });
+  const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
+    ...DEFAULT_SUPERVISOR_TIMING,
+    maxDelayMs: config.CHANNEL_RETRY_MAX_SECONDS * 1000,
+    ...channelRetry,
+  });
+  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }) });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   const orderService = new OrderService(db, new Notifier(db, engine), log, {
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
@@ -92,6 +108,12 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
   setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);
 
+  // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
+  // Vietnam) never holds up Zalo, the web pages or the broadcasts.
+  const webhookAt = (path: string, secret: string | undefined) =>
+    config.PUBLIC_URL && secret ? { url: new URL(path, config.PUBLIC_URL).toString(), secret } : undefined;
+  const connectTimeoutSeconds = config.CHANNEL_CONNECT_TIMEOUT_SECONDS;
+
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
     telegram = new TelegramChannel({
@@ -100,10 +122,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       engine,
       log,
       pollTimeoutSeconds,
+      connectTimeoutSeconds,
+      webhook: webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET),
     });
     if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET);
     const channel = telegram;
     media.register("telegram", (ref) => channel.downloadPhoto(ref));
+    channels.add(telegram);
   }
 
   let zalo: ZaloChannel | undefined;
@@ -115,10 +140,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       log,
       pollTimeoutSeconds,
       timing: zaloTiming,
+      connectTimeoutSeconds,
+      webhook: webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET),
     });
     if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET);
     const channel = zalo;
     media.register("zalo", (url) => channel.downloadPhoto(url));
+    channels.add(zalo);
   }
 
   const broadcastSenders: BroadcastSender[] = [];
@@ -140,6 +168,18 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   engine.onAfterTurn(() => broadcasts.kick());
 
   let stopMaintenance = () => {};
+  const pending = new Set<string>();
+  /** Runs one part of the shutdown, remembered as pending until it is done. */
+  const stopping = async (name: string, work: () => Promise<unknown> | unknown) => {
+    pending.add(name);
+    try {
+      await work();
+    } catch (err) {
+      log.error({ err, part: name }, "stopping failed");
+    } finally {
+      pending.delete(name);
+    }
+  };
   return {
     db,
     engine,
@@ -148,41 +188,34 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     media,
     orders: orderService,
     zalo,
+    channels,
     broadcasts,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
       orderService.startTimer();
       stopMaintenance = startMaintenance(db, log);
-      if (telegram) {
-        if (config.PUBLIC_URL && config.TELEGRAM_WEBHOOK_SECRET) {
-          const url = new URL(TELEGRAM_WEBHOOK_PATH, config.PUBLIC_URL).toString();
-          await telegram.setWebhook(url, config.TELEGRAM_WEBHOOK_SECRET);
-        } else {
-          await telegram.startPolling();
-        }
-      }
-      if (zalo) {
-        if (config.PUBLIC_URL && config.ZALO_WEBHOOK_SECRET) {
-          await zalo.setWebhook(new URL(ZALO_WEBHOOK_PATH, config.PUBLIC_URL).toString(), config.ZALO_WEBHOOK_SECRET);
-        } else {
-          await zalo.startPolling();
-        }
-      }
+      channels.start();
       broadcasts.start();
       return address;
     },
     async stop() {
-      await broadcasts.stop();
-      await telegram?.stop();
-      await zalo?.stop();
-      await http.close();
-      await engine.idle();
+      // 1. No new updates: long polls abandoned, webhooks refused (HTTP stops accepting); sends of
+      //    broadcasts in flight are recorded.
+      await Promise.all([
+        stopping("channels", () => channels.stop()),
+        stopping("broadcasts", () => broadcasts.stop()),
+        stopping("http", () => http.close()),
+      ]);
+      // 2. Turns already taken finish, replies included.
+      await stopping("turns in flight", () => engine.idle());
+      // 3. Background work, then the database.
       media.stop();
       orderService.stop();
       stopMaintenance();
-      await media.idle();
-      await db.$disconnect();
+      await stopping("photo downloads", () => media.idle());
+      await stopping("database", () => db.$disconnect());
     },
+    pendingStops: () => [...pending],
   };
 }

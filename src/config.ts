@@ -57,6 +57,12 @@ const schema = z.object({
   CARRIER_API_KEYS: apiKeysField({ names: CARRIER_KEY_NAMES }),
   /** campaign dashboard: share of a commune's households that should have a shop and e-payment */
   CAMPAIGN_TARGET_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  /** a platform that cannot be reached is retried with backoff up to this pause (other channels go on) */
+  CHANNEL_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+  /** a call made while connecting a channel (token check, webhook) is abandoned after this */
+  CHANNEL_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** on SIGTERM/SIGINT: stop within this many seconds, or exit non-zero saying what was pending */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

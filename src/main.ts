@@ -21,7 +21,9 @@ async function main() {
   await migrate(config.DATABASE_URL);
   const app = createApp({ config, log });
   const address = await app.start();
-  log.info({ url: address }, "service running");
+  // Channels connect in the background; each logs when it connects or cannot (and keeps retrying).
+  const channels = Object.fromEntries(Object.entries(app.channels.status()).map(([name, s]) => [name, s.state]));
+  log.info({ url: address, channels }, `service running at ${address}; channels: ${Object.keys(channels).join(", ") || "none"}`);
   if (!config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN) {
     console.log(
       [
@@ -36,12 +38,20 @@ async function main() {
       ].join("\n"),
     );
   }
+  // Stop on time: a supervisor (systemd, Kubernetes) waits a while, then kills. Past the deadline
+  // the process exits non-zero and names what was still pending.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "stopping");
+    const deadlineSeconds = config.SHUTDOWN_TIMEOUT_SECONDS;
+    log.info({ signal, deadlineSeconds }, "stopping");
+    setTimeout(() => {
+      log.error({ pending: app.pendingStops() }, `shutdown deadline (${deadlineSeconds} s) passed; exiting with parts still pending`);
+      process.exit(1);
+    }, deadlineSeconds * 1000);
     await app.stop();
+    log.info("stopped");
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -3,7 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
-export function buildHttpServer(opts: { db: Db; log: Logger }): FastifyInstance {
+export interface HttpServerOptions {
+  db: Db;
+  log: Logger;
+  /** details for /healthz (e.g. each channel's state); never secrets */
+  details?: () => Record<string, unknown>;
+}
+
+export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     // Request lines are logged at info by fastify; keep the http logger at warn so logs stay one line
     // per update (and never carry query strings that might hold personal data).
@@ -11,12 +18,15 @@ export function buildHttpServer(opts: { db: Db; log: Logger }): FastifyInstance 
     bodyLimit: 1024 * 1024,
   });
 
+  // "The process lives and the database answers." A channel that cannot reach its platform does not
+  // make the service unhealthy (the others still work); its state is in the details.
   app.get("/healthz", async (_req, reply) => {
+    const details = opts.details?.() ?? {};
     try {
       await opts.db.$queryRawUnsafe("SELECT 1");
-      return { ok: true };
+      return { ok: true, ...details };
     } catch {
-      return reply.code(503).send({ ok: false });
+      return reply.code(503).send({ ok: false, ...details });
     }
   });
 

@@ -60,6 +60,8 @@ export type Failure =
   | { kind: "403"; description?: string }
   | { kind: "400"; description: string }
   | { kind: "500" }
+  /** What Telegram answers to a revoked or wrong token. */
+  | { kind: "401" }
   /** Hold the request for `ms`, then drop the connection without answering. */
   | { kind: "timeout"; ms: number };
 
@@ -292,14 +294,16 @@ export class FakeTelegram {
     for (const name of Object.keys(this.handlers)) this.methodNames.set(name.toLowerCase(), name);
   }
 
-  /** Starts listening on 127.0.0.1 with a free port. startFakeTelegram() calls this. */
-  async listen(): Promise<void> {
+  /**
+   * Starts listening on 127.0.0.1 with a free port (startFakeTelegram() calls this), or on `port`: a
+   * test can let the bot find the API unreachable first and bring it up later at the same address.
+   */
+  async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve());
+      this.server.listen(port, "127.0.0.1", () => resolve());
     });
-    const { port } = this.server.address() as AddressInfo;
-    this.apiRoot = `http://127.0.0.1:${port}`;
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   // =========================================================================
@@ -637,6 +641,8 @@ export class FakeTelegram {
         return errorReply(new ApiError(400, f.description.startsWith("Bad Request") ? f.description : `Bad Request: ${f.description}`));
       case "500":
         return errorReply(new ApiError(500, "Internal Server Error"));
+      case "401":
+        return errorReply(new ApiError(401, "Unauthorized"));
       case "timeout":
         await sleep(f.ms, signal);
         return "drop";

@@ -154,10 +154,11 @@ export class FakeZalo {
     };
   }
 
-  async listen(): Promise<void> {
+  /** On a free port, or on `port` (a test can bring the API up late at an address the bot already uses). */
+  async listen(port = 0): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(0, "127.0.0.1", () => resolve());
+      this.server.listen(port, "127.0.0.1", () => resolve());
     });
     this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }

@@ -46,6 +46,7 @@ export async function startApiApp(
   }
   const app = createApp({ config: loadConfig(env), log: pino({ level: process.env.TEST_LOG ?? "silent" }), pollTimeoutSeconds: 1 });
   const url = await app.start();
+  await app.channels.settled(); // connected (or failed once): the test drives the platform next
   return Object.assign(app, { url });
 }
 

@@ -51,6 +51,7 @@ export async function startBot(
     pollTimeoutSeconds: 1,
   });
   const url = await app.start();
+  await app.channels.settled(); // connected (or failed once): the test drives the platform next
   return Object.assign(app, { url });
 }
 

@@ -38,7 +38,10 @@ export async function startBroadcastApp(
     broadcast: { ...FAST_BROADCAST, ...broadcast, rates: { ...FAST_BROADCAST.rates, ...broadcast.rates } },
   });
   if (opts.listen === false) app.broadcasts.start(); // a second instance: sends, but does not poll
-  else await app.start();
+  else {
+    await app.start();
+    await app.channels.settled();
+  }
   return app;
 }
 

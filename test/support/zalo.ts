@@ -78,6 +78,7 @@ export async function startZaloBot(
     zaloTiming: { ...FAST_ZALO_TIMING, ...opts.timing },
   });
   const url = await app.start();
+  await app.channels.settled(); // connected (or failed once): the test drives the platform next
   const stop = app.stop.bind(app);
   return Object.assign(app, {
     url,

@@ -1,15 +1,21 @@
 // Telegram adapter (grammY). Turns updates into Inbound messages for the engine and sends the
 // engine's replies. Long polling for development, webhook (see webhook.ts) for production.
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Bot, GrammyError, HttpError } from "grammy";
+import { setTimeout as delay } from "node:timers/promises";
+import { Api, Bot, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Engine } from "../../engine/engine.ts";
 import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
+import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { toInbound } from "./inbound.ts";
 import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
+
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+/** How long stopping waits for grammY's last call, which confirms the updates already handled. */
+const STOP_CONFIRM_MS = 1_500;
 
 export interface TelegramOptions {
   token: string;
@@ -20,37 +26,64 @@ export interface TelegramOptions {
   timeoutSeconds?: number;
   /** seconds getUpdates waits for news */
   pollTimeoutSeconds?: number;
+  /** seconds before a call made while connecting (getMe, setWebhook) is abandoned */
+  connectTimeoutSeconds?: number;
+  /** set: take updates by webhook at this URL (checked with the secret); unset: long polling */
+  webhook?: { url: string; secret: string };
 }
 
-export class TelegramChannel implements ChannelSender {
+export class TelegramChannel implements ChannelSender, SupervisedChannel {
   readonly info: ChannelInfo = {
     name: "telegram",
     buttons: "inline",
     canShareContact: true,
     maxTextLength: TELEGRAM_MAX_TEXT,
   };
+  readonly name = "telegram";
+  readonly host: string;
   readonly bot: Bot;
   private readonly log: Logger;
   private readonly pollTimeout: number;
   private readonly botId: string;
+  /** Calls made while connecting: bounded by a short timeout and never retried here (the supervisor does). */
+  private readonly connectApi: Api;
+  private polling: Promise<void> | undefined;
+  /** the supervisor's ear while connected */
+  private report: ((event: ChannelEvent) => void) | undefined;
 
   constructor(private readonly opts: TelegramOptions) {
     this.log = opts.log.child({ channel: "telegram" });
     this.pollTimeout = opts.pollTimeoutSeconds ?? 30;
     this.botId = opts.token.split(":")[0];
+    this.host = hostOf(opts.apiRoot);
     this.bot = new Bot(opts.token, {
       client: { apiRoot: opts.apiRoot, timeoutSeconds: (opts.timeoutSeconds ?? 20) + this.pollTimeout },
+    });
+    this.connectApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: opts.connectTimeoutSeconds ?? 15 });
+    // Long polling's health, seen from its own calls (grammY retries failed polls silently).
+    this.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method !== "getUpdates") return prev(method, payload, signal);
+      try {
+        const res = await prev(method, payload, signal);
+        if (res.ok) this.report?.({ type: "healthy" });
+        else this.report?.({ type: "trouble", problem: apiProblem(res.error_code, res.description) });
+        return res;
+      } catch (err) {
+        if (!signal?.aborted) this.report?.({ type: "trouble", problem: this.classify(err) });
+        throw err;
+      }
     });
     // 429 → wait retry_after and try again; 5xx and network errors → a few retries with backoff.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     this.bot.on(["message", "callback_query"], async (ctx) => {
       if (ctx.callbackQuery) {
         // Always answer, first: otherwise the button keeps spinning on the user's phone.
-        await ctx.answerCallbackQuery().catch((err) => this.log.warn({ err }, "answerCallbackQuery failed"));
+        await ctx.answerCallbackQuery().catch((err) => this.log.warn(this.classify(err), "answerCallbackQuery failed"));
       }
       await this.dispatch(ctx.update);
     });
-    this.bot.catch((err) => this.log.error({ err: err.error }, "update handler failed"));
+    // A network error's message holds the request URL, and so the token: log its class only.
+    this.bot.catch((err) => this.log.error(err.error instanceof HttpError ? this.classify(err.error) : { err: err.error }, "update handler failed"));
     opts.engine.register(this);
   }
 
@@ -60,41 +93,73 @@ export class TelegramChannel implements ChannelSender {
     if (inbound) await this.opts.engine.handle(inbound);
   }
 
+  /** True once the bot knows who it is (getMe answered): webhook updates can be handled. */
+  get ready(): boolean {
+    return this.bot.isInited();
+  }
+
   /** Webhook path: grammY middleware (callback answering) then the engine. */
   async handleUpdate(update: Update): Promise<void> {
     await this.bot.handleUpdate(update);
   }
 
-  async init(): Promise<void> {
-    await this.bot.init();
-    await this.setCommands();
-  }
-
-  /** Long polling (development). Resolves once polling has started. */
-  async startPolling(): Promise<void> {
-    await this.init();
-    await this.bot.api.deleteWebhook();
-    void this.bot
+  /**
+   * Checks the token, then sets the webhook or starts long polling. Every call is bounded by the
+   * connect timeout and not retried here: the supervisor retries with backoff and keeps the log short.
+   */
+  async connect(abortSignal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
+    const signal = grammySignal(abortSignal);
+    const me = await this.connectApi.getMe(signal);
+    this.bot.botInfo = me;
+    const webhook = this.opts.webhook;
+    if (webhook) {
+      await this.connectApi.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ALLOWED_UPDATES }, signal);
+    } else {
+      await this.connectApi.deleteWebhook(undefined, signal); // getUpdates is refused while a webhook is set
+    }
+    void this.setCommands(abortSignal);
+    this.report = report;
+    if (webhook) {
+      this.log.info({ bot: me.username }, "Telegram webhook set");
+      return;
+    }
+    this.polling = this.bot
       .start({
-        allowed_updates: ["message", "callback_query"],
+        allowed_updates: ALLOWED_UPDATES,
         timeout: this.pollTimeout,
-        onStart: () => this.log.info({ bot: this.bot.botInfo.username }, "polling Telegram"),
+        onStart: () => this.log.info({ bot: me.username }, "polling Telegram"),
       })
-      .catch((err) => this.log.error({ err }, "polling stopped"));
+      .then(
+        () => undefined,
+        (err: unknown) => report({ type: "ended", problem: this.classify(err) }),
+      );
   }
 
-  async setWebhook(url: string, secret: string): Promise<void> {
-    await this.init();
-    await this.bot.api.setWebhook(url, { secret_token: secret, allowed_updates: ["message", "callback_query"] });
-    this.log.info("Telegram webhook set");
+  /**
+   * Stops long polling: the pending getUpdates is abandoned at once. grammY then confirms the last
+   * update it handled with one more call; if Telegram does not answer within a moment, that call is
+   * left behind (the engine dedupes the redelivered updates on the next start).
+   */
+  async disconnect(): Promise<void> {
+    this.report = undefined;
+    if (!this.bot.isRunning()) return;
+    await Promise.race([this.bot.stop().catch(() => undefined), delay(STOP_CONFIRM_MS)]);
   }
 
-  async stop(): Promise<void> {
-    if (this.bot.isRunning()) await this.bot.stop();
+  /** Names an error of a Telegram call; never includes the URL (it holds the token). */
+  classify(err: unknown): ChannelProblem {
+    if (err instanceof GrammyError) return apiProblem(err.error_code, err.description);
+    if (err instanceof HttpError) {
+      const cause = err.error as { code?: unknown; message?: unknown } | undefined;
+      if (typeof cause?.message === "string" && /timed out/.test(cause.message)) return { kind: "timeout" };
+      const code = typeof cause?.code === "string" ? cause.code : undefined;
+      return { kind: "unreachable", ...(code ? { detail: code } : {}) };
+    }
+    return { kind: "other" };
   }
 
   /** Vietnamese command list by default, English for English-language clients. A failure only warns. */
-  private async setCommands(): Promise<void> {
+  private async setCommands(signal: AbortSignal): Promise<void> {
     for (const locale of [undefined, ...LOCALES]) {
       const t = tFor(locale ?? "vi");
       const commands = VISIBLE_COMMANDS.map((command) => ({
@@ -102,9 +167,10 @@ export class TelegramChannel implements ChannelSender {
         description: t(`common:commands.${command}`),
       }));
       try {
-        await this.bot.api.setMyCommands(commands, locale ? { language_code: locale } : {});
+        await this.connectApi.setMyCommands(commands, locale ? { language_code: locale } : {}, grammySignal(signal));
       } catch (err) {
-        this.log.warn({ err, locale }, "setMyCommands failed; continuing");
+        if (signal.aborted) return;
+        this.log.warn({ ...this.classify(err), locale }, "setMyCommands failed; continuing");
       }
     }
   }
@@ -137,4 +203,18 @@ export class TelegramChannel implements ChannelSender {
     }
     return { ok: true };
   }
+}
+
+/** grammY types its signals with the abort-controller package; node-fetch takes Node's own. */
+type GrammySignal = NonNullable<Parameters<Api["getMe"]>[0]>;
+const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
+
+/** A Telegram error answer as a problem class. 404 is what Telegram answers for a malformed token. */
+function apiProblem(code: number, description: string): ChannelProblem {
+  const detail = `${code} ${description}`.slice(0, 120);
+  if (code === 401 || code === 404) return { kind: "invalid_token", detail };
+  if (code === 409) return { kind: "conflict", detail };
+  if (code === 429) return { kind: "rate_limited", detail };
+  if (code >= 500) return { kind: "server_error", detail };
+  return { kind: "other", detail };
 }

@@ -16,6 +16,8 @@ export function registerTelegramWebhook(app: FastifyInstance, channel: TelegramC
     if (!secretMatches(request.headers[SECRET_HEADER], secret)) return reply.code(401).send({ ok: false });
     const parsed = updateShape.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ ok: false });
+    // Not connected yet (Telegram unreachable at start): Telegram redelivers after an error answer.
+    if (!channel.ready) return reply.code(503).send({ ok: false });
     // Handled before answering: Telegram redelivers on failure, and the engine dedupes redeliveries.
     await channel.handleUpdate(parsed.data as unknown as Update);
     return reply.code(200).send({ ok: true });

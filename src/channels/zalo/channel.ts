@@ -5,7 +5,8 @@ import type { Engine } from "../../engine/engine.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
-import { errorCode, ZaloApiError, ZaloClient, ZaloTimeoutError, type ZaloTiming } from "./client.ts";
+import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
+import { errorCode, ZaloApiError, ZaloClient, ZaloNetworkError, ZaloTimeoutError, ZALO_DEFAULT_API_ROOT, type ZaloTiming } from "./client.ts";
 import { toInbound } from "./inbound.ts";
 import { renderZalo, ZALO_MAX_TEXT, type ZaloPart } from "./render.ts";
 import type { ZaloUpdate } from "./schema.ts";
@@ -19,6 +20,10 @@ export interface ZaloOptions {
   pollTimeoutSeconds?: number;
   /** request timeout and backoff (tests make them short) */
   timing?: Partial<ZaloTiming>;
+  /** set: take updates by webhook at this URL (checked with the secret); unset: long polling */
+  webhook?: { url: string; secret: string };
+  /** seconds before a call made while connecting (getMe, webhook settings) is abandoned */
+  connectTimeoutSeconds?: number;
 }
 
 /** Consecutive poll failures after which the pause stops growing (about 30 s with the defaults). */
@@ -26,7 +31,7 @@ const MAX_POLL_BACKOFF_STEP = 6;
 /** Refuse to hold bigger downloads in memory (the media folder keeps at most 10 MB per photo). */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
-export class ZaloChannel implements ChannelSender {
+export class ZaloChannel implements ChannelSender, SupervisedChannel {
   readonly info: ChannelInfo = {
     name: "zalo",
     buttons: "numbered",
@@ -34,6 +39,8 @@ export class ZaloChannel implements ChannelSender {
     maxTextLength: ZALO_MAX_TEXT,
     unreadableMessages: true,
   };
+  readonly name = "zalo";
+  readonly host: string;
   readonly client: ZaloClient;
   private readonly log: Logger;
   private readonly pollTimeout: number;
@@ -42,6 +49,7 @@ export class ZaloChannel implements ChannelSender {
   constructor(private readonly opts: ZaloOptions) {
     this.log = opts.log.child({ channel: "zalo" });
     this.pollTimeout = opts.pollTimeoutSeconds ?? 30;
+    this.host = hostOf(opts.apiRoot ?? ZALO_DEFAULT_API_ROOT);
     this.client = new ZaloClient({
       token: opts.token,
       apiRoot: opts.apiRoot,
@@ -74,58 +82,68 @@ export class ZaloChannel implements ChannelSender {
     );
   }
 
-  /** Checks the token. False when Zalo rejected it (the client has logged the alert). */
-  async init(): Promise<boolean> {
-    try {
-      const me = await this.client.getMe();
-      this.log.info({ bot: me.account_name ?? me.id }, "Zalo bot connected");
-      return true;
-    } catch (err) {
-      if (this.client.stopped) return false;
-      throw err;
+  /**
+   * Checks the token, then sets the webhook or starts long polling. One try per call: the supervisor
+   * retries with backoff and keeps the log short.
+   */
+  async connect(signal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
+    const call = { signal, once: true, timeoutMs: (this.opts.connectTimeoutSeconds ?? 15) * 1000 };
+    const me = await this.client.getMe(call);
+    const webhook = this.opts.webhook;
+    if (webhook) {
+      await this.client.setWebhook({ url: webhook.url, secret_token: webhook.secret }, call);
+      this.log.info({ bot: me.account_name ?? me.id }, "Zalo webhook set");
+      return;
     }
-  }
-
-  /** Long polling (development). Resolves once polling has started. */
-  async startPolling(): Promise<void> {
-    if (!(await this.init())) return;
-    await this.client.deleteWebhook(); // getUpdates does not work while a webhook is set
+    await this.client.deleteWebhook(call); // getUpdates does not work while a webhook is set
     const controller = new AbortController();
-    this.polling = { controller, loop: this.pollLoop(controller.signal) };
-    this.log.info("polling Zalo");
+    this.polling = { controller, loop: this.pollLoop(controller.signal, report) };
+    this.log.info({ bot: me.account_name ?? me.id }, "polling Zalo");
   }
 
-  async setWebhook(url: string, secret: string): Promise<void> {
-    if (!(await this.init())) return;
-    await this.client.setWebhook({ url, secret_token: secret });
-    this.log.info("Zalo webhook set");
-  }
-
-  async stop(): Promise<void> {
+  /** Stops long polling; the pending poll is abandoned at once. */
+  async disconnect(): Promise<void> {
     const polling = this.polling;
     this.polling = undefined;
     polling?.controller.abort();
     await polling?.loop;
   }
 
-  private async pollLoop(signal: AbortSignal): Promise<void> {
+  /** Names an error of a Zalo call (the client's errors never carry the URL, which holds the token). */
+  classify(err: unknown): ChannelProblem {
+    if (err instanceof ZaloApiError) {
+      const detail = `${err.code} ${err.description}`.slice(0, 120);
+      if (err.code === 401) return { kind: "invalid_token", detail };
+      if (err.code === 429) return { kind: "rate_limited", detail };
+      if (err.code >= 500) return { kind: "server_error", detail };
+      return { kind: "other", detail };
+    }
+    if (err instanceof ZaloTimeoutError) return { kind: "timeout" };
+    if (err instanceof ZaloNetworkError) return { kind: "unreachable", ...(typeof err.cause === "string" ? { detail: err.cause } : {}) };
+    return { kind: "other" };
+  }
+
+  private async pollLoop(signal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
     let failures = 0;
     while (!signal.aborted && !this.client.stopped) {
       let updates: ZaloUpdate[];
       try {
         updates = await this.client.getUpdates({ timeout: this.pollTimeout }, signal);
+        if (failures > 0) report({ type: "healthy" });
         failures = 0;
       } catch (err) {
         if (signal.aborted || this.client.stopped) break;
         failures += 1;
+        report({ type: "trouble", problem: this.classify(err) });
         const delayMs = this.client.backoff(Math.min(failures, MAX_POLL_BACKOFF_STEP));
-        this.log.warn({ code: errorCode(err), failures, delayMs }, "getUpdates failed; polling again after a pause");
+        this.log.debug({ code: errorCode(err), failures, delayMs }, "getUpdates failed; polling again after a pause");
         await this.client.timing.sleep(delayMs, signal);
         continue;
       }
       // Not awaited: the engine queues per chat, so one slow turn does not hold up other people.
       for (const update of updates) void this.accept(update);
     }
+    if (this.client.stopped && !signal.aborted) report({ type: "ended", problem: { kind: "invalid_token", detail: "401" } });
     this.log.info("Zalo polling stopped");
   }
 

@@ -79,6 +79,15 @@ export class ZaloNetworkError extends Error {
 /** The caller's own signal (shutdown) ended the call. */
 export class ZaloAbortedError extends Error {}
 
+export interface CallOptions {
+  /** abandons the call (shutdown) */
+  signal?: AbortSignal;
+  /** one try only: the caller has its own retry policy */
+  once?: boolean;
+  /** instead of the client's request timeout */
+  timeoutMs?: number;
+}
+
 export interface ZaloClientOptions {
   token: string;
   apiRoot?: string;
@@ -112,8 +121,9 @@ export class ZaloClient {
     return this.unauthorized;
   }
 
-  async getMe(): Promise<ZaloMe> {
-    return meSchema.parse(await this.call("getMe", {}));
+  /** `once`: a single try, no retries (connecting: the caller retries with its own backoff). */
+  async getMe(opts: CallOptions = {}): Promise<ZaloMe> {
+    return meSchema.parse(await this.call("getMe", {}, opts));
   }
 
   /**
@@ -136,12 +146,12 @@ export class ZaloClient {
     }
   }
 
-  async setWebhook(params: { url: string; secret_token: string }): Promise<ZaloWebhookInfo> {
-    return webhookInfoSchema.parse(await this.call("setWebhook", params));
+  async setWebhook(params: { url: string; secret_token: string }, opts: CallOptions = {}): Promise<ZaloWebhookInfo> {
+    return webhookInfoSchema.parse(await this.call("setWebhook", params, opts));
   }
 
-  async deleteWebhook(): Promise<ZaloWebhookInfo> {
-    return webhookInfoSchema.parse(await this.call("deleteWebhook", {}));
+  async deleteWebhook(opts: CallOptions = {}): Promise<ZaloWebhookInfo> {
+    return webhookInfoSchema.parse(await this.call("deleteWebhook", {}, opts));
   }
 
   async getWebhookInfo(): Promise<ZaloWebhookInfo> {
@@ -172,17 +182,14 @@ export class ZaloClient {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   }
 
-  private async call(
-    method: string,
-    params: Record<string, unknown>,
-    opts: { signal?: AbortSignal; extraTimeoutMs?: number } = {},
-  ): Promise<unknown> {
+  private async call(method: string, params: Record<string, unknown>, opts: CallOptions & { extraTimeoutMs?: number } = {}): Promise<unknown> {
+    const maxAttempts = opts.once ? 1 : this.timing.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       if (this.unauthorized) throw new ZaloApiError(method, 401, "stopped after an earlier 401");
       try {
         return await this.request(method, params, opts);
       } catch (err) {
-        if (!this.retryable(method, err) || attempt >= this.timing.maxAttempts || opts.signal?.aborted) throw err;
+        if (!this.retryable(method, err) || attempt >= maxAttempts || opts.signal?.aborted) throw err;
         const delay = this.backoff(attempt);
         this.log.warn({ method, attempt, code: errorCode(err), delayMs: delay }, "Zalo call failed; retrying");
         await this.timing.sleep(delay, opts.signal);
@@ -199,9 +206,9 @@ export class ZaloClient {
   private async request(
     method: string,
     params: Record<string, unknown>,
-    opts: { signal?: AbortSignal; extraTimeoutMs?: number },
+    opts: CallOptions & { extraTimeoutMs?: number },
   ): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.timing.requestTimeoutMs + (opts.extraTimeoutMs ?? 0));
+    const timeout = AbortSignal.timeout((opts.timeoutMs ?? this.timing.requestTimeoutMs) + (opts.extraTimeoutMs ?? 0));
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     let status: number;
     let text: string;
