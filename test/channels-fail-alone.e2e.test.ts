@@ -10,7 +10,7 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { FakeTelegram, type SimUser } from "./fakes/telegram-server.ts";
 import { FakeZalo, hexId } from "./fakes/zalo-server.ts";
-import { freePort, startFakeBotApi } from "./support/bot.ts";
+import { freePort, startFakeBotApi, WEBHOOK_SECRET } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { TMP_DIR } from "./support/paths.ts";
 import { memoryLogger, newZaloUser } from "./support/zalo.ts";
@@ -124,6 +124,7 @@ class BotProcess {
     const backstop = new Promise<"hung">((r) => setTimeout(() => r("hung"), (SHUTDOWN_SECONDS + 10) * 1000).unref());
     const result = await Promise.race([this.exit, backstop]);
     if (result === "hung") throw new Error(`still running ${SHUTDOWN_SECONDS + 10} s after SIGTERM:\n${this.all.join("\n")}`);
+    if (result.code !== 0) console.error(`exit ${result.code} after SIGTERM; the log's end:\n${this.all.slice(-15).join("\n")}`);
     return result;
   }
 }
@@ -336,3 +337,81 @@ describe("a token the platform rejects", () => {
   });
 });
 
+
+describe("a platform that goes away after connecting", () => {
+  it("shows the channel retrying (said once) and connected again when its API answers, with no restart", async () => {
+    const zalo = await upLater(new FakeZalo(), 0);
+    const { log, lines } = memoryLogger();
+    const app = createApp({
+      config: loadConfig({
+        DATABASE_URL: testDb.url,
+        PORT: String(await freePort()),
+        ZALO_BOT_TOKEN: zalo.token,
+        ZALO_API_ROOT: zalo.apiRoot,
+        MEDIA_DIR: resolve(TMP_DIR, `media-${hexId()}`),
+      }),
+      log,
+      pollTimeoutSeconds: 1,
+      zaloTiming: { baseDelayMs: 5, maxDelayMs: 20, requestTimeoutMs: 3_000 },
+    });
+    try {
+      await app.start();
+      await app.channels.connected();
+      // 5 tries per poll inside the client: 15 failures are three failed polls in a row.
+      zalo.failNext("getUpdates", { kind: "500" }, { times: 15 });
+      await zalo.waitFor(() => app.channels.status().zalo.state === "retrying", SLOW);
+      expect(app.channels.status().zalo.lastError).toBe("server_error");
+      await zalo.waitFor(() => app.channels.status().zalo.state === "connected", SLOW);
+      expect(lines.filter((l) => l.level === 40 && /^Zalo: server error at/.test(l.msg ?? ""))).toHaveLength(1);
+      expect(lines.filter((l) => /^Zalo: connected again/.test(l.msg ?? ""))).toHaveLength(1);
+      const farmer = newZaloUser();
+      await zalo.sendText(farmer, "/start");
+      await zalo.waitForMessages(farmer.id, 1, SLOW);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe("a Telegram webhook deployment that cannot reach Telegram at start", () => {
+  it("answers webhook deliveries 503 until connected (Telegram redelivers), then handles them", async () => {
+    const telegram = fakeTelegram();
+    const telegramPort = await freePort();
+    const port = await freePort();
+    const app = createApp({
+      config: loadConfig({
+        DATABASE_URL: testDb.url,
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${telegramPort}`,
+        TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        MEDIA_DIR: resolve(TMP_DIR, `media-${hexId()}`),
+      }),
+      log: memoryLogger().log,
+      channelRetry: { baseDelayMs: 5, maxDelayMs: 50 },
+    });
+    try {
+      const url = await app.start();
+      await app.channels.settled();
+      const processedBefore = await app.db.processedUpdate.count();
+      const update = { update_id: 1, message: { message_id: 1, date: 0, chat: { id: 42, type: "private" }, from: { id: 42, is_bot: false, first_name: "A" }, text: "/start" } };
+      const early = await fetch(`${url}/webhook/telegram`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+        body: JSON.stringify(update),
+      });
+      expect(early.status).toBe(503);
+      expect(await app.db.processedUpdate.count()).toBe(processedBefore); // nothing taken, so the redelivery counts
+
+      await upLater(telegram, telegramPort);
+      await app.channels.connected();
+      expect(telegram.webhook?.url).toBe(`${url}/webhook/telegram`);
+      const buyer = telegramUser();
+      await telegram.sendText(buyer, "/start"); // delivered through the webhook now
+      await telegram.waitForMessages(buyer.id, 1, SLOW);
+    } finally {
+      await app.stop();
+    }
+  });
+});

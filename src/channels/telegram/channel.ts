@@ -47,7 +47,8 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   private readonly botId: string;
   /** Calls made while connecting: bounded by a short timeout and never retried here (the supervisor does). */
   private readonly connectApi: Api;
-  private polling: Promise<void> | undefined;
+  /** set once stopping: updates not yet started are left for redelivery */
+  private closing = false;
   /** the supervisor's ear while connected */
   private report: ((event: ChannelEvent) => void) | undefined;
 
@@ -76,6 +77,9 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     // 429 → wait retry_after and try again; 5xx and network errors → a few retries with backoff.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     this.bot.on(["message", "callback_query"], async (ctx) => {
+      // Stopping: grammY would still run the rest of the fetched batch (up to 100 updates). They are
+      // left unconfirmed instead, so Telegram delivers them again after the restart.
+      if (this.closing) return;
       if (ctx.callbackQuery) {
         // Always answer, first: otherwise the button keeps spinning on the user's phone.
         await ctx.answerCallbackQuery().catch((err) => this.log.warn(this.classify(err), "answerCallbackQuery failed"));
@@ -123,7 +127,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       this.log.info({ bot: me.username }, "Telegram webhook set");
       return;
     }
-    this.polling = this.bot
+    void this.bot
       .start({
         allowed_updates: ALLOWED_UPDATES,
         timeout: this.pollTimeout,
@@ -142,6 +146,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
    */
   async disconnect(): Promise<void> {
     this.report = undefined;
+    this.closing = true;
     if (!this.bot.isRunning()) return;
     await Promise.race([this.bot.stop().catch(() => undefined), delay(STOP_CONFIRM_MS)]);
   }
