@@ -61,7 +61,7 @@ function forgedTap(chat: Chat, data: string) {
   return fake.pushUpdate({
     callback_query: {
       id: String(4_300_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1e9))),
-      from: { id: chat.user.id, is_bot: false, first_name: chat.user.first_name, language_code: "vi" },
+      from: { id: chat.user.id, is_bot: false, first_name: chat.user.first_name ?? "A", language_code: "vi" },
       message,
       chat_instance: String(-(8_100_000_000_000_000_000n + BigInt(chat.user.id))),
       data,
