@@ -9,7 +9,7 @@ import { createApp, type App } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, freePort, register, startBot, startFakeBotApi } from "./support/bot.ts";
-import { hasChromium, launchBrowser, type Browser } from "./support/browser.ts";
+import { launchBrowser, noteIfSkipped, skipBrowserTests, type Browser } from "./support/browser.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { TMP_DIR } from "./support/paths.ts";
 
@@ -18,9 +18,9 @@ let browser: Browser;
 let fake: FakeTelegram | undefined;
 let app: App | undefined;
 
-if (!hasChromium) console.warn("web-browser tests skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium)");
+noteIfSkipped("web-browser tests");
 
-describe.skipIf(!hasChromium)("web pages in Chromium", () => {
+describe.skipIf(skipBrowserTests)("web pages in Chromium", () => {
   beforeEach(async () => {
     browser = await launchBrowser();
   });

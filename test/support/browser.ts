@@ -1,6 +1,7 @@
 // Headless Chromium for the web page tests: Debian's `chromium` package driven by playwright-core
-// (no browser download). CI installs the package (.ci/run); where it is missing the browser tests
-// are skipped with a note, and nothing is installed from a test.
+// (no browser download). CI installs the package (.ci/run, which sets CI=1); there a missing
+// Chromium FAILS the browser tests (launchBrowser throws). Elsewhere they are skipped with a note,
+// and nothing is installed from a test.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,15 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
+/** Running in CI (CI=1 / CI=true, as .ci/run and most CI services set it). */
+export const inCI = !!process.env.CI && !/^(0|false|no)$/i.test(process.env.CI);
+/** Skip the browser tests only outside CI; in CI they run, and fail without Chromium. */
+export const skipBrowserTests = !hasChromium && !inCI;
+
+/** The note printed where browser tests are skipped (call it at the top of a browser test file). */
+export function noteIfSkipped(what: string): void {
+  if (skipBrowserTests) console.warn(`${what} skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium). In CI (CI=1) they fail instead.`);
+}
 
 const ARGS = [
   "--headless",
@@ -30,6 +40,9 @@ export interface Browser {
 
 /** A fresh browser with its own throw-away profile. */
 export async function launchBrowser(): Promise<Browser> {
+  if (!hasChromium) {
+    throw new Error(`no Chromium at ${CHROMIUM}: the browser tests need it${inCI ? " in CI (.ci/run installs Debian's chromium package)" : ""}; set CHROMIUM_PATH or apt-get install -y chromium`);
+  }
   const profile = mkdtempSync(join(tmpdir(), "cho-so-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
