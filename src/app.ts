@@ -20,7 +20,7 @@ import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb } from "./web/index.ts";
-import { setPublicBaseUrl } from "./web/links.ts";
+import { setPublicBaseUrl } from "./links.ts";
 
 export interface App {
   db: Db;
