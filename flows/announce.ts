@@ -4,7 +4,7 @@
 //   → channel → count + preview exactly as households see it → send now | schedule | test to me | discard.
 // The role is looked up on the server at the start and again before anything is sent.
 // Also here: the command hooks for /canbo, /thongbao, TAT and BAT (registered in flows/index.ts).
-import { announcementText } from "../src/broadcast/senders.ts";
+import { announcementText } from "../src/broadcast/announcement.ts";
 import { inScope, type Audience, type Report, type Scope } from "../src/broadcast/store.ts";
 import type { OfficerView } from "../src/broadcast/officers.ts";
 import type { CommandHandler } from "../src/engine/turn.ts";

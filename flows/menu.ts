@@ -4,7 +4,7 @@ import { done, say, startFlow, type FlowContext, type StepResult } from "../src/
 import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
-import { shopUrl } from "../src/web/links.ts";
+import { shopUrl } from "../src/links.ts";
 
 const ITEMS = [
   { id: "m.sell", label: "common:menu.sell" },

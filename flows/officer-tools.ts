@@ -5,7 +5,7 @@ import { say } from "../src/engine/flow.ts";
 import type { CommandHandler } from "../src/engine/turn.ts";
 import { formatNumberVi } from "../src/lang/quantity.ts";
 import { formatPrice } from "../src/lang/price.ts";
-import { publicBaseUrl } from "../src/web/links.ts";
+import { publicBaseUrl } from "../src/links.ts";
 import { scopeLabel, scopeOf } from "../src/dashboard/scope.ts";
 
 const count = (n: number) => formatNumberVi(n, 0);

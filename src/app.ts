@@ -14,14 +14,14 @@ import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
-import { Notifier } from "./core/notify.ts";
+import { Notifier, type NotifyPort } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { Engine } from "./engine/engine.ts";
 import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb } from "./web/index.ts";
-import { setPublicBaseUrl } from "./web/links.ts";
+import { setPublicBaseUrl } from "./links.ts";
 
 export interface App {
   db: Db;
@@ -80,7 +80,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
   const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }) });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
-  const orderService = new OrderService(db, new Notifier(db, engine), log, {
+  // The domain's notices leave through the engine's channel senders (a blocked chat is marked there).
+  const notifyPort: NotifyPort = { reaches: (channel) => engine.hasChannel(channel), send: (to, messages) => engine.sendTo(to, messages) };
+  const orderService = new OrderService(db, new Notifier(db, notifyPort), log, {
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,

@@ -3,7 +3,7 @@
 // and readably instead of half-working.
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { apiKeysField, CARRIER_KEY_NAMES, sharedKeys } from "./http/api/keys.ts";
+import { apiKeysField, CARRIER_KEY_NAMES, sharedKeys } from "./api-keys.ts";
 
 const optionalString = z
   .string()

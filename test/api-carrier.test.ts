@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServices } from "../src/core/services.ts";
-import { parseApiKeys } from "../src/http/api/keys.ts";
+import { parseApiKeys } from "../src/api-keys.ts";
 import { csvDocument, csvField } from "../src/http/api/csv.ts";
 import { loadConfig } from "../src/config.ts";
 import { CARRIERS } from "../src/core/orders.ts";

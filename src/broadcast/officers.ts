@@ -2,7 +2,7 @@
 // the whole province or to some communes. Every officer action looks the role up here, on the server.
 import { createHash, randomBytes } from "node:crypto";
 import type { Db, Tx } from "../db/client.ts";
-import type { ChannelName } from "../engine/message.ts";
+import type { ChannelName } from "../core/messages.ts";
 import { getCommune } from "../lang/communes.ts";
 
 export const INVITE_DAYS = 7;

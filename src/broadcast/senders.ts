@@ -2,13 +2,13 @@
 // exactly one HTTP request per call and never retry on their own: the dispatcher owns the policy
 // (a 429 pauses the whole channel through the shared bucket, other failures put the row back), so
 // it does not fight grammY's auto-retry, which stays on the interactive path (replies, notifications).
-import type { TFunction } from "i18next";
 import { Api, GrammyError, HttpError } from "grammy";
 import { splitText } from "../channels/shared/render.ts";
 import { TELEGRAM_MAX_TEXT } from "../channels/telegram/render.ts";
 import { ZaloApiError, ZaloClient, ZaloNetworkError, ZaloTimeoutError } from "../channels/zalo/client.ts";
 import { renderZalo } from "../channels/zalo/render.ts";
 import type { ChannelName } from "../engine/message.ts";
+import { announcementText } from "./announcement.ts";
 import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 
@@ -33,11 +33,6 @@ export interface BroadcastSender {
   channel: ChannelName;
   /** the calls that deliver this announcement to a person speaking `locale` */
   parts(a: Announcement, locale: string): Part[];
-}
-
-/** The text a household sees: the officer's words, then how to stop them (in the household's language). */
-export function announcementText(text: string, t: TFunction): string {
-  return `${text.trim()}\n\n${t("broadcast:optOutLine")}`;
 }
 
 const CAPTION_MAX = 1024;

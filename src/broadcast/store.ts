@@ -7,7 +7,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
-import type { ChannelName } from "../engine/message.ts";
+import type { ChannelName } from "../core/messages.ts";
 
 export interface Audience {
   /** chosen communes; empty = everything in the officer's scope */

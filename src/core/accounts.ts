@@ -1,7 +1,7 @@
 // Channel accounts: one person on one platform. Created only when there is something to remember
 // (a registration or a chosen language), so someone who declines consent leaves nothing behind.
 import type { Tx } from "../db/client.ts";
-import type { ChannelName } from "../engine/message.ts";
+import type { ChannelName } from "./messages.ts";
 
 export function accounts(tx: Tx) {
   return {

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../db/client.ts";
 import { foldWords } from "../lang/normalize.ts";
-import type { ChannelName } from "../engine/message.ts";
+import type { ChannelName } from "./messages.ts";
 import { householdTarget } from "./notify.ts";
 
 export const PAYMENT_METHODS = ["viettel_money", "postpay", "momo", "bank", "other", "none"] as const;

@@ -1,10 +1,10 @@
 // The messages an order causes, for the household and for the buyer. The household sees the buyer's
 // phone and address only once it has accepted (Decree 13: only those who need personal data see it).
 import type { TFunction } from "i18next";
-import type { Outbound } from "../engine/message.ts";
 import { formatPrice } from "../lang/price.ts";
 import { formatQuantity } from "../lang/quantity.ts";
 import { formatVnPhone } from "../lang/phone.ts";
+import type { Outbound } from "./messages.ts";
 import type { OrderView } from "./orders.ts";
 
 const qty = (o: OrderView) => formatQuantity({ value: o.quantity, unit: o.unit });

@@ -3,6 +3,7 @@
 // buyers can never get the same last kilos, whatever the database or the number of instances.
 // Every status change is a conditional update from the expected status: a transition happens once.
 import { randomBytes } from "node:crypto";
+import type { CARRIER_KEY_NAMES } from "../api-keys.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { fromMilli, toMilli } from "./listings.ts";
@@ -10,6 +11,11 @@ import { fromMilli, toMilli } from "./listings.ts";
 export type OrderStatus = "pending" | "accepted" | "declined" | "expired" | "cancelled" | "picked_up" | "delivered" | "returned";
 export type Carrier = "viettel_post" | "vnpost";
 export const CARRIERS: readonly Carrier[] = ["viettel_post", "vnpost"];
+// Every carrier can be given an API key, and keys are issued to carriers only: fails to compile when
+// one list changes without the other.
+type CarrierKeyName = (typeof CARRIER_KEY_NAMES)[number];
+const sameCarriers: [Exclude<Carrier, CarrierKeyName>, Exclude<CarrierKeyName, Carrier>] extends [never, never] ? true : never = true;
+void sameCarriers;
 export type PickupStatus = "open" | "picked_up" | "delivered" | "returned";
 
 export interface OrderView {

@@ -6,6 +6,7 @@ import type { TFunction } from "i18next";
 import type { Catalog } from "../core/catalog.ts";
 import type { Services } from "../core/services.ts";
 import type { HouseholdView } from "../core/households.ts";
+import type { NotifyTarget } from "../core/notify.ts";
 import type { ChannelInfo, Choice, Outbound } from "./message.ts";
 
 /** What a step receives: one user action, already mapped to a button when it matched one. */
@@ -52,11 +53,8 @@ export interface FlowSettings {
   campaignTargetPercent: number;
 }
 
-export interface NotifyTarget {
-  channel: ChannelInfo["name"];
-  chatKey: string;
-  locale: string;
-}
+/** Defined by the domain, which notifies people too (see core/notify.ts). */
+export type { NotifyTarget };
 
 export type StepResult =
   /** go to another step of the same flow (recorded in the history for "quay lại") */

@@ -2,7 +2,11 @@
 // `Inbound` and render `Outbound`; nothing past the adapter knows which platform a message came from,
 // except through the small `ChannelInfo` capability description.
 
-export type ChannelName = "telegram" | "zalo" | "cli" | "web";
+import type { ChannelName, Outbound } from "../core/messages.ts";
+
+// The outbound side belongs to the domain (it tells people things too, e.g. about an order); it is
+// re-exported here so that channels and flows find the whole message model in one place.
+export type { ChannelName, Choice, Outbound } from "../core/messages.ts";
 
 export interface Inbound {
   channel: ChannelName;
@@ -24,25 +28,6 @@ export interface Inbound {
   /** the name the platform shows for this user (offered as a default, never trusted) */
   displayName?: string;
   at: Date;
-}
-
-export interface Choice {
-  /** short id; Telegram callback_data must stay ≤ 64 bytes */
-  id: string;
-  label: string;
-  /** for notification buttons on channels without buttons: the word to type instead ("NHAN DH7K2F9Q") */
-  keyword?: string;
-}
-
-export interface Outbound {
-  text: string;
-  /** rows of buttons; channels without buttons render them as a numbered list */
-  choices?: Choice[][];
-  /** ask the platform to offer a "share my phone number" button (Telegram) */
-  askContact?: { label: string };
-  /** take away a reply keyboard shown earlier (Telegram) */
-  removeKeyboard?: boolean;
-  photo?: { ref: string };
 }
 
 export interface ChannelInfo {

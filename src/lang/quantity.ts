@@ -6,31 +6,15 @@
 // of persimmon and a "qua" of custard apple are not the same mass, and guessing would be wrong.
 
 import { UNITS, unitLabel } from "./lexicon.ts";
+import type { Quantity } from "./quantity-value.ts";
 import { scan } from "./scan.ts";
 import { tokenize } from "./tokens.ts";
 
-export interface Quantity {
-  /** In `unit`, e.g. 2.5 for "2 ta ruoi". */
-  value: number;
-  /** Canonical unit code from the lexicon: "kg", "ta", "qua"... */
-  unit: string;
-  /** Weight in kg for mass units, null for counted units and volumes. */
-  kg: number | null;
-}
+// The value itself lives apart so that the scanner, which builds quantities, does not import the parser
+// that calls it; everyone else keeps importing it from here.
+export { makeQuantity, round6, type Quantity } from "./quantity-value.ts";
 
 export type QuantityResult = Quantity | { ambiguous: Quantity[] } | null;
-
-/** Round away float noise (0.1 + 0.2) while keeping grams of a tonne. */
-export function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
-}
-
-/** A quantity of `value` `unit` with its weight filled in. */
-export function makeQuantity(value: number, unit: string): Quantity {
-  const info = UNITS.get(unit);
-  const v = round6(value);
-  return { value: v, unit, kg: info?.kind === "mass" ? round6(v * info.factor) : null };
-}
 
 /** True for units that are counted rather than weighed (qua, con, chai...). */
 export function isCountUnit(unit: string): boolean {

@@ -24,7 +24,7 @@ import {
   WEAK_QUANTITY_PAIRS,
 } from "./lexicon.ts";
 import { readNumberPhrase, type NumberPhrase } from "./numbers.ts";
-import { makeQuantity, round6, type Quantity } from "./quantity.ts";
+import { makeQuantity, round6, type Quantity } from "./quantity-value.ts";
 import type { Token } from "./tokens.ts";
 
 export interface Found<T> {

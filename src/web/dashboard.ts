@@ -21,7 +21,7 @@ import type { Logger } from "../log.ts";
 import { renderDashboardPage, renderLoginPage } from "./dashboard-page.ts";
 import { formatDay } from "./format.ts";
 import { messagePage } from "./layout.ts";
-import { shopUrl } from "./links.ts";
+import { shopUrl } from "../links.ts";
 import { translator, type Translate } from "./texts.ts";
 
 export interface DashboardDeps {

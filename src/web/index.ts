@@ -16,7 +16,7 @@ import { registerDashboard } from "./dashboard.ts";
 import { CHAT_SCRIPT_HASH, renderChatPage } from "./chat-page.ts";
 import { MAX_TEXT, SESSION_PATTERN, WebChatChannel } from "./chat-channel.ts";
 import { messagePage } from "./layout.ts";
-import { statusPath } from "./links.ts";
+import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getCommune, getProvince, listCommunes } from "../lang/communes.ts";
 import { html, raw, type Html } from "./html.ts";
 import { page } from "./layout.ts";
-import { shopPath } from "./links.ts";
+import { shopPath } from "../links.ts";
 import { listingCard } from "./listing-view.ts";
 import { OTHER_PRODUCT, type MarketListing } from "./queries.ts";
 

@@ -3,7 +3,7 @@ import type { Translate } from "./texts.ts";
 import { getCommune, getProvince } from "../lang/communes.ts";
 import { html, type Html } from "./html.ts";
 import { page } from "./layout.ts";
-import { shopPath } from "./links.ts";
+import { shopPath } from "../links.ts";
 import { listingCard } from "./listing-view.ts";
 import { orderForm, type FieldErrors, type FormValues } from "./order-form.ts";
 import type { ShopPageData } from "./queries.ts";

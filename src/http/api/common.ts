@@ -1,6 +1,7 @@
 // Shared pieces of the HTTP APIs: JSON errors for machines, and API-key authentication.
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
-import { bearerToken, findClient, type ApiKey } from "./keys.ts";
+import type { ApiKey } from "../../api-keys.ts";
+import { bearerToken, findClient } from "./keys.ts";
 
 export function apiError(reply: FastifyReply, status: number, error: string, message: string, extra: Record<string, unknown> = {}) {
   return reply.code(status).send({ error, message, ...extra });

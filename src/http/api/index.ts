@@ -6,7 +6,7 @@ import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../log.ts";
 import { carrierRoutes } from "./carrier.ts";
 import { apiError, apiKeyAuth } from "./common.ts";
-import type { ApiKey } from "./keys.ts";
+import type { ApiKey } from "../../api-keys.ts";
 import { orderRoutes } from "./orders.ts";
 
 export interface ApiDeps {
