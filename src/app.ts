@@ -16,6 +16,7 @@ import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
+import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
@@ -59,12 +60,17 @@ export interface AppOptions {
   orderTiming?: Partial<OrderTiming>;
   /** channel reconnection backoff (tests shorten it); the maximum defaults to CHANNEL_RETRY_MAX_SECONDS */
   channelRetry?: Partial<SupervisorTiming>;
+  /** outbox delivery timings (tests shorten them) */
+  delivery?: Partial<DeliveryOptions>;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const engine = new Engine({
     db,
+    postgres: isPostgresUrl(config.DATABASE_URL),
+    outboxLeaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
+    delivery,
     registry,
     log,
     provinceCode: config.PROVINCE_CODE,
@@ -197,6 +203,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       media.startTimer();
       orderService.startTimer();
       stopMaintenance = startMaintenance(db, log);
+      engine.startDelivery();
       channels.start();
       broadcasts.start();
       return address;
@@ -209,8 +216,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
         stopping("broadcasts", () => broadcasts.stop()),
         stopping("http", () => http.close()),
       ]);
-      // 2. Turns already taken finish, replies included.
-      await stopping("turns in flight", () => engine.idle());
+      // 2. Turns already taken finish (committed, replies in the outbox); replies are sent for a
+      //    moment, and what is left waits in the outbox for the next start.
+      await stopping("turns in flight", () => engine.turnsDone());
+      await stopping("replies", () => engine.stopDelivery(Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 300)));
       // 3. Background work, then the database.
       media.stop();
       orderService.stop();

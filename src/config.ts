@@ -61,6 +61,8 @@ const schema = z.object({
   CHANNEL_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   /** a call made while connecting a channel (token check, webhook) is abandoned after this */
   CHANNEL_CONNECT_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
+  /** how long an instance owns the replies it queued; a dead instance's replies are sent by another after this */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** on SIGTERM/SIGINT: stop within this many seconds, or exit non-zero saying what was pending */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

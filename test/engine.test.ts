@@ -12,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 // Two engine instances on one SQLite file in one process would block each other (better-sqlite3 waits
 // synchronously); several instances are the PostgreSQL deployment, so those cases run there.
 const isPg = process.env.TEST_DB === "postgres";
+/** handle() resolves at the commit; these tests read what was sent next */
+const DELIVERED = { waitForDelivery: true };
 const log = pino({ level: process.env.TEST_LOG ?? "silent" });
 let database: TestDatabase;
 let dbA: Db;
@@ -43,17 +45,17 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   it("handles a redelivered update once", async () => {
     const { engine, channel } = instance(dbA);
     const start = inbound("100", { text: "/start" });
-    expect((await engine.handle(start)).status).toBe("handled");
-    expect((await engine.handle({ ...start })).status).toBe("duplicate");
+    expect((await engine.handle(start, DELIVERED)).status).toBe("handled");
+    expect((await engine.handle({ ...start }, DELIVERED)).status).toBe("duplicate");
     expect(channel.texts("100")).toHaveLength(2); // greeting + consent, once
   });
 
   it.runIf(isPg)("lets only one of two instances handle the same update delivered to both", async () => {
     const a = instance(dbA);
     const b = instance(dbB);
-    await a.engine.handle(inbound("200", { text: "/start" }));
+    await a.engine.handle(inbound("200", { text: "/start" }), DELIVERED);
     const tap = inbound("200", { kind: "choice", choiceId: a.channel.button("200", "✅ Đồng ý") });
-    const results = await Promise.all([a.engine.handle(tap), b.engine.handle({ ...tap })]);
+    const results = await Promise.all([a.engine.handle(tap, DELIVERED), b.engine.handle({ ...tap }, DELIVERED)]);
     expect(results.map((r) => r.status).sort()).toEqual(["duplicate", "handled"]);
     const state = JSON.parse((await conversation("200"))!.state);
     expect(state.step).toBe("name");
@@ -63,13 +65,13 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   it.runIf(isPg)("never advances a conversation twice from the same state (two instances, two messages)", async () => {
     const a = instance(dbA);
     const b = instance(dbB);
-    await a.engine.handle(inbound("300", { text: "/start" }));
-    await a.engine.handle(inbound("300", { kind: "choice", choiceId: a.channel.button("300", "✅ Đồng ý") }));
+    await a.engine.handle(inbound("300", { text: "/start" }), DELIVERED);
+    await a.engine.handle(inbound("300", { kind: "choice", choiceId: a.channel.button("300", "✅ Đồng ý") }), DELIVERED);
     const before = (await conversation("300"))!.version;
     // Two different messages race on two instances; whichever is second must see the first's result.
     await Promise.all([
-      a.engine.handle(inbound("300", { text: "Hà Văn Tú" })),
-      b.engine.handle(inbound("300", { text: "Lò Thị Bình" })),
+      a.engine.handle(inbound("300", { text: "Hà Văn Tú" }), DELIVERED),
+      b.engine.handle(inbound("300", { text: "Lò Thị Bình" }), DELIVERED),
     ]);
     const row = (await conversation("300"))!;
     expect(row.version).toBe(before + 2);
@@ -95,23 +97,23 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
       },
     };
     const { engine, channel } = instance(dbA, broken);
-    await engine.handle(inbound("400", { text: "/start" }));
-    await engine.handle(inbound("400", { kind: "choice", choiceId: channel.button("400", "✅ Đồng ý") }));
+    await engine.handle(inbound("400", { text: "/start" }), DELIVERED);
+    await engine.handle(inbound("400", { kind: "choice", choiceId: channel.button("400", "✅ Đồng ý") }), DELIVERED);
     const before = await conversation("400");
     const failing = inbound("400", { text: "Nông Văn Dền" });
-    expect((await engine.handle(failing)).status).toBe("failed");
+    expect((await engine.handle(failing, DELIVERED)).status).toBe("failed");
     expect(channel.last("400")!.text).toMatch(/trục trặc/);
     expect(channel.texts("400").join("\n")).not.toMatch(/boom|Error|at /);
     expect(await conversation("400")).toEqual(before);
-    expect((await engine.handle({ ...failing })).status).toBe("duplicate");
+    expect((await engine.handle({ ...failing }, DELIVERED)).status).toBe("duplicate");
   });
 
   it("recognises a tap on an old button and asks the current question again", async () => {
     const { engine, channel } = instance(dbA);
-    await engine.handle(inbound("500", { text: "/start" }));
+    await engine.handle(inbound("500", { text: "/start" }), DELIVERED);
     const oldYes = channel.button("500", "✅ Đồng ý");
-    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }));
-    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }));
+    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }), DELIVERED);
+    await engine.handle(inbound("500", { kind: "choice", choiceId: oldYes }), DELIVERED);
     const texts = channel.texts("500");
     expect(texts.at(-2)).toMatch(/Nút này đã cũ/);
     expect(texts.at(-1)).toMatch(/Tên chủ hộ/);
@@ -119,12 +121,12 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
 
   it("keeps messages of one chat in order when they arrive together", async () => {
     const { engine, channel } = instance(dbA);
-    await engine.handle(inbound("600", { text: "/start" }));
+    await engine.handle(inbound("600", { text: "/start" }), DELIVERED);
     const yes = channel.button("600", "✅ Đồng ý");
     await Promise.all([
-      engine.handle(inbound("600", { kind: "choice", choiceId: yes })),
-      engine.handle(inbound("600", { text: "Vi Văn Thắng" })),
-      engine.handle(inbound("600", { text: "0987654321" })),
+      engine.handle(inbound("600", { kind: "choice", choiceId: yes }), DELIVERED),
+      engine.handle(inbound("600", { text: "Vi Văn Thắng" }), DELIVERED),
+      engine.handle(inbound("600", { text: "0987654321" }), DELIVERED),
     ]);
     const state = JSON.parse((await conversation("600"))!.state);
     expect(state.step).toBe("commune");

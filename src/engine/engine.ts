@@ -7,8 +7,11 @@
 //   both advance a conversation (optimistic version check; the loser re-runs on the fresh state);
 // - a turn that fails changes nothing (one transaction) and the person gets a short apology, never a
 //   stack trace.
-// Replies are sent after the commit through the channel's sender.
+// - replies and notices are written to the chat outbox in the turn's transaction and delivered after
+//   the commit (delivery.ts): a crash after the commit loses no reply, and `handle` resolves once the
+//   turn is committed, not once the platform answered, so a slow send never holds up the next update.
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { TFunction } from "i18next";
 import { CatalogStore, type Catalog } from "../core/catalog.ts";
 import { createServices } from "../core/services.ts";
@@ -18,11 +21,18 @@ import { tFor, toLocale } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { FlowContext, FlowSettings, NotifyTarget } from "./flow.ts";
 import type { ChannelInfo, ChannelName, ChannelSender, Inbound, Outbound } from "./message.ts";
+import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "./delivery.ts";
+import { Outbox, type PendingMessage } from "./outbox.ts";
 import { isIdle, parseState } from "./state.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
   db: Db;
+  /** PostgreSQL (several instances: outbox rows are claimed with SKIP LOCKED) */
+  postgres?: boolean;
+  /** how long an instance owns the outbox rows it wrote; after that another instance may send them */
+  outboxLeaseMs?: number;
+  delivery?: Partial<DeliveryOptions>;
   settings?: Partial<FlowSettings>;
   /** defaults to a store on `db` (seeded from prisma/seed/catalog.json when empty) */
   catalog?: CatalogStore;
@@ -37,12 +47,23 @@ export interface HandleOutcome {
   locale: string;
   /** messages for other chats, delivered after the replies */
   notifications?: Array<{ to: NotifyTarget; messages: Outbound[] }>;
+  /** settles once the turn's messages were delivered (or given up) */
+  delivered: Promise<void>;
 }
+
+export interface HandleOptions {
+  /** resolve only once the replies were delivered (the terminal and web simulators show them next) */
+  waitForDelivery?: boolean;
+}
+
+type TurnResult = Omit<HandleOutcome, "delivered"> & { pending: PendingMessage[] };
 
 class Duplicate extends Error {}
 class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
+/** sendTo waits this long at most for the platform; the message stays owed in the outbox after that */
+const SEND_TO_WAIT_MS = 10_000;
 
 export class Engine {
   private readonly senders = new Map<ChannelName, ChannelSender>();
@@ -50,9 +71,29 @@ export class Engine {
   private readonly queues = new Map<string, Promise<unknown>>();
 
   readonly catalog: CatalogStore;
+  readonly outbox: Outbox;
+  readonly delivery: Delivery;
 
   constructor(private readonly opts: EngineOptions) {
     this.catalog = opts.catalog ?? new CatalogStore(opts.db);
+    this.outbox = new Outbox(opts.db, { postgres: opts.postgres ?? false, leaseMs: opts.outboxLeaseMs ?? 30_000 });
+    this.delivery = new Delivery(
+      this.outbox,
+      () => this.senders,
+      (channel, chatKey) => createServices(this.opts.db).accounts.markUnreachable(channel, chatKey),
+      opts.log.child({ part: "delivery" }),
+      { ...DEFAULT_DELIVERY_OPTIONS, claimAllAtStart: !opts.postgres, ...opts.delivery },
+    );
+  }
+
+  /** Starts delivering what earlier runs left in the outbox (and keeps looking for abandoned rows). */
+  startDelivery(): void {
+    this.delivery.start();
+  }
+
+  /** Stops delivery; unsent messages stay in the outbox for the next start. */
+  stopDelivery(withinMs?: number): Promise<void> {
+    return this.delivery.stop(withinMs);
   }
 
   /** Called after every handled turn, once replies are sent (background work such as photo downloads). */
@@ -75,8 +116,17 @@ export class Engine {
     return sender.info;
   }
 
-  /** Handle one inbound message: queued behind earlier messages of the same chat. */
-  handle(inbound: Inbound): Promise<HandleOutcome> {
+  /**
+   * Handle one inbound message: queued behind earlier messages of the same chat. Resolves once the
+   * turn is committed (its replies are then safe in the outbox), or delivered with `waitForDelivery`.
+   */
+  async handle(inbound: Inbound, opts: HandleOptions = {}): Promise<HandleOutcome> {
+    const outcome = await this.handleInOrder(inbound);
+    if (opts.waitForDelivery) await outcome.delivered;
+    return outcome;
+  }
+
+  private handleInOrder(inbound: Inbound): Promise<HandleOutcome> {
     const key = `${inbound.channel}:${inbound.chatKey}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
     const current = previous.then(() => this.handleNow(inbound));
@@ -91,40 +141,48 @@ export class Engine {
   /** Wait until every queued message has been handled (graceful shutdown, tests). */
   async idle(): Promise<void> {
     while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+    await this.delivery.idle();
+  }
+
+  /** Wait until every queued message has been handled and committed (stopping: replies may wait in the outbox). */
+  async turnsDone(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
   }
 
   private async handleNow(inbound: Inbound): Promise<HandleOutcome> {
     const started = performance.now();
     const log = this.opts.log.child({ channel: inbound.channel, chat: inbound.chatKey, update: inbound.updateKey });
-    let outcome: HandleOutcome;
+    let result: TurnResult;
     try {
-      outcome = await this.runWithRetries(inbound);
+      result = await this.runWithRetries(inbound);
     } catch (e) {
       log.error({ err: e }, "turn failed");
-      const locale = toLocale(inbound.languageHint);
-      await this.markProcessed(inbound).catch((err) => log.error({ err }, "could not record failed update"));
-      outcome = { status: "failed", replies: [{ text: tFor(locale)("common:error") }], locale };
+      result = await this.apologize(inbound).catch((err) => {
+        log.error({ err }, "could not record the failed update");
+        return { status: "failed" as const, replies: [], locale: "vi", pending: [] };
+      });
     }
-    if (outcome.status !== "duplicate") await this.deliver(inbound, outcome, log);
+    const { pending, ...outcome } = result;
+    const delivered = this.delivery.enqueue(pending);
     if (outcome.status === "handled") for (const listener of this.afterTurnListeners) listener();
     log.info({ status: outcome.status, ms: Math.round(performance.now() - started) }, "update");
-    return outcome;
+    return { ...outcome, delivered };
   }
 
-  private async runWithRetries(inbound: Inbound): Promise<HandleOutcome> {
+  private async runWithRetries(inbound: Inbound): Promise<TurnResult> {
     for (let attempt = 1; ; attempt++) {
       try {
         const catalog = await this.catalog.get();
         return await this.opts.db.$transaction((tx) => this.turn(tx, inbound, catalog), { timeout: 15_000, maxWait: 15_000 });
       } catch (e) {
-        if (e instanceof Duplicate) return { status: "duplicate", replies: [], locale: "vi" };
+        if (e instanceof Duplicate) return { status: "duplicate", replies: [], locale: "vi", pending: [] };
         if (e instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
         throw e;
       }
     }
   }
 
-  private async turn(tx: Tx, inbound: Inbound, catalog: Catalog): Promise<HandleOutcome> {
+  private async turn(tx: Tx, inbound: Inbound, catalog: Catalog): Promise<TurnResult> {
     try {
       await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });
     } catch (e) {
@@ -180,34 +238,39 @@ export class Engine {
         throw e;
       }
     }
-    return { status: "handled", replies: turn.replies, locale: ctx.locale, notifications };
+    // The replies first, then the notices, in the transaction that moves the conversation on.
+    const pending = await this.outbox.write(tx, [{ to: { channel, chatKey, locale: ctx.locale }, messages: turn.replies }, ...notifications]);
+    return { status: "handled", replies: turn.replies, locale: ctx.locale, notifications, pending };
   }
 
-  private async markProcessed(inbound: Inbound): Promise<void> {
-    try {
-      await this.opts.db.processedUpdate.create({ data: { key: updateKey(inbound) } });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-    }
-  }
-
-  private async deliver(inbound: Inbound, outcome: HandleOutcome, log: Logger): Promise<void> {
-    await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale: outcome.locale }, outcome.replies, log);
-    for (const n of outcome.notifications ?? []) await this.sendTo(n.to, n.messages, log);
-  }
-
-  /** Send to one chat; a chat that blocked the bot is marked unreachable. Returns whether it arrived. */
-  async sendTo(to: NotifyTarget, messages: Outbound[], log: Logger = this.opts.log): Promise<boolean> {
-    const sender = this.senders.get(to.channel);
-    if (!sender || messages.length === 0) return false;
-    const result = await sender.send(to.chatKey, messages, to.locale).catch((err: unknown) => {
-      log.error({ err, channel: to.channel }, "send failed");
-      return { ok: false as const, reason: "failed" as const };
+  /**
+   * A turn that failed changed nothing; it is recorded as handled (a redelivery would fail the same
+   * way) together with a short apology, in one transaction.
+   */
+  private async apologize(inbound: Inbound): Promise<TurnResult> {
+    const locale = toLocale(inbound.languageHint);
+    const replies = [{ text: tFor(locale)("common:error") }];
+    return this.opts.db.$transaction(async (tx) => {
+      try {
+        await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });
+      } catch (e) {
+        if (!isUniqueViolation(e)) throw e;
+      }
+      const pending = await this.outbox.write(tx, [{ to: { channel: inbound.channel, chatKey: inbound.chatKey, locale }, messages: replies }]);
+      return { status: "failed" as const, replies, locale, pending };
     });
-    if (!result.ok && result.reason === "blocked") {
-      await createServices(this.opts.db).accounts.markUnreachable(to.channel, to.chatKey);
-    }
-    return result.ok;
+  }
+
+  /**
+   * Tell one chat something outside a turn (an order notice, a broadcast report): written to the
+   * outbox, then delivered; resolves once delivered or given up (a failing platform keeps it in the
+   * outbox for later). False only when the channel is not running here.
+   */
+  async sendTo(to: NotifyTarget, messages: Outbound[]): Promise<boolean> {
+    if (!this.senders.has(to.channel) || messages.length === 0) return false;
+    const pending = await this.opts.db.$transaction((tx) => this.outbox.write(tx, [{ to, messages }]));
+    await Promise.race([this.delivery.enqueue(pending), sleep(SEND_TO_WAIT_MS)]);
+    return true;
   }
 }
 

@@ -51,4 +51,10 @@ export interface ChannelSender {
   send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult>;
 }
 
-export type SendResult = { ok: true } | { ok: false; reason: "blocked" | "failed"; detail?: string };
+/**
+ * blocked: the person blocked the bot (403); rejected: the platform refuses this message as it is (400),
+ * sending it again cannot help; uncertain: no answer in time, it may have arrived (a channel that would
+ * rather miss a message than show it twice says so); failed: anything else (network, 5xx, a 429 that
+ * outlasted the client's own waiting): worth trying again later.
+ */
+export type SendResult = { ok: true } | { ok: false; reason: "blocked" | "rejected" | "uncertain" | "failed"; detail?: string };

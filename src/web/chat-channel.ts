@@ -57,7 +57,7 @@ export class WebChatChannel implements ChannelSender {
     const base = { channel: "web" as const, chatKey, userKey: chatKey, updateKey: randomUUID(), at: new Date(), languageHint: "vi" };
     const inbound: Inbound =
       "choiceId" in input ? { ...base, kind: "choice", choiceId: input.choiceId } : { ...base, kind: "text", text: input.text };
-    await this.engine.handle(inbound);
+    await this.engine.handle(inbound, { waitForDelivery: true });
     return this.since(chatKey, before);
   }
 

@@ -217,6 +217,8 @@ export class FakeTelegram {
   readonly callbackAnswers: string[] = [];
   /** Full answerCallbackQuery parameters, in order. */
   readonly callbackAnswerLog: Array<{ id: string; text?: string; show_alert?: boolean; url?: string }> = [];
+  /** requests being read or answered */
+  private handling = 0;
   /** Requests sent while the bot should still have been waiting after a 429. */
   violations = 0;
   /** Set by setWebhook or directly by a test; while set, simulated updates are POSTed here. */
@@ -304,6 +306,15 @@ export class FakeTelegram {
       this.server.listen(port, "127.0.0.1", () => resolve());
     });
     this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /**
+   * True when no bot is connected and no request is being handled: everything a killed bot wrote
+   * before it died has been read and recorded.
+   */
+  async quiet(): Promise<boolean> {
+    const open = await new Promise<number>((resolve, reject) => this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    return open === 0 && this.handling === 0;
   }
 
   // =========================================================================
@@ -553,6 +564,15 @@ export class FakeTelegram {
   // HTTP plumbing
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.handling += 1;
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.handling -= 1;
+    }
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const ac = new AbortController();
     this.inFlight.add(ac);
     res.on("close", () => {

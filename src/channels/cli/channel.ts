@@ -56,7 +56,7 @@ export class CliChannel implements ChannelSender {
     } else {
       inbound = { ...base, kind: "text", text: String(input.text ?? "") };
     }
-    await this.engine.handle(inbound);
+    await this.engine.handle(inbound, { waitForDelivery: true });
   }
 
   private findButton(user: string, wanted: string): Choice | undefined {

@@ -202,7 +202,8 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
           }
           const detail = err instanceof GrammyError ? err.description : err instanceof HttpError ? "network" : String(err);
           this.log.error({ chat: chatKey, detail }, "send failed");
-          return { ok: false, reason: "failed", detail };
+          const rejected = err instanceof GrammyError && err.error_code === 400;
+          return { ok: false, reason: rejected ? "rejected" : "failed", detail };
         }
       }
     }

@@ -197,10 +197,10 @@ export class ZaloChannel implements ChannelSender, SupervisedChannel {
     }
     if (err instanceof ZaloTimeoutError) {
       this.log.error({ chat: chatKey, method: err.method }, "Zalo send timed out; not repeated (it may have been delivered)");
-      return { ok: false, reason: "failed", detail: "timeout" };
+      return { ok: false, reason: "uncertain", detail: "timeout" };
     }
     const detail = err instanceof ZaloApiError ? `${err.code} ${err.description}` : String(errorCode(err));
     this.log.error({ chat: chatKey, code: errorCode(err), detail }, "Zalo send failed; gave up");
-    return { ok: false, reason: "failed", detail };
+    return { ok: false, reason: err instanceof ZaloApiError && err.code === 400 ? "rejected" : "failed", detail };
   }
 }
