@@ -116,6 +116,15 @@ describe("fake Telegram Bot API server", () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await post("sendChatAction", { chat_id: 9, action: "typing" })).status);
     expect(statuses).toEqual([200, 200, 429]);
+    expect(fake.busiestWindow(1000, (c) => c.method === "sendChatAction")).toBe(3);
+
+    // With a tolerance the limit holds within a shorter window: 2 per 100 ms here.
+    fake.setRateLimit(2, { toleranceMs: 900 });
+    await sleep(1000); // past the flood wait the 429 above asked for
+    expect((await post("sendChatAction", { chat_id: 10, action: "typing" })).status).toBe(200);
+    expect((await post("sendChatAction", { chat_id: 10, action: "typing" })).status).toBe(200);
+    await sleep(150); // (a slower machine only waits longer: no false pass or failure)
+    expect((await post("sendChatAction", { chat_id: 10, action: "typing" })).status).toBe(200);
   });
 
   it("surfaces a scripted 403 as GrammyError for that chat only", async () => {

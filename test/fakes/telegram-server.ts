@@ -248,7 +248,7 @@ export class FakeTelegram {
   private webhookError: { date: number; message: string } | undefined;
 
   private failures: Array<{ method: string; failure: Failure; chatId?: number; times: number }> = [];
-  private rateLimit: { perSecond: number; perChat: boolean; hits: Map<string, number[]> } | undefined;
+  private rateLimit: { perSecond: number; perChat: boolean; windowMs: number; hits: Map<string, number[]> } | undefined;
   /** Flood-wait windows opened by 429 answers, keyed by method:chat or rate:chat. */
   private readonly flood = new Map<string, { from: number; until: number }>();
 
@@ -316,9 +316,30 @@ export class FakeTelegram {
   /**
    * Answers 429 once more than `perSecond` requests (getUpdates excluded)
    * arrive within one second, globally or per chat. Pass null to turn off.
+   *
+   * `toleranceMs` forgives bunching: requests a client spaced evenly can arrive closer together when
+   * its process (which is also this fake's process) is busy, so the `perSecond` requests are allowed
+   * within a window of 1000 − toleranceMs instead of a whole second. A client sending at twice the
+   * limit still overruns that window.
    */
-  setRateLimit(perSecond: number | null, opts: { perChat?: boolean } = {}): void {
-    this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, hits: new Map() };
+  setRateLimit(perSecond: number | null, opts: { perChat?: boolean; toleranceMs?: number } = {}): void {
+    const windowMs = 1000 - (opts.toleranceMs ?? 0);
+    if (windowMs <= 0 || windowMs > 1000) throw new Error("setRateLimit: toleranceMs must be in [0, 1000)");
+    this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, windowMs, hits: new Map() };
+  }
+
+  /**
+   * The most requests (getUpdates excluded, `filter` if given) that arrived within any `windowMs`,
+   * by this server's clock: for tests to check a client's pace after the fact.
+   */
+  busiestWindow(windowMs: number, filter: (call: Call) => boolean = () => true): number {
+    const times = this.calls.filter((c) => c.method !== "getUpdates" && filter(c)).map((c) => c.time).sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; j < times.length; j++) {
+      while (times[j] - times[i] >= windowMs) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
   }
 
   // =========================================================================
@@ -674,13 +695,13 @@ export class FakeTelegram {
     if (!limit || method === "getUpdates") return undefined;
     const key = limit.perChat ? `rate:${chatId ?? "*"}` : "rate:*";
     const now = Date.now();
-    const hits = (limit.hits.get(key) ?? []).filter((t) => now - t < 1000);
+    const hits = (limit.hits.get(key) ?? []).filter((t) => now - t < limit.windowMs);
     limit.hits.set(key, hits);
     if (hits.length < limit.perSecond) {
       hits.push(now);
       return undefined;
     }
-    return this.tooManyRequests(key, Math.max(1, Math.ceil((hits[0] + 1000 - now) / 1000)));
+    return this.tooManyRequests(key, Math.max(1, Math.ceil((hits[0] + limit.windowMs - now) / 1000)));
   }
 
   private notify(): void {
