@@ -162,8 +162,15 @@ function errorReply(e: ApiError): Reply {
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const STALE_QUERY = "query is too old and response timeout expired or query ID is invalid";
-/** Requests this close to a 429 are forgiven: they were in flight, or timers fired a hair early. */
-const GRACE_MS = 50;
+/**
+ * Requests arriving this soon after a 429 are forgiven: they were already on their way. The fake
+ * shares its event loop with the bot in most tests, so on a loaded machine a request the bot made
+ * before it could see the 429 can arrive a couple of hundred milliseconds late. A client that ignores
+ * retry_after keeps sending for the whole wait and is still caught.
+ */
+const IN_FLIGHT_GRACE_MS = 250;
+/** Requests this close to the end of a flood wait are forgiven: timers fire a hair early. */
+const EARLY_GRACE_MS = 50;
 /** What Telegram sends when allowed_updates is empty or was never set. */
 const NOT_DEFAULT_UPDATES = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
 const CHAT_ACTIONS = new Set([
@@ -678,11 +685,11 @@ export class FakeTelegram {
     for (const key of keys) {
       const window = this.flood.get(key);
       if (!window) continue;
-      if (now >= window.until - GRACE_MS) {
+      if (now >= window.until - EARLY_GRACE_MS) {
         this.flood.delete(key);
         continue;
       }
-      if (now <= window.from + GRACE_MS) continue; // already in flight when the 429 went out
+      if (now <= window.from + IN_FLIGHT_GRACE_MS) continue; // already in flight when the 429 went out
       this.violations++;
       const remaining = Math.max(1, Math.ceil((window.until - now) / 1000));
       return errorReply(new ApiError(429, `Too Many Requests: retry after ${remaining}`, { retry_after: remaining }));
