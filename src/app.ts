@@ -20,7 +20,7 @@ import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb } from "./web/index.ts";
-import { setPublicBaseUrl } from "./web/links.ts";
+import { publicBaseUrl } from "./web/links.ts";
 
 export interface App {
   db: Db;
@@ -52,6 +52,7 @@ export interface AppOptions {
 
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
+  const publicUrl = publicBaseUrl(config);
   const engine = new Engine({
     db,
     registry,
@@ -60,6 +61,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     settings: {
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
+      publicUrl,
     },
   });
   const http = buildHttpServer({ db, log });
@@ -88,9 +90,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
     targetPercent: config.CAMPAIGN_TARGET_PERCENT,
     secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
+    publicUrl,
     log,
   });
-  setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {

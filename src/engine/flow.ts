@@ -50,6 +50,8 @@ export interface FlowSettings {
   orderExpireAfterMs: number;
   /** campaign dashboard target (percent of a commune's households) */
   campaignTargetPercent: number;
+  /** where this deployment's web pages are reached (links sent in chat), no trailing slash */
+  publicUrl: string;
 }
 
 export interface NotifyTarget {
