@@ -6,7 +6,8 @@
 // The rates are low on purpose: a loaded test machine sends a few dozen messages a second at most,
 // and the check must be able to see two unshared limits. The pace is judged by the fake's clock with
 // a tolerance: both instances and the fake share one event loop here, so on a busy machine sends that
-// left 1/6 s apart can arrive bunched. 400 ms of bunching is forgiven; 12/s still fails both checks.
+// left 1/6 s apart can arrive bunched (400 ms was seen in a full run). 600 ms of bunching is
+// forgiven; 12/s still fails the span check below by far.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import { broadcasts } from "../src/broadcast/store.ts";
@@ -20,7 +21,7 @@ const OFFICER_CHAT = 991_001;
 const RATE = 6;
 const LIMIT = 7;
 const HOUSEHOLDS = 30;
-const TOLERANCE_MS = 400;
+const TOLERANCE_MS = 600;
 
 let database: TestDatabase;
 let db: Db;
@@ -72,11 +73,12 @@ describe("two instances, one broadcast", () => {
     // both instances did part of the work
     const owners = await db.outboxMessage.groupBy({ by: ["leaseOwner"], where: { broadcastId: id }, _count: { _all: true } });
     expect(owners.map((o) => o.leaseOwner).sort()).toEqual(apps.map((a) => a.broadcasts.owner).sort());
-    // Together they kept to 6/s, by the fake's clock: at most 7 in any 600 ms (6/s gives 4 there,
-    // 7 with 400 ms of bunching; 12/s gives 8) ...
+    // Together they kept to 6/s, by the fake's clock: at most 7 in any 400 ms (6/s gives 3-4 there,
+    // 7 with 600 ms of bunching) ...
     expect(fake.busiestWindow(1000 - TOLERANCE_MS, (c) => c.method === "sendMessage")).toBeLessThanOrEqual(LIMIT);
     // ... and the household sends took at least 29/6 s: one token at the start, then one per 1/6 s
-    // (12/s would take 2.4 s). Only a late first arrival can shorten the span, by the tolerance.
+    // (12/s would take 2.4 s). Only a late first arrival can shorten the span, by the tolerance. This
+    // is the check that tells a shared limit from two separate ones however loaded the machine.
     const toHouseholds = fake.calls.filter((c) => c.method === "sendMessage" && Number(c.body.chat_id) !== OFFICER_CHAT).map((c) => c.time);
     expect(toHouseholds).toHaveLength(HOUSEHOLDS);
     expect(Math.max(...toHouseholds) - Math.min(...toHouseholds)).toBeGreaterThanOrEqual(((HOUSEHOLDS - 1) / RATE) * 1000 - TOLERANCE_MS);
