@@ -31,7 +31,7 @@ export const menu: MenuDefinition = {
         return startFlow("buy");
       case "m.shop": {
         const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
-        return done(say(ctx.t("profile:shopTitle")), say(`${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.household!.shop!.slug) })}`));
+        return done(say(ctx.t("profile:shopTitle")), say(`${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`));
       }
       case "m.edit":
         return startFlow("editProfile");

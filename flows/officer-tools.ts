@@ -5,7 +5,6 @@ import { say } from "../src/engine/flow.ts";
 import type { CommandHandler } from "../src/engine/turn.ts";
 import { formatNumberVi } from "../src/lang/quantity.ts";
 import { formatPrice } from "../src/lang/price.ts";
-import { publicBaseUrl } from "../src/links.ts";
 import { scopeLabel, scopeOf } from "../src/dashboard/scope.ts";
 
 const count = (n: number) => formatNumberVi(n, 0);
@@ -15,7 +14,7 @@ const login: CommandHandler = async (ctx) => {
   const officer = await ctx.services.officers.find(ctx.identity);
   if (!officer) return null;
   const { token } = await ctx.services.officerLogins.create(officer.id, ctx.now);
-  return [say(ctx.t("dashboard:chat.link", { url: `${publicBaseUrl()}/dangnhap/${token}` }))];
+  return [say(ctx.t("dashboard:chat.link", { url: `${ctx.settings.publicUrl}/dangnhap/${token}` }))];
 };
 
 const stats: CommandHandler = async (ctx) => {

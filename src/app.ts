@@ -22,7 +22,7 @@ import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb } from "./web/index.ts";
-import { setPublicBaseUrl } from "./links.ts";
+import { publicBaseUrl } from "./links.ts";
 
 export interface App {
   db: Db;
@@ -66,6 +66,7 @@ export interface AppOptions {
 
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
+  const publicUrl = publicBaseUrl(config);
   const engine = new Engine({
     db,
     postgres: isPostgresUrl(config.DATABASE_URL),
@@ -77,6 +78,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     settings: {
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
+      publicUrl,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -112,9 +114,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
     targetPercent: config.CAMPAIGN_TARGET_PERCENT,
     secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
+    publicUrl,
     log,
   });
-  setPublicBaseUrl(config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`);
 
   // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
   // Vietnam) never holds up Zalo, the web pages or the broadcasts.

@@ -1,19 +1,18 @@
-// Public links to the web pages, for messages sent in chat (the household's shop link). Flows have no
-// config, so the base is set once by createApp: PUBLIC_URL, else http://HOST:PORT.
+// Public links to the web pages, for messages sent in chat (the household's shop link) and exports.
+// The base belongs to each app (createApp: PUBLIC_URL, else http://HOST:PORT); flows read it from
+// ctx.settings.publicUrl. It is not kept in this module: two apps in one process keep their own.
 
-let base = "http://127.0.0.1:3000";
-
-export function setPublicBaseUrl(url: string): void {
-  base = url.replace(/\/+$/, "");
+/** The address a deployment's pages are reached at, without a trailing slash. */
+export function publicBaseUrl(config: { PUBLIC_URL?: string; HOST: string; PORT: number }): string {
+  const url = config.PUBLIC_URL ?? `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+  return url.replace(/\/+$/, "");
 }
-
-export const publicBaseUrl = () => base;
 
 export const shopPath = (slug: string) => `/s/${encodeURIComponent(slug)}`;
 export const statusPath = (token: string) => `/don/${encodeURIComponent(token)}`;
 
 /** The household's shop page, to share with customers. */
-export const shopUrl = (slug: string) => `${base}${shopPath(slug)}`;
+export const shopUrl = (base: string, slug: string) => `${base}${shopPath(slug)}`;
 
 /** The buyer's order status page. */
-export const statusUrl = (token: string) => `${base}${statusPath(token)}`;
+export const statusUrl = (base: string, token: string) => `${base}${statusPath(token)}`;

@@ -1,13 +1,24 @@
 // The terminal simulator, as a real process: `npm run chat -- --json`.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { describe, expect, it } from "vitest";
+import { createServices } from "../src/core/services.ts";
+import { useTestDatabase } from "./support/db.ts";
 import { runCli } from "./support/cli.ts";
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db.drop());
+const db = useTestDatabase({ perTest: true }); // every conversation starts from nobody registered
+
+/** Hoàng Thị Mai, registered as CLI user u1 (as the first test does through the chat). */
+async function registerMai() {
+  await createServices(db.db).households.register({
+    name: "Hoàng Thị Mai",
+    phone: "+84912345678",
+    provinceCode: "20",
+    communeCode: "06385",
+    shopName: "Na Hữu Lũng nhà Mai",
+    payment: "viettel_money",
+    identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
+    locale: "vi",
+  });
+}
 
 describe("npm run chat -- --json", () => {
   it("registers a household with numbered buttons and typed answers, across two runs", async () => {
@@ -40,6 +51,7 @@ describe("npm run chat -- --json", () => {
   });
 
   it("keeps simulated users apart and refuses a phone that is already registered", async () => {
+    await registerMai();
     const replies = await runCli(db.url, [
       { user: "u2" },
       { text: "xin chào" },
@@ -53,6 +65,7 @@ describe("npm run chat -- --json", () => {
   });
 
   it("lists produce by one sentence and by steps, then edits and deletes it, with numbered answers", async () => {
+    await registerMai();
     const replies = await runCli(db.url, [
       { user: "u1" },
       { text: "co 50 kg na dai 35 nghin" },

@@ -9,7 +9,7 @@ import { getCommune, listCommunes } from "../src/lang/communes.ts";
 import { parseVnMobile } from "../src/lang/phone.ts";
 import { useTestDatabase } from "./support/db.ts";
 
-const testDb = useTestDatabase();
+const testDb = useTestDatabase({ perTest: true }); // each test starts from an empty database
 const HOUSEHOLDS = 400;
 const DAY = 86_400_000;
 
@@ -170,6 +170,7 @@ describe("seed:demo", () => {
 
   it("gives the same data for the same seed, replacing the earlier run", async () => {
     const db = testDb.db;
+    await seedDemo(db, { households: HOUSEHOLDS, provinceCode: "20", url: testDb.url });
     const before = await db.household.findMany({ select: { name: true, phone: true, communeCode: true }, orderBy: { id: "asc" } });
     const again = await seedDemo(db, { households: HOUSEHOLDS, provinceCode: "20", url: testDb.url });
     expect(again.replaced).toBe(HOUSEHOLDS);
@@ -185,6 +186,7 @@ describe("seed:demo", () => {
 
   it("refuses a database with real households unless --force, and then keeps them and their commune totals", async () => {
     const db = testDb.db;
+    await seedDemo(db, { households: 50, provinceCode: "20", url: testDb.url, seed: "earlier" }); // replaced by the forced run below
     const real = await db.household.create({
       data: {
         name: "Real household",

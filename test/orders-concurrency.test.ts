@@ -55,12 +55,11 @@ describe(`50 simultaneous orders for 10 kg (${usePostgres ? "PostgreSQL" : "SQLi
     const app = await startApiApp(fake, database.url);
     apps.push(app);
     const { listingId } = await sellerWithListing(app, fake, { userId: SELLER, phone: "0918 601 601", sentence: "ban 10 kg hoi kho 80k" });
-    const started = performance.now();
+    // Waits for all 50 answers (however long a loaded machine takes, within the test's timeout) and
+    // judges only what they say; order throughput is `npm run bench:orders`.
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => placeOne(app, listingId, i)));
-    const ms = performance.now() - started;
     await expectExactlyTen(app, listingId, results);
-    expect(ms).toBeLessThan(20_000);
-  });
+  }, 120_000);
 
   it.runIf(usePostgres)("two instances sharing the database, 25 requests each: still exactly 10", async () => {
     // Webhook mode, so both instances can share one (fake) bot; updates go to the last one set.
@@ -71,5 +70,5 @@ describe(`50 simultaneous orders for 10 kg (${usePostgres ? "PostgreSQL" : "SQLi
     apps.push(b);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => placeOne(i % 2 ? a : b, listingId, i)));
     await expectExactlyTen(a, listingId, results);
-  });
+  }, 120_000);
 });

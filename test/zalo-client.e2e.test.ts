@@ -86,9 +86,10 @@ describe("a dead token (401)", () => {
     expect(alerts[0].msg).toMatch(/ZALO_BOT_TOKEN/);
 
     await fake.waitFor(() => fake.callsTo("getUpdates").every((c) => c.status !== undefined)); // the held poll ended
+    // The poll loop has ended (it logs so as it leaves): nothing is left that could poll on its own.
+    await fake.waitFor(() => logged(bot.logs, /Zalo polling stopped/).length === 1);
     const calls = fake.calls.length;
     await fake.sendText(chat.user, "còn đó không?");
-    await new Promise((r) => setTimeout(r, 300));
     expect(fake.calls.length).toBe(calls); // no more polls, no more sends
     expect(await bot.zalo!.send(chat.user.id, [{ text: "x" }], "vi")).toMatchObject({ ok: false, reason: "failed" });
     expect(fake.calls.length).toBe(calls);

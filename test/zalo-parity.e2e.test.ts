@@ -51,11 +51,16 @@ const script = (phone: string): ScriptStep[] => [
 let telegram: FakeTelegram;
 let zalo: FakeZalo;
 let bot: ZaloApp;
+/** What each channel showed in the scripted conversation: both tests look at the same run. */
+let tg: Seen[];
+let za: Seen[];
 
 beforeAll(async () => {
   telegram = await startFakeBotApi();
   zalo = await startFakeZaloBot();
   bot = await startZaloBot(zalo, testDb.url, "polling", { telegram });
+  tg = await onTelegram("0912 000 111");
+  za = await onZalo("0912 000 222");
 });
 afterAll(async () => {
   await bot?.stop();
@@ -97,9 +102,7 @@ async function onZalo(phone: string): Promise<Seen[]> {
 }
 
 describe("the same conversation on Telegram and Zalo", () => {
-  it("gives the same texts and choices, apart from how the phone number is asked", async () => {
-    const tg = await onTelegram("0912 000 111");
-    const za = await onZalo("0912 000 222");
+  it("gives the same texts and choices, apart from how the phone number is asked", () => {
     const samePhone = (seen: Seen[], phone: string) =>
       seen.map((m) => ({ ...m, text: m.text.replaceAll(phone, "<phone>").replace(/\/s\/[a-z0-9-]+/g, "/s/<slug>") })); // two shops, two links
     const a = samePhone(tg, "0912 000 111");

@@ -16,9 +16,39 @@ export function sqliteFilePath(url: string): string {
   return resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
+/**
+ * PrismaPg whose interactive transactions send one query at a time. Prisma's query interpreter reads
+ * the relations of an `include` in parallel (Promise.all over the join's children); inside a
+ * transaction they all go to the transaction's one connection, which pg deprecates ("client.query()
+ * when the client is already executing a query") and pg 9 refuses. Outside transactions each query
+ * takes its own pool connection and runs in parallel as before.
+ */
+class PrismaPgSerialTransactions extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg["connect"]> {
+    const adapter = await super.connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => oneQueryAtATime(await start(isolationLevel));
+    return adapter;
+  }
+}
+
+type PgTransaction = Awaited<ReturnType<Awaited<ReturnType<PrismaPg["connect"]>>["startTransaction"]>>;
+
+function oneQueryAtATime(tx: PgTransaction): PgTransaction {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queued = <A, R>(fn: (arg: A) => Promise<R>) => (arg: A): Promise<R> => {
+    const run = tail.then(() => fn(arg));
+    tail = run.catch(() => undefined); // a failed query does not hold up the next one (Prisma rolls back)
+    return run;
+  };
+  tx.queryRaw = queued(tx.queryRaw.bind(tx));
+  tx.executeRaw = queued(tx.executeRaw.bind(tx));
+  return tx;
+}
+
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {
-    const adapter = new PrismaPg({ connectionString: url });
+    const adapter = new PrismaPgSerialTransactions({ connectionString: url });
     return new PgPrismaClient({ adapter }) as unknown as Db;
   }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });

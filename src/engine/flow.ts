@@ -51,6 +51,8 @@ export interface FlowSettings {
   orderExpireAfterMs: number;
   /** campaign dashboard target (percent of a commune's households) */
   campaignTargetPercent: number;
+  /** where this deployment's web pages are reached (links sent in chat), no trailing slash */
+  publicUrl: string;
 }
 
 /** Defined by the domain, which notifies people too (see core/notify.ts). */

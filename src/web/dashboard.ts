@@ -33,6 +33,8 @@ export interface DashboardDeps {
   cache?: boolean;
   /** mark the cookie Secure (PUBLIC_URL is https) */
   secureCookies: boolean;
+  /** where the pages are reached: shop links in the households CSV */
+  publicUrl: string;
   log: Logger;
   /** HTML answer with the pages' common headers */
   send(reply: FastifyReply, status: number, body: string, opts?: { cache?: string }): FastifyReply;
@@ -142,7 +144,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     if (!who) return reply;
     // Personal data leaves the system here: keep a trace of who took which scope.
     log.info({ officer: who.officer.id, communes: who.scope.communes.length ? who.scope.communes : "province" }, "dashboard: households CSV exported");
-    return csv(reply, `ho-${stamp()}.csv`, Readable.from(householdsCsv(db, who.t, who.scope)));
+    return csv(reply, `ho-${stamp()}.csv`, Readable.from(householdsCsv(db, who.t, who.scope, deps.publicUrl)));
   });
 }
 
@@ -175,7 +177,7 @@ export function communesCsv(t: Translate, d: Dashboard): string {
 const HOUSEHOLD_COLUMNS = ["name", "phone", "commune", "shop", "link", "payment", "opened", "assisted", "live", "registeredAt"] as const;
 
 /** Households in scope as CSV lines, read a page at a time (by id) so memory stays flat. */
-async function* householdsCsv(db: Db, t: Translate, scope: Scope): AsyncGenerator<string> {
+async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
   const where = { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) };
   const yes = t("dashboard:csv.households.yes");
@@ -207,7 +209,7 @@ async function* householdsCsv(db: Db, t: Translate, scope: Scope): AsyncGenerato
           formatVnPhone(h.phone),
           getCommune(h.communeCode)?.name ?? h.communeCode,
           h.shop?.name,
-          h.shop ? shopUrl(h.shop.slug) : null,
+          h.shop ? shopUrl(publicUrl, h.shop.slug) : null,
           t(`register:payment.${h.payment}`),
           h.openedAt ? yes : no,
           h.registeredById ? yes : no,

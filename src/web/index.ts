@@ -37,6 +37,8 @@ export interface WebOptions {
   /** campaign dashboard: target share in percent, and whether cookies need https */
   targetPercent?: number;
   secureCookies?: boolean;
+  /** where these pages are reached, for links in exports (default http://127.0.0.1:3000) */
+  publicUrl?: string;
   /** reuse dashboard figures while nothing they count changed (default on) */
   dashboardCache?: boolean;
   /** keep drawn shop pages (default on; the benchmark measures both) */
@@ -126,6 +128,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       provinceCode: opts.provinceCode,
       targetPercent: opts.targetPercent ?? 50,
       secureCookies: opts.secureCookies ?? false,
+      publicUrl: opts.publicUrl ?? "http://127.0.0.1:3000",
       cache: opts.dashboardCache,
       log,
       send: (reply, status, body, o) => sendPage(reply, status, body, o),

@@ -164,8 +164,15 @@ function errorReply(e: ApiError): Reply {
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const STALE_QUERY = "query is too old and response timeout expired or query ID is invalid";
-/** Requests this close to a 429 are forgiven: they were in flight, or timers fired a hair early. */
-const GRACE_MS = 50;
+/**
+ * Requests arriving this soon after a 429 are forgiven: they were already on their way. The fake
+ * shares its event loop with the bot in most tests, so on a loaded machine a request the bot made
+ * before it could see the 429 can arrive a couple of hundred milliseconds late. A client that ignores
+ * retry_after keeps sending for the whole wait and is still caught.
+ */
+const IN_FLIGHT_GRACE_MS = 250;
+/** Requests this close to the end of a flood wait are forgiven: timers fire a hair early. */
+const EARLY_GRACE_MS = 50;
 /** What Telegram sends when allowed_updates is empty or was never set. */
 const NOT_DEFAULT_UPDATES = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
 const CHAT_ACTIONS = new Set([
@@ -252,7 +259,7 @@ export class FakeTelegram {
   private webhookError: { date: number; message: string } | undefined;
 
   private failures: Array<{ method: string; failure: Failure; chatId?: number; times: number }> = [];
-  private rateLimit: { perSecond: number; perChat: boolean; hits: Map<string, number[]> } | undefined;
+  private rateLimit: { perSecond: number; perChat: boolean; windowMs: number; hits: Map<string, number[]> } | undefined;
   /** Flood-wait windows opened by 429 answers, keyed by method:chat or rate:chat. */
   private readonly flood = new Map<string, { from: number; until: number }>();
 
@@ -331,9 +338,30 @@ export class FakeTelegram {
   /**
    * Answers 429 once more than `perSecond` requests (getUpdates excluded)
    * arrive within one second, globally or per chat. Pass null to turn off.
+   *
+   * `toleranceMs` forgives bunching: requests a client spaced evenly can arrive closer together when
+   * its process (which is also this fake's process) is busy, so the `perSecond` requests are allowed
+   * within a window of 1000 − toleranceMs instead of a whole second. A client sending at twice the
+   * limit still overruns that window.
    */
-  setRateLimit(perSecond: number | null, opts: { perChat?: boolean } = {}): void {
-    this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, hits: new Map() };
+  setRateLimit(perSecond: number | null, opts: { perChat?: boolean; toleranceMs?: number } = {}): void {
+    const windowMs = 1000 - (opts.toleranceMs ?? 0);
+    if (windowMs <= 0 || windowMs > 1000) throw new Error("setRateLimit: toleranceMs must be in [0, 1000)");
+    this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, windowMs, hits: new Map() };
+  }
+
+  /**
+   * The most requests (getUpdates excluded, `filter` if given) that arrived within any `windowMs`,
+   * by this server's clock: for tests to check a client's pace after the fact.
+   */
+  busiestWindow(windowMs: number, filter: (call: Call) => boolean = () => true): number {
+    const times = this.calls.filter((c) => c.method !== "getUpdates" && filter(c)).map((c) => c.time).sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; j < times.length; j++) {
+      while (times[j] - times[i] >= windowMs) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
   }
 
   // =========================================================================
@@ -683,11 +711,11 @@ export class FakeTelegram {
     for (const key of keys) {
       const window = this.flood.get(key);
       if (!window) continue;
-      if (now >= window.until - GRACE_MS) {
+      if (now >= window.until - EARLY_GRACE_MS) {
         this.flood.delete(key);
         continue;
       }
-      if (now <= window.from + GRACE_MS) continue; // already in flight when the 429 went out
+      if (now <= window.from + IN_FLIGHT_GRACE_MS) continue; // already in flight when the 429 went out
       this.violations++;
       const remaining = Math.max(1, Math.ceil((window.until - now) / 1000));
       return errorReply(new ApiError(429, `Too Many Requests: retry after ${remaining}`, { retry_after: remaining }));
@@ -700,13 +728,13 @@ export class FakeTelegram {
     if (!limit || method === "getUpdates") return undefined;
     const key = limit.perChat ? `rate:${chatId ?? "*"}` : "rate:*";
     const now = Date.now();
-    const hits = (limit.hits.get(key) ?? []).filter((t) => now - t < 1000);
+    const hits = (limit.hits.get(key) ?? []).filter((t) => now - t < limit.windowMs);
     limit.hits.set(key, hits);
     if (hits.length < limit.perSecond) {
       hits.push(now);
       return undefined;
     }
-    return this.tooManyRequests(key, Math.max(1, Math.ceil((hits[0] + 1000 - now) / 1000)));
+    return this.tooManyRequests(key, Math.max(1, Math.ceil((hits[0] + limit.windowMs - now) / 1000)));
   }
 
   private notify(): void {

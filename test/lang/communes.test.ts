@@ -157,15 +157,8 @@ describe("searchCommunes", () => {
     expect(searchCommunes("00", "chi lang")).toEqual([]);
   });
 
-  it("is fast after the first call", () => {
-    searchCommunes(LANG_SON, "warm up");
-    const queries = ["chi lang", "huyện hữu lũng", "chi lnag", "xyzxyz", "quy hoa", "tan", "thành phố lạng sơn"];
-    const runs = 2000;
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) searchCommunes(LANG_SON, queries[i % queries.length]);
-    const perCall = (performance.now() - start) / runs;
-    expect(perCall).toBeLessThan(0.5);
-  });
+  // How fast a search is (target < 0.5 ms per call after the first) is measured by
+  // `npm run bench:communes`, not here: a loaded test machine cannot judge speed.
 });
 
 describe("properties", () => {

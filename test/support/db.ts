@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createDb, type Db } from "../../src/db/client.ts";
 import { PG_ADMIN_URL, PG_PREFIX, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
 
@@ -59,18 +59,28 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 /**
  * A fresh database for the test file, opened before its tests and dropped after them:
  *   const testDb = useTestDatabase();  ... testDb.url, testDb.db.household.count()
+ * With `{ perTest: true }` every test gets its own (for tests that need an empty database).
  */
-export function useTestDatabase(): { readonly url: string; readonly db: Db } {
+export function useTestDatabase(opts: { perTest?: boolean } = {}): { readonly url: string; readonly db: Db } {
   let database: TestDatabase | undefined;
   let client: Db | undefined;
-  beforeAll(async () => {
+  const open = async () => {
     database = await createTestDatabase();
     client = createDb(database.url);
-  });
-  afterAll(async () => {
+  };
+  const close = async () => {
     await client?.$disconnect();
     await database?.drop();
-  });
+    client = undefined;
+    database = undefined;
+  };
+  if (opts.perTest) {
+    beforeEach(open);
+    afterEach(close);
+  } else {
+    beforeAll(open);
+    afterAll(close);
+  }
   return {
     get url() {
       if (!database) throw new Error("useTestDatabase: the database is ready only inside tests");

@@ -13,6 +13,7 @@ import { createDb } from "../../db/client.ts";
 import { migrate } from "../../db/migrate.ts";
 import { Engine } from "../../engine/engine.ts";
 import { createLogger } from "../../log.ts";
+import { publicBaseUrl } from "../../links.ts";
 import { CliChannel, type CliInput } from "./channel.ts";
 
 async function main() {
@@ -23,7 +24,8 @@ async function main() {
   const log = createLogger(process.env.LOG_LEVEL ?? "warn", true);
   await migrate(config.DATABASE_URL);
   const db = createDb(config.DATABASE_URL);
-  const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE });
+  // the shop links it shows point where `npm start` serves the pages
+  const engine = new Engine({ db, registry, log, provinceCode: config.PROVINCE_CODE, settings: { publicUrl: publicBaseUrl(config) } });
   const cli = new CliChannel(engine, (line) => process.stdout.write(`${line}\n`), values.json);
 
   let user = values.user;
