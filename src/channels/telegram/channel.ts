@@ -16,6 +16,8 @@ import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** How long stopping waits for grammY's last call, which confirms the updates already handled. */
 const STOP_CONFIRM_MS = 1_500;
+/** longest pause between failed polls (the supervisor's status shows the trouble meanwhile) */
+const POLL_RETRY_MAX_MS = 30_000;
 
 export interface TelegramOptions {
   token: string;
@@ -49,6 +51,9 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   private readonly connectApi: Api;
   /** set once stopping: updates not yet started are left for redelivery */
   private closing = false;
+  private polling: { controller: AbortController; loop: Promise<void> } | undefined;
+  /** the offset that confirms every update handled, for the last call when stopping */
+  private confirmOffset = 0;
   /** the supervisor's ear while connected */
   private report: ((event: ChannelEvent) => void) | undefined;
 
@@ -77,9 +82,6 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     // 429 → wait retry_after and try again; 5xx and network errors → a few retries with backoff.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     this.bot.on(["message", "callback_query"], async (ctx) => {
-      // Stopping: grammY would still run the rest of the fetched batch (up to 100 updates). They are
-      // left unconfirmed instead, so Telegram delivers them again after the restart.
-      if (this.closing) return;
       if (ctx.callbackQuery) {
         // Always answer, first: otherwise the button keeps spinning on the user's phone.
         await ctx.answerCallbackQuery().catch((err) => this.log.warn(this.classify(err), "answerCallbackQuery failed"));
@@ -127,28 +129,70 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       this.log.info({ bot: me.username }, "Telegram webhook set");
       return;
     }
-    void this.bot
-      .start({
-        allowed_updates: ALLOWED_UPDATES,
-        timeout: this.pollTimeout,
-        onStart: () => this.log.info({ bot: me.username }, "polling Telegram"),
-      })
-      .then(
-        () => undefined,
-        (err: unknown) => report({ type: "ended", problem: this.classify(err) }),
-      );
+    const controller = new AbortController();
+    this.polling = { controller, loop: this.pollLoop(controller.signal, report) };
+    this.log.info({ bot: me.username }, "polling Telegram");
   }
 
   /**
-   * Stops long polling: the pending getUpdates is abandoned at once. grammY then confirms the last
-   * update it handled with one more call; if Telegram does not answer within a moment, that call is
-   * left behind (the engine dedupes the redelivered updates on the next start).
+   * Long polling, a batch at a time: the updates of a batch are handled at once (the engine keeps each
+   * chat in order), and the next getUpdates, which confirms the batch to Telegram, is made only once
+   * every one of them is committed. A crash can therefore only lead to updates being delivered again
+   * (and deduped), never to one being dropped. grammY's own loop handles one update after another.
+   */
+  private async pollLoop(signal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
+    let offset = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await this.bot.api.getUpdates({ offset, timeout: this.pollTimeout, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+        failures = 0;
+      } catch (err) {
+        if (signal.aborted) break;
+        const problem = this.classify(err);
+        if (problem.kind === "invalid_token") {
+          report({ type: "ended", problem });
+          return;
+        }
+        failures += 1;
+        await delay(Math.min(POLL_RETRY_MAX_MS, 500 * 2 ** Math.min(failures, 10)), undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      if (updates.length === 0) continue;
+      const handled = await Promise.all(updates.map((u) => this.handlePolled(u)));
+      // Stopping: updates left unhandled are not confirmed, so Telegram sends them again after a restart.
+      const firstSkipped = handled.indexOf(false);
+      offset = firstSkipped === -1 ? updates.at(-1)!.update_id + 1 : updates[firstSkipped].update_id;
+      this.confirmOffset = offset;
+      if (firstSkipped !== -1) break;
+    }
+  }
+
+  /** One polled update; false when it was left for redelivery (stopping). */
+  private async handlePolled(update: Update): Promise<boolean> {
+    if (this.closing) return false;
+    await this.bot.handleUpdate(update).catch((err: unknown) => this.log.error(this.classify(err), "update handling failed"));
+    return true;
+  }
+
+  /**
+   * Stops long polling: the pending getUpdates is abandoned at once, the batch being handled finishes
+   * (updates not yet started are left for redelivery), and one last call confirms what was handled. If
+   * Telegram does not answer that within a moment it is left behind: the engine dedupes redeliveries.
    */
   async disconnect(): Promise<void> {
     this.report = undefined;
     this.closing = true;
-    if (!this.bot.isRunning()) return;
-    await Promise.race([this.bot.stop().catch(() => undefined), delay(STOP_CONFIRM_MS)]);
+    const polling = this.polling;
+    this.polling = undefined;
+    if (!polling) return;
+    polling.controller.abort();
+    await polling.loop;
+    if (this.confirmOffset > 0) {
+      const signal = grammySignal(AbortSignal.timeout(STOP_CONFIRM_MS));
+      await this.connectApi.getUpdates({ offset: this.confirmOffset, limit: 1, timeout: 0 }, signal).catch(() => undefined);
+    }
   }
 
   /** Names an error of a Telegram call; never includes the URL (it holds the token). */
