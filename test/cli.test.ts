@@ -32,7 +32,7 @@ describe("npm run chat -- --json", () => {
       { button: "Viettel Money" },
     ]);
     expect(second[0].buttons).toContain("Xã Hữu Lũng");
-    const card = second.find((r) => r.text.startsWith("🏪"));
+    const card = second.find((r) => r.text.startsWith("🎉 Cửa hàng của bạn đã mở!\n\n🏪"));
     expect(card?.text).toContain("Na Hữu Lũng nhà Mai");
     expect(card?.text).toContain("0912 345 678");
     expect(card?.text).toContain("Xã Hữu Lũng, Lạng Sơn");

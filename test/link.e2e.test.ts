@@ -56,8 +56,8 @@ describe("linking Zalo to a shop opened on Telegram", () => {
     await z.send(wrong, /gửi mã 6 số/);
     expect(z.paragraphs[0]).toBe("Mã chưa đúng. Bạn còn 4 lần thử.");
     await z.send(code.replace(/(\d{3})/, "$1 "), /Bạn muốn làm gì/);
-    expect(z.messages[0]).toBe("🔗 Đã nối! Từ giờ bạn dùng cửa hàng này trên cả Telegram và ở đây.");
-    expect(z.messages.join("\n")).toContain("🏪 Cửa hàng Hà Thị Nga");
+    expect(z.paragraphs[0]).toBe("🔗 Đã nối! Từ giờ bạn dùng cửa hàng này trên cả Telegram và ở đây.");
+    expect(z.messages[0]).toContain("\n\n🏪 Cửa hàng Hà Thị Nga\n"); // the card, in the same message
 
     const household = await testDb.db.household.findUnique({ where: { phone: "+84919222111" }, include: { accounts: true } });
     expect(household?.accounts.map((a) => a.channel).sort()).toEqual(["telegram", "zalo"]);
