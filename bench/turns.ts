@@ -43,10 +43,12 @@ const SENTENCE = "ban 2 ta hoi kho 80k";
 const TARGETS = { ratio: 3, aimRatio: 1.5, p99Ms: 1000, rssMb: 300 };
 
 const t = tFor("vi");
+// The texts of the project's messages that end a turn: a short remark comes in one message with the
+// question or menu after it (src/engine/join.ts), so /start is the greeting and the consent question.
 const bare: BareReplies = {
-  start: { text: t("register:consent"), button: t("register:consentYes") },
+  start: { text: `${t("register:greeting")}\n\n${t("register:consent")}`, button: t("register:consentYes") },
   card: { text: t("sell:confirmIntro"), button: t("sell:publish") },
-  pressed: t("sell:published"),
+  pressed: `${t("sell:published")}\n\n${t("common:menu.title")}`,
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,13 @@ import type { FlowContext } from "../src/engine/flow.ts";
 import { getCommune, getProvince } from "../src/lang/communes.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 
+/**
+ * A card under its title, as one message ("🎉 Cửa hàng của bạn đã mở!" and the shop it is about). The
+ * engine joins only one-line messages by itself (see src/engine/join.ts): a card stays a message of its
+ * own unless the flow says which title belongs to it.
+ */
+export const titled = (title: string, card: string): string => `${title}\n\n${card}`;
+
 /** `liveListings`: shown as "📦 3 món đang bán" when given (the shop summary). */
 export function householdCard(ctx: FlowContext, h: HouseholdView, liveListings?: number): string {
   const card = ctx.t("register:card", {

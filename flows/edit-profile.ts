@@ -3,7 +3,7 @@
 import { PhoneTakenError } from "../src/core/households.ts";
 import { buttonsStep, choice, column, done, next, retry, say, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
-import { householdCard } from "./cards.ts";
+import { householdCard, titled } from "./cards.ts";
 import { askName } from "./questions/name.ts";
 import { askPhone } from "./questions/phone.ts";
 import { communeSteps } from "./questions/commune.ts";
@@ -25,7 +25,7 @@ const me = (ctx: FlowContext) => ctx.household!;
 async function saved(ctx: FlowContext) {
   const fresh = await ctx.services.households.byAccount(ctx.identity.channel, ctx.identity.userKey);
   if (fresh) ctx.household = fresh;
-  return done(say(ctx.t("profile:saved")), say(householdCard(ctx, me(ctx))));
+  return done(say(titled(ctx.t("profile:saved"), householdCard(ctx, me(ctx)))));
 }
 
 export const editProfile: Flow = {

@@ -9,7 +9,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto
 import { buttonsStep, choice, column, done, next, retry, say, type FlowContext, type Step, type StepResult } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 import type { HouseholdView } from "../src/core/households.ts";
-import { householdCard } from "./cards.ts";
+import { householdCard, titled } from "./cards.ts";
 
 const CODE_TTL_MS = 10 * 60_000;
 const MAX_TRIES = 5;
@@ -70,7 +70,7 @@ export const claimSteps: Record<string, Step> = {
       ctx.household = claimed.household;
       await notifyOfficer(ctx, claimed.registeredById, claimed.household);
       const help = claimed.household.payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
-      return done(say(ctx.t("assist:claim.claimed")), say(householdCard(ctx, claimed.household)), ...help);
+      return done(say(titled(ctx.t("assist:claim.claimed"), householdCard(ctx, claimed.household))), ...help);
     },
   }),
 };
@@ -149,10 +149,8 @@ export const linkSteps: Record<string, Step> = {
       }
       await ctx.services.households.linkAccount(state.householdId, ctx.identity, ctx.locale);
       ctx.household = await ctx.services.households.byAccount(ctx.identity.channel, ctx.identity.userKey);
-      return done(
-        say(ctx.t("register:link.linked", { channel: channelName(ctx, state.target.channel) })),
-        say(householdCard(ctx, ctx.household!)),
-      );
+      const linked = ctx.t("register:link.linked", { channel: channelName(ctx, state.target.channel) });
+      return done(say(titled(linked, householdCard(ctx, ctx.household!))));
     },
   },
 };

@@ -2,7 +2,7 @@
 // A sentence typed at the menu that reads like an offer ("bán 2 tạ hồi khô 80k") starts "Đăng bán".
 import { done, say, startFlow, type FlowContext, type StepResult } from "../src/engine/flow.ts";
 import type { MenuDefinition } from "../src/engine/turn.ts";
-import { householdCard } from "./cards.ts";
+import { householdCard, titled } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
 import { shopUrl } from "../src/links.ts";
 
@@ -31,7 +31,8 @@ export const menu: MenuDefinition = {
         return startFlow("buy");
       case "m.shop": {
         const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
-        return done(say(ctx.t("profile:shopTitle")), say(`${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`));
+        const card = `${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`;
+        return done(say(titled(ctx.t("profile:shopTitle"), card)));
       }
       case "m.edit":
         return startFlow("editProfile");

@@ -6,7 +6,7 @@
 import { PhoneTakenError, type PaymentMethod } from "../src/core/households.ts";
 import { buttonsStep, choice, column, done, end, next, say, startFlow, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
-import { householdCard } from "./cards.ts";
+import { householdCard, titled } from "./cards.ts";
 import { claimSteps, linkSteps, offerClaimOrLink } from "./link-account.ts";
 import { askName } from "./questions/name.ts";
 import { askPhone } from "./questions/phone.ts";
@@ -91,5 +91,5 @@ async function openShop(ctx: FlowContext, payment: PaymentMethod) {
     return next("phone", say(ctx.t("register:phone.taken", { phone: formatVnPhone(a.phone) })));
   }
   const help = payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
-  return done(...help, say(ctx.t("register:opened")), say(householdCard(ctx, ctx.household)));
+  return done(...help, say(titled(ctx.t("register:opened"), householdCard(ctx, ctx.household))));
 }

@@ -61,6 +61,8 @@ async function compose(chat: Chat, text: string, audience: (chat: Chat) => Promi
   await chat.send(text, /gửi một ảnh kèm theo/);
   await chat.tap("Không kèm ảnh", /Gửi cho ai/);
   await audience(chat);
+  // The count and "Hộ dân sẽ thấy như sau:" come as one message, then the announcement exactly as
+  // households will see it, then the question.
   return chat.messages.map((m) => m.text ?? "");
 }
 
@@ -109,7 +111,7 @@ describe("segmentation", () => {
       await c.tap("✅ Xong", /Gửi qua kênh nào/);
       await c.tap("Cả hai", /Gửi thông báo này/);
     });
-    expect(shown).toContain("Thông báo sẽ tới 3 hộ.");
+    expect(shown).toContain("Thông báo sẽ tới 3 hộ.\n\nHộ dân sẽ thấy như sau:");
     expect(shown).toContain("Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.");
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo #\d+/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
@@ -140,7 +142,7 @@ describe("segmentation", () => {
       await c.tap("Na Chi Lăng", /Gửi qua kênh nào/);
       await c.tap("Telegram", /Gửi thông báo này/);
     });
-    expect(shown).toContain("Thông báo sẽ tới 1 hộ.");
+    expect(shown).toContain("Thông báo sẽ tới 1 hộ.\n\nHộ dân sẽ thấy như sau:");
     await chat.tap("🧪 Gửi thử cho tôi", /Gửi thông báo này/);
     await telegram.waitFor(() => chat.all.some((m) => m.text === "Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."));
     expect(tgTexts(t[0])).toEqual([]); // a test goes to the officer only
@@ -172,7 +174,7 @@ describe("opt-out", () => {
       await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
       await c.tap("Cả hai", /Gửi thông báo này/);
     });
-    expect(shown).toContain("Không có hộ nào nhận được thông báo này. Bạn chọn lại người nhận nhé.");
+    expect(shown).toContain("Không có hộ nào nhận được thông báo này. Bạn chọn lại người nhận nhé.\n\nHộ dân sẽ thấy như sau:");
     expect(chat.buttons).not.toContain("📤 Gửi ngay");
     await chat.tap("❌ Huỷ", /Đã huỷ thông báo/);
 
@@ -180,7 +182,7 @@ describe("opt-out", () => {
     await compose(chat, "Mai có đợt thu mua hồi.", async (c) => {
       await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
       await c.tap("Cả hai", /Gửi thông báo này/);
-    }).then((m) => expect(m).toContain("Thông báo sẽ tới 1 hộ."));
+    }).then((m) => expect(m).toContain("Thông báo sẽ tới 1 hộ.\n\nHộ dân sẽ thấy như sau:"));
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
     expect(zaloTexts(zu.id).at(-1)).toMatch(/^Mai có đợt thu mua hồi\.\n\nGõ TAT/);
@@ -201,7 +203,7 @@ describe("delivery under platform limits", () => {
     await compose(chat, "Thông báo lịch nhận hàng của bưu điện.", async (c) => {
       await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
       await c.tap("Telegram", /Gửi thông báo này/);
-    }).then((m) => expect(m).toContain("Thông báo sẽ tới 30 hộ."));
+    }).then((m) => expect(m).toContain("Thông báo sẽ tới 30 hộ.\n\nHộ dân sẽ thấy như sau:"));
     telegram.setRateLimit(12); // the "platform" allows 12/s; we send at 60/s until told to wait
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 20_000 });
@@ -226,7 +228,7 @@ describe("delivery under platform limits", () => {
         await c.tap("👥 Tất cả hộ trong phạm vi", /Gửi qua kênh nào/);
         await c.tap("Telegram", /Gửi thông báo này/);
       });
-      expect(shown).toContain(`Thông báo sẽ tới ${expectCount} hộ.`);
+      expect(shown).toContain(`Thông báo sẽ tới ${expectCount} hộ.\n\nHộ dân sẽ thấy như sau:`);
       const before = chat.all.filter((m) => /đã gửi xong/.test(m.text ?? "")).length;
       await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
       await telegram.waitFor(() => chat.all.filter((m) => /đã gửi xong/.test(m.text ?? "")).length > before, { timeoutMs: 10_000 });

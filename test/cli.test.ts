@@ -29,8 +29,9 @@ describe("npm run chat -- --json", () => {
       { text: "Hoàng Thị Mai" },
       { text: "091.234.5678" },
     ]);
-    expect(first[0].text).toContain("Chợ Số");
-    expect(first[1].buttons).toEqual(["✅ Đồng ý", "Không đồng ý", "🛒 Tôi chỉ muốn mua hàng"]);
+    // The greeting and the consent question come as one message, with the choices under it.
+    expect(first[0].text).toMatch(/^Chào bạn! Chợ Số .*\n\n.*Bạn đồng ý chứ\?$/);
+    expect(first[0].buttons).toEqual(["✅ Đồng ý", "Không đồng ý", "🛒 Tôi chỉ muốn mua hàng"]);
     expect(first.at(-1)!.text).toMatch(/xã hoặc phường nào/);
 
     // A second process (a restart) continues at the commune question.
@@ -42,7 +43,7 @@ describe("npm run chat -- --json", () => {
       { button: "Viettel Money" },
     ]);
     expect(second[0].buttons).toContain("Xã Hữu Lũng");
-    const card = second.find((r) => r.text.startsWith("🏪"));
+    const card = second.find((r) => r.text.startsWith("🎉 Cửa hàng của bạn đã mở!\n\n🏪"));
     expect(card?.text).toContain("Na Hữu Lũng nhà Mai");
     expect(card?.text).toContain("0912 345 678");
     expect(card?.text).toContain("Xã Hữu Lũng, Lạng Sơn");
@@ -60,8 +61,7 @@ describe("npm run chat -- --json", () => {
       { contact: "+84912345678" },
     ]);
     expect(replies.every((r) => r.user === "u2")).toBe(true);
-    expect(replies.at(-2)!.text).toContain("đã có hộ khác đăng ký");
-    expect(replies.at(-1)!.text).toMatch(/Số điện thoại di động/);
+    expect(replies.at(-1)!.text).toMatch(/^Số 0912 345 678 đã có hộ khác đăng ký\..*\n\nSố điện thoại di động của bạn là gì\?/);
   });
 
   it("lists produce by one sentence and by steps, then edits and deletes it, with numbered answers", async () => {
@@ -92,7 +92,7 @@ describe("npm run chat -- --json", () => {
     expect(cards[1]).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)[\s\S]*25\.000 đ\/kg/);
     expect(texts.filter((t) => t.startsWith("🎉 Đã đăng bán"))).toHaveLength(2);
     expect(texts).toContain("✅ Đã cập nhật.");
-    expect(texts.at(-2)).toBe("🗑 Đã xoá.");
+    expect(texts.at(-1)).toMatch(/^🗑 Đã xoá\.\n\nHàng của bạn \(1 món đang bán\)/);
     expect(replies.at(-1)!.buttons[0]).toBe("🟢 Na dai Chi Lăng · 50 kg · 35.000 đ/kg");
   });
 });

@@ -51,13 +51,13 @@ describe("linking Zalo to a shop opened on Telegram", () => {
     const code = codeIn(tg);
 
     await z.send("12345", /gửi mã 6 số/);
-    expect(z.messages[0]).toBe("Mã gồm 6 chữ số, ví dụ: 123456.");
+    expect(z.paragraphs[0]).toBe("Mã gồm 6 chữ số, ví dụ: 123456.");
     const wrong = code === "000000" ? "111111" : "000000";
     await z.send(wrong, /gửi mã 6 số/);
-    expect(z.messages[0]).toBe("Mã chưa đúng. Bạn còn 4 lần thử.");
+    expect(z.paragraphs[0]).toBe("Mã chưa đúng. Bạn còn 4 lần thử.");
     await z.send(code.replace(/(\d{3})/, "$1 "), /Bạn muốn làm gì/);
-    expect(z.messages[0]).toBe("🔗 Đã nối! Từ giờ bạn dùng cửa hàng này trên cả Telegram và ở đây.");
-    expect(z.messages.join("\n")).toContain("🏪 Cửa hàng Hà Thị Nga");
+    expect(z.paragraphs[0]).toBe("🔗 Đã nối! Từ giờ bạn dùng cửa hàng này trên cả Telegram và ở đây.");
+    expect(z.messages[0]).toContain("\n\n🏪 Cửa hàng Hà Thị Nga\n"); // the card, in the same message
 
     const household = await testDb.db.household.findUnique({ where: { phone: "+84919222111" }, include: { accounts: true } });
     expect(household?.accounts.map((a) => a.channel).sort()).toEqual(["telegram", "zalo"]);
@@ -85,7 +85,7 @@ describe("linking Zalo to a shop opened on Telegram", () => {
     const wrong = code === "999999" ? "888888" : "999999";
     for (let i = 0; i < 4; i++) await z.send(wrong, /gửi mã 6 số/);
     await z.send(wrong, /Số điện thoại di động/);
-    expect(z.messages[0]).toBe("Sai mã nhiều lần quá. Bạn nhập lại số điện thoại nhé.");
+    expect(z.paragraphs[0]).toBe("Sai mã nhiều lần quá. Bạn nhập lại số điện thoại nhé.");
     await z.send(code, /Số điện thoại di động/); // the old code means nothing now
     const accounts = await testDb.db.channelAccount.findMany({ where: { household: { phone: "+84919333444" } } });
     expect(accounts.map((a) => a.channel)).toEqual(["telegram"]);

@@ -54,7 +54,9 @@ describe("an order placed in chat", () => {
     const household = await seller();
     const before = household.all.length;
     const buyer = await buyerOrders("20 kg");
-    expect(buyer.messages.map((m) => m.text).join("\n")).toMatch(/📨 Đã gửi đơn DH[0-9A-Z]{6} tới Cửa hàng Hoàng Văn Sinh: 20 kg Hoa hồi khô, tổng 1\.600\.000 đ/);
+    expect(buyer.messages).toHaveLength(1); // the order sent, and how to buy more
+    expect(buyer.paragraphs[0]).toMatch(/^📨 Đã gửi đơn DH[0-9A-Z]{6} tới Cửa hàng Hoàng Văn Sinh: 20 kg Hoa hồi khô, tổng 1\.600\.000 đ/);
+    expect(buyer.paragraphs[1]).toBe("Gõ /mua khi bạn muốn mua thêm.");
 
     await fake.waitForMessages(household.user.id, before + 1);
     const notice = household.last;
@@ -75,7 +77,8 @@ describe("an order placed in chat", () => {
     await household.tap("✅ Đúng 20 kg", /thu hộ tiền hàng 1\.600\.000 đ/);
     await household.tap("✅ Thu hộ 1.600.000 đ", /Gửi yêu cầu lấy hàng/);
     await household.tap("✅ Gửi yêu cầu", MENU);
-    expect(household.messages[0].text).toBe("🚚 Đã gửi yêu cầu tới Viettel Post. Bưu tá sẽ liên hệ để lấy hàng.");
+    expect(household.messages).toHaveLength(1);
+    expect(household.paragraphs).toEqual(["🚚 Đã gửi yêu cầu tới Viettel Post. Bưu tá sẽ liên hệ để lấy hàng.", "Bạn muốn làm gì?"]);
     const order = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Trần Thị Lan" }, include: { pickup: true } });
     expect(order).toMatchObject({ status: "accepted", totalVnd: 1_600_000, quantityMilli: 20_000, buyerChannel: "telegram" });
     expect(order.pickup).toMatchObject({ carrier: "viettel_post", weightGrams: 20_000, codVnd: 1_600_000, status: "open" });
@@ -95,7 +98,7 @@ describe("an order placed in chat", () => {
     expect((await stockOf()).stockMilli).toBe(100_000);
     await household.tap("Từ chối", /Vì sao bạn từ chối/);
     await household.send("Hàng chưa phơi khô", MENU);
-    expect(household.messages[0].text).toMatch(/Đã từ chối đơn DH[0-9A-Z]{6}\. Hàng đã được cộng lại vào kho\./);
+    expect(household.paragraphs[0]).toMatch(/^Đã từ chối đơn DH[0-9A-Z]{6}\. Hàng đã được cộng lại vào kho\./);
     expect((await stockOf()).stockMilli).toBe(200_000);
     await buyer.act(async () => undefined, /không nhận đơn DH[0-9A-Z]{6}: Hàng chưa phơi khô/);
   });
@@ -109,9 +112,9 @@ describe("an order placed in chat", () => {
     await buyer.send("hoi kho", /nơi bán/);
     await buyer.tap(buyer.buttons[0], /Bạn mua bao nhiêu/);
     await buyer.send("3 tạ", /Bạn mua bao nhiêu/);
-    expect(buyer.messages[0].text).toBe("Chỉ còn 2 tạ. Bạn đặt ít hơn nhé.");
+    expect(buyer.paragraphs[0]).toBe("Chỉ còn 2 tạ. Bạn đặt ít hơn nhé.");
     await buyer.send("50 quả", /Bạn mua bao nhiêu/);
-    expect(buyer.messages[0].text).toBe("Hàng này bán theo kg. Bạn gõ số kg nhé.");
+    expect(buyer.paragraphs[0]).toBe("Hàng này bán theo kg. Bạn gõ số kg nhé.");
   });
 
   it("reminds an unanswered order, then expires it and puts the stock back", async () => {

@@ -4,6 +4,7 @@
 //   2. global words (huỷ, quay lại, menu, trợ giúp, /start, /ngonngu, /xoataikhoan),
 //   3. the current step of the current flow, or the main menu when no flow is running.
 // Every path ends with a question or the menu on screen, so nobody is ever left without a way forward.
+// Short one-line remarks are then sent together with the question they lead into (see join.ts).
 import type { TFunction } from "i18next";
 import { tFor, toLocale } from "../i18n/index.ts";
 import { matchChoice } from "../lang/choice.ts";
@@ -11,6 +12,7 @@ import { fold } from "../lang/normalize.ts";
 import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
 import type { Answer, Flow, FlowContext, Step, StepResult } from "./flow.ts";
 import type { Choice, Inbound, Outbound } from "./message.ts";
+import { joinShortMessages } from "./join.ts";
 import type { ConversationState } from "./state.ts";
 
 export interface MenuDefinition {
@@ -431,6 +433,9 @@ export class Turn {
       if (plain) plain.removeKeyboard = true;
       else if (this.replies[0]) this.replies[0] = { ...this.replies[0], removeKeyboard: true };
     }
+    // Then one message where several short ones said one thing (greeting + consent question, "Đã nhận
+    // số …" + the next question); after the keyboard is settled, so that the removal is kept.
+    this.replies.splice(0, this.replies.length, ...joinShortMessages(this.replies));
   }
 
   private currentFlow(): Flow | undefined {

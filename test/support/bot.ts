@@ -66,6 +66,14 @@ export class Chat {
   /** Messages the bot sent to this person since the last action. */
   messages: SentMessage[] = [];
 
+  /**
+   * The texts since the last action, piece by piece: the bot sends a short remark and the question it
+   * leads into as one message, a blank line apart ("Đã nhận ảnh.\n\nKhi nào có hàng?…").
+   */
+  get paragraphs(): string[] {
+    return this.messages.flatMap((m) => (m.text ?? m.caption ?? "").split("\n\n"));
+  }
+
   get all(): SentMessage[] {
     return this.fake.sent(this.user.id);
   }

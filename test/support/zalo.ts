@@ -126,6 +126,11 @@ export class ZaloChat {
     readonly user: ZaloSimUser,
   ) {}
 
+  /** The texts since the last action, piece by piece (a short remark comes with its question, a blank line apart). */
+  get paragraphs(): string[] {
+    return this.messages.flatMap((m) => m.split("\n\n"));
+  }
+
   get all(): string[] {
     return this.fake.sentTexts(this.user.id);
   }
