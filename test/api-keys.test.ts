@@ -3,7 +3,7 @@
 // key) is in api-orders.test.ts and api-carrier.test.ts.
 
 import { describe, expect, it } from "vitest";
-import { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, bearerToken, findClient, parseApiKeys, sharedKeys } from "../src/http/api/keys.ts";
+import { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, apiKeysField, bearerToken, findClient, parseApiKeys, sharedKeys } from "../src/http/api/keys.ts";
 
 const key24 = "k".repeat(24);
 
@@ -59,6 +59,10 @@ describe("parseApiKeys", () => {
       'entry 1: unknown name "postmart" (expected one of viettel_post, vnpost)',
     ]);
     expect(parseApiKeys(`VNPOST:${key24}`, { names }).keys).toEqual([]);
+    // an unknown name is quoted to 40 characters as well
+    expect(parseApiKeys(`${"g".repeat(50)}:${key24}`, { names }).problems).toEqual([
+      `entry 1: unknown name "${"g".repeat(40)}" (expected one of viettel_post, vnpost)`,
+    ]);
   });
 
   it("takes keys of printable ASCII only, from ! to ~", () => {
@@ -87,6 +91,24 @@ describe("parseApiKeys", () => {
 
   it("lets one name have several keys (rotation)", () => {
     expect(parseApiKeys(`vnpost:${key24}1,vnpost:${key24}2`).keys.map((k) => k.name)).toEqual(["vnpost", "vnpost"]);
+  });
+});
+
+describe("apiKeysField (the config field)", () => {
+  it("is empty when unset or blank", () => {
+    expect(apiKeysField().parse(undefined)).toEqual([]);
+    expect(apiKeysField().parse("")).toEqual([]);
+    expect(apiKeysField().parse(" \t ")).toEqual([]);
+  });
+
+  it("gives the keys of a valid list, and one issue per problem otherwise", () => {
+    expect(apiKeysField({ names: ["vnpost"] }).parse(`vnpost:${key24}`)).toEqual([{ name: "vnpost", key: key24 }]);
+    const bad = apiKeysField({ names: ["vnpost"] }).safeParse(`vnpost:short,ghn:${key24}`);
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => [i.code, i.message])).toEqual([
+      ["custom", "entry 1 (vnpost): key must be 24-256 characters, it has 5"],
+      ["custom", 'entry 2: unknown name "ghn" (expected one of vnpost)'],
+    ]);
   });
 });
 
@@ -164,5 +186,6 @@ describe("bearerToken", () => {
   it("ignores a missing or repeated header", () => {
     expect(bearerToken(undefined)).toBeNull();
     expect(bearerToken(["Bearer abc", "Bearer def"])).toBeNull();
+    expect(bearerToken(["Bearer abc"])).toBeNull();
   });
 });
