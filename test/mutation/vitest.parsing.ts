@@ -2,7 +2,7 @@
 import { mutationTests } from "./vitest.shared.ts";
 
 export default mutationTests([
-  "test/lang/numbers.test.ts",
+  "test/lang/numbers*.test.ts",
   "test/lang/quantity-price*.test.ts",
   "test/lang/listing-parse.test.ts",
   "test/lang/listing-properties.test.ts",
