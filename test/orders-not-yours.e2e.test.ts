@@ -87,6 +87,11 @@ describe("another household's order", () => {
     await expectUntouched();
   });
 
+  it("an order id that does not exist: refused the same way, not a crash", async () => {
+    await owner.act(() => forgedTap(owner, "a.acc.nosuchorder0"), NOT_YOURS);
+    await owner.send("NHAN DH2345AB", NOT_YOURS);
+  });
+
   it("is still the owner's to accept, by code", async () => {
     await owner.send(`NHAN ${order.code}`, /Đã nhận đơn/);
     expect(owner.messages.map((m) => m.text).join("\n")).toContain("📞 0987 654 321");
