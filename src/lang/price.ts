@@ -22,6 +22,7 @@ export type PriceResult = Price | { ambiguous: Price[] } | null;
 
 /** The price with its per-kg value filled in. */
 export function makePrice(vnd: number, per: string | null): Price {
+  // Stryker disable next-line ConditionalExpression: UNITS.get(null) is undefined as well; the test only spares a lookup
   const info = per === null ? undefined : UNITS.get(per);
   const v = Math.round(vnd);
   return { vnd: v, per, vndPerKg: info?.kind === "mass" ? Math.round(v / info.factor) : null };

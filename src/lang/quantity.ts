@@ -44,6 +44,7 @@ const FORMATTERS = new Map<number, Intl.NumberFormat>();
 /** Vietnamese number formatting: 1.500 / 1,5. Formatters are cached: building one is slow. */
 export function formatNumberVi(value: number, maxFractionDigits: number): string {
   let f = FORMATTERS.get(maxFractionDigits);
+  // Stryker disable next-line ConditionalExpression: always building a new formatter gives the same text (the cache is for speed)
   if (f === undefined) {
     f = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: maxFractionDigits });
     FORMATTERS.set(maxFractionDigits, f);
