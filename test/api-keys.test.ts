@@ -1,9 +1,10 @@
-// API keys of partners and carriers (src/http/api/keys.ts) on their own: the "name:key" list parser,
+// API keys of partners and carriers (src/api-keys.ts, src/http/api/keys.ts) on their own: the "name:key" list parser,
 // the bearer header, and which client a presented key belongs to. The HTTP side (401 without a valid
 // key) is in api-orders.test.ts and api-carrier.test.ts.
 
 import { describe, expect, it } from "vitest";
-import { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, apiKeysField, bearerToken, findClient, parseApiKeys, sharedKeys } from "../src/http/api/keys.ts";
+import { API_KEY_MAX_LENGTH, API_KEY_MIN_LENGTH, apiKeysField, parseApiKeys, sharedKeys } from "../src/api-keys.ts";
+import { bearerToken, findClient } from "../src/http/api/keys.ts";
 
 const key24 = "k".repeat(24);
 

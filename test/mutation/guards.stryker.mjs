@@ -15,5 +15,7 @@ export default mutationGroup({
     "src/dashboard/scope.ts",
     // engine: update dedupe, per-chat order, version check
     "src/engine/engine.ts",
+    "src/engine/delivery.ts",
+    "src/engine/outbox.ts",
   ],
 });

@@ -13,5 +13,6 @@ export default mutationGroup({
     // webhook and API secrets
     "src/http/secret.ts",
     "src/http/api/keys.ts",
+    "src/api-keys.ts",
   ],
 });
