@@ -123,7 +123,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     } else {
       await this.connectApi.deleteWebhook(undefined, signal); // getUpdates is refused while a webhook is set
     }
-    void this.setCommands(abortSignal);
+    await this.setCommands(abortSignal); // failures only warn; done before "connected", so no call trails it
     this.report = report;
     if (webhook) {
       this.log.info({ bot: me.username }, "Telegram webhook set");
