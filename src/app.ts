@@ -24,6 +24,29 @@ import type { Logger } from "./log.ts";
 import { registerWeb } from "./web/index.ts";
 import { publicBaseUrl } from "./links.ts";
 
+const AFTER_TURN_EVERY_MS = 100;
+
+/** Calls `fn` at once, then at most once per `ms` (a call in between runs at the end of the wait). */
+function atMostEvery(ms: number, fn: () => void): () => void {
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    if (timer) return;
+    const wait = last + ms - Date.now();
+    if (wait <= 0) {
+      last = Date.now();
+      fn();
+      return;
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      last = Date.now();
+      fn();
+    }, wait);
+    timer.unref();
+  };
+}
+
 export interface App {
   db: Db;
   engine: Engine;
@@ -103,7 +126,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     carrierKeys: config.CARRIER_API_KEYS,
     publicUrl: config.PUBLIC_URL,
   });
-  engine.onAfterTurn(() => media.kick());
+  // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
+  // of turns would otherwise add a query per turn on SQLite's one writer).
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => media.kick()));
   // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
   registerWeb(http, {
     db,
@@ -175,7 +200,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       ...broadcast?.rates,
     },
   });
-  engine.onAfterTurn(() => broadcasts.kick());
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => broadcasts.kick()));
 
   let stopMaintenance = () => {};
   const pending = new Set<string>();
