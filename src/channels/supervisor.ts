@@ -25,6 +25,19 @@ export function hostOf(apiRoot: string): string {
   }
 }
 
+/**
+ * A platform's error answer as a problem class. `notFoundIsBadToken`: the platform answers 404 for a
+ * malformed token (Telegram does).
+ */
+export function problemFromStatus(code: number, description: string, opts: { notFoundIsBadToken?: boolean } = {}): ChannelProblem {
+  const detail = `${code} ${description}`.slice(0, 120);
+  if (code === 401 || (code === 404 && opts.notFoundIsBadToken)) return { kind: "invalid_token", detail };
+  if (code === 409) return { kind: "conflict", detail };
+  if (code === 429) return { kind: "rate_limited", detail };
+  if (code >= 500) return { kind: "server_error", detail };
+  return { kind: "other", detail };
+}
+
 /** True when retrying cannot help: a new token and a restart are needed. */
 export const isFatal = (problem: ChannelProblem) => problem.kind === "invalid_token";
 

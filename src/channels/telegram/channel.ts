@@ -9,7 +9,7 @@ import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
-import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
+import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { toInbound } from "./inbound.ts";
 import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
 
@@ -54,8 +54,6 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   private polling: { controller: AbortController; loop: Promise<void> } | undefined;
   /** the offset that confirms every update handled, for the last call when stopping */
   private confirmOffset = 0;
-  /** the supervisor's ear while connected */
-  private report: ((event: ChannelEvent) => void) | undefined;
 
   constructor(private readonly opts: TelegramOptions) {
     this.log = opts.log.child({ channel: "telegram" });
@@ -66,19 +64,6 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       client: { apiRoot: opts.apiRoot, timeoutSeconds: (opts.timeoutSeconds ?? 20) + this.pollTimeout },
     });
     this.connectApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: opts.connectTimeoutSeconds ?? 15 });
-    // Long polling's health, seen from its own calls (grammY retries failed polls silently).
-    this.bot.api.config.use(async (prev, method, payload, signal) => {
-      if (method !== "getUpdates") return prev(method, payload, signal);
-      try {
-        const res = await prev(method, payload, signal);
-        if (res.ok) this.report?.({ type: "healthy" });
-        else this.report?.({ type: "trouble", problem: apiProblem(res.error_code, res.description) });
-        return res;
-      } catch (err) {
-        if (!signal?.aborted) this.report?.({ type: "trouble", problem: this.classify(err) });
-        throw err;
-      }
-    });
     // 429 → wait retry_after and try again; 5xx and network errors → a few retries with backoff.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
     this.bot.on(["message", "callback_query"], async (ctx) => {
@@ -124,7 +109,6 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       await this.connectApi.deleteWebhook(undefined, signal); // getUpdates is refused while a webhook is set
     }
     await this.setCommands(abortSignal); // failures only warn; done before "connected", so no call trails it
-    this.report = report;
     if (webhook) {
       this.log.info({ bot: me.username }, "Telegram webhook set");
       return;
@@ -147,6 +131,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       let updates: Update[];
       try {
         updates = await this.bot.api.getUpdates({ offset, timeout: this.pollTimeout, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(signal));
+        if (failures > 0) report({ type: "healthy" });
         failures = 0;
       } catch (err) {
         if (signal.aborted) break;
@@ -155,6 +140,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
           report({ type: "ended", problem });
           return;
         }
+        report({ type: "trouble", problem });
         failures += 1;
         await delay(Math.min(POLL_RETRY_MAX_MS, 500 * 2 ** Math.min(failures, 10)), undefined, { signal }).catch(() => undefined);
         continue;
@@ -182,7 +168,6 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
    * Telegram does not answer that within a moment it is left behind: the engine dedupes redeliveries.
    */
   async disconnect(): Promise<void> {
-    this.report = undefined;
     this.closing = true;
     const polling = this.polling;
     this.polling = undefined;
@@ -197,7 +182,7 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
 
   /** Names an error of a Telegram call; never includes the URL (it holds the token). */
   classify(err: unknown): ChannelProblem {
-    if (err instanceof GrammyError) return apiProblem(err.error_code, err.description);
+    if (err instanceof GrammyError) return problemFromStatus(err.error_code, err.description, { notFoundIsBadToken: true });
     if (err instanceof HttpError) {
       const cause = err.error as { code?: unknown; message?: unknown } | undefined;
       if (typeof cause?.message === "string" && /timed out/.test(cause.message)) return { kind: "timeout" };
@@ -258,13 +243,3 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
 /** grammY types its signals with the abort-controller package; node-fetch takes Node's own. */
 type GrammySignal = NonNullable<Parameters<Api["getMe"]>[0]>;
 const grammySignal = (signal: AbortSignal) => signal as unknown as GrammySignal;
-
-/** A Telegram error answer as a problem class. 404 is what Telegram answers for a malformed token. */
-function apiProblem(code: number, description: string): ChannelProblem {
-  const detail = `${code} ${description}`.slice(0, 120);
-  if (code === 401 || code === 404) return { kind: "invalid_token", detail };
-  if (code === 409) return { kind: "conflict", detail };
-  if (code === 429) return { kind: "rate_limited", detail };
-  if (code >= 500) return { kind: "server_error", detail };
-  return { kind: "other", detail };
-}

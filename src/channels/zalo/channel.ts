@@ -5,7 +5,7 @@ import type { Engine } from "../../engine/engine.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
-import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
+import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { errorCode, ZaloApiError, ZaloClient, ZaloNetworkError, ZaloTimeoutError, ZALO_DEFAULT_API_ROOT, type ZaloTiming } from "./client.ts";
 import { toInbound } from "./inbound.ts";
 import { renderZalo, ZALO_MAX_TEXT, type ZaloPart } from "./render.ts";
@@ -111,13 +111,7 @@ export class ZaloChannel implements ChannelSender, SupervisedChannel {
 
   /** Names an error of a Zalo call (the client's errors never carry the URL, which holds the token). */
   classify(err: unknown): ChannelProblem {
-    if (err instanceof ZaloApiError) {
-      const detail = `${err.code} ${err.description}`.slice(0, 120);
-      if (err.code === 401) return { kind: "invalid_token", detail };
-      if (err.code === 429) return { kind: "rate_limited", detail };
-      if (err.code >= 500) return { kind: "server_error", detail };
-      return { kind: "other", detail };
-    }
+    if (err instanceof ZaloApiError) return problemFromStatus(err.code, err.description);
     if (err instanceof ZaloTimeoutError) return { kind: "timeout" };
     if (err instanceof ZaloNetworkError) return { kind: "unreachable", ...(typeof err.cause === "string" ? { detail: err.cause } : {}) };
     return { kind: "other" };
