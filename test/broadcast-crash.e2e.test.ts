@@ -1,14 +1,15 @@
 // Crash safety with a real process: `tsx src/main.ts` against the fake Telegram server, killed with
 // SIGKILL in the middle of a broadcast, then started again. Every recipient gets the announcement;
 // the only repeats are sends that were in flight (or not yet recorded) at the kill.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { broadcasts } from "../src/broadcast/store.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
-import { freePort, startFakeBotApi } from "./support/bot.ts";
+import { startFakeBotApi } from "./support/bot.ts";
 import { seedHouseholds } from "./support/broadcast.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { exited, killLeftovers, spawnBot } from "./support/process.ts";
 
 const RECIPIENTS = 300;
 const CONCURRENCY = 4;
@@ -18,7 +19,6 @@ const OFFICER_CHAT = 990_001;
 let database: TestDatabase;
 let db: Db;
 let fake: FakeTelegram;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -26,34 +26,24 @@ beforeAll(async () => {
   fake = await startFakeBotApi();
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  killLeftovers();
   await fake.close();
   await db.$disconnect();
   await database.drop();
 });
 
 async function bot(): Promise<ChildProcess> {
-  // node itself with tsx's loader: the tsx CLI would run the bot in a grandchild that SIGKILL misses.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(await freePort()),
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      LOG_LEVEL: "silent",
-      BROADCAST_TELEGRAM_RATE: String(RATE),
-      BROADCAST_TELEGRAM_BURST: "5",
-      BROADCAST_CONCURRENCY: String(CONCURRENCY),
-      BROADCAST_LEASE_SECONDS: "2",
-    },
-    stdio: "ignore",
+  const { child } = await spawnBot({
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    BROADCAST_TELEGRAM_RATE: String(RATE),
+    BROADCAST_TELEGRAM_BURST: "5",
+    BROADCAST_CONCURRENCY: String(CONCURRENCY),
+    BROADCAST_LEASE_SECONDS: "2",
   });
-  children.push(child);
   return child;
 }
-
-const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once("exit", () => r())));
 
 describe("a broadcast survives kill -9", () => {
   it("resumes after a restart: nobody missed, repeats limited to the in-flight sends", async () => {

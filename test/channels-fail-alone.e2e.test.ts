@@ -2,7 +2,7 @@
 // against loopback fakes, one platform unreachable (a closed port, or a server that accepts and never
 // answers) while the other works. The working channel answers at once, the other is retried in the
 // background and answers once its API comes up, and SIGTERM ends the whole process on time.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { FakeTelegram, type SimUser } from "./fakes/telegram-server.ts";
 import { FakeZalo, hexId } from "./fakes/zalo-server.ts";
 import { freePort, startFakeBotApi, WEBHOOK_SECRET } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { killLeftovers, spawnBot } from "./support/process.ts";
 import { TMP_DIR } from "./support/paths.ts";
 import { memoryLogger, newZaloUser } from "./support/zalo.ts";
 
@@ -62,22 +63,17 @@ class BotProcess {
   readonly all: string[] = [];
 
   static async start(env: Record<string, string>): Promise<BotProcess> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      env: {
-        ...process.env,
+    const { child, port } = await spawnBot(
+      {
         DATABASE_URL: testDb.url,
-        PORT: String(port),
         LOG_LEVEL: "info",
-        MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
         CHANNEL_RETRY_MAX_SECONDS: "0.5",
         CHANNEL_CONNECT_TIMEOUT_SECONDS: "1",
         SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_SECONDS),
         ...env,
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.add(child);
+      { output: true },
+    );
     const bot = new BotProcess(child, `http://127.0.0.1:${port}`);
     await bot.waitForLog(/service running/);
     return bot;
@@ -129,12 +125,10 @@ class BotProcess {
   }
 }
 
-const running = new Set<ChildProcess>();
 const servers: Array<{ close(): Promise<unknown> | void }> = [];
 
 afterEach(async () => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  running.clear();
+  killLeftovers();
   for (const s of servers.splice(0)) await s.close();
 });
 

@@ -1,21 +1,19 @@
 // No reply is ever lost, with a real process: `node --import tsx src/main.ts` long-polling the fake
 // Telegram server, killed with SIGKILL in the middle of a burst of /start, then started again. Every
 // user ends with exactly what one /start owes; repeats are bounded by what was in flight at the kill.
-import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
-import { freePort, startFakeBotApi } from "./support/bot.ts";
+import { startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
-import { TMP_DIR } from "./support/paths.ts";
+import { exited, killLeftovers, spawnBot } from "./support/process.ts";
 
 const USERS = 600;
 
 let database: TestDatabase;
 let db: Db;
 let fake: FakeTelegram;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -23,33 +21,22 @@ beforeAll(async () => {
   fake = await startFakeBotApi();
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  killLeftovers();
   await fake.close();
   await db.$disconnect();
   await database.drop();
 });
 
 async function bot(): Promise<ChildProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      LOG_LEVEL: "silent",
-      MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
-      // PostgreSQL: the killed instance's replies become anyone's after this lease
-      OUTBOX_LEASE_SECONDS: "2",
-    },
-    stdio: "ignore",
+  const { child } = await spawnBot({
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    // PostgreSQL: the killed instance's replies become anyone's after this lease
+    OUTBOX_LEASE_SECONDS: "2",
   });
-  children.push(child);
   return child;
 }
-
-const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once("exit", () => r())));
 
 describe("replies survive kill -9", () => {
   it("every user gets what /start owes after a restart; repeats only of what was in flight", async () => {
