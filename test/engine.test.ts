@@ -131,4 +131,70 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect(state.step).toBe("commune");
     expect(state.data).toMatchObject({ name: "Vi Văn Thắng", phone: "+84987654321" });
   });
+
+  // Turns that arrive together are committed together (group-commit.ts); each must still get exactly
+  // its own replies and state, and one that cannot commit must not take the others down with it.
+  it("answers each chat of a burst with its own replies, a redelivery among them once", async () => {
+    const { engine, channel } = instance(dbA);
+    const earlier = inbound("700", { text: "/start" });
+    await engine.handle(earlier, DELIVERED);
+    await engine.handle(inbound("700", { kind: "choice", choiceId: channel.button("700", "✅ Đồng ý") }), DELIVERED);
+    const chats = ["701", "702", "703", "704", "705"];
+    const outcomes = await Promise.all([
+      ...chats.map((chat) => engine.handle(inbound(chat, { text: "/start" }), DELIVERED)),
+      engine.handle(inbound("700", { text: "Hoàng Văn Pò" }), DELIVERED),
+      engine.handle({ ...earlier }, DELIVERED),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([...chats.map(() => "handled"), "handled", "duplicate"]);
+    for (const chat of chats) {
+      expect(channel.texts(chat)).toHaveLength(1);
+      expect(channel.texts(chat)[0]).toMatch(/Bạn đồng ý chứ\?$/);
+      expect(JSON.parse((await conversation(chat))!.state).step).toBe("consent");
+    }
+    expect(channel.texts("700")).toHaveLength(3); // the greeting, the name question, the phone question
+    expect(channel.last("700")!.text).toMatch(/số điện thoại/i);
+    expect(JSON.parse((await conversation("700"))!.state).data.name).toBe("Hoàng Văn Pò");
+  });
+
+  it("lets a turn that fails in a burst fail alone: the others are answered and saved", async () => {
+    const broken: FlowRegistry = {
+      ...registry,
+      flows: {
+        ...registry.flows,
+        register: {
+          ...registry.flows.register,
+          steps: {
+            ...registry.flows.register.steps,
+            name: {
+              ...registry.flows.register.steps.name,
+              answer: (input, ctx) =>
+                input.kind === "text" && input.text === "boom"
+                  ? Promise.reject(new Error("boom at name"))
+                  : registry.flows.register.steps.name.answer(input, ctx),
+            },
+          },
+        },
+      },
+    };
+    const { engine, channel } = instance(dbA, broken);
+    const chats = ["801", "802", "803"];
+    for (const chat of chats) {
+      await engine.handle(inbound(chat, { text: "/start" }), DELIVERED);
+      await engine.handle(inbound(chat, { kind: "choice", choiceId: channel.button(chat, "✅ Đồng ý") }), DELIVERED);
+    }
+    const before = await conversation("802");
+    const outcomes = await Promise.all([
+      engine.handle(inbound("801", { text: "Lăng Văn Một" }), DELIVERED),
+      engine.handle(inbound("802", { text: "boom" }), DELIVERED),
+      engine.handle(inbound("803", { text: "Lăng Thị Ba" }), DELIVERED),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["handled", "failed", "handled"]);
+    expect(channel.last("802")!.text).toMatch(/trục trặc/);
+    expect(await conversation("802")).toEqual(before);
+    for (const [chat, name] of [["801", "Lăng Văn Một"], ["803", "Lăng Thị Ba"]]) {
+      const state = JSON.parse((await conversation(chat))!.state);
+      expect([state.step, state.data.name]).toEqual(["phone", name]);
+      expect(channel.last(chat)!.text).toMatch(/số điện thoại/i);
+    }
+  });
 });

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TFunction } from "i18next";
 import { CatalogStore, type Catalog } from "../core/catalog.ts";
+import type { SeenAccount } from "../core/accounts.ts";
 import { createServices } from "../core/services.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
@@ -22,8 +23,9 @@ import type { Logger } from "../log.ts";
 import type { FlowContext, FlowSettings, NotifyTarget } from "./flow.ts";
 import type { ChannelInfo, ChannelName, ChannelSender, Inbound, Outbound } from "./message.ts";
 import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "./delivery.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
-import { isIdle, parseState } from "./state.ts";
+import { isIdle, parseState, type ConversationState } from "./state.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
@@ -62,6 +64,10 @@ class Duplicate extends Error {}
 class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
+/** turns committed together at most: enough to take one poll's updates in two groups */
+const MAX_GROUP = 64;
+/** PostgreSQL: groups committing at once, each on its own connection (the pool has 2 × cores + 1) */
+const PG_GROUPS_IN_FLIGHT = 4;
 /** sendTo waits this long at most for the platform; the message stays owed in the outbox after that */
 const SEND_TO_WAIT_MS = 10_000;
 
@@ -73,8 +79,17 @@ export class Engine {
   readonly catalog: CatalogStore;
   readonly outbox: Outbox;
   readonly delivery: Delivery;
+  private readonly turns: GroupCommit<Inbound, TurnResult>;
 
   constructor(private readonly opts: EngineOptions) {
+    this.turns = new GroupCommit({
+      together: (inbounds) => this.runTogether(inbounds),
+      alone: (inbound) => this.runAlone(inbound),
+      maxGroup: MAX_GROUP,
+      // SQLite has one writer: a second group would only wait for the first's lock
+      concurrency: opts.postgres ? PG_GROUPS_IN_FLIGHT : 1,
+      onSplit: (size, err) => opts.log.debug({ size, err }, "turns committed together failed; each runs alone"),
+    });
     this.catalog = opts.catalog ?? new CatalogStore(opts.db);
     this.outbox = new Outbox(opts.db, { postgres: opts.postgres ?? false, leaseMs: opts.outboxLeaseMs ?? 30_000 });
     this.delivery = new Delivery(
@@ -151,29 +166,42 @@ export class Engine {
 
   private async handleNow(inbound: Inbound): Promise<HandleOutcome> {
     const started = performance.now();
-    const log = this.opts.log.child({ channel: inbound.channel, chat: inbound.chatKey, update: inbound.updateKey });
-    let result: TurnResult;
+    const { pending, ...outcome } = await this.turns.run(inbound);
+    const delivered = this.delivery.enqueue(pending);
+    if (outcome.status === "handled") for (const listener of this.afterTurnListeners) listener();
+    this.logFor(inbound).info({ status: outcome.status, ms: Math.round(performance.now() - started) }, "update");
+    return { ...outcome, delivered };
+  }
+
+  private logFor(inbound: Inbound): Logger {
+    return this.opts.log.child({ channel: inbound.channel, chat: inbound.chatKey, update: inbound.updateKey });
+  }
+
+  /** Turns committed together (group-commit.ts): one transaction for all of them. */
+  private async runTogether(inbounds: Inbound[]): Promise<TurnResult[]> {
+    const catalog = await this.catalog.get();
+    return this.opts.db.$transaction((tx) => this.runTurns(tx, inbounds, catalog), { timeout: 15_000, maxWait: 15_000 });
+  }
+
+  /** One turn in its own transaction, with its answers to a redelivery, a conflict and a failure. */
+  private async runAlone(inbound: Inbound): Promise<TurnResult> {
     try {
-      result = await this.runWithRetries(inbound);
+      return await this.runWithRetries(inbound);
     } catch (e) {
+      const log = this.logFor(inbound);
       log.error({ err: e }, "turn failed");
-      result = await this.apologize(inbound).catch((err) => {
+      return this.apologize(inbound).catch((err) => {
         log.error({ err }, "could not record the failed update");
         return { status: "failed" as const, replies: [], locale: "vi", pending: [] };
       });
     }
-    const { pending, ...outcome } = result;
-    const delivered = this.delivery.enqueue(pending);
-    if (outcome.status === "handled") for (const listener of this.afterTurnListeners) listener();
-    log.info({ status: outcome.status, ms: Math.round(performance.now() - started) }, "update");
-    return { ...outcome, delivered };
   }
 
   private async runWithRetries(inbound: Inbound): Promise<TurnResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const catalog = await this.catalog.get();
-        return await this.opts.db.$transaction((tx) => this.turn(tx, inbound, catalog), { timeout: 15_000, maxWait: 15_000 });
+        const [result] = await this.runTogether([inbound]);
+        return result;
       } catch (e) {
         if (e instanceof Duplicate) return { status: "duplicate", replies: [], locale: "vi", pending: [] };
         if (e instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
@@ -182,30 +210,68 @@ export class Engine {
     }
   }
 
-  private async turn(tx: Tx, inbound: Inbound, catalog: Catalog): Promise<TurnResult> {
+  /**
+   * The turns of different chats, one after another in one transaction: the engine's own reads and
+   * writes (update keys, accounts, conversations, outbox) are one statement each for all of them;
+   * what the flows do, they do per turn. Throws Duplicate or VersionConflict when any turn meets one.
+   */
+  private async runTurns(tx: Tx, inbounds: Inbound[], catalog: Catalog): Promise<TurnResult[]> {
     try {
-      await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });
+      await tx.processedUpdate.createMany({ data: inbounds.map((inbound) => ({ key: updateKey(inbound) })) });
     } catch (e) {
       if (isUniqueViolation(e)) throw new Duplicate();
       throw e;
     }
-    const services = createServices(tx);
-    const { channel, userKey, chatKey } = inbound;
-    const account = await services.accounts.seen(channel, userKey);
-    const household = account?.householdId ? await services.households.byAccount(channel, userKey) : null;
-    const row = await tx.conversation.findUnique({ where: { channel_chatKey: { channel, chatKey } } });
+    const accounts = await createServices(tx).accounts.seenMany(inbounds);
+    const rows = await tx.conversation.findMany({ where: { OR: inbounds.map(({ channel, chatKey }) => ({ channel, chatKey })) } });
+    const rowOf = new Map(rows.map((row) => [`${row.channel}:${row.chatKey}`, row]));
+
+    const results: Array<Omit<TurnResult, "pending">> = [];
+    const outgoing: Array<{ to: NotifyTarget; messages: Outbound[] }> = [];
+    const counts: number[] = [];
+    const created: Array<{ channel: ChannelName; chatKey: string; state: string }> = [];
+    for (const inbound of inbounds) {
+      const { channel, chatKey } = inbound;
+      const row = rowOf.get(`${channel}:${chatKey}`) ?? null;
+      const { state, replies, notifications, locale } = await this.step(tx, inbound, accounts.get(`${channel}:${inbound.userKey}`) ?? null, row, catalog);
+        if (row) await this.save(tx, row, state);
+      else if (!isIdle(state)) created.push({ channel, chatKey, state: JSON.stringify(state) });
+      // The replies first, then the notices, in the transaction that moves the conversation on.
+      const items = [{ to: { channel, chatKey, locale }, messages: replies }, ...notifications];
+      outgoing.push(...items);
+      counts.push(items.reduce((n, item) => n + item.messages.length, 0));
+      results.push({ status: "handled", replies, locale, notifications });
+    }
+    if (created.length > 0) {
+      try {
+        await tx.conversation.createMany({ data: created });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new VersionConflict();
+        throw e;
+      }
+    }
+    const pending = await this.outbox.write(tx, outgoing);
+    let from = 0;
+    return results.map((result, i) => {
+      const own = pending.slice(from, (from += counts[i]));
+      return { ...result, pending: own };
+    });
+  }
+
+  /** Runs the flows on one message, from the state and account read for it. */
+  private async step(tx: Tx, inbound: Inbound, account: SeenAccount | null, row: { state: string } | null, catalog: Catalog) {
     const state = parseState(row?.state);
     const locale = toLocale(account?.locale ?? state.locale ?? inbound.languageHint);
-
-    const notifications: NonNullable<HandleOutcome["notifications"]> = [];
+    const { channel, userKey, chatKey } = inbound;
+    const notifications: Array<{ to: NotifyTarget; messages: Outbound[] }> = [];
     const ctx: FlowContext = {
       t: tFor(locale) as TFunction,
       locale,
       channel: this.channelInfo(channel),
       data: state.data,
-      household,
+      household: account?.household ?? null,
       displayName: inbound.displayName,
-      services,
+      services: createServices(tx),
       provinceCode: this.opts.provinceCode,
       catalog,
       now: new Date(),
@@ -217,30 +283,22 @@ export class Engine {
     const turn = new Turn(state, ctx, this.opts.registry);
     await turn.run(inbound);
     state.data = ctx.data;
+    return { state, replies: turn.replies, notifications, locale: ctx.locale };
+  }
 
-    if (row) {
-      const saved = isIdle(state)
-        ? await tx.conversation.deleteMany({ where: { id: row.id, version: row.version } })
-        : await tx.conversation.updateMany({
-            where: { id: row.id, version: row.version },
-            data: { state: JSON.stringify(state), version: row.version + 1 },
-          });
-      // count 0: either another instance moved on (conflict) or this turn deleted the row itself
-      // (account deletion removes the person's conversations).
-      if (saved.count === 0 && (await tx.conversation.findUnique({ where: { id: row.id }, select: { id: true } }))) {
-        throw new VersionConflict();
-      }
-    } else if (!isIdle(state)) {
-      try {
-        await tx.conversation.create({ data: { channel, chatKey, state: JSON.stringify(state) } });
-      } catch (e) {
-        if (isUniqueViolation(e)) throw new VersionConflict();
-        throw e;
-      }
+  /** Writes a conversation that existed before the turn, if nobody else moved it on meanwhile. */
+  private async save(tx: Tx, row: { id: string; version: number }, state: ConversationState): Promise<void> {
+    const saved = isIdle(state)
+      ? await tx.conversation.deleteMany({ where: { id: row.id, version: row.version } })
+      : await tx.conversation.updateMany({
+          where: { id: row.id, version: row.version },
+          data: { state: JSON.stringify(state), version: row.version + 1 },
+        });
+    // count 0: either another instance moved on (conflict) or this turn deleted the row itself
+    // (account deletion removes the person's conversations).
+    if (saved.count === 0 && (await tx.conversation.findUnique({ where: { id: row.id }, select: { id: true } }))) {
+      throw new VersionConflict();
     }
-    // The replies first, then the notices, in the transaction that moves the conversation on.
-    const pending = await this.outbox.write(tx, [{ to: { channel, chatKey, locale: ctx.locale }, messages: turn.replies }, ...notifications]);
-    return { status: "handled", replies: turn.replies, locale: ctx.locale, notifications, pending };
   }
 
   /**
