@@ -3,7 +3,7 @@
 //   project  the real app (src/app.ts): engine, flows, database, Telegram long polling
 //   grammy   a bare grammY bot: one sendMessage per update, no state, no database
 // Both poll the same fake Bot API (bench/turns-fake.ts). The child says { ready } once it polls, and on
-// "stop" stops and answers { maxRssMb }.
+// "stop" stops and answers { maxRssMb }; "cpu" answers the CPU time used so far { cpuMs }.
 import { Bot } from "grammy";
 
 /** What the bare bot answers: the same texts and buttons the project would, so the users react alike. */
@@ -58,9 +58,13 @@ async function startBare(c: ContenderConfig): Promise<Stop> {
 }
 
 let stop: Stop | undefined;
-process.on("message", (message: { start?: ContenderConfig; stop?: true }) => {
+process.on("message", (message: { start?: ContenderConfig; stop?: true; cpu?: true }) => {
   void (async () => {
-    if (message.start) {
+    if (message.cpu) {
+      // CPU time used so far (user + system), in ms: the driver takes the difference over a round.
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMs: (user + system) / 1000 });
+    } else if (message.start) {
       stop = message.start.kind === "project" ? await startProject(message.start) : await startBare(message.start);
       process.send!({ ready: true });
     } else if (message.stop) {

@@ -142,6 +142,8 @@ interface Outcome {
   updates: number;
   report: Report;
   maxRssMb: number;
+  /** CPU time the contender used in the measured round: unlike the time, barely moved by other load */
+  cpuSeconds: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -155,11 +157,18 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 }
 
 function startContender(config: ContenderConfig): Promise<ChildProcess> {
-  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve(child));
     child.once("exit", (code) => reject(new Error(`${config.kind} bot exited (${code}) before it was ready`)));
     child.send({ start: config });
+  });
+}
+
+function cpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (m: { cpuMs: number }) => resolve(m.cpuMs));
+    child.send({ cpu: true });
   });
 }
 
@@ -200,8 +209,10 @@ async function runOne(fake: Fake, kind: ContenderConfig["kind"], warmUp: Scenari
   const child = await startContender({ kind, token: TOKEN, apiRoot: fake.root, databaseUrl, mediaDir, bare });
   try {
     await play(fake, kind, warmUp);
+    const cpuBefore = await cpuMs(child);
     const report = await play(fake, kind, scenario);
-    return { seconds: (report.lastReplyAt - report.startedAt) / 1000, updates: report.updates, report, maxRssMb: await stopContender(child) };
+    const cpuSeconds = ((await cpuMs(child)) - cpuBefore) / 1000;
+    return { seconds: (report.lastReplyAt - report.startedAt) / 1000, updates: report.updates, report, maxRssMb: await stopContender(child), cpuSeconds };
   } catch (e) {
     child.kill();
     throw e;
@@ -224,6 +235,7 @@ function summarize(o: Outcome) {
     whole: { p50: percentile(whole, 50), p99: percentile(whole, 99) },
     replies: { min: Math.min(...replies), max: Math.max(...replies), total: replies.reduce((a, b) => a + b, 0) },
     rss: o.maxRssMb,
+    cpu: o.cpuSeconds,
   };
 }
 
@@ -249,11 +261,11 @@ function printScenario(title: string, bareOutcome: Outcome, projectOutcome: Outc
   const b = summarize(bareOutcome);
   const p = summarize(projectOutcome);
   console.log(`\n${title}`);
-  console.log("              time s   turns/s   first p50   p99 ms   whole p50   p99 ms   replies/user   peak RSS MB");
+  console.log("              time s   turns/s   first p50   p99 ms   whole p50   p99 ms   replies/user   peak RSS MB   CPU s");
   for (const [label, s] of [["bare grammY", b], ["Chợ Số", p]] as const) {
     const replies = s.replies.min === s.replies.max ? String(s.replies.min) : `${s.replies.min}–${s.replies.max}`;
     console.log(
-      `${label.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)} ${s.perSecond.toFixed(0).padStart(9)}    ${ms(s.first.p50)} ${ms(s.first.p99)}      ${ms(s.whole.p50)} ${ms(s.whole.p99)}   ${replies.padStart(12)}   ${s.rss.toFixed(0).padStart(11)}`,
+      `${label.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)} ${s.perSecond.toFixed(0).padStart(9)}    ${ms(s.first.p50)} ${ms(s.first.p99)}      ${ms(s.whole.p50)} ${ms(s.whole.p99)}   ${replies.padStart(12)}   ${s.rss.toFixed(0).padStart(11)}   ${s.cpu.toFixed(2).padStart(5)}`,
     );
   }
   const ratio = p.seconds / b.seconds;
@@ -263,6 +275,8 @@ function printScenario(title: string, bareOutcome: Outcome, projectOutcome: Outc
       `Chợ Số p99 ${p.whole.p99.toFixed(0)} ms (target < ${TARGETS.p99Ms} ms: ${verdict(p.whole.p99 < TARGETS.p99Ms)}); ` +
       `peak RSS ${p.rss.toFixed(0)} MB (target < ${TARGETS.rssMb} MB: ${verdict(p.rss < TARGETS.rssMb)})`,
   );
+  // On a busy machine the times stretch with the load; CPU time per turn does much less so.
+  console.log(`CPU time ratio ${(p.cpu / b.cpu).toFixed(1)}× (${((p.cpu / projectOutcome.updates) * 1000).toFixed(2)} ms per turn against ${((b.cpu / bareOutcome.updates) * 1000).toFixed(2)} ms)`);
   const other = Object.entries(projectOutcome.report.otherCalls).map(([m, n]) => `${m} ${n}`).join(", ");
   console.log(`Chợ Số: ${p.replies.total} messages for ${projectOutcome.updates} updates; other Bot API calls: ${other || "none"}`);
 }
