@@ -336,7 +336,8 @@ const confirmStep: Step = buttonsStep({
     const buttons = [choice("publish", ctx.t("sell:publish"))];
     if (!d.photo) buttons.push(choice("photo", ctx.t("sell:addPhoto")));
     buttons.push(choice("fix", ctx.t("sell:fix")));
-    return [say(ctx.t("sell:confirmIntro")), say(draftCard(ctx), { choices: column(...buttons) })];
+    // One message: the card under its heading, the buttons under the card.
+    return say(`${ctx.t("sell:confirmIntro")}\n\n${draftCard(ctx)}`, { choices: column(...buttons) });
   },
   on: async (id, ctx): Promise<StepResult> => {
     const d = draft(ctx);

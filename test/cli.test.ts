@@ -86,7 +86,8 @@ describe("npm run chat -- --json", () => {
       { text: "2" }, // 🗑 Xoá (confirm)
     ]);
     const texts = replies.map((r) => r.text);
-    const cards = texts.filter((t) => t.startsWith("🌿"));
+    // a card comes alone (the listing's page) or under its heading ("Người mua sẽ thấy thế này:")
+    const cards = texts.flatMap((t) => t.split("\n\n")).filter((part) => part.startsWith("🌿"));
     expect(cards[0]).toContain("⚖️ Còn: 50 kg");
     expect(cards[0]).toContain("💰 Giá: 35.000 đ/kg");
     expect(cards[1]).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)[\s\S]*25\.000 đ\/kg/);
