@@ -234,7 +234,7 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "em", "anh", "chi", "minh", "toi", "ai", "ba", "bac", "ong", "chu", "nong", "dan",
   // linking words
   "o", "tai", "tu", "tren", "moi", "cho", "va", "vs", "voi", "cua", "hoac", "cac", "nhung", "mot",
-  "de", "ca", "nhu", "khoang", "tam", "hon", "it", "nhieu", "hang", "nay", "khac", "k", "ko", "khong",
+  "de", "ca", "nhu", "khoang", "tam", "hon", "it", "nhieu", "hang", "nay", "khac", "k", "ko", "khong", "thanh",
   // where and how to reach
   "vuon", "xa", "thon", "huyen", "lien", "he", "sdt", "dt", "zalo",
   // bits of money and units left alone ("dong" without a number, "ta" in "cua ta")

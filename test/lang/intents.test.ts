@@ -1,0 +1,76 @@
+// The intent corpus (test/lang/intents.corpus.json): farmer messages with the intent, product and
+// items understand() must find. A message counts as right only when all three match. The share right
+// must be at least 95%; the misses are printed so they can be read.
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CATALOG_PATH, loadCatalogFile } from "../../src/lang/catalog-file.ts";
+import { INTENTS, understand, type Understanding } from "../../src/lang/intent.ts";
+import { compileCatalog } from "../../src/lang/product.ts";
+
+interface ExpectedItem {
+  product: string | null;
+  kg: number | null;
+  vndPerKg: number | null;
+}
+
+interface Case {
+  message: string;
+  intent: string;
+  product: string | null;
+  items: ExpectedItem[];
+}
+
+const catalog = compileCatalog(loadCatalogFile(DEFAULT_CATALOG_PATH));
+const TARGET = 0.95;
+
+function load(file: string): Case[] {
+  return (JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as { cases: Case[] }).cases;
+}
+
+/** What the corpus compares: intent, product id, and per item product id, kg and price per kg. */
+export function summary(u: Understanding): Omit<Case, "message"> {
+  return {
+    intent: u.intent,
+    product: u.product?.id ?? null,
+    items: u.items.map((i) => ({ product: i.product?.id ?? null, kg: i.quantity?.kg ?? null, vndPerKg: i.price?.vndPerKg ?? null })),
+  };
+}
+
+function share(cases: Case[]): { right: number; misses: string[] } {
+  const misses: string[] = [];
+  for (const c of cases) {
+    const got = summary(understand(c.message, catalog));
+    const want = { intent: c.intent, product: c.product, items: c.items };
+    if (JSON.stringify(got) !== JSON.stringify(want)) misses.push(`${JSON.stringify(c.message)}\n    want ${JSON.stringify(want)}\n    got  ${JSON.stringify(got)}`);
+  }
+  return { right: (cases.length - misses.length) / cases.length, misses };
+}
+
+describe("intent corpus", () => {
+  const cases = load("./intents.corpus.json");
+
+  it("has at least 200 messages covering every intent, several with more than one item", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(200);
+    for (const intent of INTENTS) expect(cases.some((c) => c.intent === intent), intent).toBe(true);
+    expect(cases.filter((c) => c.items.length > 1).length).toBeGreaterThanOrEqual(10);
+  });
+
+  it(`gets at least ${TARGET * 100}% right (intent, product and items)`, () => {
+    const { right, misses } = share(cases);
+    console.log(`intent corpus: ${(right * 100).toFixed(1)}% right (${cases.length - misses.length}/${cases.length})`);
+    if (misses.length > 0) console.log(`misses:\n  ${misses.join("\n  ")}`);
+    expect(right).toBeGreaterThanOrEqual(TARGET);
+  });
+});
+
+describe("intent corpus written after the classifier", () => {
+  const cases = load("./intents-holdout.corpus.json");
+
+  it(`gets at least ${TARGET * 100}% right`, () => {
+    const { right, misses } = share(cases);
+    console.log(`held-out corpus: ${(right * 100).toFixed(1)}% right (${cases.length - misses.length}/${cases.length})`);
+    if (misses.length > 0) console.log(`misses:\n  ${misses.join("\n  ")}`);
+    expect(right).toBeGreaterThanOrEqual(TARGET);
+  });
+});
