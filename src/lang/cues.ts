@@ -20,7 +20,7 @@ import type { Token } from "./tokens.ts";
 export type Signal =
   | "stop" | "resume" | "cancel" | "back" | "help" | "greeting" | "orders" | "listings" | "soldOut" | "editPrice"
   | "editQty" | "qtyWord" | "priceAsk" | "priceNoun" | "howMuch" | "sell" | "buyerSeek" | "buy" | "sellerSeek"
-  | "change" | "remain" | "yet";
+  | "change" | "remain" | "lost" | "now" | "yet";
 
 interface Cue {
   signal: Signal;
@@ -152,8 +152,10 @@ export function aloneCue(words: readonly Word[]): CueHit | null {
   // All particles: one of them may still be the cue ("giup" is "please" and "help").
   if (content.length === 0) content = words.filter((w) => ALONE.has(w.text)).slice(0, 1);
   if (content.length === 0 || content.length > 2) return null;
-  const phrase = content.map((w) => w.text).join(" ");
-  const cue = ALONE.get(phrase);
+  // "huy thoi", "thoi huy": two words that each say the same thing alone.
+  const each = content.map((w) => ALONE.get(w.text));
+  const same = each.every((c) => c !== undefined && c.signal === each[0]?.signal) ? each[0] : undefined;
+  const cue = ALONE.get(content.map((w) => w.text).join(" ")) ?? same;
   if (cue === undefined) return null;
   return { signal: cue.signal, phrase: cue.phrase, start: words.indexOf(content[0]), end: words.indexOf(content[content.length - 1]) + 1 };
 }

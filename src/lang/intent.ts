@@ -21,6 +21,7 @@
 
 import { ADMIN_WORDS, aloneCue, cueWords, findCues, PARTICLES, type CueHit, type Signal } from "./cues.ts";
 import { parseListingItems } from "./items.ts";
+import { FILLER_WORDS } from "./lexicon.ts";
 import type { ListingParse, ProductRef } from "./listing.ts";
 import { foldWords } from "./normalize.ts";
 import { catalogIndex, findPlaces, matchProductTokens, type CatalogIndex, type CatalogItem } from "./product.ts";
@@ -70,9 +71,13 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   const free = (i: number) => found.claimed[i] === 0;
 
   // Product names of several words are no cue words: "ga doi" is a chicken, not "doi" (change).
+  // Small words inside stay free: "co thach" (the grass) may also be "co thach den" (have jelly grass).
   const named = matchProductTokens(tokens, index, free, places);
   const cueBlocked = Uint8Array.from(found.claimed);
-  for (const c of named) if (c.typos === 0 && c.end - c.start >= 2) cueBlocked.fill(1, c.start, c.end);
+  for (const c of named) {
+    if (c.typos > 0 || c.end - c.start < 2) continue;
+    for (let i = c.start; i < c.end; i++) if (!FILLER_WORDS.has(tokens[i].text)) cueBlocked[i] = 1;
+  }
   for (const [s, e] of places) cueBlocked.fill(1, s, e);
   const placeTokens = adminPlaces(tokens);
   for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = 1;
@@ -141,6 +146,9 @@ export function decide(f: Facts): Decision {
   if (f.onlyQuestionMark) return { intent: "help", cue: "?" };
   const broadcast = first("stop", "resume");
   if (broadcast) return by(broadcast.signal === "stop" ? "stop_broadcasts" : "resume_broadcasts", broadcast);
+  const soldOut = first("soldOut");
+  // "na het roi, khong ban nua": no longer selling because nothing is left.
+  if (soldOut && has("cancel") && !f.quantity && !f.price) return by("sold_out", soldOut);
   for (const [signal, intent] of [["cancel", "cancel"], ["back", "back"], ["help", "help"]] as const) {
     const hit = first(signal);
     if (hit) return by(intent, hit);
@@ -151,7 +159,6 @@ export function decide(f: Facts): Decision {
   if (editPrice) return by(question && !f.price ? "price" : "change_price", editPrice);
   const editQty = first("editQty");
   if (editQty) return by("change_quantity", editQty);
-  const soldOut = first("soldOut");
   if (soldOut && !f.quantity && !f.price) return by("sold_out", soldOut);
   const orders = first("orders");
   if (orders) return by("orders", orders);
@@ -165,12 +172,16 @@ export function decide(f: Facts): Decision {
     const ask = first("priceAsk");
     if (ask) return by("price", ask);
     const noun = first("priceNoun");
-    if (noun && question) return by("price", noun);
+    if (noun && (question || has("now"))) return by("price", noun);
     const howMuch = first("howMuch");
     if (howMuch && f.product) return by("price", howMuch);
   }
 
   const trade = first("sell", "buyerSeek", "buy", "sellerSeek");
+  // "khong biet dang ban the nao": how to, with nothing named to act on.
+  const lost = first("lost");
+  const nothingNamed = !f.product && !f.quantity && !f.price;
+  if (nothingNamed && (lost || (trade && has("howMuch")))) return by("help", lost ?? trade);
   // "na giam con 35 nghin", "quyt con 1 tan": a new price or quantity for what is on sale.
   const change = first("change", "remain");
   if (change && !trade) {

@@ -27,6 +27,8 @@ interface Field {
   from: number;
   to: number;
   line: number;
+  /** A product name that is also an everyday word, or read through a typo. */
+  doubtful: boolean;
 }
 
 /** Character offsets (NFC text) where each item after the first starts. */
@@ -43,12 +45,21 @@ export function itemCuts(text: string, catalog: readonly CatalogItem[] | Catalog
   const cuts: number[] = [];
   let seen = new Set<FieldKind>();
   let last: Field | undefined;
+  // A doubtful name after the item's product waits: it starts the next item only if the detail
+  // right after it does ("na 30k 1 ta, hoi 85k"), else it is a word of this one ("thach den phoi kho").
+  let pending: Field | undefined;
   for (const f of fields) {
+    if (f.kind === "product" && f.doubtful && seen.has("product")) {
+      pending = f;
+      continue;
+    }
     if (seen.has(f.kind) && last !== undefined) {
       if (cuts.length + 1 >= MAX_ITEMS) break;
-      cuts.push(f.line > last.line ? f.line : f.from);
-      seen = new Set();
+      const from = pending ?? f;
+      cuts.push(from.line > last.line ? from.line : from.from);
+      seen = new Set(pending === undefined ? [] : ["product"]);
     }
+    pending = undefined;
     seen.add(f.kind);
     last = f;
   }
@@ -64,13 +75,16 @@ function lineFields(tokens: readonly Token[], index: CatalogIndex, base: number)
     ...found.prices.map((p) => ({ kind: "price" as const, start: p.start, end: p.end })),
   ];
   const beside = (start: number, end: number) => details.some((d) => d.end === start || d.start === end);
-  const products: { start: number; end: number }[] = [];
+  const products: { start: number; end: number; doubtful: boolean }[] = [];
   for (const c of matchProductTokens(tokens, index, (i) => found.claimed[i] === 0, findPlaces(tokens))) {
     if (products.some((t) => c.start < t.end && t.start < c.end)) continue;
     const doubtful = c.typos > 0 || (c.end - c.start === 1 && COLLIDING_ALIASES.has(c.alias));
-    if (!doubtful || beside(c.start, c.end)) products.push({ start: c.start, end: c.end });
+    if (!doubtful || beside(c.start, c.end)) products.push({ start: c.start, end: c.end, doubtful });
   }
-  return [...details, ...products.map((p) => ({ kind: "product" as const, ...p }))].map((d) => ({ kind: d.kind, ...at(d.start, d.end) }));
+  return [
+    ...details.map((d) => ({ kind: d.kind, ...at(d.start, d.end), doubtful: false })),
+    ...products.map((p) => ({ kind: "product" as const, ...at(p.start, p.end), doubtful: p.doubtful })),
+  ];
 }
 
 /**

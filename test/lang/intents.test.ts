@@ -64,12 +64,12 @@ describe("intent corpus", () => {
   });
 });
 
-describe("intent corpus written after the classifier", () => {
-  const cases = load("./intents-holdout.corpus.json");
+describe.each(["intents-holdout", "intents-blind"])("%s: messages written after the classifier", (name) => {
+  const cases = load(`./${name}.corpus.json`);
 
   it(`gets at least ${TARGET * 100}% right`, () => {
     const { right, misses } = share(cases);
-    console.log(`held-out corpus: ${(right * 100).toFixed(1)}% right (${cases.length - misses.length}/${cases.length})`);
+    console.log(`${name}: ${(right * 100).toFixed(1)}% right (${cases.length - misses.length}/${cases.length})`);
     if (misses.length > 0) console.log(`misses:\n  ${misses.join("\n  ")}`);
     expect(right).toBeGreaterThanOrEqual(TARGET);
   });
