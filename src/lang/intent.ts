@@ -101,11 +101,12 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   // The product: never a word a cue used ("cho hoi gia na": "hoi" is "ask"), nor a place name.
   const cueTokens = new Uint8Array(tokens.length);
   for (const h of hits) for (let w = h.start; w < h.end; w++) cueTokens[words[w].token] = 1;
-  const about = matchProductTokens(tokens, index, (i) => free(i) && cueTokens[i] === 0 && placeTokens[i] === 0, places)[0];
+  const untouched = cueTokens.every((c, i) => c === 0 && placeTokens[i] === 0);
+  const about = (untouched ? named : matchProductTokens(tokens, index, (i) => free(i) && cueTokens[i] === 0 && placeTokens[i] === 0, places))[0];
   facts.product = about !== undefined;
 
   const decision = decide(facts);
-  const items = ITEM_INTENTS.has(decision.intent) ? parseListingItems(read, index) : [];
+  const items = ITEM_INTENTS.has(decision.intent) ? parseListingItems(read, index, { tokens, found, places, candidates: named }) : [];
   const itemProduct = items.find((i) => i.product !== null)?.product ?? null;
   const product = itemProduct ?? (about === undefined ? null : { id: about.item.id, name: about.item.name });
   const complete = items.some((i) => i.product !== null && i.quantity !== null && i.price !== null);

@@ -11,10 +11,8 @@
 // parseListingSentence reads it.
 
 import { COLLIDING_ALIASES } from "./lexicon.ts";
-import { parseListingSentence, type ListingParse } from "./listing.ts";
-import { catalogIndex, findPlaces, matchProductTokens, type CatalogIndex, type CatalogItem } from "./product.ts";
-import { scan } from "./scan.ts";
-import { tokenize, type Token } from "./tokens.ts";
+import { parseListingSentence, readText, type ListingParse, type ReadText } from "./listing.ts";
+import { catalogIndex, type CatalogIndex, type CatalogItem } from "./product.ts";
 
 /** At most this many items are cut from one message; the last one takes the rest of the text. */
 export const MAX_ITEMS = 12;
@@ -31,14 +29,15 @@ interface Field {
   doubtful: boolean;
 }
 
-/** Character offsets (NFC text) where each item after the first starts. */
-export function itemCuts(text: string, catalog: readonly CatalogItem[] | CatalogIndex): number[] {
+/** Character offsets (NFC text) where each item after the first starts. `read` is readText(text) of a one-line text. */
+export function itemCuts(text: string, catalog: readonly CatalogItem[] | CatalogIndex, read?: ReadText): number[] {
   const index = catalogIndex(catalog);
   const nfc = text.normalize("NFC");
   const fields: Field[] = [];
+  const lines = nfc.split("\n");
   let line = 0;
-  for (const part of nfc.split("\n")) {
-    fields.push(...lineFields(tokenize(part), index, line));
+  for (const part of lines) {
+    fields.push(...lineFields(lines.length === 1 && read !== undefined ? read : readText(part, index), line));
     line += part.length + 1;
   }
   fields.sort((a, b) => a.from - b.from);
@@ -67,8 +66,7 @@ export function itemCuts(text: string, catalog: readonly CatalogItem[] | Catalog
 }
 
 /** The products, quantities and prices of one line, at character offsets from `base`. */
-function lineFields(tokens: readonly Token[], index: CatalogIndex, base: number): Field[] {
-  const found = scan(tokens);
+function lineFields({ tokens, found, candidates }: ReadText, base: number): Field[] {
   const at = (start: number, end: number) => ({ from: base + tokens[start].at, to: base + tokens[end - 1].at + tokens[end - 1].surface.length, line: base });
   const details = [
     ...found.quantities.filter((q) => !q.weak).map((q) => ({ kind: "quantity" as const, start: q.start, end: q.end })),
@@ -76,7 +74,7 @@ function lineFields(tokens: readonly Token[], index: CatalogIndex, base: number)
   ];
   const beside = (start: number, end: number) => details.some((d) => d.end === start || d.start === end);
   const products: { start: number; end: number; doubtful: boolean }[] = [];
-  for (const c of matchProductTokens(tokens, index, (i) => found.claimed[i] === 0, findPlaces(tokens))) {
+  for (const c of candidates) {
     if (products.some((t) => c.start < t.end && t.start < c.end)) continue;
     const doubtful = c.typos > 0 || (c.end - c.start === 1 && COLLIDING_ALIASES.has(c.alias));
     if (!doubtful || beside(c.start, c.end)) products.push({ start: c.start, end: c.end, doubtful });
@@ -92,10 +90,10 @@ function lineFields(tokens: readonly Token[], index: CatalogIndex, base: number)
  * whole text; items that say nothing at all (no product, quantity, price or question) are dropped.
  * Pure, never throws.
  */
-export function parseListingItems(text: string, catalog: readonly CatalogItem[] | CatalogIndex): ListingParse[] {
+export function parseListingItems(text: string, catalog: readonly CatalogItem[] | CatalogIndex, read?: ReadText): ListingParse[] {
   const index = catalogIndex(catalog);
-  const cuts = itemCuts(text, index);
-  if (cuts.length === 0) return keep([parseListingSentence(text, index)]);
+  const cuts = itemCuts(text, index, read);
+  if (cuts.length === 0) return keep([parseListingSentence(text, index, read !== undefined && !text.includes("\n") ? read : undefined)]);
   const nfc = text.normalize("NFC");
   const bounds = [0, ...cuts, nfc.length];
   const items: ListingParse[] = [];
