@@ -70,6 +70,13 @@ for (const c of CUES) {
   BY_LENGTH.set(key, [...(BY_LENGTH.get(key) ?? []), c]);
 }
 const MAX_WORDS = Math.max(...[...CUES.map((c) => c.phrase), ...data.neutral].map((p) => p.split(" ").length)) + 1;
+/** Longest phrase, spaces removed, plus the typos tolerated: no longer window can match. */
+const MAX_COMPACT = Math.max(...[...CUES.map((c) => c.compact), ...data.neutral.map(compact)].map((c) => c.length)) + 2;
+/**
+ * Typo lookups per message. Each compares a window with every phrase of similar length; a flood of
+ * unknown words (a pasted text, random bytes) must not cost more than a message of a few lines.
+ */
+const MAX_FUZZY_LOOKUPS = 48;
 
 export const PARTICLES: ReadonlySet<string> = new Set(data.particles);
 const PLURAL: ReadonlySet<string> = new Set(data.plural);
@@ -117,6 +124,7 @@ export function cueWords(tokens: readonly Token[], usable: (i: number) => boolea
  */
 export function findCues(words: readonly Word[], known: ReadonlySet<string>): CueHit[] {
   const hits: CueHit[] = [];
+  let lookups = 0;
   let i = 0;
   while (i < words.length) {
     let best: { cue: Cue | typeof NEUTRAL; end: number; typos: number } | null = null;
@@ -127,11 +135,13 @@ export function findCues(words: readonly Word[], known: ReadonlySet<string>): Cu
       if (e > i && PLURAL.has(words[e].text)) continue;
       // A word split into two by the abbreviation map stays whole: both halves share a token.
       joined += words[e].text;
+      if (joined.length > MAX_COMPACT) break;
       fresh ||= !KNOWN.has(words[e].text) && !known.has(words[e].text);
       if (e + 1 < words.length && words[e + 1].token === words[e].token) continue;
       const exact = EXACT.get(joined);
       if (exact !== undefined) best = { cue: exact, end: e + 1, typos: 0 };
-      else if (fresh && (best === null || best.typos > 0)) {
+      else if (fresh && (best === null || best.typos > 0) && lookups < MAX_FUZZY_LOOKUPS) {
+        lookups++;
         const fuzzy = fuzzyCue(joined);
         if (fuzzy !== null) best = { cue: fuzzy, end: e + 1, typos: 1 };
       }

@@ -53,7 +53,7 @@ export interface Understanding {
 }
 
 /** Only the start of a longer text is read: commands and listings are short, and time must stay bounded. */
-export const MAX_UNDERSTOOD_CHARS = 600;
+export const MAX_UNDERSTOOD_CHARS = 400;
 
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(["sell", "buy", "change_price", "change_quantity"]);
 const GREETING_EMOJI = /[\u{1F44B}\u{1F64F}\u{1F91D}]/u; // waving hand, folded hands, handshake

@@ -74,3 +74,57 @@ describe.each(["intents-holdout", "intents-blind"])("%s: messages written after 
     expect(right).toBeGreaterThanOrEqual(TARGET);
   });
 });
+
+describe("understand: what the engine relies on", () => {
+  const u = (text: string) => understand(text, catalog);
+
+  it.each([
+    // the cases issue 17 measured
+    ["gia hoi hom nay bao nhieu", "price", true],
+    ["don hang cua toi", "orders", true],
+    ["het hang roi", "sold_out", true],
+    ["xem don", "orders", true],
+    ["huy", "cancel", true],
+    ["cam on chau", "greeting", true],
+    // a complete listing says itself; bare numbers are a step's answer, not an intent
+    ["ban 2 ta hoi kho 80k", "sell", true],
+    ["hoi kho 2 ta 80k", "sell", true],
+    ["2 ta 80k", "sell", false],
+    ["50 can", "unknown", false],
+    ["50", "unknown", false],
+    ["80k", "unknown", false],
+    ["hoi kho", "unknown", false],
+    ["co", "unknown", false],
+  ])("%s -> %s (clear: %s)", (text, intent, clear) => {
+    const r = u(text);
+    expect(r.intent).toBe(intent);
+    expect(r.clear).toBe(clear);
+  });
+
+  it("keeps both products of 'ban 2 ta hoi voi 50 can na'", () => {
+    expect(summary(u("bán 2 tạ hồi với 50 cân na")).items).toEqual([
+      { product: null, kg: 200, vndPerKg: null }, // "hoi" is dried or fresh: the bot asks
+      { product: "na-chi-lang", kg: 50, vndPerKg: null },
+    ]);
+  });
+
+  it("reads '2 van 1 can' as a price of 20.000 a kg, not a quantity", () => {
+    const r = u("ban 2 ta hoi kho 2 van 1 can");
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0].quantity?.kg).toBe(200);
+    expect(r.items[0].price).toMatchObject({ vnd: 20_000, per: "kg", vndPerKg: 20_000 });
+  });
+
+  it("gives items only for intents that state listings", () => {
+    expect(u("het na roi").items).toEqual([]);
+    expect(u("gia na hom nay bao nhieu").items).toEqual([]);
+    expect(summary(u("sua gia na 40k")).items).toEqual([{ product: "na-chi-lang", kg: null, vndPerKg: 40_000 }]);
+  });
+
+  it("names the cue that decided, null when inferred", () => {
+    expect(u("tat thong bao di").cue).toBe("tat thong bao");
+    expect(u("tatthongbao").cue).toBe("tat thong bao");
+    expect(u("huong dna").cue).toBe("huong dan"); // one typo
+    expect(u("hoi kho 2 ta 80k").cue).toBeNull();
+  });
+});
