@@ -79,6 +79,8 @@ const MAX_COMPACT = Math.max(...[...CUES.map((c) => c.compact), ...data.neutral.
 const MAX_FUZZY_LOOKUPS = 48;
 
 export const PARTICLES: ReadonlySet<string> = new Set(data.particles);
+/** Last words that make a yes/no question ("co don nao khong"); the first, "yet" ("co ai dat chua"). */
+export const QUESTION_END: readonly string[] = data.questionEnd;
 const PLURAL: ReadonlySet<string> = new Set(data.plural);
 /** Words after which the next one or two are a place: "xa Quang Lac". */
 export const ADMIN_WORDS: ReadonlySet<string> = new Set(data.admin);

@@ -19,7 +19,7 @@
 // the answer; it is never `clear`). When `clear` is false (unknown, or a listing inferred from bare
 // numbers), the message should go to the step.
 
-import { ADMIN_WORDS, aloneCue, cueWords, findCues, PARTICLES, type CueHit, type Signal } from "./cues.ts";
+import { ADMIN_WORDS, aloneCue, cueWords, findCues, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
 import { parseListingItems } from "./items.ts";
 import { FILLER_WORDS } from "./lexicon.ts";
 import type { ListingParse, ProductRef } from "./listing.ts";
@@ -58,7 +58,6 @@ export const MAX_UNDERSTOOD_CHARS = 400;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(["sell", "buy", "change_price", "change_quantity"]);
 const GREETING_EMOJI = /[\u{1F44B}\u{1F64F}\u{1F91D}]/u; // waving hand, folded hands, handshake
 const QUESTION_MARK = /[?\uFF1F]/;
-const QUESTION_END: ReadonlySet<string> = new Set(["khong", "chua"]);
 const catalogWords = new WeakMap<CatalogIndex, Set<string>>();
 
 /** What the message wants, the product it is about and the listings it states. Pure, never throws. */
@@ -92,8 +91,8 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
     price: found.prices.length > 0,
     product: false,
     questionMark: QUESTION_MARK.test(read),
-    questionEnd: QUESTION_END.has(lastContentWord(words)),
-    yetEnd: lastContentWord(words) === "chua",
+    questionEnd: QUESTION_END.includes(lastContentWord(words)),
+    yetEnd: lastContentWord(words) === QUESTION_END[0],
     greetingEmoji: GREETING_EMOJI.test(read),
     onlyQuestionMark: words.length === 0 && QUESTION_MARK.test(read) && tokens.every((t) => t.kind === "sym"),
   };
@@ -138,7 +137,7 @@ const ALONE_INTENT: Partial<Record<Signal, Intent>> = {
 };
 
 /** The intent from the cues and listing facts, most explicit first. */
-export function decide(f: Facts): Decision {
+function decide(f: Facts): Decision {
   const first = (...signals: Signal[]) => f.hits.find((h) => signals.includes(h.signal));
   const has = (...signals: Signal[]) => first(...signals) !== undefined;
   const by = (intent: Intent, hit: CueHit | undefined | null): Decision => ({ intent, cue: hit?.phrase ?? null });
