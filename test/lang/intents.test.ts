@@ -64,14 +64,22 @@ describe("intent corpus", () => {
   });
 });
 
-describe.each(["intents-holdout", "intents-blind"])("%s: messages written after the classifier", (name) => {
+// Sets written after the classifier. The first two were each measured once, then the general causes
+// of their misses fixed (see their descriptions), so they now guard against regressions. The last was
+// measured once after the final changes and left untouched: its share is the honest estimate of how
+// the classifier does on messages it has not seen, so it is held to a lower bar instead of tuned to.
+describe.each([
+  ["intents-holdout", TARGET],
+  ["intents-blind", TARGET],
+  ["intents-blind2", 0.9],
+])("%s: messages written after the classifier", (name, target) => {
   const cases = load(`./${name}.corpus.json`);
 
-  it(`gets at least ${TARGET * 100}% right`, () => {
+  it(`gets at least ${target * 100}% right`, () => {
     const { right, misses } = share(cases);
     console.log(`${name}: ${(right * 100).toFixed(1)}% right (${cases.length - misses.length}/${cases.length})`);
     if (misses.length > 0) console.log(`misses:\n  ${misses.join("\n  ")}`);
-    expect(right).toBeGreaterThanOrEqual(TARGET);
+    expect(right).toBeGreaterThanOrEqual(target);
   });
 });
 
