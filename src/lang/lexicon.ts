@@ -99,15 +99,30 @@ export const WEAK_QUANTITY_PAIRS: ReadonlySet<string> = new Set(["ba con", "ba t
 // Money
 
 /**
- * Money scales after a number: "80k", "80 nghin" / "80 ngan", "1tr2", "1 trieu 2".
- * ("cu" and "lit" are also slang for a million / a hundred thousand, but are read as units here:
- * "2 cu gung" (tubers) and "2 lit mat ong" are far more common in listings.)
+ * Money scales after a number: "80k", "80 nghin" / "80 ngan", "1tr2", "1 trieu 2", and the northern
+ * "van" (ten thousand: "2 van" = 20.000, "2 van 5" = 25.000, "3 van ruoi" = 35.000) and the slang
+ * "xi" (a hundred thousand). "cu" and "lit" are slang too but are mostly units; see SLANG_MONEY.
  */
 export const MONEY_SCALES: ReadonlyMap<string, number> = new Map([
   ["k", 1e3], ["nghin", 1e3], ["ngan", 1e3], ["ngin", 1e3], ["nghim", 1e3],
+  ["van", 1e4], ["xi", 1e5],
   ["trieu", 1e6], ["tr", 1e6], ["chieu", 1e6],
   ["ty", 1e9],
 ]);
+
+/**
+ * A money word that is not one before these words: "van" in "Van Quan" and "Van Lang" (districts of
+ * Lang Son) is part of the name.
+ */
+export const MONEY_NOT_BEFORE: ReadonlyMap<string, ReadonlySet<string>> = new Map([["van", new Set(["quan", "lang"])]]);
+
+/**
+ * Slang amounts that are also units: "1 cu" is a million (or one tuber), "2 lit" two hundred
+ * thousand (or two litres). The scanner reads them as money only where a unit cannot be meant: a
+ * unit the price is for follows ("2 lit 1 can", "1 cu 1 ta"), a spoken continuation follows
+ * ("1 cu 2" = 1.200.000, "cu ruoi"), or a weight was already given ("2 ta hoi 8 cu").
+ */
+export const SLANG_MONEY: ReadonlyMap<string, number> = new Map([["cu", 1e6], ["lit", 1e5]]);
 
 /** Currency marks after a number: "80.000d", "80.000 dong", "80.000 vnd". The symbol U+20AB is mapped to "d" by the tokenizer. */
 export const CURRENCY_WORDS: ReadonlySet<string> = new Set(["d", "dong", "vnd", "dg"]);
@@ -219,7 +234,7 @@ export const FILLER_WORDS: ReadonlySet<string> = new Set([
   "em", "anh", "chi", "minh", "toi", "ai", "ba", "bac", "ong", "chu", "nong", "dan",
   // linking words
   "o", "tai", "tu", "tren", "moi", "cho", "va", "vs", "voi", "cua", "hoac", "cac", "nhung", "mot",
-  "de", "ca", "nhu", "khoang", "tam", "hon", "it", "nhieu", "hang", "nay", "khac", "k", "ko", "khong",
+  "de", "ca", "nhu", "khoang", "tam", "hon", "it", "nhieu", "hang", "nay", "khac", "k", "ko", "khong", "thanh",
   // where and how to reach
   "vuon", "xa", "thon", "huyen", "lien", "he", "sdt", "dt", "zalo",
   // bits of money and units left alone ("dong" without a number, "ta" in "cua ta")

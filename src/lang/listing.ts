@@ -10,7 +10,7 @@ import { DOZEN, FILLER_WORDS, MONEY_SCALES, CURRENCY_WORDS, PER_WORDS, RANGE_WOR
 import { makePrice, type Price } from "./price.ts";
 import { catalogIndex, findPlaces, matchProductTokens, type CatalogIndex, type CatalogItem, type ProductCandidate } from "./product.ts";
 import { isCountUnit, isMassUnit, makeQuantity, type Quantity } from "./quantity.ts";
-import { scan, type FoundPrice, type FoundQuantity, type PriceReading } from "./scan.ts";
+import { scan, type FoundPrice, type FoundQuantity, type PriceReading, type ScanResult } from "./scan.ts";
 import { sourceText, tokenize, type Token } from "./tokens.ts";
 
 export interface ProductRef {
@@ -54,19 +54,35 @@ const WARN_FACTOR = 2;
 /** A stated price more than this many times the usual unit price is checked as a price for the whole lot. */
 const LOT_FACTOR = 3;
 
-/** Parse one listing message. Pure, never throws. */
-export function parseListingSentence(text: string, catalog: readonly CatalogItem[] | CatalogIndex): ListingParse {
-  const index = catalogIndex(catalog);
+/**
+ * A text already read as a listing would read it: its tokens, their scan, the place names and the
+ * product candidates over the tokens the scan left (intent.ts reads a message once for both).
+ */
+export interface ReadText {
+  tokens: readonly Token[];
+  found: ScanResult;
+  places: readonly [number, number][];
+  candidates: readonly ProductCandidate[];
+}
+
+/** Tokens, scan, places and product candidates of a text, as parseListingSentence reads them. */
+export function readText(text: string, index: CatalogIndex): ReadText {
   const tokens = tokenize(text);
   const found = scan(tokens);
-  const understood = Uint8Array.from(found.claimed);
   const places = findPlaces(tokens);
+  return { tokens, found, places, candidates: matchProductTokens(tokens, index, (i) => found.claimed[i] === 0, places) };
+}
+
+/** Parse one listing message. Pure, never throws. `read` is readText(text) when the caller has it. */
+export function parseListingSentence(text: string, catalog: readonly CatalogItem[] | CatalogIndex, read?: ReadText): ListingParse {
+  const index = catalogIndex(catalog);
+  const { tokens, found, places, candidates } = read ?? readText(text, index);
+  const understood = Uint8Array.from(found.claimed);
   for (const [s, e] of places) understood.fill(1, s, e);
   const ambiguous: Ambiguity[] = [];
   const span = (s: number, e: number) => sourceText(text, tokens, s, e);
 
   // --- product
-  const candidates = matchProductTokens(tokens, index, (i) => found.claimed[i] === 0, places);
   const top: ProductCandidate | undefined = candidates[0];
   const tied = top === undefined ? [] : candidates.filter((c) => c.score === top.score && c.start === top.start && c.end === top.end);
   const priceFound: FoundPrice | undefined = found.prices[0];

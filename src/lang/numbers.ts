@@ -19,7 +19,9 @@ import {
   INNER_DIGIT_WORDS,
   MAX_DIGITS,
   MAX_NUMBER,
+  MONEY_NOT_BEFORE,
   MONEY_SCALES,
+  SLANG_MONEY,
   TENS_WORD,
   UNIT_WORDS,
   TEN_WORD,
@@ -119,9 +121,10 @@ function isNumberStart(tok: Token): boolean {
 
 /**
  * Read the longest valid number starting at token `i`, or null. `maxAtoms` limits its length so a
- * caller can give back a trailing number that belongs to what follows ("8 trieu | 1 ta").
+ * caller can give back a trailing number that belongs to what follows ("8 trieu | 1 ta"). With
+ * `slang`, "cu" and "lit" are money (SLANG_MONEY); only the scanner knows when they are.
  */
-export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms = MAX_ATOMS): NumberPhrase | null {
+export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms = MAX_ATOMS, slang = false): NumberPhrase | null {
   const first = tokens[i];
   // Stryker disable next-line ConditionalExpression: the same fast path (no atom, so null below)
   if (first === undefined || !isNumberStart(first)) return null;
@@ -129,7 +132,9 @@ export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms =
   const ends: number[] = [];
   for (let j = i; j < tokens.length && atoms.length < maxAtoms; j++) {
     const afterMoney = atoms.some((a) => a.t === "scale");
-    const atom = nextAtom(tokens[j], atoms[atoms.length - 1], afterMoney ? tokens[j + 1] : undefined);
+    // "Van Quan" is a place, not ten thousand.
+    if (MONEY_NOT_BEFORE.get(tokens[j].text)?.has(tokens[j + 1]?.text ?? "")) break;
+    const atom = nextAtom(tokens[j], atoms[atoms.length - 1], afterMoney ? tokens[j + 1] : undefined, slang);
     if (atom === null) break;
     if (atom !== "merged") atoms.push(atom);
     ends[atoms.length - 1] = j + 1;
@@ -170,7 +175,7 @@ export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms =
 }
 
 /** The atom a token adds to the phrase so far, "merged" when it folded into the previous one, or null to stop. */
-function nextAtom(tok: Token, prev: Atom | undefined, next: Token | undefined): Atom | "merged" | null {
+function nextAtom(tok: Token, prev: Atom | undefined, next: Token | undefined, slang: boolean): Atom | "merged" | null {
   if (tok.kind === "num") {
     if (prev?.t === "num") return null;
     const values = readDigits(tok.text);
@@ -199,7 +204,7 @@ function nextAtom(tok: Token, prev: Atom | undefined, next: Token | undefined): 
   if (prev === undefined) return null;
   if (w === TENS_WORD && prev.t === "num") return { t: "tens" };
   if (ZERO_WORDS.has(w) && (prev.t === "hundred" || prev.t === "scale")) return { t: "zero" };
-  const mult = MONEY_SCALES.get(w);
+  const mult = MONEY_SCALES.get(w) ?? (slang ? SLANG_MONEY.get(w) : undefined);
   if (mult !== undefined) return { t: "scale", mult, k: w === "k" };
   if (w === HALF_AFTER_WORD && (prev.t === "hundred" || prev.t === "scale" || prev.t === "tens")) return { t: "half" };
   return null;

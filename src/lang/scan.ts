@@ -17,6 +17,7 @@ import {
   PRICE_WORDS,
   PRICE_WORD_REACH,
   RANGE_WORDS,
+  SLANG_MONEY,
   UNITS,
   UNIT_NOT_BEFORE,
   UNIT_PHRASES,
@@ -183,11 +184,12 @@ export function scan(tokens: readonly Token[]): ScanResult {
   // What follows a number decides what it is; returns where scanning resumes.
   function readAfterNumber(first: NumberPhrase): number {
     const start = first.start;
-    let phrase = first;
+    const slang = slangMoney(first);
+    let phrase = slang ?? first;
     // "8 trieu 1 ta", "80 nghin mot can": the last number belongs to the unit that follows (a unit
     // price), not to the amount ("1 trieu 2" alone is 1.200.000).
     if (phrase.money > 0 && phrase.endsWithNumberAfterScale && unitAt(tokens, phrase.end) !== null) {
-      phrase = readNumberPhrase(tokens, start, phrase.atomCount - 1) ?? phrase;
+      phrase = readNumberPhrase(tokens, start, phrase.atomCount - 1, slang !== null) ?? phrase;
     }
     let values = phrase.values;
     let end = phrase.end;
@@ -237,6 +239,20 @@ export function scan(tokens: readonly Token[]): ScanResult {
     }
     bare.push({ readings: values, start, end });
     return end;
+  }
+
+  // "1 cu 2" (1.200.000), "2 lit 1 can" (200.000 a kg), "2 ta hoi 8 cu": the number read again with
+  // "cu"/"lit" as money, where a unit cannot be meant (see SLANG_MONEY); null where it can.
+  function slangMoney(phrase: NumberPhrase): NumberPhrase | null {
+    const word = tokens[phrase.end];
+    if (phrase.money > 0 || word === undefined || !SLANG_MONEY.has(word.text)) return null;
+    const money = readNumberPhrase(tokens, phrase.start, undefined, true);
+    if (money === null || money.money === 0) return null;
+    const continues = word.text === "cu" && money.end > phrase.end + 1;
+    const per = perAt(tokens, money.end);
+    const perOther = per !== null && UNITS.get(per.unit)?.kind !== UNITS.get(UNIT_WORDS.get(word.text) ?? "")?.kind;
+    const afterWeight = prices.length === 0 && quantities.some((q) => q.readings.some((r) => r.kg !== null));
+    return continues || perOther || afterWeight ? money : null;
   }
 
   function pushPrice(
