@@ -37,7 +37,7 @@ export type AssistedHousehold = Omit<NewHousehold, "identity" | "locale"> & { of
 
 export class PhoneTakenError extends Error {}
 
-export const householdSelect = {
+const householdSelect = {
   id: true,
   name: true,
   phone: true,

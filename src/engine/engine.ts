@@ -26,6 +26,7 @@ import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "./deli
 import { GroupCommit } from "./group-commit.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
 import { isIdle, parseState, type ConversationState } from "./state.ts";
+import { chatId, createConversations, readConversations, recordUpdates, type ConversationRow } from "./turn-store.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
@@ -60,7 +61,6 @@ export interface HandleOptions {
 
 type TurnResult = Omit<HandleOutcome, "delivered"> & { pending: PendingMessage[] };
 
-class Duplicate extends Error {}
 class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
@@ -203,7 +203,6 @@ export class Engine {
         const [result] = await this.runTogether([inbound]);
         return result;
       } catch (e) {
-        if (e instanceof Duplicate) return { status: "duplicate", replies: [], locale: "vi", pending: [] };
         if (e instanceof VersionConflict && attempt < MAX_ATTEMPTS) continue;
         throw e;
       }
@@ -213,48 +212,39 @@ export class Engine {
   /**
    * The turns of different chats, one after another in one transaction: the engine's own reads and
    * writes (update keys, accounts, conversations, outbox) are one statement each for all of them;
-   * what the flows do, they do per turn. Throws Duplicate or VersionConflict when any turn meets one.
+   * what the flows do, they do per turn. A redelivered update comes back as a duplicate; a
+   * conversation another instance moved on throws VersionConflict (the whole group is then redone).
    */
   private async runTurns(tx: Tx, inbounds: Inbound[], catalog: Catalog): Promise<TurnResult[]> {
-    try {
-      await tx.processedUpdate.createMany({ data: inbounds.map((inbound) => ({ key: updateKey(inbound) })) });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new Duplicate();
-      throw e;
-    }
-    const accounts = await createServices(tx).accounts.seenMany(inbounds);
-    const rows = await tx.conversation.findMany({ where: { OR: inbounds.map(({ channel, chatKey }) => ({ channel, chatKey })) } });
-    const rowOf = new Map(rows.map((row) => [`${row.channel}:${row.chatKey}`, row]));
+    // A redelivered update is left out here, before anything else of it runs.
+    const fresh = await recordUpdates(tx, inbounds.map(updateKey));
+    const todo = inbounds.filter((inbound) => fresh.has(updateKey(inbound)));
+    const accounts = todo.length > 0 ? await createServices(tx).accounts.seenMany(todo) : new Map<string, SeenAccount>();
+    const rows = todo.length > 0 ? await readConversations(tx, todo) : new Map<string, ConversationRow>();
 
-    const results: Array<Omit<TurnResult, "pending">> = [];
+    const results = new Map<Inbound, Omit<TurnResult, "pending">>();
     const outgoing: Array<{ to: NotifyTarget; messages: Outbound[] }> = [];
-    const counts: number[] = [];
+    const counts = new Map<Inbound, number>();
     const created: Array<{ channel: ChannelName; chatKey: string; state: string }> = [];
-    for (const inbound of inbounds) {
+    for (const inbound of todo) {
       const { channel, chatKey } = inbound;
-      const row = rowOf.get(`${channel}:${chatKey}`) ?? null;
+      const row = rows.get(chatId(inbound)) ?? null;
       const { state, replies, notifications, locale } = await this.step(tx, inbound, accounts.get(`${channel}:${inbound.userKey}`) ?? null, row, catalog);
-        if (row) await this.save(tx, row, state);
+      if (row) await this.save(tx, row, state);
       else if (!isIdle(state)) created.push({ channel, chatKey, state: JSON.stringify(state) });
       // The replies first, then the notices, in the transaction that moves the conversation on.
       const items = [{ to: { channel, chatKey, locale }, messages: replies }, ...notifications];
       outgoing.push(...items);
-      counts.push(items.reduce((n, item) => n + item.messages.length, 0));
-      results.push({ status: "handled", replies, locale, notifications });
+      counts.set(inbound, items.reduce((n, item) => n + item.messages.length, 0));
+      results.set(inbound, { status: "handled", replies, locale, notifications });
     }
-    if (created.length > 0) {
-      try {
-        await tx.conversation.createMany({ data: created });
-      } catch (e) {
-        if (isUniqueViolation(e)) throw new VersionConflict();
-        throw e;
-      }
-    }
+    if (created.length > 0 && !(await createConversations(tx, created))) throw new VersionConflict();
     const pending = await this.outbox.write(tx, outgoing);
     let from = 0;
-    return results.map((result, i) => {
-      const own = pending.slice(from, (from += counts[i]));
-      return { ...result, pending: own };
+    return inbounds.map((inbound) => {
+      const result = results.get(inbound);
+      if (!result) return { status: "duplicate", replies: [], locale: "vi", pending: [] };
+      return { ...result, pending: pending.slice(from, (from += counts.get(inbound)!)) };
     });
   }
 

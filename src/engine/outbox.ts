@@ -19,6 +19,9 @@ export interface PendingMessage {
   attempts: number;
 }
 
+/** rows per INSERT: far below the bound-value limits of SQLite (32,766) and PostgreSQL (65,535) */
+const WRITE_CHUNK = 1000;
+
 export interface OutboxOptions {
   postgres: boolean;
   /** how long an instance owns the rows it wrote or claimed */
@@ -37,19 +40,22 @@ export class Outbox {
    */
   async write(tx: Tx, items: Array<{ to: NotifyTarget; messages: Outbound[] }>, now = Date.now()): Promise<PendingMessage[]> {
     const data = items.flatMap(({ to, messages }) =>
-      messages.map((m) => ({ channel: to.channel, chatKey: to.chatKey, locale: to.locale, message: JSON.stringify(m), leaseUntil: now + this.opts.leaseMs })),
+      messages.map((m) => ({ channel: to.channel, chatKey: to.chatKey, locale: to.locale, message: m, text: JSON.stringify(m) })),
     );
-    if (data.length === 0) return [];
-    const rows = await tx.chatOutbox.createManyAndReturn({ data, select: { id: true } });
-    // createManyAndReturn keeps the order of `data` on both databases; ids grow with it.
-    return data.map((d, i) => ({
-      id: rows[i].id,
-      channel: d.channel as ChannelName,
-      chatKey: d.chatKey,
-      locale: d.locale,
-      message: JSON.parse(d.message) as Outbound,
-      attempts: 0,
-    }));
+    const pending: PendingMessage[] = [];
+    const createdAt = new Date(now);
+    // Plain SQL, as for the rest of a turn's writes (see turn-store.ts). Ids grow with the rows of one
+    // statement on both databases, so the sorted ids follow `data`.
+    for (let i = 0; i < data.length; i += WRITE_CHUNK) {
+      const chunk = data.slice(i, i + WRITE_CHUNK);
+      const rows = await tx.$queryRaw<Array<{ id: number | bigint }>>`
+        INSERT INTO "ChatOutbox" ("channel", "chatKey", "locale", "message", "attempts", "nextAttemptAt", "leaseUntil", "createdAt")
+        VALUES ${Prisma.join(chunk.map((d) => Prisma.sql`(${d.channel}, ${d.chatKey}, ${d.locale}, ${d.text}, 0, 0, ${now + this.opts.leaseMs}, ${createdAt})`))}
+        RETURNING "id"`;
+      const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+      chunk.forEach((d, j) => pending.push({ id: ids[j], channel: d.channel as ChannelName, chatKey: d.chatKey, locale: d.locale, message: d.message, attempts: 0 }));
+    }
+    return pending;
   }
 
   /**
@@ -79,7 +85,7 @@ export class Outbox {
 
   /** Delivered or given up: the rows go. */
   async done(ids: number[]): Promise<void> {
-    if (ids.length > 0) await this.db.chatOutbox.deleteMany({ where: { id: { in: ids } } });
+    if (ids.length > 0) await this.db.$executeRaw`DELETE FROM "ChatOutbox" WHERE "id" IN (${Prisma.join(ids)})`;
   }
 
   /** Will be tried again at `at`; the lease covers the wait so no other instance takes it meanwhile. */

@@ -1,0 +1,55 @@
+// The engine's own reads and writes for a group of turns (group-commit.ts), one statement each for
+// the whole group, as plain SQL. Prisma's query compiler costs about 0.25–0.5 ms per row of a batched
+// statement (a 64-row createMany: 16–36 ms on this machine); the same SQL as a raw query takes 2–6 ms.
+// Written once for both databases: quoted identifiers, row values, ON CONFLICT DO NOTHING and
+// RETURNING mean the same in SQLite and PostgreSQL, and Prisma binds the values (and Dates) for each.
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+
+export interface ChatRef {
+  channel: string;
+  chatKey: string;
+}
+
+export interface ConversationRow extends ChatRef {
+  id: string;
+  state: string;
+  version: number;
+}
+
+export const chatId = (chat: ChatRef) => `${chat.channel}:${chat.chatKey}`;
+
+/**
+ * Records update keys as handled; returns the keys that were new. A key already there (a redelivery)
+ * is left out. On PostgreSQL, a key another transaction is inserting waits for it to commit (then it
+ * is left out) or roll back (then it is ours), as a unique index does.
+ */
+export async function recordUpdates(tx: Tx, keys: string[]): Promise<Set<string>> {
+  const now = new Date();
+  const rows = await tx.$queryRaw<Array<{ key: string }>>`
+    INSERT INTO "ProcessedUpdate" ("key", "createdAt")
+    VALUES ${Prisma.join(keys.map((key) => Prisma.sql`(${key}, ${now})`))}
+    ON CONFLICT DO NOTHING
+    RETURNING "key"`;
+  return new Set(rows.map((r) => r.key));
+}
+
+/** The conversations of these chats that exist, by chatId. */
+export async function readConversations(tx: Tx, chats: ChatRef[]): Promise<Map<string, ConversationRow>> {
+  const rows = await tx.$queryRaw<ConversationRow[]>`
+    SELECT "id", "channel", "chatKey", "state", "version" FROM "Conversation"
+    WHERE ("channel", "chatKey") IN (VALUES ${Prisma.join(chats.map((c) => Prisma.sql`(${c.channel}, ${c.chatKey})`))})`;
+  return new Map(rows.map((row) => [chatId(row), { ...row, version: Number(row.version) }]));
+}
+
+/** Creates conversations for chats that had none; false when one appeared meanwhile (another instance). */
+export async function createConversations(tx: Tx, rows: Array<ChatRef & { state: string }>): Promise<boolean> {
+  const now = new Date();
+  const created = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Conversation" ("id", "channel", "chatKey", "state", "version", "updatedAt")
+    VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.channel}, ${r.chatKey}, ${r.state}, 0, ${now})`))}
+    ON CONFLICT DO NOTHING
+    RETURNING "id"`;
+  return created.length === rows.length;
+}
