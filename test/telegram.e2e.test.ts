@@ -159,6 +159,34 @@ describe("registration by webhook", () => {
     expect(await testDb.db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Hoàng Thị Mai" });
   });
 
+  it("handles a redelivered update once, also when both deliveries arrive at the same time", async () => {
+    await webhook();
+    const chat = new Chat(fake, newUser());
+    await chat.send("/start", /đồng ý chứ/);
+    await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
+    const before = chat.all.length;
+    // Telegram posts an update again when it did not see the answer: once more after it was handled...
+    const tap = fake.updates.at(-1)!;
+    expect(await fake.pushUpdate(tap)).toBe(200);
+    // ...and while the first delivery is still being handled (a retry racing a slow answer).
+    let statuses: Array<number | undefined> = [];
+    await chat.act(async () => {
+      const first = fake.sendText(chat.user, "Lộc Văn Bình");
+      statuses = await Promise.all([first, fake.pushUpdate(fake.updates.at(-1)!)]);
+    }, /Bấm nút bên dưới để gửi số/);
+    const name = fake.updates.at(-1)!;
+    expect(statuses).toEqual([200, 200]); // both acknowledged: Telegram stops retrying
+    // The next answer comes after anything those deliveries caused (one chat's replies go in order).
+    await chat.send("0987 654 321", /xã hoặc phường nào/);
+    expect(chat.all.slice(before).map((m) => m.text)).toEqual([
+      expect.stringMatching(/Bấm nút bên dưới để gửi số/),
+      expect.stringMatching(/^Đã nhận số 0987 654 321\.\n\nBạn ở xã hoặc phường nào/),
+    ]);
+    const bot = fake.token.split(":")[0];
+    for (const u of [tap, name]) expect(await testDb.db.processedUpdate.count({ where: { key: `telegram:${bot}:${u.update_id}` } })).toBe(1);
+    expect(fake.updates.filter((u) => u.update_id === name.update_id)).toHaveLength(2); // it was posted twice
+  });
+
   it("refuses forged or malformed webhook calls and processes nothing", async () => {
     await webhook();
     const update = { update_id: 999_001, message: { message_id: 1, date: 1, chat: { id: 77, type: "private" }, from: { id: 77, is_bot: false, first_name: "X" }, text: "/start" } };
