@@ -143,6 +143,25 @@ describe("registration by long polling", () => {
     expect(fake.violations).toBe(0);
     expect(chat.messages.map((m) => m.text)[0]).toMatch(/Chợ Số giúp/);
   });
+
+  it("waits out a 429 in the middle of a text sent in parts, so the part already sent does not come twice", async () => {
+    await polling();
+    const chatId = newUser().id;
+    const long = "Hoa hồi khô Văn Quan, hàng mới thu. ".repeat(130); // over 4,096 characters: two parts
+    // The first part is held a moment on the way, so the refusal can be set up for the second.
+    fake.setLatency(() => 300);
+    const sending = bot!.telegram!.send(String(chatId), [{ text: long }], "vi");
+    await fake.waitFor(() => fake.callsTo("sendMessage").length === 1);
+    fake.setLatency(null);
+    fake.failNext("sendMessage", { kind: "429", retryAfter: 1 }, { chatId });
+    expect(await sending).toEqual({ ok: true });
+    const calls = fake.callsTo("sendMessage");
+    expect(calls.map((c) => c.status)).toEqual([200, 429, 200]);
+    expect(calls[2].time - calls[1].time).toBeGreaterThanOrEqual(950);
+    expect(fake.violations).toBe(0);
+    expect(fake.sentTexts(chatId)).toHaveLength(2);
+    expect(fake.sentTexts(chatId).join("").replace(/\s/g, "")).toBe(long.replace(/\s/g, ""));
+  });
 });
 
 describe("registration by webhook", () => {
