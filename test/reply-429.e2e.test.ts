@@ -1,5 +1,5 @@
 // 429 Too Many Requests in the middle of a burst: the fake Bot API refuses the first reply to every
-// third new user with retry_after. Nothing is lost or sent twice, each refused chat waits what it was
+// second new user with retry_after. Nothing is lost or sent twice, each refused chat waits what it was
 // told (measured on the fake's clock), and people who write meanwhile are answered during the wait.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
@@ -7,9 +7,9 @@ import { startBot, startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
 
 const testDb = useTestDatabase();
-const USERS = 120;
+const USERS = 90;
 /** More chats told to wait at once than delivery sends at once (32): waiting must not take a send slot. */
-const THROTTLED_EVERY = 3;
+const THROTTLED_EVERY = 2;
 const RETRY_AFTER_S = 5;
 /** timers may fire a little early; the fake itself forgives 50 ms */
 const EARLY_MS = 50;
