@@ -143,6 +143,25 @@ describe("registration by long polling", () => {
     expect(fake.violations).toBe(0);
     expect(chat.messages.map((m) => m.text)[0]).toMatch(/Chợ Số giúp/);
   });
+
+  it("waits out a 429 in the middle of a text sent in parts, so the part already sent does not come twice", async () => {
+    await polling();
+    const chatId = newUser().id;
+    const long = "Hoa hồi khô Văn Quan, hàng mới thu. ".repeat(130); // over 4,096 characters: two parts
+    // The first part is held a moment on the way, so the refusal can be set up for the second.
+    fake.setLatency(() => 300);
+    const sending = bot!.telegram!.send(String(chatId), [{ text: long }], "vi");
+    await fake.waitFor(() => fake.callsTo("sendMessage").length === 1);
+    fake.setLatency(null);
+    fake.failNext("sendMessage", { kind: "429", retryAfter: 1 }, { chatId });
+    expect(await sending).toEqual({ ok: true });
+    const calls = fake.callsTo("sendMessage");
+    expect(calls.map((c) => c.status)).toEqual([200, 429, 200]);
+    expect(calls[2].time - calls[1].time).toBeGreaterThanOrEqual(950);
+    expect(fake.violations).toBe(0);
+    expect(fake.sentTexts(chatId)).toHaveLength(2);
+    expect(fake.sentTexts(chatId).join("").replace(/\s/g, "")).toBe(long.replace(/\s/g, ""));
+  });
 });
 
 describe("registration by webhook", () => {
@@ -157,6 +176,34 @@ describe("registration by webhook", () => {
     const chat = new Chat(fake, newUser({ first_name: "Hoàng Thị Mai" }));
     await register(chat, { phone: "+84 97 333 4444", name: "Hoàng Thị Mai" });
     expect(await testDb.db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Hoàng Thị Mai" });
+  });
+
+  it("handles a redelivered update once, also when both deliveries arrive at the same time", async () => {
+    await webhook();
+    const chat = new Chat(fake, newUser());
+    await chat.send("/start", /đồng ý chứ/);
+    await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
+    const before = chat.all.length;
+    // Telegram posts an update again when it did not see the answer: once more after it was handled...
+    const tap = fake.updates.at(-1)!;
+    expect(await fake.pushUpdate(tap)).toBe(200);
+    // ...and while the first delivery is still being handled (a retry racing a slow answer).
+    let statuses: Array<number | undefined> = [];
+    await chat.act(async () => {
+      const first = fake.sendText(chat.user, "Lộc Văn Bình");
+      statuses = await Promise.all([first, fake.pushUpdate(fake.updates.at(-1)!)]);
+    }, /Bấm nút bên dưới để gửi số/);
+    const name = fake.updates.at(-1)!;
+    expect(statuses).toEqual([200, 200]); // both acknowledged: Telegram stops retrying
+    // The next answer comes after anything those deliveries caused (one chat's replies go in order).
+    await chat.send("0987 654 321", /xã hoặc phường nào/);
+    expect(chat.all.slice(before).map((m) => m.text)).toEqual([
+      expect.stringMatching(/Bấm nút bên dưới để gửi số/),
+      expect.stringMatching(/^Đã nhận số 0987 654 321\.\n\nBạn ở xã hoặc phường nào/),
+    ]);
+    const bot = fake.token.split(":")[0];
+    for (const u of [tap, name]) expect(await testDb.db.processedUpdate.count({ where: { key: `telegram:${bot}:${u.update_id}` } })).toBe(1);
+    expect(fake.updates.filter((u) => u.update_id === name.update_id)).toHaveLength(2); // it was posted twice
   });
 
   it("refuses forged or malformed webhook calls and processes nothing", async () => {

@@ -2,10 +2,11 @@
 //
 // - A turn's replies arrive here from memory right after their commit (no extra read); rows whose
 //   lease ran out (an instance died or stopped) are claimed by a sweep every few seconds.
-// - A chat's messages go one after another; a failure holds that chat only. 429s are waited out inside
-//   the channel clients (Telegram: retry_after; Zalo: backoff); what still fails (5xx, timeouts, the
-//   network) is tried again here with backoff for up to a day, the wait written to the row so that no
-//   other instance takes it meanwhile.
+// - A chat's messages go one after another; a failure holds that chat only. A 429 whose wait the
+//   platform names (Telegram's retry_after) is waited out here, by that chat alone and without holding
+//   a send slot; Zalo's 429s are backed off inside its client. What still fails (5xx, timeouts, the
+//   network) is tried again here with backoff for up to a day. Either wait is written to the row so
+//   that no other instance takes it meanwhile.
 // - 403 (the person blocked the bot): the account is marked unreachable and that chat's queue dropped.
 //   A message the platform refuses as malformed (400) is dropped, and so is one whose send timed out
 //   where the channel would rather miss it than show it twice (Zalo); the channel logs both.
@@ -190,6 +191,12 @@ export class Delivery {
       } else if (Date.now() - item.firstTried > this.opts.maxAgeMs) {
         this.log.error({ channel: row.channel, chat: row.chatKey, attempts: row.attempts }, "message still failing after the longest wait; given up");
         this.settle(queue, item);
+      } else if (result.retryAfterMs !== undefined) {
+        // Told how long to wait (429): this chat waits exactly that; not a failed attempt of the message.
+        const delay = result.retryAfterMs;
+        this.log.warn({ channel: row.channel, chat: row.chatKey, delayMs: delay }, "rate limited; this chat waits as told");
+        await this.outbox.later(row.id, row.attempts, Date.now() + delay).catch((err) => this.log.error({ err }, "could not record the wait"));
+        await this.pause(delay);
       } else {
         row.attempts += 1;
         const delay = Math.min(this.opts.maxRetryDelayMs, this.opts.retryBaseMs * 2 ** Math.min(row.attempts - 1, 20));

@@ -54,7 +54,10 @@ export interface ChannelSender {
 /**
  * blocked: the person blocked the bot (403); rejected: the platform refuses this message as it is (400),
  * sending it again cannot help; uncertain: no answer in time, it may have arrived (a channel that would
- * rather miss a message than show it twice says so); failed: anything else (network, 5xx, a 429 that
- * outlasted the client's own waiting): worth trying again later.
+ * rather miss a message than show it twice says so); failed: anything else (network, 5xx, a 429):
+ * worth trying again later, after `retryAfterMs` where the platform said how long to wait (Telegram's
+ * retry_after).
  */
-export type SendResult = { ok: true } | { ok: false; reason: "blocked" | "rejected" | "uncertain" | "failed"; detail?: string };
+export type SendResult =
+  | { ok: true }
+  | { ok: false; reason: "blocked" | "rejected" | "uncertain" | "failed"; detail?: string; retryAfterMs?: number };

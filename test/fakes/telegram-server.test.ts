@@ -128,6 +128,19 @@ describe("fake Telegram Bot API server", () => {
     expect((await post("sendChatAction", { chat_id: 10, action: "typing" })).status).toBe(200);
   });
 
+  it("holds requests for the latency asked, so sends made at once can take effect out of order", async () => {
+    fake.setLatency((method, chatId) => (method === "sendMessage" && chatId === 1 ? 300 : 0));
+    const slow = api.sendMessage(1, "first, slow");
+    await fake.waitFor(() => fake.callsTo("sendMessage").length === 1); // the slow one has arrived
+    await api.sendMessage(2, "second, fast");
+    expect(fake.sent().map((m) => m.text)).toEqual(["second, fast"]);
+    await slow;
+    expect(fake.sent().map((m) => m.text)).toEqual(["second, fast", "first, slow"]);
+    fake.setLatency(null);
+    await api.sendMessage(1, "no latency");
+    expect(fake.sent().at(-1)?.text).toBe("no latency");
+  });
+
   it("surfaces a scripted 403 as GrammyError for that chat only", async () => {
     fake.failNext("sendMessage", { kind: "403" }, { chatId: 5 });
     await expect(api.sendMessage(6, "ok")).resolves.toMatchObject({ chat: { id: 6 } });

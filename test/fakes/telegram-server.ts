@@ -260,6 +260,7 @@ export class FakeTelegram {
 
   private failures: Array<{ method: string; failure: Failure; chatId?: number; times: number }> = [];
   private rateLimit: { perSecond: number; perChat: boolean; windowMs: number; hits: Map<string, number[]> } | undefined;
+  private latency: ((method: string, chatId: number | undefined) => number) | undefined;
   /** Flood-wait windows opened by 429 answers, keyed by method:chat or rate:chat. */
   private readonly flood = new Map<string, { from: number; until: number }>();
 
@@ -348,6 +349,15 @@ export class FakeTelegram {
     const windowMs = 1000 - (opts.toleranceMs ?? 0);
     if (windowMs <= 0 || windowMs > 1000) throw new Error("setRateLimit: toleranceMs must be in [0, 1000)");
     this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, windowMs, hits: new Map() };
+  }
+
+  /**
+   * Holds each request (getUpdates excluded) for `ms(method, chat)` milliseconds before the method
+   * runs, like the network and Telegram's own servers: with a random spread, requests a client sends
+   * at once take effect in a different order than they were sent. Pass null to turn off.
+   */
+  setLatency(ms: ((method: string, chatId: number | undefined) => number) | null): void {
+    this.latency = ms ?? undefined;
   }
 
   /**
@@ -568,6 +578,7 @@ export class FakeTelegram {
     this.queue = [];
     this.failures = [];
     this.rateLimit = undefined;
+    this.latency = undefined;
     this.allowedUpdates = undefined;
     for (const map of [this.messages, this.botMessages, this.users, this.photos, this.commandStore, this.flood]) map.clear();
     this.openCallbacks.clear();
@@ -653,6 +664,8 @@ export class FakeTelegram {
     if (failure) return this.applyFailure(failure, method, chatId, signal);
     const limited = this.applyRateLimit(method, chatId);
     if (limited) return limited;
+    const wait = method === "getUpdates" ? 0 : (this.latency?.(method, chatId) ?? 0);
+    if (wait > 0) await sleep(wait, signal);
     const handler = this.handlers[method];
     if (!handler) return errorReply(new ApiError(404, "Not Found: method not found"));
     try {

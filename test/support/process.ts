@@ -13,11 +13,18 @@ export interface BotChild {
 
 const started = new Set<ChildProcess>();
 
-/** Starts `node --import tsx src/main.ts` on a free port with `env` over the test's own environment. */
-export async function spawnBot(env: Record<string, string>, opts: { output?: boolean } = {}): Promise<BotChild> {
+/**
+ * Starts `node --import tsx src/main.ts` on a free port with `env` over the test's own environment
+ * (a function of the port where a setting names it, e.g. PUBLIC_URL for a webhook).
+ */
+export async function spawnBot(
+  env: Record<string, string> | ((port: number) => Record<string, string>),
+  opts: { output?: boolean } = {},
+): Promise<BotChild> {
   const port = await freePort();
+  const own = typeof env === "function" ? env(port) : env;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", ...env },
+    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", ...own },
     stdio: opts.output ? ["ignore", "pipe", "pipe"] : "ignore",
   });
   started.add(child);

@@ -49,6 +49,11 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   private readonly botId: string;
   /** Calls made while connecting: bounded by a short timeout and never retried here (the supervisor does). */
   private readonly connectApi: Api;
+  /**
+   * Replies and notices (send): a 429 is not waited out here but handed to delivery with its
+   * retry_after, so that the chat waits without holding one of delivery's send slots.
+   */
+  private readonly sendApi: Api;
   /** set once stopping: updates not yet started are left for redelivery */
   private closing = false;
   private polling: { controller: AbortController; loop: Promise<void> } | undefined;
@@ -66,6 +71,8 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     this.connectApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: opts.connectTimeoutSeconds ?? 15 });
     // 429 → wait retry_after and try again; 5xx and network errors → a few retries with backoff.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+    this.sendApi = new Api(opts.token, { apiRoot: opts.apiRoot, timeoutSeconds: (opts.timeoutSeconds ?? 20) + this.pollTimeout });
+    this.sendApi.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 0 })); // 5xx and network only
     this.bot.on(["message", "callback_query"], async (ctx) => {
       if (ctx.callbackQuery) {
         // Always answer, first: otherwise the button keeps spinning on the user's phone.
@@ -220,19 +227,32 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   }
 
   async send(chatKey: string, messages: Outbound[], _locale: string): Promise<SendResult> {
+    let sentSome = false;
     for (const message of messages) {
       for (const part of renderTelegram(message)) {
-        try {
-          await this.bot.api.sendMessage(chatKey, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
-        } catch (err) {
-          if (err instanceof GrammyError && err.error_code === 403) {
-            this.log.info({ chat: chatKey }, "chat unreachable (blocked or deactivated)");
-            return { ok: false, reason: "blocked", detail: err.description };
+        for (let waits = 0; ; waits++) {
+          try {
+            await this.sendApi.sendMessage(chatKey, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
+            sentSome = true;
+            break;
+          } catch (err) {
+            if (err instanceof GrammyError && err.error_code === 403) {
+              this.log.info({ chat: chatKey }, "chat unreachable (blocked or deactivated)");
+              return { ok: false, reason: "blocked", detail: err.description };
+            }
+            const detail = err instanceof GrammyError ? err.description : err instanceof HttpError ? "network" : String(err);
+            const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
+            // 429 in the middle of a long text: wait here, or the parts already sent would come twice.
+            if (retryAfter !== undefined && sentSome && waits < 5) {
+              await delay(retryAfter * 1000);
+              continue;
+            }
+            // 429: delivery waits retry_after for this chat, without holding a send slot.
+            if (retryAfter !== undefined) return { ok: false, reason: "failed", detail, retryAfterMs: retryAfter * 1000 };
+            this.log.error({ chat: chatKey, detail }, "send failed");
+            const rejected = err instanceof GrammyError && err.error_code === 400;
+            return { ok: false, reason: rejected ? "rejected" : "failed", detail };
           }
-          const detail = err instanceof GrammyError ? err.description : err instanceof HttpError ? "network" : String(err);
-          this.log.error({ chat: chatKey, detail }, "send failed");
-          const rejected = err instanceof GrammyError && err.error_code === 400;
-          return { ok: false, reason: rejected ? "rejected" : "failed", detail };
         }
       }
     }
