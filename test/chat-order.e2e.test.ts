@@ -51,11 +51,11 @@ describe("per-chat order under a flood", () => {
       describe: () => `${others.filter((u) => fake.sent(u.id).length > 0).length} of ${OTHERS} others answered`,
     });
 
-    // The replies, in order: for each listing the card as buyers see it (its own quantity), then
-    // "published" with the menu.
+    // The replies, in order: for each listing the card as buyers see it (its own quantity) under its
+    // heading, then "published" with the menu.
     const replies = chat.all.slice(before).map((m) => m.text ?? "");
     const expected: RegExp[] = [];
-    for (let i = 1; i <= LISTINGS; i++) expected.push(/^Người mua sẽ thấy thế này:$/, new RegExp(`^🌿 Hoa hồi khô\n⚖️ Còn: ${i} tạ \\(`), published);
+    for (let i = 1; i <= LISTINGS; i++) expected.push(new RegExp(`^Người mua sẽ thấy thế này:\n\n🌿 Hoa hồi khô\n⚖️ Còn: ${i} tạ \\(`), published);
     expect(replies).toHaveLength(expected.length);
     replies.forEach((text, i) => expect(text, `reply ${i + 1} of ${expected.length}`).toMatch(expected[i]));
 
