@@ -157,7 +157,7 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
 }
 
 function startContender(config: ContenderConfig): Promise<ChildProcess> {
-  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve(child));
     child.once("exit", (code) => reject(new Error(`${config.kind} bot exited (${code}) before it was ready`)));

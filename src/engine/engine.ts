@@ -26,7 +26,7 @@ import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "./deli
 import { GroupCommit } from "./group-commit.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
 import { isIdle, parseState, type ConversationState } from "./state.ts";
-import { chatId, createConversations, readConversations, recordUpdates, type ConversationRow } from "./turn-store.ts";
+import { chatId, createConversations, readConversations, recordUpdates, saveConversation, type ConversationRow } from "./turn-store.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
@@ -278,18 +278,14 @@ export class Engine {
 
   /** Writes a conversation that existed before the turn, if nobody else moved it on meanwhile. */
   private async save(tx: Tx, row: { id: string; version: number }, state: ConversationState): Promise<void> {
-    const saved = isIdle(state)
-      ? await tx.conversation.deleteMany({ where: { id: row.id, version: row.version } })
-      : await tx.conversation.updateMany({
-          where: { id: row.id, version: row.version },
-          data: { state: JSON.stringify(state), version: row.version + 1 },
-        });
-    // count 0: either another instance moved on (conflict) or this turn deleted the row itself
+    const saved = await saveConversation(tx, row, isIdle(state) ? null : JSON.stringify(state));
+    // Not saved: either another instance moved on (conflict) or this turn deleted the row itself
     // (account deletion removes the person's conversations).
-    if (saved.count === 0 && (await tx.conversation.findUnique({ where: { id: row.id }, select: { id: true } }))) {
+    if (!saved && (await tx.conversation.findUnique({ where: { id: row.id }, select: { id: true } }))) {
       throw new VersionConflict();
     }
   }
+
 
   /**
    * A turn that failed changed nothing; it is recorded as handled (a redelivery would fail the same

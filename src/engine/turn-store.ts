@@ -53,3 +53,18 @@ export async function createConversations(tx: Tx, rows: Array<ChatRef & { state:
     RETURNING "id"`;
   return created.length === rows.length;
 }
+
+/**
+ * Moves an existing conversation on (or deletes it when `state` is null: back at the menu), if it is
+ * still at the version the turn read. False when it is not: another instance moved it on, or the
+ * turn itself deleted it (account deletion).
+ */
+export async function saveConversation(tx: Tx, row: { id: string; version: number }, state: string | null): Promise<boolean> {
+  const count =
+    state === null
+      ? await tx.$executeRaw`DELETE FROM "Conversation" WHERE "id" = ${row.id} AND "version" = ${row.version}`
+      : await tx.$executeRaw`
+          UPDATE "Conversation" SET "state" = ${state}, "version" = ${row.version + 1}, "updatedAt" = ${new Date()}
+          WHERE "id" = ${row.id} AND "version" = ${row.version}`;
+  return count > 0;
+}
