@@ -18,6 +18,7 @@ import { Notifier, type NotifyPort } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
+import type { PendingMessage } from "./engine/outbox.ts";
 import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -111,9 +112,14 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
   const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }) });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
-  // The domain's notices leave through the engine's channel senders (a blocked chat is marked there).
-  const notifyPort: NotifyPort = { reaches: (channel) => engine.hasChannel(channel), send: (to, messages) => engine.sendTo(to, messages) };
-  const orderService = new OrderService(db, new Notifier(db, notifyPort), log, {
+  // The domain's notices go into the engine's outbox with the change that causes them, and leave
+  // through its delivery (a blocked chat is marked there).
+  const notifyPort: NotifyPort = {
+    reaches: (channel) => engine.hasChannel(channel),
+    queue: (tx, to, messages) => engine.queueIn(tx, to, messages),
+    deliver: (queued) => engine.deliverQueued((queued as PendingMessage[][]).flat()),
+  };
+  const orderService = new OrderService(db, new Notifier(notifyPort), log, {
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,

@@ -1,9 +1,11 @@
-// Messages that are not replies: a new order to a household, a status change to a buyer. They go
-// out after the change that caused them is committed, on the channel the person used last.
+// Messages that are not replies: a new order to a household, a status change to a buyer. They are
+// written in the transaction of the change that causes them (an order is never placed without its
+// notice being owed, even if the process dies right after the commit) and go out after the commit,
+// on the channel the person used last.
 // The domain only says what to tell whom; how it gets there is behind `NotifyPort`, which the app wires
 // to the engine's sending (so core never depends on the engine, and the sending path can change alone).
 import type { TFunction } from "i18next";
-import type { Db, Tx } from "../db/client.ts";
+import type { Tx } from "../db/client.ts";
 import { tFor } from "../i18n/index.ts";
 import type { ChannelName, Outbound } from "./messages.ts";
 import type { OrderView } from "./orders.ts";
@@ -17,12 +19,17 @@ export interface NotifyTarget {
   locale: string;
 }
 
-/** How the domain's messages leave: implemented outside core (today by the engine's channel senders). */
+/** Messages written for delivery inside a transaction; what exactly is the port's business. */
+export type Queued = readonly unknown[];
+
+/** How the domain's messages leave: implemented outside core (today by the engine's outbox). */
 export interface NotifyPort {
   /** Is this channel connected in this deployment (could a message be delivered there)? */
   reaches(channel: string): boolean;
-  /** Deliver to one chat; false when it did not arrive (no such channel, blocked, failed). */
-  send(to: NotifyTarget, messages: Outbound[]): Promise<boolean>;
+  /** Writes messages for one chat inside the caller's transaction: they are owed only if it commits. */
+  queue(tx: Tx, to: NotifyTarget, messages: Outbound[]): Promise<Queued>;
+  /** After the commit: sends what was queued; resolves once sent or given up for now (still owed then). */
+  deliver(queued: Queued[]): Promise<void>;
 }
 
 /** Where to reach a household: its last-used channel first, then any other reachable chat. */
@@ -43,18 +50,23 @@ export function buyerTarget(order: Pick<OrderView, "buyerChannel" | "buyerChatKe
 }
 
 export class Notifier {
-  constructor(
-    private readonly db: Db,
-    private readonly port: NotifyPort,
-  ) {}
+  constructor(private readonly port: NotifyPort) {}
 
-  async household(householdId: string, build: Build): Promise<boolean> {
-    const to = await householdTarget(this.db, householdId, (c) => this.port.reaches(c));
-    return to ? this.port.send(to, build(tFor(to.locale))) : false;
+  /** In the transaction of the change: the household's notice, or null when no chat reaches it. */
+  async household(tx: Tx, householdId: string, build: Build): Promise<Queued | null> {
+    const to = await householdTarget(tx, householdId, (c) => this.port.reaches(c));
+    return to ? this.port.queue(tx, to, build(tFor(to.locale))) : null;
   }
 
-  async buyer(order: OrderView, build: Build): Promise<boolean> {
+  /** In the transaction of the change: the buyer's notice, or null for a web or API buyer. */
+  async buyer(tx: Tx, order: OrderView, build: Build): Promise<Queued | null> {
     const to = buyerTarget(order);
-    return to && this.port.reaches(to.channel) ? this.port.send(to, build(tFor(to.locale))) : false;
+    return to && this.port.reaches(to.channel) ? this.port.queue(tx, to, build(tFor(to.locale))) : null;
+  }
+
+  /** After the commit. */
+  async deliver(queued: Array<Queued | null>): Promise<void> {
+    const owed = queued.filter((q): q is Queued => q !== null && q.length > 0);
+    if (owed.length > 0) await this.port.deliver(owed);
   }
 }

@@ -1,9 +1,9 @@
-// Order operations that start outside a chat (web shop pages, partner API, carriers, the clock):
-// each one commits its change first, then tells the people concerned. Chat flows do the same through
-// the engine's ctx.notify.
-import type { Db } from "../db/client.ts";
+// Order operations that start outside a chat (web shop pages, partner API, carriers, the clock): the
+// notices each one owes are written in the transaction of its change, and sent after the commit. Chat
+// flows do the same through the engine's ctx.notify.
+import type { Db, Tx } from "../db/client.ts";
 import type { Logger } from "../log.ts";
-import type { Notifier } from "./notify.ts";
+import type { Notifier, Queued } from "./notify.ts";
 import { notices } from "./order-notices.ts";
 import { orders, type Carrier, type OrderView, type PickupStatus, type PlaceOrder, type PlaceResult } from "./orders.ts";
 
@@ -28,36 +28,56 @@ export class OrderService {
 
   /** Place an order (web form, partner API) and notify the household at once. */
   async place(input: Omit<PlaceOrder, "expireAfterMs">): Promise<PlaceResult> {
-    const result = await this.db.$transaction((tx) => orders(tx).place({ ...input, expireAfterMs: this.timing.expireAfterMs }));
-    if (result.ok) await this.notifyNew(result.order);
+    const { result, notice } = await this.db.$transaction(async (tx) => {
+      const result = await orders(tx).place({ ...input, expireAfterMs: this.timing.expireAfterMs });
+      return { result, notice: result.ok ? await this.queueNew(tx, result.order) : null };
+    });
+    if (result.ok) await this.deliverNew(result.order, notice);
     return result;
   }
 
-  async notifyNew(order: OrderView): Promise<void> {
-    const reached = await this.notifier.household(order.shop.householdId, (t) => notices.newOrder(t, order));
-    if (!reached) this.log.warn({ order: order.code }, "household could not be notified of a new order");
+  /** In the order's own transaction: the household's notice of a new order (null: no chat reaches it). */
+  queueNew(tx: Tx, order: OrderView): Promise<Queued | null> {
+    return this.notifier.household(tx, order.shop.householdId, (t) => notices.newOrder(t, order));
+  }
+
+  /** After the order's commit: sends the notice written with it. */
+  async deliverNew(order: OrderView, notice: Queued | null): Promise<void> {
+    if (!notice) this.log.warn({ order: order.code }, "household could not be notified of a new order");
+    await this.notifier.deliver([notice]);
   }
 
   /** A carrier's status update: the order follows, household and buyer are told. */
   async carrierUpdate(pickupId: string, carrier: Carrier, status: Exclude<PickupStatus, "open">): Promise<OrderView | null> {
-    const order = await this.db.$transaction((tx) => orders(tx).pickupUpdate(pickupId, carrier, status));
-    if (order) {
-      await this.notifier.household(order.shop.householdId, (t) => notices.statusForHousehold(t, order));
-      await this.notifier.buyer(order, (t) => notices.buyer.status(t, order));
-    }
+    const { order, queued } = await this.db.$transaction(async (tx) => {
+      const order = await orders(tx).pickupUpdate(pickupId, carrier, status);
+      if (!order) return { order, queued: [] };
+      return { order, queued: [await this.notifier.household(tx, order.shop.householdId, (t) => notices.statusForHousehold(t, order)), await this.notifier.buyer(tx, order, (t) => notices.buyer.status(t, order))] };
+    });
+    await this.notifier.deliver(queued);
     return order;
   }
 
   /** Reminders and expiries that are due. Safe with several instances: each transition happens once. */
   async tick(now = new Date()): Promise<{ reminded: number; expired: number }> {
-    const reminded = await this.db.$transaction((tx) => orders(tx).remindDue(now, this.timing.remindAfterMs));
-    for (const o of reminded) await this.notifier.household(o.shop.householdId, (t) => notices.reminder(t, o));
-    const expired = await this.db.$transaction((tx) => orders(tx).expireDue(now));
-    for (const o of expired) {
-      await this.notifier.household(o.shop.householdId, (t) => notices.expiredForHousehold(t, o));
-      await this.notifier.buyer(o, (t) => notices.buyer.expired(t, o));
-    }
-    return { reminded: reminded.length, expired: expired.length };
+    const reminded = await this.db.$transaction(async (tx) => {
+      const due = await orders(tx).remindDue(now, this.timing.remindAfterMs);
+      const queued = [];
+      for (const o of due) queued.push(await this.notifier.household(tx, o.shop.householdId, (t) => notices.reminder(t, o)));
+      return { count: due.length, queued };
+    });
+    await this.notifier.deliver(reminded.queued);
+    const expired = await this.db.$transaction(async (tx) => {
+      const due = await orders(tx).expireDue(now);
+      const queued = [];
+      for (const o of due) {
+        queued.push(await this.notifier.household(tx, o.shop.householdId, (t) => notices.expiredForHousehold(t, o)));
+        queued.push(await this.notifier.buyer(tx, o, (t) => notices.buyer.expired(t, o)));
+      }
+      return { count: due.length, queued };
+    });
+    await this.notifier.deliver(expired.queued);
+    return { reminded: reminded.count, expired: expired.count };
   }
 
   startTimer(everyMs = 60_000): void {

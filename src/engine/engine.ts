@@ -306,16 +306,26 @@ export class Engine {
   }
 
   /**
-   * Tell one chat something outside a turn (an order notice, a broadcast report): written to the
-   * outbox, then delivered; resolves once delivered or given up (a failing platform keeps it in the
-   * outbox for later). False only when the channel is not running here.
+   * Tell one chat something outside a turn (a broadcast report): written to the outbox, then
+   * delivered; resolves once delivered or given up (a failing platform keeps it in the outbox for
+   * later). False only when the channel is not running here.
    */
   async sendTo(to: NotifyTarget, messages: Outbound[]): Promise<boolean> {
     if (!this.senders.has(to.channel) || messages.length === 0) return false;
-    const pending = await this.opts.db.$transaction((tx) => this.outbox.write(tx, [{ to, messages }]));
-    await Promise.race([this.delivery.enqueue(pending), sleep(SEND_TO_WAIT_MS)]);
+    await this.deliverQueued(await this.opts.db.$transaction((tx) => this.queueIn(tx, to, messages)));
     return true;
   }
+
+  /** Writes messages for one chat in the caller's transaction: a domain notice is owed only if its change commits. */
+  queueIn(tx: Tx, to: NotifyTarget, messages: Outbound[]): Promise<PendingMessage[]> {
+    return this.outbox.write(tx, [{ to, messages }]);
+  }
+
+  /** After the commit: sends what queueIn wrote; resolves once sent or given up, or after 10 s (then it stays owed). */
+  async deliverQueued(pending: PendingMessage[]): Promise<void> {
+    await Promise.race([this.delivery.enqueue(pending), sleep(SEND_TO_WAIT_MS)]);
+  }
+
 }
 
 const updateKey = (inbound: Inbound) => `${inbound.channel}:${inbound.updateKey}`;

@@ -168,7 +168,9 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
         const now = await tx.listing.findUnique({ where: { id: input.listingId }, select: { status: true } });
         if (now?.status === "sold_out") result = { ok: false, reason: "not_enough", availableQuantity: 0 };
       }
-      return { response: responseFor(result, listing?.unit), extra: result.ok ? result.order : null };
+      // The household's notice is owed from the same commit as the order.
+      const extra = result.ok ? { order: result.order, notice: await deps.orders.queueNew(tx, result.order) } : null;
+      return { response: responseFor(result, listing?.unit), extra };
     });
 
     if (outcome.kind === "conflict") {
@@ -177,11 +179,11 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
     if (outcome.kind === "replay") {
       return reply.code(outcome.status).header("idempotent-replayed", "true").type("application/json; charset=utf-8").send(outcome.json);
     }
-    const order = outcome.extra;
-    if (order) {
+    if (outcome.extra) {
+      const { order, notice } = outcome.extra;
       deps.log.info({ partner, order: order.code }, "partner order placed");
       // Committed: now tell the household (the same message as for a shop-page order).
-      await deps.orders.notifyNew(order);
+      await deps.orders.deliverNew(order, notice);
     }
     return reply.code(outcome.response.status).send(outcome.response.body);
   });
