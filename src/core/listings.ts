@@ -1,6 +1,7 @@
 // Listings: what a household's shop offers. Stock is kept in thousandths of the unit (grams for kg)
 // so that later reservations add and subtract whole numbers and never drift.
-import type { Tx } from "../db/client.ts";
+import { newId, type Tx } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 
 export type ListingStatus = "active" | "paused" | "sold_out" | "deleted";
 
@@ -62,22 +63,17 @@ const view = ({ stockMilli, status, ...rest }: Row): ListingView => ({
 export function listings(tx: Tx) {
   return {
     async create(input: NewListing): Promise<ListingView> {
-      const row = await tx.listing.create({
-        data: {
-          shopId: input.shopId,
-          productId: input.productId,
-          title: input.title,
-          unit: input.unit,
-          stockMilli: toMilli(input.quantity),
-          displayUnit: input.displayUnit,
-          priceVnd: input.priceVnd,
-          photoRef: input.photo?.ref ?? null,
-          photoChannel: input.photo?.channel ?? null,
-          availableFrom: input.availableFrom ?? null,
-        },
-        select,
-      });
-      return view(row);
+      // Plain SQL: publishing is on the hot path of a burst, and Prisma's query compiler spends about
+      // 1.4 ms of CPU on this create against 0.5 ms for the same INSERT (measured; see engine/turn-store.ts).
+      const now = new Date();
+      const [row] = await tx.$queryRaw<Row[]>`
+        INSERT INTO "Listing" ("id", "shopId", "productId", "title", "unit", "stockMilli", "displayUnit", "priceVnd",
+                               "photoRef", "photoChannel", "availableFrom", "status", "createdAt", "updatedAt")
+        VALUES (${newId()}, ${input.shopId}, ${input.productId}, ${input.title}, ${input.unit}, ${toMilli(input.quantity)},
+                ${input.displayUnit}, ${input.priceVnd}, ${input.photo?.ref ?? null}, ${input.photo?.channel ?? null},
+                ${input.availableFrom ?? null}, 'active', ${now}, ${now})
+        RETURNING ${Prisma.raw(Object.keys(select).map((column) => `"${column}"`).join(", "))}`;
+      return view({ ...row, stockMilli: Number(row.stockMilli), priceVnd: Number(row.priceVnd) });
     },
 
     /** The shop's listings, newest first, without deleted ones. */

@@ -1,5 +1,6 @@
 // One Prisma client type for both databases. The SQLite client is the reference type; the PostgreSQL
 // client is generated from an identical model section (prisma/postgres/schema.prisma) so it is cast to it.
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -56,6 +57,14 @@ export function createDb(url: string): Db {
   // lock instead of failing; migrate() switches the file to WAL so readers never block the writer.
   const adapter = new PrismaBetterSQLite3({ url, timeout: 5000 });
   return new PrismaClient({ adapter });
+}
+
+/**
+ * An id for a row written by plain SQL, shaped like the cuid() Prisma gives the rest (25 lowercase
+ * characters starting with "c"), so ids look and sort alike whoever wrote the row.
+ */
+export function newId(): string {
+  return `c${randomBytes(12).toString("hex")}`;
 }
 
 export function isUniqueViolation(e: unknown): boolean {

@@ -3,8 +3,7 @@
 // statement (a 64-row createMany: 16–36 ms on this machine); the same SQL as a raw query takes 2–6 ms.
 // Written once for both databases: quoted identifiers, row values, ON CONFLICT DO NOTHING and
 // RETURNING mean the same in SQLite and PostgreSQL, and Prisma binds the values (and Dates) for each.
-import { randomUUID } from "node:crypto";
-import type { Tx } from "../db/client.ts";
+import { newId, type Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 
 export interface ChatRef {
@@ -48,7 +47,7 @@ export async function createConversations(tx: Tx, rows: Array<ChatRef & { state:
   const now = new Date();
   const created = await tx.$queryRaw<Array<{ id: string }>>`
     INSERT INTO "Conversation" ("id", "channel", "chatKey", "state", "version", "updatedAt")
-    VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${randomUUID()}, ${r.channel}, ${r.chatKey}, ${r.state}, 0, ${now})`))}
+    VALUES ${Prisma.join(rows.map((r) => Prisma.sql`(${newId()}, ${r.channel}, ${r.chatKey}, ${r.state}, 0, ${now})`))}
     ON CONFLICT DO NOTHING
     RETURNING "id"`;
   return created.length === rows.length;
