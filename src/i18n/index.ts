@@ -37,8 +37,28 @@ instance.init({
 
 export type T = TFunction;
 
+const fixed = new Map<Locale, TFunction>();
+
+/**
+ * The translate function of a language. A key asked for without options (a button label, a fixed
+ * line) is looked up once and remembered: the texts never change while the process runs, and a
+ * turn asks for a dozen of them (the menu alone has eight), each costing i18next's full lookup.
+ */
 export function tFor(locale: string): TFunction {
-  return instance.getFixedT(toLocale(locale));
+  const lng = toLocale(locale);
+  let t = fixed.get(lng);
+  if (!t) {
+    const lookUp = instance.getFixedT(lng);
+    const plain = new Map<string, string>();
+    t = ((key: string | string[], ...rest: unknown[]) => {
+      if (rest.length > 0 || typeof key !== "string") return (lookUp as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = lookUp(key)));
+      return text;
+    }) as unknown as TFunction;
+    fixed.set(lng, t);
+  }
+  return t;
 }
 
 export function toLocale(value: string | undefined | null): Locale {
