@@ -150,6 +150,8 @@ function priceWarning(ctx: FlowContext): string | null {
 
 const productStep: Step = {
   accepts: ["text", "choice"],
+  // A listing sentence here is the answer; any other request is not a product.
+  fits: (_text, _ctx, intent) => intent === "sell",
   ask: async (ctx) =>
     say(ctx.t("sell:askProduct"), {
       choices: [...column(...(await suggestions(ctx)).map((s) => choice(s.id, s.name))), [choice("other", ctx.t("sell:other"))]],
@@ -218,6 +220,7 @@ const otherName: Step = {
 
 const quantityStep: Step = {
   accepts: ["text"],
+  fits: (text, ctx) => readQuantity(ctx, text, draft(ctx).defaultUnit ?? "kg").ok !== false,
   ask: (ctx) => {
     const d = draft(ctx);
     return say(ctx.t("sell:askQuantity", { product: d.title, example: quantityExample(ctx, d.defaultUnit ?? "kg") }));
@@ -250,6 +253,7 @@ const quantityPick: Step = buttonsStep({
 
 const priceStep: Step = {
   accepts: ["text"],
+  fits: (text, ctx) => readPrice(ctx, text, draft(ctx).stock!).ok !== false,
   ask: (ctx) => {
     const unit = draft(ctx).stock!.unit;
     return say(ctx.t("sell:askPrice", { unit: unitName(unit), example: "80k" }));
@@ -315,6 +319,7 @@ function whenChoices(ctx: FlowContext) {
 
 const whenStep: Step = {
   accepts: ["text", "choice"],
+  fits: (text, ctx) => parseAvailability(text.slice(0, 40), ctx.now) !== null,
   ask: (ctx) => say(ctx.t("sell:askWhen"), { choices: column(...whenChoices(ctx)) }),
   answer: (input, ctx) => {
     const d = draft(ctx);
