@@ -5,20 +5,27 @@ import { say, type FlowContext } from "../src/engine/flow.ts";
 import type { Outbound } from "../src/engine/message.ts";
 import type { ProductRef } from "../src/lang/listing.ts";
 import { formatPrice } from "../src/lang/price.ts";
+import { foldWords } from "../src/lang/normalize.ts";
 import { matchProduct } from "../src/lang/product.ts";
 
 const MAX_OFFERS = 50;
 
 /**
- * The products a name in the message may mean, the understood one first: "na" is Na Chi Lăng, Na dai
- * or Na bở, and whichever is on sale is the one a farmer asking about "na" wants to hear about.
+ * The products a name in the message may mean, the understood one first: "na" is Na Chi Lăng, but
+ * also Na dai and Na bở (their names start with it), and whichever is on sale is the one a farmer
+ * asking about "na" wants to hear about.
  */
 export function productsNamed(ctx: FlowContext, text: string, product: ProductRef | null): ProductRef[] {
   if (!product) return [];
   const found = matchProduct(text.slice(0, 200), ctx.catalog.index) ?? [];
   const hit = found.find((c) => c.item.id === product.id);
-  const same = hit ? found.filter((c) => c.start === hit.start && c.end === hit.end).map((c) => ({ id: c.item.id, name: c.item.name })) : [];
-  return [product, ...same.filter((p, i) => p.id !== product.id && same.findIndex((q) => q.id === p.id) === i)];
+  const same = hit ? found.filter((c) => c.start === hit.start && c.end === hit.end) : [];
+  const aliases = new Set(same.map((c) => c.alias));
+  const family = ctx.catalog.items.filter((item) =>
+    [item.name, ...item.aliases].some((a) => [...aliases].some((alias) => foldWords(a).startsWith(`${alias} `))),
+  );
+  const refs = [product, ...same.map((c) => c.item), ...family].map((i) => ({ id: i.id, name: i.name }));
+  return refs.filter((p, i) => refs.findIndex((q) => q.id === p.id) === i);
 }
 
 /** The first of `products` with offers on Chợ Số, else the first. */

@@ -17,9 +17,9 @@ import type { ListingView } from "../src/core/listings.ts";
 import type { Understanding } from "../src/lang/intent.ts";
 import { fold } from "../src/lang/normalize.ts";
 import type { Price } from "../src/lang/price.ts";
-import { matchProduct } from "../src/lang/product.ts";
 import type { Quantity } from "../src/lang/quantity.ts";
 import { displayPrice, displayQuantity } from "./listing-card.ts";
+import { productsNamed } from "./market.ts";
 import { checkQuantity, pricePerUnit, toStock } from "./questions/amounts.ts";
 
 export type QuickAction = "sold_out" | "change_price" | "change_quantity";
@@ -37,10 +37,10 @@ const MAX_VND = 1_000_000_000;
 const edit = (ctx: FlowContext) => ctx.data as unknown as Edit;
 const shopId = (ctx: FlowContext) => ctx.household!.shop!.id;
 
-/** The listings a sentence is about: those of the products it names (any of a name's readings), or all. */
-async function listingsNamed(ctx: FlowContext, text: string, action: QuickAction): Promise<{ named: boolean; found: ListingView[] }> {
+/** The listings a sentence is about: those of the products it names ("na": any na), or all. */
+async function listingsNamed(ctx: FlowContext, u: Understanding, text: string, action: QuickAction): Promise<{ named: boolean; found: ListingView[] }> {
   const all = (await ctx.services.listings.ofShop(shopId(ctx))).filter((l) => action !== "sold_out" || l.status !== "sold_out");
-  const ids = new Set((matchProduct(text.slice(0, 200), ctx.catalog.index) ?? []).map((c) => c.item.id));
+  const ids = new Set(productsNamed(ctx, text, u.product).map((p) => p.id));
   const folded = fold(text);
   const byTitle = all.filter((l) => l.productId === null && folded.includes(fold(l.title)));
   if (ids.size === 0 && byTitle.length === 0) return { named: false, found: all };
@@ -49,7 +49,7 @@ async function listingsNamed(ctx: FlowContext, text: string, action: QuickAction
 
 /** Start from a sentence: a StepResult (a flow to run), or messages when nothing fits. */
 export async function quickEdit(ctx: FlowContext, u: Understanding, text: string, action: QuickAction): Promise<StepResult | ReturnType<typeof say>[]> {
-  const { named, found } = await listingsNamed(ctx, text, action);
+  const { named, found } = await listingsNamed(ctx, u, text, action);
   if (found.length === 0) {
     return [say(named && u.product ? ctx.t("listings:quick.noneFor", { product: u.product.name }) : ctx.t("listings:quick.none"))];
   }
