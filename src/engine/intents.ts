@@ -40,6 +40,9 @@ const COMMANDS: Partial<Record<Intent, GlobalCommand>> = {
   resume_broadcasts: "optIn",
 };
 
+/** Answered where the person is: the conversation stays at its step. */
+const ANSWERED: ReadonlySet<Intent> = new Set(["price", "help", "greeting"]);
+
 const MAX_ECHO = 40;
 
 /** At the main menu: do what the message asks. False when it asks for nothing we do here. */
@@ -72,6 +75,9 @@ export async function interceptStep(turn: TurnPort, step: Step, text: string): P
   const { ctx } = turn;
   const u = understand(text, ctx.catalog.index);
   if (!u.clear || u.intent === "unknown") return false;
+  // Names and addresses hold everyday words ("Nguyễn Thị Bán", "ngõ 12 Láng Hạ"): at a free-text step
+  // a request needs a cue of two words or more ("xem don", "het hang"), unless it is a question.
+  if (step.freeText && !u.cue?.includes(" ") && !ANSWERED.has(u.intent)) return false;
   if (await step.fits?.(text, ctx, u.intent)) return false;
   if (u.intent === "cancel" || u.intent === "back" || u.intent === "help") {
     await turn.global(u.intent);
