@@ -10,23 +10,16 @@
 import type { TFunction } from "i18next";
 import { tFor, toLocale } from "../i18n/index.ts";
 import { matchChoice } from "../lang/choice.ts";
-import { fold } from "../lang/normalize.ts";
 import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
-import type { Answer, Flow, FlowContext, Step, StepResult } from "./flow.ts";
+import type { Flow, FlowContext, Step, StepResult } from "./flow.ts";
 import { interceptStep, runAtMenu, settleLeave, type TurnPort } from "./intents.ts";
 import type { Choice, Inbound, Outbound } from "./message.ts";
 import { joinShortMessages } from "./join.ts";
 import type { FlowRegistry } from "./registry.ts";
+import { resolve, type Resolved } from "./resolve.ts";
 import type { ConversationState } from "./state.ts";
 
 export type { CommandHandler, FlowRegistry, IntentHandlers, MenuDefinition } from "./registry.ts";
-
-type Resolved =
-  | Answer
-  | { kind: "menu"; id: string }
-  | { kind: "global"; id: string }
-  | { kind: "action"; id: string }
-  | { kind: "stale" };
 
 const MISSES_BEFORE_HINT = 3;
 const LANGUAGE_CHOICES = ["vi", "en"] as const;
@@ -44,7 +37,8 @@ export class Turn implements TurnPort {
   }
 
   async run(inbound: Inbound): Promise<void> {
-    const input = this.resolve(inbound);
+    // 1. what did the person mean (resolve.ts)
+    const input = resolve(inbound, this.state, this.ctx.channel, this.currentStep());
 
     if (this.state.pending) {
       const pending = this.state.pending;
@@ -85,62 +79,6 @@ export class Turn implements TurnPort {
 
     if (!this.state.flow) return this.finish(await this.idle(input));
     return this.finish(await this.answerStep(input));
-  }
-
-  // ---- 1. what did the person mean ----
-
-  private resolve(inbound: Inbound): Resolved {
-    switch (inbound.kind) {
-      case "choice":
-        return this.resolveTap(inbound.choiceId ?? "");
-      case "text": {
-        const text = inbound.text ?? "";
-        if (this.state.choices.length > 0 && !parseCommand(text)) {
-          const index = this.matchOnScreen(text);
-          if (index !== null) {
-            const id = this.state.choices[index].id;
-            // The language list is kept with its global ids: a typed "2" means the same as a tap.
-            if (id.startsWith("a.")) return { kind: "action", id };
-            return id.startsWith("g.") ? { kind: "global", id } : { kind: "choice", id };
-          }
-        }
-        return { kind: "text", text };
-      }
-      case "contact":
-        return { kind: "contact", phone: inbound.contact?.phone ?? "", isOwn: inbound.contact?.isOwn ?? false };
-      case "photo":
-        return { kind: "photo", ref: inbound.photo?.ref ?? "", caption: inbound.photo?.caption };
-      default:
-        return { kind: "unsupported" };
-    }
-  }
-
-  private resolveTap(data: string): Resolved {
-    if (data.startsWith("m.")) return { kind: "menu", id: data };
-    if (data.startsWith("g.")) return { kind: "global", id: data };
-    if (data.startsWith("a.")) return { kind: "action", id: data };
-    const m = /^(\d+)\.(.+)$/.exec(data);
-    if (m && Number(m[1]) === this.state.seq && this.state.choices.some((c) => c.id === m[2])) {
-      return { kind: "choice", id: m[2] };
-    }
-    return { kind: "stale" };
-  }
-
-  /** A typed reply that picks a button: its label (any accents), or its number where buttons are numbered. */
-  private matchOnScreen(text: string): number | null {
-    const labels = this.state.choices.map((c) => c.label);
-    const numbers = this.ctx.channel.buttons === "numbered";
-    if (this.currentStep()?.freeText) {
-      // At a free-text step only an exact label (or number) counts: "Ngu" must stay a name, not pick "Nguyễn…".
-      const folded = fold(text);
-      const exact = labels.findIndex((l) => fold(l) === folded);
-      if (exact >= 0) return exact;
-      if (!numbers) return null;
-      const n = /^\s*(?:so\s*)?#?(\d{1,2})\.?\s*$/.exec(folded);
-      const i = n ? Number(n[1]) - 1 : -1;
-      return i >= 0 && i < labels.length ? i : null;
-    }
-    return matchChoice(text, labels, { numbers });
   }
 
   // ---- 2. words that work everywhere ----
