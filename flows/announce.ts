@@ -30,7 +30,6 @@ import { fold } from "../src/lang/normalize.ts";
 /** Longest announcement accepted; longer texts are split per channel (Zalo: 2000, Telegram: 4096). */
 export const ANNOUNCEMENT_MAX = 4000;
 const SCHEDULE_MAX_DAYS = 30;
-const ANNOUNCEMENT_MIN_WORDS = 6;
 const BROADCAST_CHANNELS: ChannelName[] = ["telegram", "zalo"];
 
 interface Draft {
@@ -111,8 +110,9 @@ export const announce: Flow = {
     text: {
       accepts: ["text", "photo"],
       freeText: true,
-      // An announcement is a few sentences; a few words ("xem don", "huy thoi") may be a request.
-      fits: (text) => text.trim().split(/\s+/).length >= ANNOUNCEMENT_MIN_WORDS,
+      // Whatever the officer writes here is the announcement ("Tin giá hồi tuần này." is no question);
+      // "huỷ" and the other command words still work.
+      fits: () => true,
       ask: ({ t }) => say(t("broadcast:askText")),
       answer: (input, ctx) => {
         const d = draft(ctx);

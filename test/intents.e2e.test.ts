@@ -217,10 +217,11 @@ describe("requests in the middle of a step", () => {
     await officer.send(`/canbo ${code}`, /Chào cán bộ/);
     await officer.send("/thongbao", /Soạn thông báo mới|chưa gửi thông báo/);
     await officer.tap("✍️ Soạn thông báo mới", /gõ nội dung thông báo/);
-    await officer.send("gia na bao nhieu", /gõ nội dung thông báo/); // a few words: no announcement
-    expect(officer.paragraphs[0]).toMatch(/^Giá Na Chi Lăng thường từ 25\.000 đ đến 60\.000 đ\/kg\./);
-    await officer.send("Thứ 7 này xã tổ chức tập huấn bán hàng online cho bà con", /gửi một ảnh kèm theo/);
+    // Whatever is written here is the announcement, even one that reads like a question.
+    await officer.send("Giá na hôm nay bao nhiêu? Bà con báo xã nhé", /gửi một ảnh kèm theo/);
     await officer.tap("Không kèm ảnh", /Gửi cho ai/);
+    await officer.send("gia na bao nhieu", /Gửi cho ai/);
+    expect(officer.paragraphs[0]).toBe("Giá Na Chi Lăng thường từ 25.000 đ đến 60.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Na Chi Lăng.");
     await officer.send("cam on", /Gửi cho ai/);
     expect(officer.paragraphs[0]).toBe(GREETING);
     await officer.send("huy thoi", /Đã huỷ thông báo/);
