@@ -110,6 +110,9 @@ export const announce: Flow = {
     text: {
       accepts: ["text", "photo"],
       freeText: true,
+      // Whatever the officer writes here is the announcement ("Tin giá hồi tuần này." is no question);
+      // "huỷ" and the other command words still work.
+      fits: () => true,
       ask: ({ t }) => say(t("broadcast:askText")),
       answer: (input, ctx) => {
         const d = draft(ctx);
@@ -194,14 +197,13 @@ export const announce: Flow = {
     },
 
     product: textStep({
+      fits: (text, ctx) => findProduct(ctx, text) !== undefined,
       ask: (ctx) =>
         say(ctx.t("broadcast:askProduct"), {
           choices: column(...ctx.catalog.items.slice(0, 8).map((p) => choice(p.id, p.name))),
         }),
       on: (text, ctx) => {
-        const q = fold(text).trim();
-        const item = ctx.catalog.items.find((p) => fold(p.name) === q || p.aliases.some((a) => fold(a) === q)) ??
-          ctx.catalog.items.find((p) => fold(p.name).includes(q) && q.length >= 3);
+        const item = findProduct(ctx, text);
         if (!item) return retry(say(ctx.t("broadcast:productNotFound", { query: text.trim().slice(0, 40) })));
         draft(ctx).productId = item.id;
         return afterAudience(ctx);
@@ -265,6 +267,7 @@ export const announce: Flow = {
     }),
 
     when: textStep({
+      fits: (text, ctx) => parseDateTime(text, ctx.now) !== null,
       ask: ({ t }) => say(t("broadcast:askWhen")),
       on: async (text, ctx) => {
         const at = parseDateTime(text, ctx.now);
@@ -277,6 +280,14 @@ export const announce: Flow = {
     }),
   },
 };
+
+function findProduct(ctx: FlowContext, text: string) {
+  const q = fold(text).trim();
+  return (
+    ctx.catalog.items.find((p) => fold(p.name) === q || p.aliases.some((a) => fold(a) === q)) ??
+    ctx.catalog.items.find((p) => fold(p.name).includes(q) && q.length >= 3)
+  );
+}
 
 function takeText(ctx: FlowContext, raw: string, then: string): StepResult {
   const text = raw.trim();

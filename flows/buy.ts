@@ -13,6 +13,7 @@ import {
   next,
   retry,
   say,
+  startFlow,
   type Flow,
   type FlowContext,
   type Step,
@@ -56,6 +57,7 @@ async function offers(ctx: FlowContext) {
 
 const productStep: Step = {
   accepts: ["text", "choice"],
+  fits: (_text, _ctx, intent) => intent === "buy",
   ask: async (ctx) => {
     const ids = await ctx.services.listings.liveProducts(6);
     const items = ids.map((id) => ctx.catalog.byId(id)).filter((i) => i !== undefined);
@@ -106,6 +108,7 @@ const listingStep: Step = buttonsStep({
 
 const quantityStep: Step = {
   accepts: ["text"],
+  fits: async (text, ctx) => readQuantity(ctx, text, (await chosenListing(ctx))?.unit ?? "kg").ok !== false,
   ask: async (ctx) => {
     const l = await chosenListing(ctx);
     if (!l) return say(ctx.t("buy:gone"));
@@ -144,6 +147,7 @@ const nameStep: Step = {
 
 const phoneStep: Step = {
   accepts: ["text", "contact", "choice"],
+  fits: (text) => parseVnMobile(text).ok,
   ask: (ctx) => {
     const own = ctx.household?.phone;
     return say(ctx.t("buy:askPhone"), { choices: own ? column(choice("me", formatVnPhone(own))) : undefined });
@@ -161,6 +165,7 @@ const phoneStep: Step = {
 
 const areaStep: Step = {
   accepts: ["text"],
+  freeText: true,
   ask: (ctx) => say(ctx.t("buy:askArea")),
   answer: (input, ctx) => {
     const area = cleanText(input.kind === "text" ? input.text : "");
@@ -172,6 +177,7 @@ const areaStep: Step = {
 
 const addressStep: Step = {
   accepts: ["text"],
+  freeText: true,
   ask: (ctx) => say(ctx.t("buy:askAddress")),
   answer: (input, ctx) => {
     const address = cleanText(input.kind === "text" ? input.text : "");
@@ -230,6 +236,18 @@ const confirmStep: Step = buttonsStep({
     return ctx.household ? done(...placed) : end(...placed, say(ctx.t("buy:buyMore")));
   },
 });
+
+/**
+ * Buying a product named in a sentence ("mua 5 can na"): straight to its offers when there are
+ * some, else the product question after saying so.
+ */
+export async function buyProduct(ctx: FlowContext, product: { id: string | null; name: string } | null): Promise<StepResult> {
+  if (!product?.id) return startFlow("buy");
+  ctx.data = { productId: product.id, productName: product.name } satisfies Basket;
+  const found = await offers(ctx);
+  if (found.length === 0) return startFlow("buy", {}, say(ctx.t("buy:noneFor", { product: product.name })));
+  return { type: "start", flow: "buy", step: "listing", data: { ...ctx.data, listingIds: found.map((l) => l.id) }, say: [] };
+}
 
 export const buy: Flow = {
   id: "buy",

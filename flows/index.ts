@@ -11,15 +11,18 @@ import { register } from "./register.ts";
 import { sell } from "./sell.ts";
 import { buy } from "./buy.ts";
 import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { intents } from "./intents.ts";
+import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, assistedRegister },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, assistedRegister, quickEdit: quickEditFlow },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
   commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
+  intents,
   actions: {
     tap: orderActions.tap,
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order.

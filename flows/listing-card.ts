@@ -35,7 +35,7 @@ export function formatDay(ctx: FlowContext, date: Date): string {
 }
 
 export function listingCard(ctx: FlowContext, l: CardListing): string {
-  const { t, household } = ctx;
+  const { t } = ctx;
   const quantity = displayQuantity(l);
   const plain = formatQuantity({ value: l.quantity, unit: l.unit });
   const lines = [
@@ -47,8 +47,13 @@ export function listingCard(ctx: FlowContext, l: CardListing): string {
       : t("sell:card.availableNow"),
   ];
   if (l.hasPhoto) lines.push(t("sell:card.photo"));
-  if (household?.shop) {
-    lines.push(t("sell:card.shop", { shop: household.shop.name, commune: getCommune(household.communeCode)?.name ?? "" }));
-  }
+  const shop = shopLine(ctx);
+  if (shop) lines.push(shop);
   return lines.join("\n");
+}
+
+/** "🏪 Cửa hàng … · Xã …" under a card, or null without a shop. */
+export function shopLine({ t, household }: FlowContext): string | null {
+  if (!household?.shop) return null;
+  return t("sell:card.shop", { shop: household.shop.name, commune: getCommune(household.communeCode)?.name ?? "" });
 }

@@ -92,6 +92,7 @@ const itemStep: Step = buttonsStep({
 
 const quantityStep: Step = {
   accepts: ["text"],
+  fits: async (text, ctx) => readQuantity(ctx, text, (await current(ctx))?.unit ?? "kg").ok !== false,
   ask: async (ctx) => {
     const l = await current(ctx);
     return say(ctx.t("sell:askQuantity", { product: l?.title ?? "", example: quantityExample(ctx, l?.unit ?? "kg") }));
@@ -119,6 +120,10 @@ const quantityStep: Step = {
 
 const priceStep: Step = {
   accepts: ["text"],
+  fits: async (text, ctx) => {
+    const l = await current(ctx);
+    return !!l && readPrice(ctx, text, { unit: l.unit, quantity: Math.max(l.quantity, 1) }).ok !== false;
+  },
   ask: async (ctx) => {
     const l = await current(ctx);
     return say(ctx.t("sell:askPrice", { unit: unitName(l?.unit ?? "kg"), example: "80k" }));

@@ -120,6 +120,7 @@ export const declineOrder: Flow = {
   steps: {
     reason: {
       accepts: ["choice", "text"],
+      freeText: true,
       ask: (ctx) =>
         say(ctx.t("orders:askDeclineReason", { code: ctx.data.code }), {
           choices: column(...REASONS.map((r) => choice(r, ctx.t(`orders:reason.${r}`)))),
@@ -168,6 +169,7 @@ export const pickup: Flow = {
 
     weight: {
       accepts: ["text", "choice"],
+      fits: (text) => parseQuantity(text.slice(0, 100)) !== null,
       ask: (ctx) => {
         const grams = pickupDraft(ctx).weightGrams;
         return say(ctx.t("orders:askWeight", { weight: grams ? kgText(grams) : "?" }), {
@@ -189,6 +191,7 @@ export const pickup: Flow = {
 
     cod: {
       accepts: ["text", "choice"],
+      fits: (text) => parsePrice(text.slice(0, 100)) !== null,
       ask: (ctx) => {
         const total = money(pickupDraft(ctx).totalVnd);
         return say(ctx.t("orders:askCod", { total }), {

@@ -2,6 +2,7 @@
 //   product → quantity → price → photo (optional) → when it is available → card as buyers see it → publish.
 // Also started from one sentence typed at the main menu ("bán 2 tạ hồi khô giá 80k"): whatever the
 // sentence said is filled in, only the missing or unclear parts are asked, then the same card.
+// Several products in one message become several drafts confirmed together (sell-batch.ts).
 // Nothing is saved until "Đăng bán" is tapped.
 import {
   buttonsStep,
@@ -16,96 +17,28 @@ import {
   type Step,
   type StepResult,
 } from "../src/engine/flow.ts";
+import type { Outbound } from "../src/engine/message.ts";
 import { checkShopName, SHOP_NAME_MAX } from "../src/core/rules.ts";
 import { parseAvailability, nextMonthStart } from "../src/lang/date.ts";
-import { parseListingSentence, type ListingParse } from "../src/lang/listing.ts";
-import { formatPrice, type Price } from "../src/lang/price.ts";
-import { formatQuantity, type Quantity } from "../src/lang/quantity.ts";
-import { listingCard } from "./listing-card.ts";
-import { checkQuantity, pricePerUnit, quantityExample, readPrice, readQuantity, showPrice, toStock, unitName, type Stock } from "./questions/amounts.ts";
+import { parseListingItems } from "../src/lang/items.ts";
+import { parseListingSentence } from "../src/lang/listing.ts";
+import { formatQuantity } from "../src/lang/quantity.ts";
+import { quantityExample, readPrice, readQuantity, showPrice, unitName } from "./questions/amounts.ts";
+import { advance, batchConfirm, batchIntro, batchItems, editItem, missingNote, removeItem, startBatch } from "./sell-batch.ts";
+import { absorb, draft, draftCard, nextStep, setProduct, setStock, type Draft } from "./sell-draft.ts";
 
-/** What the household has told us so far (persisted between messages). */
-export interface Draft {
-  /** undefined: not chosen yet; null: "Khác" (free text) */
-  productId?: string | null;
-  title?: string;
-  /** the catalog's unit for this product, used in examples ("100 quả") */
-  defaultUnit?: string;
-  stock?: Stock;
-  priceVnd?: number;
-  /** a price said before the quantity ("hồi khô 80k/kg"), converted once the quantity is known */
-  pendingPrice?: Price;
-  /** undefined: not asked; null: skipped */
-  photo?: { ref: string; channel: string } | null;
-  /** ISO date; null: available now; undefined: not asked */
-  when?: string | null;
-  /** started from one sentence: photo and date are offered on the card instead of asked */
-  quick?: boolean;
-  /** changing one thing from the card: go straight back to the card afterwards */
-  fixing?: boolean;
-  candidates?: string[];
-  typed?: string;
-  quantityReadings?: Quantity[];
-  priceReadings?: number[];
-}
-
-const draft = (ctx: FlowContext) => ctx.data as Draft;
 const MAX_SUGGESTIONS = 6;
+const MAX_SENTENCE = 300;
 
-/** The next thing to ask: the first missing piece, or the card. */
-function nextStep(d: Draft): string {
-  if (d.candidates) return "productPick";
-  if (d.title === undefined) return "product";
-  if (d.quantityReadings) return "quantityPick";
-  if (!d.stock) return "quantity";
-  if (d.priceReadings) return "pricePick";
-  if (d.priceVnd === undefined) return "price";
-  if (d.fixing || d.quick) return "confirm";
-  if (d.photo === undefined) return "photo";
-  if (d.when === undefined) return "when";
-  return "confirm";
-}
+export { absorb, type Draft };
 
-const proceed = (ctx: FlowContext, ...messages: ReturnType<typeof say>[]) => next(nextStep(draft(ctx)), ...messages);
-
-function setProduct(ctx: FlowContext, id: string | null, title: string) {
+/** On to the next missing part, or the card; in a batch, "Món 2 còn thiếu: giá." when moving to another item. */
+function proceed(ctx: FlowContext, ...messages: Outbound[]): StepResult {
   const d = draft(ctx);
-  d.productId = id;
-  d.title = title;
-  d.defaultUnit = id ? ctx.catalog.byId(id)?.unit ?? "kg" : "kg";
-  d.candidates = undefined;
-  d.typed = undefined;
-}
-
-function setStock(ctx: FlowContext, q: Quantity) {
-  const d = draft(ctx);
-  d.stock = toStock(q);
-  d.quantityReadings = undefined;
-  if (d.pendingPrice) {
-    const perUnit = pricePerUnit(d.pendingPrice, d.stock);
-    if (perUnit !== "mismatch") d.priceVnd = perUnit;
-    d.pendingPrice = undefined;
-  }
-}
-
-/** Take in whatever a sentence said: product, quantity, price (the unclear parts become questions). */
-export function absorb(ctx: FlowContext, parsed: ListingParse): void {
-  const d = draft(ctx);
-  const productAmbiguity = parsed.ambiguous?.find((a) => a.field === "product");
-  if (parsed.product) setProduct(ctx, parsed.product.id, parsed.product.name);
-  else if (productAmbiguity && productAmbiguity.field === "product") d.candidates = productAmbiguity.readings.map((r) => r.id);
-
-  const quantityAmbiguity = parsed.ambiguous?.find((a) => a.field === "quantity");
-  if (parsed.quantity && !checkQuantity(ctx, parsed.quantity)) setStock(ctx, parsed.quantity);
-  else if (quantityAmbiguity?.field === "quantity") d.quantityReadings = quantityAmbiguity.readings;
-
-  if (parsed.price) {
-    const price: Price = parsed.price.perAssumed ? { ...parsed.price, per: null } : parsed.price;
-    if (d.stock) {
-      const perUnit = pricePerUnit(price, d.stock);
-      if (perUnit !== "mismatch") d.priceVnd = perUnit;
-    } else d.pendingPrice = price;
-  }
+  const before = d.editing;
+  const step = advance(d);
+  if (d.batch && d.editing !== undefined && d.editing !== before) messages.push(missingNote(ctx, d));
+  return next(step, ...messages);
 }
 
 /** Products to offer as buttons: what this shop sold before, then what is in season, then the rest. */
@@ -123,33 +56,10 @@ async function suggestions(ctx: FlowContext): Promise<Array<{ id: string; name: 
     .map(({ item }) => ({ id: item.id, name: item.name }));
 }
 
-function draftCard(ctx: FlowContext): string {
-  const d = draft(ctx);
-  const card = listingCard(ctx, {
-    title: d.title ?? "",
-    unit: d.stock!.unit,
-    quantity: d.stock!.quantity,
-    displayUnit: d.stock!.displayUnit,
-    priceVnd: d.priceVnd!,
-    hasPhoto: !!d.photo,
-    availableFrom: d.when ? new Date(d.when) : null,
-  });
-  const warning = priceWarning(ctx);
-  return warning ? `${card}\n\n${warning}` : card;
-}
-
-/** A price far outside the catalog's usual range is usually a missing or extra zero. */
-function priceWarning(ctx: FlowContext): string | null {
-  const d = draft(ctx);
-  const item = d.productId ? ctx.catalog.byId(d.productId) : undefined;
-  if (!item || !d.stock || d.priceVnd === undefined || item.unit !== d.stock.unit) return null;
-  const { min, max } = item.priceRange;
-  if (d.priceVnd >= min / 2 && d.priceVnd <= max * 2) return null;
-  return ctx.t("sell:priceWarning", { min: formatPrice({ vnd: min, per: null }), max: formatPrice({ vnd: max, per: item.unit }) });
-}
-
 const productStep: Step = {
   accepts: ["text", "choice"],
+  // A listing sentence here is the answer; any other request is not a product.
+  fits: (_text, _ctx, intent) => intent === "sell",
   ask: async (ctx) =>
     say(ctx.t("sell:askProduct"), {
       choices: [...column(...(await suggestions(ctx)).map((s) => choice(s.id, s.name))), [choice("other", ctx.t("sell:other"))]],
@@ -164,7 +74,9 @@ const productStep: Step = {
       return proceed(ctx);
     }
     if (input.kind !== "text") return retry();
-    const text = input.text.slice(0, 300);
+    const text = input.text.slice(0, MAX_SENTENCE);
+    // Several products typed here: a batch, as from the menu.
+    if (!draft(ctx).batch && parseListingItems(text, ctx.catalog.index).length > 1) return sellFromSentence(ctx, text) ?? retry();
     const parsed = parseListingSentence(text, ctx.catalog.index);
     absorb(ctx, parsed);
     const d = draft(ctx);
@@ -218,6 +130,7 @@ const otherName: Step = {
 
 const quantityStep: Step = {
   accepts: ["text"],
+  fits: (text, ctx) => readQuantity(ctx, text, draft(ctx).defaultUnit ?? "kg").ok !== false,
   ask: (ctx) => {
     const d = draft(ctx);
     return say(ctx.t("sell:askQuantity", { product: d.title, example: quantityExample(ctx, d.defaultUnit ?? "kg") }));
@@ -250,6 +163,7 @@ const quantityPick: Step = buttonsStep({
 
 const priceStep: Step = {
   accepts: ["text"],
+  fits: (text, ctx) => readPrice(ctx, text, draft(ctx).stock!).ok !== false,
   ask: (ctx) => {
     const unit = draft(ctx).stock!.unit;
     return say(ctx.t("sell:askPrice", { unit: unitName(unit), example: "80k" }));
@@ -315,6 +229,7 @@ function whenChoices(ctx: FlowContext) {
 
 const whenStep: Step = {
   accepts: ["text", "choice"],
+  fits: (text, ctx) => parseAvailability(text.slice(0, 40), ctx.now) !== null,
   ask: (ctx) => say(ctx.t("sell:askWhen"), { choices: column(...whenChoices(ctx)) }),
   answer: (input, ctx) => {
     const d = draft(ctx);
@@ -333,6 +248,7 @@ const whenStep: Step = {
 const confirmStep: Step = buttonsStep({
   ask: (ctx) => {
     const d = draft(ctx);
+    if (d.batch) return batchConfirm(ctx);
     const buttons = [choice("publish", ctx.t("sell:publish"))];
     if (!d.photo) buttons.push(choice("photo", ctx.t("sell:addPhoto")));
     buttons.push(choice("fix", ctx.t("sell:fix")));
@@ -346,29 +262,50 @@ const confirmStep: Step = buttonsStep({
       return next("photo");
     }
     if (id === "fix") return next("fix");
+    const fixing = /^fix\.(\d+)$/.exec(id);
+    if (fixing && d.batch?.[Number(fixing[1])]) {
+      editItem(d, Number(fixing[1]));
+      d.fixing = true;
+      return next("fix");
+    }
     const shop = ctx.household?.shop;
-    if (!shop) return retry();
-    await ctx.services.listings.create({
-      shopId: shop.id,
-      productId: d.productId ?? null,
-      title: d.title!,
-      unit: d.stock!.unit,
-      quantity: d.stock!.quantity,
-      displayUnit: d.stock!.displayUnit,
-      priceVnd: d.priceVnd!,
-      photo: d.photo ?? null,
-      availableFrom: d.when ? new Date(d.when) : null,
-    });
-    return done(say(ctx.t("sell:published")));
+    if (!shop || id !== "publish") return retry();
+    const items = d.batch ? batchItems(d) : [d];
+    for (const item of items) await publish(ctx, shop.id, item);
+    return done(say(items.length > 1 ? ctx.t("sell:batch.published", { count: items.length }) : ctx.t("sell:published")));
   },
 });
+
+function publish(ctx: FlowContext, shopId: string, d: Draft) {
+  return ctx.services.listings.create({
+    shopId,
+    productId: d.productId ?? null,
+    title: d.title!,
+    unit: d.stock!.unit,
+    quantity: d.stock!.quantity,
+    displayUnit: d.stock!.displayUnit,
+    priceVnd: d.priceVnd!,
+    photo: d.photo ?? null,
+    availableFrom: d.when ? new Date(d.when) : null,
+  });
+}
 
 const FIXABLE = ["product", "quantity", "price", "photo", "when"] as const;
 
 const fixStep: Step = buttonsStep({
-  ask: ({ t }) => say(t("sell:askFix"), { choices: column(...FIXABLE.map((f) => choice(f, t(`sell:fixField.${f}`)))) }),
+  ask: (ctx) => {
+    const fields = FIXABLE.map((f) => choice(f, ctx.t(`sell:fixField.${f}`)));
+    // In a batch, an item can also be dropped.
+    const remove = draft(ctx).batch ? [choice("remove", ctx.t("sell:batch.remove"))] : [];
+    return say(ctx.t("sell:askFix"), { choices: column(...fields, ...remove) });
+  },
   on: (id, ctx) => {
-    draft(ctx).fixing = true;
+    const d = draft(ctx);
+    if (id === "remove") {
+      removeItem(d);
+      return next("confirm");
+    }
+    d.fixing = true;
     return next(id);
   },
 });
@@ -398,7 +335,13 @@ export const sell: Flow = {
  * text does not look like an offer (then the menu answers as usual).
  */
 export function sellFromSentence(ctx: FlowContext, text: string): StepResult | null {
-  const parsed = parseListingSentence(text.slice(0, 300), ctx.catalog.index);
+  const items = parseListingItems(text.slice(0, MAX_SENTENCE), ctx.catalog.index);
+  if (items.length > 1) {
+    startBatch(ctx, items);
+    const step = advance(draft(ctx));
+    return { type: "start", flow: "sell", data: ctx.data, step, say: step === "confirm" ? [] : batchIntro(ctx) };
+  }
+  const parsed = parseListingSentence(text.slice(0, MAX_SENTENCE), ctx.catalog.index);
   const productish = parsed.product || parsed.ambiguous?.some((a) => a.field === "product");
   if (!productish && !(parsed.quantity && parsed.price)) return null;
   ctx.data = {};

@@ -149,8 +149,11 @@ describe("Đăng bán by one sentence", () => {
   it("does not mistake ordinary chat for an offer", async () => {
     await start();
     const chat = await household();
-    await chat.send("xin chào", MENU);
+    await chat.send("hôm nay trời đẹp quá", MENU);
     expect(chat.paragraphs[0]).toBe("Mình chưa hiểu ý bạn. Bạn chọn một việc bên dưới nhé.");
+    await chat.send("xin chào", MENU); // a greeting gets a greeting
+    expect(chat.paragraphs).toEqual(["Dạ, Chợ Số luôn sẵn lòng giúp bạn! 😊", "Bạn muốn làm gì?"]);
+    expect(await listingsOf(chat)).toHaveLength(0);
   });
 });
 

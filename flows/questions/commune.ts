@@ -46,13 +46,16 @@ export function communeSteps(
       ),
     );
 
+  const found = (text: string, ctx: FlowContext) => text.trim().length <= MAX_QUERY && searchCommunes(ctx.provinceCode, text.trim(), 1).length > 0;
   const ask = textStep({
+    fits: found,
     ask: ({ t }) => say(t("register:askCommune")),
     on: (text, ctx) => search(ctx, text.trim()) ?? notFound(ctx, text.trim()),
   });
 
   const pick: Step = {
     accepts: ["choice", "text"],
+    fits: found,
     ask: (ctx) => {
       const found = ctx.data.communeMatches as Found;
       const question = found.district

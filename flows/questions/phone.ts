@@ -13,6 +13,7 @@ export function askPhone(
 ): Step {
   return {
     accepts: ["text", "contact"],
+    fits: (text) => parseVnMobile(text).ok,
     ask: ({ t, channel }) =>
       channel.canShareContact
         ? say(t("register:askPhoneShare"), { askContact: { label: t("register:sharePhoneButton") } })

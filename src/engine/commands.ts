@@ -1,7 +1,7 @@
 // Words that work at every step, on every channel. Matching is on folded text (no diacritics,
 // lower case), so "Huỷ", "hủy", "HUY" and "huy" are the same; Zalo has no command menu, so each
 // slash command also has a plain-word form people actually type.
-import { fold } from "../lang/normalize.ts";
+import { commandWord, type CommandWord } from "../lang/intent.ts";
 
 export type GlobalCommand =
   | "start"
@@ -42,22 +42,18 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */
 export const VISIBLE_COMMANDS = ["menu", "mua", "trogiup", "huy", "quaylai", "ngonngu", "xoataikhoan"] as const;
 
-const WORDS: Record<string, GlobalCommand> = {
-  huy: "cancel",
-  "huy bo": "cancel",
-  "quay lai": "back",
-  "tro lai": "back",
-  back: "back",
+/**
+ * The plain words typed instead of a slash command ("huy", "quay lai", "tro giup", "TAT"/"BAT" as
+ * printed under every announcement, "menu"): one vocabulary with the intent layer, the command
+ * phrases of src/lang/intents.vi.json, counted when they are the whole message.
+ */
+const BY_WORD: Record<CommandWord, GlobalCommand> = {
   cancel: "cancel",
-  menu: "menu",
-  "tro giup": "help",
-  "giup do": "help",
+  back: "back",
   help: "help",
-  // announcements: "TAT"/"BAT" as printed under every announcement (Zalo has no command menu)
-  tat: "optOut",
-  "tat thong bao": "optOut",
-  bat: "optIn",
-  "bat thong bao": "optIn",
+  menu: "menu",
+  stop_broadcasts: "optOut",
+  resume_broadcasts: "optIn",
 };
 
 export interface ParsedCommand {
@@ -74,9 +70,8 @@ export function parseCommand(text: string): ParsedCommand | null {
     const command = SLASH_COMMANDS[slash[1].toLowerCase()];
     return command ? { command, bareWord: false, args: (slash[2] ?? "").trim() } : null;
   }
-  const word = fold(text).replace(/[^a-z0-9 ]/g, "").trim();
-  const command = WORDS[word];
-  return command ? { command, bareWord: true, args: "" } : null;
+  const word = commandWord(text);
+  return word ? { command: BY_WORD[word], bareWord: true, args: "" } : null;
 }
 
 export const isSlashCommand = (text: string) => /^\/[a-z_]+/i.test(text.trim());

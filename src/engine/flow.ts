@@ -3,6 +3,7 @@
 // the step history (for "quay lại"), handles cancel/help/menu, re-asks after a bad answer, maps typed
 // numbers or labels to buttons, and persists everything between messages.
 import type { TFunction } from "i18next";
+import type { Intent } from "../lang/intent.ts";
 import type { Catalog } from "../core/catalog.ts";
 import type { Services } from "../core/services.ts";
 import type { HouseholdView } from "../core/households.ts";
@@ -75,6 +76,13 @@ export interface Step {
   accepts: Array<Answer["kind"]>;
   /** free-text steps where a typed word could be mistaken for a command (a person named "Huy") */
   freeText?: boolean;
+  /**
+   * Does this typed text answer the question, although it also reads as a request (`intent`)?
+   * "50 kg" at the quantity question is a quantity even if it looks like a change of quantity; the
+   * step's own parser decides, without side effects. Without it, a clear request wins at a step
+   * that is not free text (free-text steps ask whether the text was the answer).
+   */
+  fits?(text: string, ctx: FlowContext, intent: Intent): boolean | Promise<boolean>;
   /** what to do with an answer */
   answer(input: Answer, ctx: FlowContext): StepResult | Promise<StepResult>;
 }
@@ -130,11 +138,13 @@ export function textStep(spec: {
   onChoice?: (id: string, ctx: FlowContext) => Result;
   /** names and other free text: a bare "huy" is asked about instead of cancelling */
   freeText?: boolean;
+  fits?: Step["fits"];
 }): Step {
   return {
     ask: spec.ask,
     accepts: spec.onChoice ? ["text", "choice"] : ["text"],
     freeText: spec.freeText,
+    fits: spec.fits,
     answer: (a, ctx) => {
       if (a.kind === "text") return spec.on(a.text, ctx);
       if (a.kind === "choice" && spec.onChoice) return spec.onChoice(a.id, ctx);

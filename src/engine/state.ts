@@ -16,8 +16,11 @@ export interface ConversationState {
   locale?: string;
   /** a reply keyboard (share-phone button) is on screen and should be taken away when done */
   keyboard?: boolean;
-  /** "huy" typed at a free-text step: waiting to know whether it meant cancel or was the answer */
-  pending?: { text: string };
+  /**
+   * Waiting for one answer about a typed text: "huy" at a free-text step (cancel, or the answer?),
+   * or a request typed in the middle of a step (`leave`: switch to it, or carry on with the step?).
+   */
+  pending?: { text: string; leave?: string };
   /** failed answers in a row at this step (after a few, we add a hint on how to get help) */
   misses?: number;
 }

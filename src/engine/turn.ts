@@ -2,91 +2,53 @@
 // The order of checks is what makes the bot forgiving:
 //   1. map taps and typed numbers/labels to the buttons on screen (stale taps are caught here),
 //   2. global words (huỷ, quay lại, menu, trợ giúp, /start, /ngonngu, /xoataikhoan),
-//   3. the current step of the current flow, or the main menu when no flow is running.
+//   3. a request understood in the message that does not answer the step ("xem don", "het na roi":
+//      intents.ts), then the current step of the current flow; or, when no flow is running, the
+//      main menu and whatever the message asks for.
 // Every path ends with a question or the menu on screen, so nobody is ever left without a way forward.
 // Short one-line remarks are then sent together with the question they lead into (see join.ts).
 import type { TFunction } from "i18next";
 import { tFor, toLocale } from "../i18n/index.ts";
 import { matchChoice } from "../lang/choice.ts";
-import { fold } from "../lang/normalize.ts";
 import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
-import type { Answer, Flow, FlowContext, Step, StepResult } from "./flow.ts";
+import type { Flow, FlowContext, Step, StepResult } from "./flow.ts";
+import { interceptStep, runAtMenu, settleLeave, type TurnPort } from "./intents.ts";
 import type { Choice, Inbound, Outbound } from "./message.ts";
 import { joinShortMessages } from "./join.ts";
+import type { FlowRegistry } from "./registry.ts";
+import { resolve, type Resolved } from "./resolve.ts";
 import type { ConversationState } from "./state.ts";
 
-export interface MenuDefinition {
-  /** the main menu message, buttons with ids starting "m." */
-  render(ctx: FlowContext): Outbound;
-  /** what a menu button does; null when the id is unknown */
-  choose(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
-  help(ctx: FlowContext): Outbound[];
-  /** a typed message at the menu that is not a menu item (e.g. "bán 2 tạ hồi khô 80k") */
-  freeText?(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
-}
-
-/**
- * A command the engine leaves to the flows (opt-out, officer tools). Returns messages to say (then the
- * question on screen or the menu again), a flow to start, or null: "unknown command", as for any
- * other unknown slash command (so a household never learns that officer commands exist).
- */
-export type CommandHandler = (
-  ctx: FlowContext,
-  args: string,
-) => Outbound[] | StepResult | null | Promise<Outbound[] | StepResult | null>;
-
-export interface FlowRegistry {
-  flows: Record<string, Flow>;
-  /** the flow a newcomer is put in (registration) */
-  onboarding: string;
-  /** the flow behind /xoataikhoan */
-  deleteAccount: string;
-  menu: MenuDefinition;
-  /** handlers of the global commands the engine does not handle itself */
-  commands?: Partial<Record<GlobalCommand, CommandHandler>>;
-  /**
-   * Buttons inside notifications ("Nhận đơn" under a new order), ids starting "a.": they stay valid
-   * however old the message is, so the handler re-checks everything on the server (whose order, which
-   * status). `keyword` is the same for a typed word ("NHAN DH7K2F9Q") where a platform has no buttons.
-   * Both return null when the id or word is not theirs.
-   */
-  actions?: {
-    tap(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
-    keyword(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
-  };
-}
-
-type Resolved =
-  | Answer
-  | { kind: "menu"; id: string }
-  | { kind: "global"; id: string }
-  | { kind: "action"; id: string }
-  | { kind: "stale" };
+export type { CommandHandler, FlowRegistry, IntentHandlers, MenuDefinition } from "./registry.ts";
 
 const MISSES_BEFORE_HINT = 3;
 const LANGUAGE_CHOICES = ["vi", "en"] as const;
 
-export class Turn {
+export class Turn implements TurnPort {
   readonly replies: Outbound[] = [];
   private readonly hadKeyboard: boolean;
 
   constructor(
     readonly state: ConversationState,
     readonly ctx: FlowContext,
-    private readonly registry: FlowRegistry,
+    readonly registry: FlowRegistry,
   ) {
     this.hadKeyboard = !!state.keyboard;
   }
 
   async run(inbound: Inbound): Promise<void> {
-    const input = this.resolve(inbound);
+    // 1. what did the person mean (resolve.ts)
+    const input = resolve(inbound, this.state, this.ctx.channel, this.currentStep());
 
     if (this.state.pending) {
       const pending = this.state.pending;
       this.state.pending = undefined;
       if (input.kind === "choice" && input.id === "pending.cancel") return this.finish(await this.global("cancel"));
       if (input.kind === "choice" && input.id === "pending.keep") {
-        return this.finish(await this.answerStep({ kind: "text", text: pending.text }));
+        return this.finish(await this.answerStep({ kind: "text", text: pending.text }, { asAnswer: true }));
+      }
+      if (pending.leave && input.kind === "choice" && (input.id === "pending.leave" || input.id === "pending.stay")) {
+        return this.finish(await settleLeave(this, pending, input.id === "pending.leave", this.currentStep()));
       }
     }
 
@@ -119,65 +81,9 @@ export class Turn {
     return this.finish(await this.answerStep(input));
   }
 
-  // ---- 1. what did the person mean ----
-
-  private resolve(inbound: Inbound): Resolved {
-    switch (inbound.kind) {
-      case "choice":
-        return this.resolveTap(inbound.choiceId ?? "");
-      case "text": {
-        const text = inbound.text ?? "";
-        if (this.state.choices.length > 0 && !parseCommand(text)) {
-          const index = this.matchOnScreen(text);
-          if (index !== null) {
-            const id = this.state.choices[index].id;
-            // The language list is kept with its global ids: a typed "2" means the same as a tap.
-            if (id.startsWith("a.")) return { kind: "action", id };
-            return id.startsWith("g.") ? { kind: "global", id } : { kind: "choice", id };
-          }
-        }
-        return { kind: "text", text };
-      }
-      case "contact":
-        return { kind: "contact", phone: inbound.contact?.phone ?? "", isOwn: inbound.contact?.isOwn ?? false };
-      case "photo":
-        return { kind: "photo", ref: inbound.photo?.ref ?? "", caption: inbound.photo?.caption };
-      default:
-        return { kind: "unsupported" };
-    }
-  }
-
-  private resolveTap(data: string): Resolved {
-    if (data.startsWith("m.")) return { kind: "menu", id: data };
-    if (data.startsWith("g.")) return { kind: "global", id: data };
-    if (data.startsWith("a.")) return { kind: "action", id: data };
-    const m = /^(\d+)\.(.+)$/.exec(data);
-    if (m && Number(m[1]) === this.state.seq && this.state.choices.some((c) => c.id === m[2])) {
-      return { kind: "choice", id: m[2] };
-    }
-    return { kind: "stale" };
-  }
-
-  /** A typed reply that picks a button: its label (any accents), or its number where buttons are numbered. */
-  private matchOnScreen(text: string): number | null {
-    const labels = this.state.choices.map((c) => c.label);
-    const numbers = this.ctx.channel.buttons === "numbered";
-    if (this.currentStep()?.freeText) {
-      // At a free-text step only an exact label (or number) counts: "Ngu" must stay a name, not pick "Nguyễn…".
-      const folded = fold(text);
-      const exact = labels.findIndex((l) => fold(l) === folded);
-      if (exact >= 0) return exact;
-      if (!numbers) return null;
-      const n = /^\s*(?:so\s*)?#?(\d{1,2})\.?\s*$/.exec(folded);
-      const i = n ? Number(n[1]) - 1 : -1;
-      return i >= 0 && i < labels.length ? i : null;
-    }
-    return matchChoice(text, labels, { numbers });
-  }
-
   // ---- 2. words that work everywhere ----
 
-  private async global(command: GlobalCommand, args = ""): Promise<void> {
+  async global(command: GlobalCommand, args = ""): Promise<void> {
     const { t, household } = this.ctx;
     switch (command) {
       case "start":
@@ -318,12 +224,16 @@ export class Turn {
 
   private async idle(input: Resolved): Promise<void> {
     const { t, household } = this.ctx;
-    if (!household) return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
+    if (!household) {
+      if (input.kind === "text" && (await runAtMenu(this, input.text))) return;
+      return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
+    }
     if (input.kind === "text") {
       const menu = this.registry.menu.render(this.ctx);
       const items = (menu.choices ?? []).flat();
       const index = matchChoice(input.text, items.map((c) => c.label), { numbers: this.ctx.channel.buttons === "numbered" });
       if (index !== null) return this.menuChoice(items[index].id);
+      if (await runAtMenu(this, input.text)) return;
       const started = await this.registry.menu.freeText?.(input.text, this.ctx);
       if (started) return this.apply(started);
     }
@@ -331,7 +241,8 @@ export class Turn {
     return this.showMenu();
   }
 
-  private async answerStep(input: Resolved): Promise<void> {
+  /** `asAnswer`: the text was confirmed as the answer to this step, not a request. */
+  async answerStep(input: Resolved, opts: { asAnswer?: boolean } = {}): Promise<void> {
     const flow = this.currentFlow();
     const step = this.currentStep();
     if (!flow || !step || (flow.needsHousehold && !this.ctx.household)) {
@@ -341,6 +252,7 @@ export class Turn {
       return this.ctx.household ? this.showMenu() : this.reaskOrStart();
     }
     if (input.kind === "menu" || input.kind === "global" || input.kind === "stale" || input.kind === "action") return;
+    if (input.kind === "text" && !opts.asAnswer && (await interceptStep(this, step, input.text))) return;
     if (!step.accepts.includes(input.kind)) {
       const unreadable = input.kind === "unsupported" && this.ctx.channel.unreadableMessages;
       this.say(this.ctx.t(unreadable ? "common:unreadable" : this.wrongKindKey(step)));
@@ -355,7 +267,7 @@ export class Turn {
     return this.ctx.channel.buttons === "numbered" ? "common:needNumber" : "common:needTap";
   }
 
-  private async apply(result: StepResult): Promise<void> {
+  async apply(result: StepResult): Promise<void> {
     this.replies.push(...result.say);
     switch (result.type) {
       case "next":
@@ -392,7 +304,7 @@ export class Turn {
   }
 
   /** Put the current step's question on screen and remember its buttons. */
-  private async ask(): Promise<void> {
+  async ask(): Promise<void> {
     const step = this.currentStep();
     if (!step) return;
     const asked = await step.ask(this.ctx);
@@ -408,7 +320,7 @@ export class Turn {
     }
   }
 
-  private showMenu(): void {
+  showMenu(): void {
     this.state.choices = []; // the menu is matched on its own (idle), older lists are off screen
     this.replies.push(this.registry.menu.render(this.ctx));
   }
@@ -447,7 +359,7 @@ export class Turn {
     return flow && this.state.step ? flow.steps[this.state.step] : undefined;
   }
 
-  private clearFlow(): void {
+  clearFlow(): void {
     this.state.flow = null;
     this.state.step = null;
     this.state.data = {};

@@ -82,6 +82,8 @@ export const PARTICLES: ReadonlySet<string> = new Set(data.particles);
 /** Last words that make a yes/no question ("co don nao khong"); the first, "yet" ("co ai dat chua"). */
 export const QUESTION_END: readonly string[] = data.questionEnd;
 const PLURAL: ReadonlySet<string> = new Set(data.plural);
+/** Whole messages that bring back the main menu ("menu", "ve menu"). */
+export const MENU_PHRASES: readonly string[] = data.menu;
 /** Words after which the next one or two are a place: "xa Quang Lac". */
 export const ADMIN_WORDS: ReadonlySet<string> = new Set(data.admin);
 const ABBREVIATIONS: ReadonlyMap<string, string[]> = new Map(Object.entries(data.abbreviations).map(([k, v]) => [k, v.split(" ")]));
@@ -167,7 +169,8 @@ export function aloneCue(words: readonly Word[]): CueHit | null {
   // "huy thoi", "thoi huy": two words that each say the same thing alone.
   const each = content.map((w) => ALONE.get(w.text));
   const same = each.every((c) => c !== undefined && c.signal === each[0]?.signal) ? each[0] : undefined;
-  const cue = ALONE.get(content.map((w) => w.text).join(" ")) ?? same;
+  // "giup do": a phrase may hold a particle ("giup" is also "please").
+  const cue = ALONE.get(content.map((w) => w.text).join(" ")) ?? ALONE.get(words.map((w) => w.text).join(" ")) ?? same;
   if (cue === undefined) return null;
   return { signal: cue.signal, phrase: cue.phrase, start: words.indexOf(content[0]), end: words.indexOf(content[content.length - 1]) + 1 };
 }

@@ -19,7 +19,7 @@
 // the answer; it is never `clear`). When `clear` is false (unknown, or a listing inferred from bare
 // numbers), the message should go to the step.
 
-import { ADMIN_WORDS, aloneCue, cueWords, findCues, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
+import { ADMIN_WORDS, aloneCue, cueWords, findCues, MENU_PHRASES, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
 import { parseListingItems } from "./items.ts";
 import { FILLER_WORDS } from "./lexicon.ts";
 import type { ListingParse, ProductRef } from "./listing.ts";
@@ -221,4 +221,36 @@ function knownWords(index: CatalogIndex): Set<string> {
     catalogWords.set(index, known);
   }
   return known;
+}
+
+/** The requests that work as a whole message at any step: the engine's global commands. */
+export type CommandWord = "cancel" | "back" | "help" | "stop_broadcasts" | "resume_broadcasts" | "menu";
+
+const COMMAND_SIGNALS: Partial<Record<Signal, CommandWord>> = {
+  cancel: "cancel", back: "back", help: "help", stop: "stop_broadcasts", resume: "resume_broadcasts",
+};
+const MENU_WORDS: ReadonlySet<string> = new Set(MENU_PHRASES.map((p) => p.replaceAll(" ", "")));
+
+/**
+ * The command a whole message is, particles aside: "huy", "Huỷ nhé", "quay lai", "tro giup", "TAT",
+ * "tat thong bao", "menu". The same phrases as understand() (intents.vi.json), but only when they
+ * are all the message says: "tat ca" or "huy don DH7K2F9Q" are no commands. Null otherwise.
+ */
+export function commandWord(text: string): CommandWord | null {
+  if (text.length > 60) return null;
+  const tokens = tokenize(text);
+  if (tokens.some((t) => t.kind === "num")) return null;
+  const words = cueWords(tokens, () => true);
+  const content = words.filter((w) => !PARTICLES.has(w.text));
+  if (MENU_WORDS.has(content.map((w) => w.text).join(""))) return "menu";
+  const alone = aloneCue(words);
+  if (alone !== null) return COMMAND_SIGNALS[alone.signal] ?? null;
+  const hits = findCues(words, new Set());
+  if (hits.length !== 1 || content.length === 0) return null;
+  const [hit] = hits;
+  const covered = content.every((w) => {
+    const i = words.indexOf(w);
+    return i >= hit.start && i < hit.end;
+  });
+  return covered ? (COMMAND_SIGNALS[hit.signal] ?? null) : null;
 }
