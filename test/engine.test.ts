@@ -197,4 +197,21 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
       expect(channel.last(chat)!.text).toMatch(/số điện thoại/i);
     }
   });
+
+  it("answers a chat that floods 100 messages, drops the rest with one polite word, and others go on", async () => {
+    const { engine, channel } = instance(dbA);
+    const flood = Array.from({ length: 250 }, (_, i) => engine.handle(inbound("900", { text: i === 0 ? "/start" : "xin chao" }), DELIVERED));
+    const other = engine.handle(inbound("901", { text: "/start" }), DELIVERED);
+    const outcomes = await Promise.all(flood);
+    expect((await other).status).toBe("handled");
+    expect(channel.texts("901")).toHaveLength(1);
+    const statuses = outcomes.map((o) => o.status);
+    expect(statuses.slice(0, 100).every((s) => s === "handled")).toBe(true);
+    expect(statuses.slice(100).every((s) => s === "dropped")).toBe(true);
+    const texts = channel.texts("900");
+    expect(texts.filter((t) => /gửi nhanh quá/.test(t))).toHaveLength(1);
+    expect(texts).toHaveLength(101);
+    // Once the flood is over, the chat is answered as usual.
+    expect((await engine.handle(inbound("900", { text: "xin chao" }), DELIVERED)).status).toBe("handled");
+  });
 });

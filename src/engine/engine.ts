@@ -45,7 +45,8 @@ export interface EngineOptions {
 }
 
 export interface HandleOutcome {
-  status: "handled" | "duplicate" | "failed";
+  /** dropped: the chat already had MAX_WAITING_PER_CHAT messages waiting (a flood); nothing was done */
+  status: "handled" | "duplicate" | "failed" | "dropped";
   replies: Outbound[];
   locale: string;
   /** messages for other chats, delivered after the replies */
@@ -64,6 +65,12 @@ type TurnResult = Omit<HandleOutcome, "delivered"> & { pending: PendingMessage[]
 class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
+/**
+ * Messages of one chat waiting for their turn, at most. Past it, a chat is flooding (hundreds a second:
+ * a script, a stuck key): further messages are dropped, and the person is told once per flood. A
+ * person typing fast, even a backlog after an outage, stays far below it.
+ */
+const MAX_WAITING_PER_CHAT = 100;
 /** turns committed together at most: enough to take one poll's updates in two groups */
 const MAX_GROUP = 64;
 /** PostgreSQL: groups committing at once, each on its own connection (the pool has 2 × cores + 1) */
@@ -75,6 +82,8 @@ export class Engine {
   private readonly senders = new Map<ChannelName, ChannelSender>();
   private readonly afterTurnListeners: Array<() => void> = [];
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** per chat: messages waiting or running, and whether this flood was already answered */
+  private readonly waiting = new Map<string, { count: number; told: boolean }>();
 
   readonly catalog: CatalogStore;
   readonly outbox: Outbox;
@@ -143,14 +152,30 @@ export class Engine {
 
   private handleInOrder(inbound: Inbound): Promise<HandleOutcome> {
     const key = `${inbound.channel}:${inbound.chatKey}`;
+    const waiting = this.waiting.get(key) ?? { count: 0, told: false };
+    if (waiting.count >= MAX_WAITING_PER_CHAT) return this.dropFlood(inbound, waiting);
+    waiting.count += 1;
+    this.waiting.set(key, waiting);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const current = previous.then(() => this.handleNow(inbound));
     const settled = current.catch(() => undefined);
     this.queues.set(key, settled);
     void settled.then(() => {
       if (this.queues.get(key) === settled) this.queues.delete(key);
+      if ((waiting.count -= 1) === 0) this.waiting.delete(key);
     });
     return current;
+  }
+
+  /** A message past the chat's limit: not handled; the first one of a flood gets a polite word. */
+  private async dropFlood(inbound: Inbound, waiting: { told: boolean }): Promise<HandleOutcome> {
+    const locale = toLocale(inbound.languageHint);
+    this.logFor(inbound).warn("chat flooding: message dropped");
+    if (!waiting.told) {
+      waiting.told = true;
+      await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale }, [{ text: tFor(locale)("common:slowDown") }]);
+    }
+    return { status: "dropped", replies: [], locale, delivered: Promise.resolve() };
   }
 
   /** Wait until every queued message has been handled (graceful shutdown, tests). */
