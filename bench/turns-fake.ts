@@ -7,7 +7,7 @@
 //   POST /control/scenario { scenario }   forget everything, set who sends what (see Scenario)
 //   GET  /control/status                  { pollsWaiting, done, users, lastSendAt }
 //   POST /control/go                      release the users' first updates (all at once, or paced)
-//   GET  /control/report                  per-user outcome and per-update latencies
+//   GET  /control/report                  per-user outcome and per-update latencies (and the flood's replies)
 import http from "node:http";
 
 export interface Scenario {
@@ -26,6 +26,8 @@ export interface Scenario {
   doneButton?: string;
   pressButton?: string;
   doneText?: string;
+  /** one more chat that sends `count` messages at once, ahead of everyone (not counted among the users) */
+  flood?: { userId: number; count: number; text: string };
 }
 
 interface Reply {
@@ -68,6 +70,8 @@ export interface Report {
   updates: number;
   users: UserReport[];
   otherCalls: Record<string, number>;
+  /** messages the bot sent to the flooding chat */
+  floodReplies: number;
 }
 
 const BOT = { id: 7_300_000_001, is_bot: true, first_name: "Bench", username: "bench_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
@@ -82,6 +86,7 @@ let lastReplyAt = 0;
 let doneCount = 0;
 let updatesMade = 0;
 let otherCalls: Record<string, number> = {};
+let floodReplies = 0;
 let pacer: NodeJS.Timeout | undefined;
 /** Update ids keep counting across scenarios, like a bot's on the real server (no reset). */
 /** long polls waiting for an update: resolved when one arrives */
@@ -91,9 +96,11 @@ const now = () => performance.now();
 const unixNow = () => Math.floor(Date.now() / 1000);
 
 function makeAvailable(userId: number, payload: Record<string, unknown>): void {
-  const user = users.get(userId)!;
-  user.updatesAt.push(now());
-  user.updateFirstReply.push(user.replies.length);
+  const user = users.get(userId);
+  if (user) {
+    user.updatesAt.push(now());
+    user.updateFirstReply.push(user.replies.length);
+  }
   queue.push({ update_id: nextUpdateId++, payload });
   updatesMade++;
   const polls = waiting;
@@ -129,6 +136,7 @@ function go(): void {
   if (!scenario) throw new Error("no scenario");
   const s = scenario;
   startedAt = now();
+  if (s.flood) for (let i = 0; i < s.flood.count; i++) sendText(s.flood.userId, s.flood.text);
   if (s.rate <= 0) {
     for (const id of s.userIds) sendText(id, s.text);
     return;
@@ -183,7 +191,7 @@ function report(): Report {
     });
     out.push({ userId, replies: u.replies.length, pressed: u.pressed, done: u.done, problem: u.problem, firstMs, wholeMs });
   }
-  return { startedAt, lastReplyAt, updates: updatesMade, users: out, otherCalls };
+  return { startedAt, lastReplyAt, updates: updatesMade, users: out, otherCalls, floodReplies };
 }
 
 function reset(next: Scenario): void {
@@ -196,6 +204,7 @@ function reset(next: Scenario): void {
   doneCount = 0;
   updatesMade = 0;
   otherCalls = {};
+  floodReplies = 0;
 }
 
 type Json = Record<string, unknown>;
@@ -221,7 +230,8 @@ function botMethod(method: string, p: Json, answer: (result: unknown) => void): 
       const markup = p.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data?: string }>> } | undefined;
       const reply: Reply = { at: now(), text: String(p.text ?? ""), buttons: markup?.inline_keyboard?.flat() ?? [], messageId: nextMessageId++ };
       answer({ message_id: reply.messageId, date: unixNow(), chat: chat(chatId), from: BOT, text: reply.text, ...(markup?.inline_keyboard ? { reply_markup: markup } : {}) });
-      onReply(chatId, reply);
+      if (chatId === scenario?.flood?.userId) floodReplies++;
+      else onReply(chatId, reply);
       return;
     }
     case "getMe":

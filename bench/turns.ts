@@ -1,5 +1,5 @@
 // Chat turns per second: the project against a bare grammY bot, in one run, both long polling the same
-// loopback fake Telegram Bot API. `npm run bench:turns [-- --users 2000 --pg --rate 0 --only start|listing]`.
+// loopback fake Telegram Bot API. `npm run bench:turns [-- --users 2000 --pg --rate 0 --only start|listing --flood 0]`.
 //
 // Two scenarios, each run by both contenders (each in a child process of its own, one after the other):
 //   start    N new users send /start                    (done once the consent question and its button came)
@@ -32,10 +32,13 @@ const { values: args } = parseArgs({
     pg: { type: "boolean", default: false },
     rate: { type: "string", default: "0" },
     only: { type: "string" },
+    flood: { type: "string", default: "0" },
   },
 });
 const USERS = Number(args.users);
 const RATE = Number(args.rate);
+/** one more chat sends this many messages at once, ahead of the users (others' latency is what to watch) */
+const FLOOD = Number(args.flood);
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const PG_DATABASE = "cho_so_bench_turns";
 const TOKEN = "7300000001:AAH-bench-turns-token_0123456789abcdef";
@@ -297,16 +300,17 @@ async function main() {
     const warm = Math.max(10, Math.min(200, Math.round(USERS / 10)));
     const newUsers = ids(1_000_001, USERS);
     const registered = ids(2_000_001, USERS);
+    const flood = FLOOD > 0 ? { userId: 9_000_001, count: FLOOD, text: "xin chao" } : undefined;
     const warmUsers = { start: [ids(3_000_001, warm), ids(3_100_001, warm)], listing: [ids(4_000_001, warm), ids(4_100_001, warm)] };
     const scenarios: Array<{ title: string; scenario: Scenario; seed: boolean }> = [
       {
         title: `${USERS} new users send /start (${engineName})`,
-        scenario: { kind: "start", userIds: newUsers, text: "/start", rate: RATE, doneButton: bare.start.button },
+        scenario: { kind: "start", userIds: newUsers, text: "/start", rate: RATE, doneButton: bare.start.button, flood },
         seed: false,
       },
       {
         title: `${USERS} registered users send "${SENTENCE}" and press ${bare.card.button} (${engineName})`,
-        scenario: { kind: "listing", userIds: registered, text: SENTENCE, rate: RATE, pressButton: bare.card.button, doneText: bare.pressed },
+        scenario: { kind: "listing", userIds: registered, text: SENTENCE, rate: RATE, pressButton: bare.card.button, doneText: bare.pressed, flood },
         seed: true,
       },
     ];
@@ -314,11 +318,12 @@ async function main() {
       if (args.only && args.only !== scenario.kind) continue;
       const database = await freshDatabase();
       try {
-        const [bareWarm, projectWarm] = warmUsers[scenario.kind].map((userIds) => ({ ...scenario, userIds, rate: 0 }));
+        const [bareWarm, projectWarm] = warmUsers[scenario.kind].map((userIds) => ({ ...scenario, userIds, rate: 0, flood: undefined }));
         if (seed) await seedHouseholds(database.url, [...scenario.userIds, ...bareWarm.userIds, ...projectWarm.userIds]);
         const bareOutcome = await runOne(fake, "grammy", bareWarm, scenario, database.url, mediaDir);
         const projectOutcome = await runOne(fake, "project", projectWarm, scenario, database.url, mediaDir);
         printScenario(title, bareOutcome, projectOutcome);
+        if (flood) console.log(`flooding chat: ${flood.count} messages at once, ahead of the users; replies to it: bare grammY ${bareOutcome.report.floodReplies}, Chợ Số ${projectOutcome.report.floodReplies}`);
         const found = [...problems(bareOutcome, scenario).map((p) => `bare grammY: ${p}`), ...problems(projectOutcome, scenario).map((p) => `Chợ Số: ${p}`)];
         if (scenario.kind === "listing") {
           const listed = await activeListings(database.url);
