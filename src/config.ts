@@ -100,3 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** Every secret value of the configuration, for the logger to scrub from any line that might carry one. */
+export function configuredSecrets(cfg: Config): string[] {
+  const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET];
+  for (const k of [...cfg.PARTNER_API_KEYS, ...cfg.CARRIER_API_KEYS]) values.push(k.key);
+  // A bot token's secret half alone is a secret too (URLs and errors may split it at the colon).
+  for (const token of [cfg.TELEGRAM_BOT_TOKEN, cfg.ZALO_BOT_TOKEN]) if (token?.includes(":")) values.push(token.slice(token.indexOf(":") + 1));
+  const url = cfg.DATABASE_URL.match(/^postgres(?:ql)?:\/\/[^:/@]*:([^@]+)@/);
+  if (url) values.push(decodeURIComponent(url[1]));
+  return values.filter((v): v is string => !!v);
+}
