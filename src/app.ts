@@ -21,7 +21,7 @@ import { Engine } from "./engine/engine.ts";
 import { registerApi } from "./http/api/index.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
-import { registerWeb } from "./web/index.ts";
+import { registerWeb, webNotFound } from "./web/index.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
@@ -109,7 +109,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     maxDelayMs: config.CHANNEL_RETRY_MAX_SECONDS * 1000,
     ...channelRetry,
   });
-  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }) });
+  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound });
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices leave through the engine's channel senders (a blocked chat is marked there).
   const notifyPort: NotifyPort = { reaches: (channel) => engine.hasChannel(channel), send: (to, messages) => engine.sendTo(to, messages) };

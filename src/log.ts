@@ -46,8 +46,9 @@ export interface LoggedError {
 const MESSAGE_MAX = 300;
 const STACK_FRAMES = 6;
 
-// Telegram bot tokens (123456:ABC…), also inside an API URL (/bot123456:ABC…/getMe).
-const BOT_TOKEN = /\d{5,}:[A-Za-z0-9_-]{20,}/g;
+// Telegram bot tokens (123456:AA… with 33 more characters), also inside an API URL (/bot123456:AA…/getMe).
+// Zalo tokens have no such shape: they are scrubbed as configured secrets.
+const BOT_TOKEN = /\d{5,}:AA[A-Za-z0-9_-]{30,}/g;
 const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
 // Vietnamese mobile and landline numbers, however written: 0912345678, 0912 345 678, 091.234.5678,
 // +84912345678, 84 912 345 678, (+84) 91-234-5678. Not preceded or followed by another digit, so

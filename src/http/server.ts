@@ -1,5 +1,5 @@
 // The HTTP server: health check and webhooks (later: shop pages, APIs).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** details for /healthz (e.g. each channel's state); never secrets */
   details?: () => Record<string, unknown>;
+  /** the answer to a path nothing serves (default: a short JSON error); never echoes the request */
+  notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -17,6 +19,14 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     loggerInstance: opts.log.child({ component: "http" }, { level: opts.log.levelVal > 40 ? opts.log.level : "warn" }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
+
+  // No response is ever sniffed into another type (a JSON error shown as HTML, an upload as a script).
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.header("x-content-type-options", "nosniff");
+    done();
+  });
+  // fastify's own 404 repeats the method and URL ("Route GET:/… not found"): not ours.
+  app.setNotFoundHandler(opts.notFound ?? ((_request, reply) => reply.code(404).send({ ok: false, error: "not found" })));
 
   // "The process lives and the database answers." A channel that cannot reach its platform does not
   // make the service unhealthy (the others still work); its state is in the details.

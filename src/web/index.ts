@@ -4,7 +4,7 @@
 // plugin: its form parser, compression and HTML error pages apply to these routes only.
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { OrderService } from "../core/order-service.ts";
 import { orders as orderQueries } from "../core/orders.ts";
@@ -71,7 +71,17 @@ function sendPage(reply: FastifyReply, status: number, body: string | Buffer, op
     .send(body);
 }
 
-const notFound = (t: Translate, reply: FastifyReply) => sendPage(reply, 404, messagePage(t, t("web:notFound.title"), t("web:notFound.text")));
+const notFound = (t: Translate, reply: FastifyReply, cache?: string) =>
+  sendPage(reply, 404, messagePage(t, t("web:notFound.title"), t("web:notFound.text")), { cache });
+
+/** A path nothing serves: the Vietnamese "page not found" (JSON for the chat's API), never the URL itself. */
+export function webNotFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const t = translator("vi");
+  if (req.url.startsWith("/chat/api/") || !/text\/html|\*\/\*/.test(req.headers.accept ?? "*/*")) {
+    return reply.code(404).send({ ok: false, error: t("web:notFound.title") });
+  }
+  return notFound(t, reply);
+}
 
 const chatSend = z
   .object({
@@ -206,7 +216,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     app.get<{ Params: { token: string } }>("/don/:token", async (req, reply) => {
       const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
-      if (!order) return notFound(t, reply);
+      if (!order) return notFound(t, reply, "no-store");
       reply.header("x-robots-tag", "noindex");
       return sendPage(reply, 200, renderStatusPage(t, order), { cache: "no-store" });
     });

@@ -43,6 +43,12 @@ export function registerApi(http: FastifyInstance, deps: ApiDeps): void {
         return apiError(reply, 500, "internal_error", "something went wrong on our side; retry later (same Idempotency-Key)");
       });
       api.setNotFoundHandler((_request, reply) => apiError(reply, 404, "not_found", "no such API endpoint"));
+      // Answers carry buyers' names, phones and addresses (and errors may name them): never kept by a
+      // browser or a proxy.
+      api.addHook("onRequest", (_request, reply, done) => {
+        reply.header("cache-control", "no-store");
+        done();
+      });
 
       orderRoutes(api, { db: deps.db, orders: deps.orders, log, publicUrl: deps.publicUrl, partner: apiKeyAuth(deps.partnerKeys, "orders") });
       carrierRoutes(api, { db: deps.db, orders: deps.orders, carrier: apiKeyAuth(deps.carrierKeys, "carriers") });
