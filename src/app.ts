@@ -19,6 +19,7 @@ import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import { registerApi } from "./http/api/index.ts";
+import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb, webNotFound } from "./web/index.ts";
@@ -109,7 +110,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     maxDelayMs: config.CHANNEL_RETRY_MAX_SECONDS * 1000,
     ...channelRetry,
   });
-  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound });
+  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound, trustProxy: config.TRUST_PROXY });
+  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR);
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices leave through the engine's channel senders (a blocked chat is marked there).
   const notifyPort: NotifyPort = { reaches: (channel) => engine.hasChannel(channel), send: (to, messages) => engine.sendTo(to, messages) };
@@ -125,6 +127,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     partnerKeys: config.PARTNER_API_KEYS,
     carrierKeys: config.CARRIER_API_KEYS,
     publicUrl: config.PUBLIC_URL,
+    limits,
   });
   // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
   // of turns would otherwise add a query per turn on SQLite's one writer).
@@ -141,6 +144,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
     publicUrl,
     log,
+    limits,
   });
 
   // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
@@ -160,7 +164,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       connectTimeoutSeconds,
       webhook: webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET),
     });
-    if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET);
+    if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET, limits);
     const channel = telegram;
     media.register("telegram", (ref) => channel.downloadPhoto(ref));
     channels.add(telegram);
@@ -178,7 +182,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       connectTimeoutSeconds,
       webhook: webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET),
     });
-    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET);
+    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET, limits);
     const channel = zalo;
     media.register("zalo", (url) => channel.downloadPhoto(url));
     channels.add(zalo);

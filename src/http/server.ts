@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** details for /healthz (e.g. each channel's state); never secrets */
   details?: () => Record<string, unknown>;
+  /** proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset: the socket's address is the client */
+  trustProxy?: string | number;
   /** the answer to a path nothing serves (default: a short JSON error); never echoes the request */
   notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
@@ -18,6 +20,8 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     // per update (and never carry query strings that might hold personal data).
     loggerInstance: opts.log.child({ component: "http" }, { level: opts.log.levelVal > 40 ? opts.log.level : "warn" }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // A hop count trusts that many proxies in front of us (the i-th address from the socket's end).
+    trustProxy: typeof opts.trustProxy === "number" ? ((_addr: string, i: number) => i < (opts.trustProxy as number)) : (opts.trustProxy ?? false),
   });
 
   // No response is ever sniffed into another type (a JSON error shown as HTML, an upload as a script).

@@ -4,7 +4,7 @@
 // a stranger or an officer of another commune gets 403 and no figure.
 import { Readable } from "node:stream";
 import cookie from "@fastify/cookie";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { z } from "zod";
 import type { OfficerView } from "../broadcast/officers.ts";
 import { broadcasts, type Scope } from "../broadcast/store.ts";
@@ -36,6 +36,8 @@ export interface DashboardDeps {
   /** where the pages are reached: shop links in the households CSV */
   publicUrl: string;
   log: Logger;
+  /** route options that count requests to the login links (rate limit), if any */
+  loginLimit?: { onRequest?: onRequestHookHandler };
   /** HTML answer with the pages' common headers */
   send(reply: FastifyReply, status: number, body: string, opts?: { cache?: string }): FastifyReply;
 }
@@ -104,13 +106,13 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
 
   // Opening the link only shows a button: link previews (Telegram fetches URLs sent in chat) and
   // mail scanners make GET requests, and must not use the link up.
-  app.get<{ Params: { token: string } }>("/dangnhap/:token", async (req, reply) => {
+  app.get<{ Params: { token: string } }>("/dangnhap/:token", { ...deps.loginLimit }, async (req, reply) => {
     reply.header("x-robots-tag", "noindex");
     if (!(await officerLogins(db).usable(req.params.token))) return refuse(reply, vi, "dashboard:login.refused");
     return deps.send(reply, 200, renderLoginPage(vi, req.params.token), { cache: "no-store" });
   });
 
-  app.post<{ Params: { token: string } }>("/dangnhap/:token", { preHandler: sameOrigin }, async (req, reply) => {
+  app.post<{ Params: { token: string } }>("/dangnhap/:token", { ...deps.loginLimit, preHandler: sameOrigin }, async (req, reply) => {
     const officer = await officerLogins(db).redeem(req.params.token);
     if (!officer) return refuse(reply, vi, "dashboard:login.refused");
     const session = await officerSessions(db).create(officer.id);
