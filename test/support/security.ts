@@ -33,6 +33,8 @@ export async function startSecApp(
     MEDIA_DIR: resolve(TMP_DIR, `media-sec-${port}`),
     PARTNER_API_KEYS: list(PARTNER_KEYS),
     CARRIER_API_KEYS: list(CARRIER_KEYS),
+    // scripts, not people: the limits are off unless a test sets them (rate-limit.e2e.test.ts)
+    RATE_LIMIT_FACTOR: "0",
     ...opts.env,
   };
   if (opts.telegram) Object.assign(env, { TELEGRAM_BOT_TOKEN: opts.telegram.token, TELEGRAM_API_ROOT: opts.telegram.apiRoot });
