@@ -100,6 +100,7 @@ function isLogged(err: unknown): err is LoggedError {
 }
 
 const mark = (e: LoggedError) => (LOGGED.add(e), e);
+const errorOnly = (v: unknown) => (v instanceof Error ? serializeError(v) : v);
 
 export function createLogger(levelOrOptions: string | LoggerOptions = {}, toStderr = false): Logger {
   const o: LoggerOptions = typeof levelOrOptions === "string" ? { level: levelOrOptions, toStderr } : levelOrOptions;
@@ -107,7 +108,8 @@ export function createLogger(levelOrOptions: string | LoggerOptions = {}, toStde
   const options: pino.LoggerOptions = {
     level: o.level ?? process.env.LOG_LEVEL ?? "info",
     base: undefined,
-    serializers: { err: serializeError, error: serializeError, e: serializeError, cause: serializeError },
+    // `err` is always an error; `error` and `e` are sometimes a plain word ("unreachable"), kept as it is.
+    serializers: { err: serializeError, cause: serializeError, error: errorOnly, e: errorOnly },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
     hooks: { streamWrite: (line) => scrubText(line, secrets) },
   };
