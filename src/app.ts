@@ -20,9 +20,10 @@ import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
 import { registerApi } from "./http/api/index.ts";
+import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
-import { registerWeb } from "./web/index.ts";
+import { registerWeb, webNotFound } from "./web/index.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
@@ -110,7 +111,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     maxDelayMs: config.CHANNEL_RETRY_MAX_SECONDS * 1000,
     ...channelRetry,
   });
-  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }) });
+  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound, trustProxy: config.TRUST_PROXY });
+  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR);
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices go into the engine's outbox with the change that causes them, and leave
   // through its delivery (a blocked chat is marked there).
@@ -131,6 +133,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     partnerKeys: config.PARTNER_API_KEYS,
     carrierKeys: config.CARRIER_API_KEYS,
     publicUrl: config.PUBLIC_URL,
+    limits,
   });
   // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
   // of turns would otherwise add a query per turn on SQLite's one writer).
@@ -147,6 +150,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
     publicUrl,
     log,
+    limits,
   });
 
   // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
@@ -166,7 +170,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       connectTimeoutSeconds,
       webhook: webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET),
     });
-    if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET);
+    if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET, limits);
     const channel = telegram;
     media.register("telegram", (ref) => channel.downloadPhoto(ref));
     channels.add(telegram);
@@ -184,7 +188,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       connectTimeoutSeconds,
       webhook: webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET),
     });
-    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET);
+    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET, limits);
     const channel = zalo;
     media.register("zalo", (url) => channel.downloadPhoto(url));
     channels.add(zalo);

@@ -2,6 +2,7 @@
 // Every problem is reported by name with what we expected, so a misconfigured deployment fails loudly
 // and readably instead of half-working.
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 import { apiKeysField, CARRIER_KEY_NAMES, sharedKeys } from "./api-keys.ts";
 
@@ -65,6 +66,20 @@ const schema = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** on SIGTERM/SIGINT: stop within this many seconds, or exit non-zero saying what was pending */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /**
+   * Behind a reverse proxy: the proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges
+   * ("127.0.0.1,10.0.0.0/8"), or a number of proxy hops. Unset: the client is the socket's address,
+   * and a forwarded header, which anyone can send, is ignored.
+   */
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^\d{1,2}$/.test(v) || v.split(",").every((p) => isIP(p.trim().split("/")[0]) !== 0), "must be addresses or CIDR ranges separated by commas, or a number of hops")
+      .transform((v) => (/^\d{1,2}$/.test(v) ? Number(v) : v.split(",").map((p) => p.trim()).join(",")))
+      .optional(),
+  ),
+  /** multiplies every rate limit (2 allows twice as many requests); 0 turns rate limiting off */
+  RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1000).default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -100,3 +115,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
+/** Every secret value of the configuration, for the logger to scrub from any line that might carry one. */
+export function configuredSecrets(cfg: Config): string[] {
+  const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET];
+  for (const k of [...cfg.PARTNER_API_KEYS, ...cfg.CARRIER_API_KEYS]) values.push(k.key);
+  // A bot token's secret half alone is a secret too (URLs and errors may split it at the colon).
+  for (const token of [cfg.TELEGRAM_BOT_TOKEN, cfg.ZALO_BOT_TOKEN]) if (token?.includes(":")) values.push(token.slice(token.indexOf(":") + 1));
+  const url = cfg.DATABASE_URL.match(/^postgres(?:ql)?:\/\/[^:/@]*:([^@]+)@/);
+  if (url) values.push(decodeURIComponent(url[1]));
+  return values.filter((v): v is string => !!v);
+}

@@ -1,7 +1,7 @@
 // `npm start`: migrate the database, then run the HTTP server and every configured channel.
 import "./timezone.ts";
 import { createApp } from "./app.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, configuredSecrets, loadConfig } from "./config.ts";
 import { migrate } from "./db/migrate.ts";
 import { tFor } from "./i18n/index.ts";
 import { createLogger } from "./log.ts";
@@ -17,7 +17,7 @@ async function main() {
     }
     throw e;
   }
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger({ level: config.LOG_LEVEL, secrets: configuredSecrets(config) });
   await migrate(config.DATABASE_URL);
   const app = createApp({ config, log });
   const address = await app.start();

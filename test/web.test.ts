@@ -56,7 +56,7 @@ async function listing(h: HouseholdView, fields: Partial<{ productId: string | n
 beforeAll(async () => {
   mkdirSync(MEDIA_DIR, { recursive: true });
   app = createApp({
-    config: loadConfig({ DATABASE_URL: testDb.url, PORT: "3999", LOG_LEVEL: "silent", MEDIA_DIR, PUBLIC_URL: "https://cho.example.vn" }),
+    config: loadConfig({ DATABASE_URL: testDb.url, PORT: "3999", LOG_LEVEL: "silent", MEDIA_DIR, PUBLIC_URL: "https://cho.example.vn", RATE_LIMIT_FACTOR: "0" }),
     log: pino({ level: process.env.TEST_LOG ?? "silent" }),
   });
   await app.http.ready();

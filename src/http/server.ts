@@ -1,5 +1,5 @@
 // The HTTP server: health check and webhooks (later: shop pages, APIs).
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 
@@ -8,6 +8,10 @@ export interface HttpServerOptions {
   log: Logger;
   /** details for /healthz (e.g. each channel's state); never secrets */
   details?: () => Record<string, unknown>;
+  /** proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset: the socket's address is the client */
+  trustProxy?: string | number;
+  /** the answer to a path nothing serves (default: a short JSON error); never echoes the request */
+  notFound?: (request: FastifyRequest, reply: FastifyReply) => unknown;
 }
 
 export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
@@ -16,7 +20,17 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     // per update (and never carry query strings that might hold personal data).
     loggerInstance: opts.log.child({ component: "http" }, { level: opts.log.levelVal > 40 ? opts.log.level : "warn" }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // A hop count trusts that many proxies in front of us (the i-th address from the socket's end).
+    trustProxy: typeof opts.trustProxy === "number" ? ((_addr: string, i: number) => i < (opts.trustProxy as number)) : (opts.trustProxy ?? false),
   });
+
+  // No response is ever sniffed into another type (a JSON error shown as HTML, an upload as a script).
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.header("x-content-type-options", "nosniff");
+    done();
+  });
+  // fastify's own 404 repeats the method and URL ("Route GET:/… not found"): not ours.
+  app.setNotFoundHandler(opts.notFound ?? ((_request, reply) => reply.code(404).send({ ok: false, error: "not found" })));
 
   // "The process lives and the database answers." A channel that cannot reach its platform does not
   // make the service unhealthy (the others still work); its state is in the details.

@@ -23,7 +23,17 @@ export function foldWords(input: string): string {
     .trim();
 }
 
-/** Canonical stored form of user text: NFC, trimmed, inner whitespace collapsed. */
+/** Invisible format characters (zero-width spaces, bidi overrides, BOM) and control characters. */
+const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
+/** Angle brackets: never part of a name or an address, and the start of any markup. */
+const MARKUP = /[<>]/g;
+
+/**
+ * Canonical stored form of user text: NFC, inner whitespace (line breaks and tabs too) collapsed to one
+ * space, trimmed, with control and invisible format characters and angle brackets taken out. The
+ * checks of names and addresses (src/core/rules.ts) refuse such characters first where the person
+ * can be told (web form, API); this cleaning is the net for any path that only cleans.
+ */
 export function cleanText(input: string): string {
-  return input.normalize("NFC").replace(/\s+/g, " ").trim();
+  return input.normalize("NFC").replace(/\s+/g, " ").replace(INVISIBLE, "").replace(MARKUP, "").replace(/ {2,}/g, " ").trim();
 }

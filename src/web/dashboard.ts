@@ -4,7 +4,7 @@
 // a stranger or an officer of another commune gets 403 and no figure.
 import { Readable } from "node:stream";
 import cookie from "@fastify/cookie";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
 import { z } from "zod";
 import type { OfficerView } from "../broadcast/officers.ts";
 import { broadcasts, type Scope } from "../broadcast/store.ts";
@@ -36,6 +36,8 @@ export interface DashboardDeps {
   /** where the pages are reached: shop links in the households CSV */
   publicUrl: string;
   log: Logger;
+  /** route options that count requests to the login links (rate limit), if any */
+  loginLimit?: { onRequest?: onRequestHookHandler };
   /** HTML answer with the pages' common headers */
   send(reply: FastifyReply, status: number, body: string, opts?: { cache?: string }): FastifyReply;
 }
@@ -78,17 +80,39 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   const cache = deps.cache === false ? null : new DashboardCache(db, deps.targetPercent);
   const stats = (scope: Scope) => (cache ? cache.get(scope) : dashboardStats(db, scope, { targetPercent: deps.targetPercent }));
 
+  /**
+   * Forms that change something (log in, log out) answer only posts from these pages themselves: a
+   * browser names the page a post comes from, so a form on another site cannot log an officer in with
+   * the attacker's own link, or out. Origin is compared when it names a site; the pages send
+   * `Referrer-Policy: no-referrer`, under which browsers send `Origin: null` even for their own forms,
+   * and then Sec-Fetch-Site tells (same-origin). A request with neither is not from a browser, and so
+   * cannot carry an officer's cookie unbidden.
+   */
+  const ownOrigins = new Set([new URL(deps.publicUrl).origin]);
+  const fromOurPages = (req: FastifyRequest): boolean => {
+    const origin = req.headers.origin;
+    if (typeof origin === "string" && origin !== "null") return ownOrigins.has(origin) || origin === `${req.protocol}://${req.host}`;
+    const site = req.headers["sec-fetch-site"];
+    if (typeof site === "string") return site === "same-origin" || site === "none";
+    return origin === undefined;
+  };
+  const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (fromOurPages(req)) return;
+    log.warn({ path: req.routeOptions.url }, "dashboard: cross-site form post refused");
+    return refuse(reply, vi, "dashboard:login.crossSite");
+  };
+
   // ---- login by one-time link ----
 
   // Opening the link only shows a button: link previews (Telegram fetches URLs sent in chat) and
   // mail scanners make GET requests, and must not use the link up.
-  app.get<{ Params: { token: string } }>("/dangnhap/:token", async (req, reply) => {
+  app.get<{ Params: { token: string } }>("/dangnhap/:token", { ...deps.loginLimit }, async (req, reply) => {
     reply.header("x-robots-tag", "noindex");
     if (!(await officerLogins(db).usable(req.params.token))) return refuse(reply, vi, "dashboard:login.refused");
     return deps.send(reply, 200, renderLoginPage(vi, req.params.token), { cache: "no-store" });
   });
 
-  app.post<{ Params: { token: string } }>("/dangnhap/:token", async (req, reply) => {
+  app.post<{ Params: { token: string } }>("/dangnhap/:token", { ...deps.loginLimit, preHandler: sameOrigin }, async (req, reply) => {
     const officer = await officerLogins(db).redeem(req.params.token);
     if (!officer) return refuse(reply, vi, "dashboard:login.refused");
     const session = await officerSessions(db).create(officer.id);
@@ -101,7 +125,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       .send();
   });
 
-  app.post("/canbo/dangxuat", async (req, reply) => {
+  app.post("/canbo/dangxuat", { preHandler: sameOrigin }, async (req, reply) => {
     await officerSessions(db).end(req.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
     return deps.send(reply, 200, messagePage(vi, vi("dashboard:title"), vi("dashboard:login.loggedOut")), { cache: "no-store" });

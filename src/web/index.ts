@@ -4,13 +4,14 @@
 // plugin: its form parser, compression and HTML error pages apply to these routes only.
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { OrderService } from "../core/order-service.ts";
 import { orders as orderQueries } from "../core/orders.ts";
 import type { Db } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Logger } from "../log.ts";
+import { LIMITS, perAddress, type Counted, type RateLimits } from "../http/rate-limit.ts";
 import { formatQuantity } from "../lang/quantity.ts";
 import { registerDashboard } from "./dashboard.ts";
 import { CHAT_SCRIPT_HASH, renderChatPage } from "./chat-page.ts";
@@ -44,6 +45,8 @@ export interface WebOptions {
   /** keep drawn shop pages (default on; the benchmark measures both) */
   pageCache?: boolean;
   log: Logger;
+  /** rate limits on the order form, the web chat, order status and login links (none when absent) */
+  limits?: RateLimits;
 }
 
 /** A form body larger than this is refused (413) before it is parsed. */
@@ -71,7 +74,17 @@ function sendPage(reply: FastifyReply, status: number, body: string | Buffer, op
     .send(body);
 }
 
-const notFound = (t: Translate, reply: FastifyReply) => sendPage(reply, 404, messagePage(t, t("web:notFound.title"), t("web:notFound.text")));
+const notFound = (t: Translate, reply: FastifyReply, cache?: string) =>
+  sendPage(reply, 404, messagePage(t, t("web:notFound.title"), t("web:notFound.text")), { cache });
+
+/** A path nothing serves: the Vietnamese "page not found" (JSON for the chat's API), never the URL itself. */
+export function webNotFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const t = translator("vi");
+  if (req.url.startsWith("/chat/api/") || !/text\/html|\*\/\*/.test(req.headers.accept ?? "*/*")) {
+    return reply.code(404).send({ ok: false, error: t("web:notFound.title") });
+  }
+  return notFound(t, reply);
+}
 
 const chatSend = z
   .object({
@@ -91,6 +104,18 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
   const shopPages = new PageCache();
   // The province list is read from a 4 MB file on first use: do it now rather than on a buyer's first visit.
   provinces(opts.provinceCode);
+
+  // Past a limit: the route's own kind of answer, in Vietnamese, with Retry-After (set by the hook).
+  const tooManyPage = (_req: FastifyRequest, reply: FastifyReply) => sendPage(reply, 429, messagePage(t, t("web:error.title"), t("web:error.tooMany")), { cache: "no-store" });
+  const tooManyJson = (_req: FastifyRequest, reply: FastifyReply) => reply.code(429).header("cache-control", "no-store").send({ ok: false, error: t("web:error.tooMany") });
+  const limited = (name: string, counted: Counted[], json = false) => {
+    const hook = opts.limits?.hook(name, counted, json ? tooManyJson : tooManyPage);
+    return hook ? { onRequest: hook } : {};
+  };
+  const chatSession = (req: FastifyRequest) => {
+    const session = (req.body as { session?: unknown } | undefined)?.session;
+    return typeof session === "string" ? session.slice(0, 64) : null;
+  };
 
   http.register(async (app) => {
     // Forms post application/x-www-form-urlencoded; fastify has no parser for it built in.
@@ -132,6 +157,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       cache: opts.dashboardCache,
       log,
       send: (reply, status, body, o) => sendPage(reply, status, body, o),
+      loginLimit: limited("loginLink", [perAddress(LIMITS.loginLink)]),
     });
 
     // ---- shop page and its order forms ----
@@ -152,7 +178,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       return sendPage(reply, 200, page.gzip!);
     });
 
-    app.post<{ Params: { slug: string } }>("/s/:slug", async (req, reply) => {
+    app.post<{ Params: { slug: string } }>("/s/:slug", limited("orderForm", [perAddress(LIMITS.orderForm)]), async (req, reply) => {
       const shop = SLUG.test(req.params.slug) ? await shopPage(db, req.params.slug) : null;
       if (!shop) return notFound(t, reply);
       const values = formValues(req.body);
@@ -204,9 +230,9 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // ---- the buyer's order status ----
 
-    app.get<{ Params: { token: string } }>("/don/:token", async (req, reply) => {
+    app.get<{ Params: { token: string } }>("/don/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
       const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
-      if (!order) return notFound(t, reply);
+      if (!order) return notFound(t, reply, "no-store");
       reply.header("x-robots-tag", "noindex");
       return sendPage(reply, 200, renderStatusPage(t, order), { cache: "no-store" });
     });
@@ -223,7 +249,9 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
     if (chat) {
       app.get("/chat", async (_req, reply) => sendPage(reply, 200, renderChatPage(t), { csp: CHAT_CSP }));
 
-      app.post("/chat/api/send", { bodyLimit: CHAT_BODY_LIMIT }, async (req, reply) => {
+      // The session is in the body: counted per session once the body is read (preHandler).
+      const perSession = opts.limits?.hook("chatSession", [{ limit: LIMITS.chatSendPerSession, key: chatSession }], tooManyJson);
+      app.post("/chat/api/send", { bodyLimit: CHAT_BODY_LIMIT, ...limited("chatSend", [perAddress(LIMITS.chatSendPerIp)], true), ...(perSession ? { preHandler: perSession } : {}) }, async (req, reply) => {
         const body = chatSend.safeParse(req.body);
         if (!body.success) {
           const tooLong = body.error.issues.some((i) => i.path[0] === "text" && i.code === "too_big");
@@ -236,7 +264,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
         return reply.header("cache-control", "no-store").header("connection", "close").send({ ok: true, messages });
       });
 
-      app.get("/chat/api/poll", async (req, reply) => {
+      app.get("/chat/api/poll", limited("chatPoll", [perAddress(LIMITS.chatPoll)], true), async (req, reply) => {
         const query = chatPoll.safeParse(req.query ?? {});
         if (!query.success) return reply.code(400).send({ ok: false, error: t("web:error.badRequest") });
         // A page polls every few seconds: a kept-alive socket would never be idle and would hold up a

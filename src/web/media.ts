@@ -1,7 +1,9 @@
 // GET /media/:file — listing photos from the media folder. Only names the media fetcher writes
-// (`<listing id>.<jpg|png|webp>`) are served, so nothing outside the folder can ever be reached.
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+// (`<listing id>.<jpg|png|webp>`) are served, and only regular files: a symbolic link placed in the
+// folder is not followed (opened with O_NOFOLLOW, then checked on the open file), so nothing outside
+// the folder can ever be reached.
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { FastifyReply } from "fastify";
 
@@ -14,8 +16,13 @@ export async function sendMedia(dir: string, file: string, ifModifiedSince: stri
   const m = MEDIA_FILE.exec(file);
   if (!m) return false;
   const path = join(resolve(dir), file);
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) return false;
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  if (!handle) return false;
+  const info = await handle.stat().catch(() => null);
+  if (!info?.isFile()) {
+    await handle.close();
+    return false;
+  }
   const modified = new Date(Math.floor(info.mtimeMs / 1000) * 1000);
   reply
     .header("content-type", TYPES[m[1]])
@@ -23,9 +30,10 @@ export async function sendMedia(dir: string, file: string, ifModifiedSince: stri
     .header("last-modified", modified.toUTCString())
     .header("x-content-type-options", "nosniff");
   if (ifModifiedSince && Date.parse(ifModifiedSince) >= modified.getTime()) {
+    await handle.close();
     reply.code(304).send();
     return true;
   }
-  reply.header("content-length", info.size).send(createReadStream(path));
+  reply.header("content-length", info.size).send(handle.createReadStream());
   return true;
 }

@@ -2,10 +2,10 @@
 // one message per field, in the buyer's words) and drawing the form again with the values kept.
 import type { Translate } from "./texts.ts";
 import { z } from "zod";
-import { PERSON_NAME_MAX, checkPersonName } from "../core/rules.ts";
+import { PERSON_NAME_MAX, checkFreeText, checkPersonName } from "../core/rules.ts";
 import { listProvinces, type Province } from "../lang/communes.ts";
 import { unitLabel } from "../lang/lexicon.ts";
-import { cleanText, fold } from "../lang/normalize.ts";
+import { fold } from "../lang/normalize.ts";
 import { parseVnMobile } from "../lang/phone.ts";
 import { formatQuantity, isCountUnit } from "../lang/quantity.ts";
 import { escapeHtml, html, raw, type Html } from "./html.ts";
@@ -93,15 +93,12 @@ export function orderSchema(listing: { id: string; unit: string; quantity: numbe
     }),
     province: text.transform((raw, ctx) => provinceByCode(raw) ?? fail(ctx, "web:field.province.empty")),
     district: text.transform((raw, ctx) => {
-      const value = cleanText(raw);
-      return [...value].length > DISTRICT_MAX ? fail(ctx, "web:field.district.tooLong", { max: DISTRICT_MAX }) : value;
+      const checked = checkFreeText(raw, 0, DISTRICT_MAX);
+      return checked.ok ? checked.value : fail(ctx, `web:field.district.${checked.reason}`, { max: DISTRICT_MAX });
     }),
     address: text.transform((raw, ctx) => {
-      const value = cleanText(raw);
-      const length = [...value].length;
-      if (length < ADDRESS_MIN) return fail(ctx, "web:field.address.tooShort");
-      if (length > ADDRESS_MAX) return fail(ctx, "web:field.address.tooLong", { max: ADDRESS_MAX });
-      return value;
+      const checked = checkFreeText(raw, ADDRESS_MIN, ADDRESS_MAX);
+      return checked.ok ? checked.value : fail(ctx, `web:field.address.${checked.reason}`, { max: ADDRESS_MAX });
     }),
   });
 }

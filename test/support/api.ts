@@ -35,6 +35,8 @@ export async function startApiApp(
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     LOG_LEVEL: "silent",
+    // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
+    RATE_LIMIT_FACTOR: "0",
     MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
     PARTNER_API_KEYS: list(PARTNER_KEYS),
     CARRIER_API_KEYS: list(CARRIER_KEYS),

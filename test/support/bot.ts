@@ -39,6 +39,8 @@ export async function startBot(
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     LOG_LEVEL: "silent",
+    // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
+    RATE_LIMIT_FACTOR: "0",
     MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
   };
   if (mode === "webhook") {

@@ -27,7 +27,7 @@ export async function startBroadcastApp(
   broadcast: Partial<BroadcastOptions> = {},
   opts: { listen?: boolean } = {},
 ): Promise<App> {
-  const env: NodeJS.ProcessEnv = { DATABASE_URL: databaseUrl, PORT: String(await freePort()), LOG_LEVEL: "silent" };
+  const env: NodeJS.ProcessEnv = { DATABASE_URL: databaseUrl, PORT: String(await freePort()), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0" };
   if (fakes.telegram) Object.assign(env, { TELEGRAM_BOT_TOKEN: fakes.telegram.token, TELEGRAM_API_ROOT: fakes.telegram.apiRoot });
   if (fakes.zalo) Object.assign(env, { ZALO_BOT_TOKEN: fakes.zalo.token, ZALO_API_ROOT: fakes.zalo.apiRoot });
   const app = createApp({

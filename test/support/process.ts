@@ -24,7 +24,7 @@ export async function spawnBot(
   const port = await freePort();
   const own = typeof env === "function" ? env(port) : env;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", ...own },
+    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0", ...own },
     stdio: opts.output ? ["ignore", "pipe", "pipe"] : "ignore",
   });
   started.add(child);

@@ -59,6 +59,8 @@ export async function startZaloBot(
     ZALO_BOT_TOKEN: fake.token,
     ZALO_API_ROOT: fake.apiRoot,
     LOG_LEVEL: "silent",
+    // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
+    RATE_LIMIT_FACTOR: "0",
     MEDIA_DIR: mediaDir,
   };
   if (opts.telegram) {

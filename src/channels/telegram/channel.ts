@@ -8,9 +8,10 @@ import type { Engine } from "../../engine/engine.ts";
 import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
-import type { Logger } from "../../log.ts";
+import { serializeError, type Logger } from "../../log.ts";
 import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { toInbound } from "./inbound.ts";
+import { problemPaths, updateSchema, type TelegramUpdate } from "./schema.ts";
 import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -80,15 +81,29 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       }
       await this.dispatch(ctx.update);
     });
-    // A network error's message holds the request URL, and so the token: log its class only.
-    this.bot.catch((err) => this.log.error(err.error instanceof HttpError ? this.classify(err.error) : { err: err.error }, "update handler failed"));
+    // A network error's message holds the request URL, and so the token: log its class only. Never the
+    // BotError itself: its ctx holds the token, the message text and the sender's contact.
+    this.bot.catch((err) => this.log.error(err.error instanceof HttpError ? this.classify(err.error) : { err: serializeError(err.error) }, "update handler failed"));
     opts.engine.register(this);
   }
 
-  /** Hand one update to the engine (also used by the webhook route). */
-  async dispatch(update: Update): Promise<void> {
-    const inbound = toInbound(update, this.botId);
+  /** Hand one update (already checked by `accept`) to the engine. */
+  private async dispatch(update: Update): Promise<void> {
+    const inbound = toInbound(update as unknown as TelegramUpdate, this.botId);
     if (inbound) await this.opts.engine.handle(inbound);
+  }
+
+  /**
+   * An update as it arrived (webhook body, polled): checked against the shape the bot reads, or null
+   * when it does not fit. Such an update is acknowledged and skipped with a log line naming the
+   * fields at fault, never their content.
+   */
+  check(raw: unknown): Update | null {
+    const parsed = updateSchema.safeParse(raw);
+    if (parsed.success) return parsed.data as unknown as Update;
+    const updateId = typeof (raw as { update_id?: unknown } | null)?.update_id === "number" ? (raw as { update_id: number }).update_id : undefined;
+    this.log.warn({ updateId, fields: problemPaths(parsed.error) }, "update skipped (malformed)");
+    return null;
   }
 
   /** True once the bot knows who it is (getMe answered): webhook updates can be handled. */
@@ -96,9 +111,10 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     return this.bot.isInited();
   }
 
-  /** Webhook path: grammY middleware (callback answering) then the engine. */
-  async handleUpdate(update: Update): Promise<void> {
-    await this.bot.handleUpdate(update);
+  /** Webhook path: the shape is checked, then grammY middleware (callback answering) and the engine. */
+  async handleUpdate(raw: unknown): Promise<void> {
+    const update = this.check(raw);
+    if (update) await this.bot.handleUpdate(update);
   }
 
   /**
@@ -165,7 +181,9 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
   /** One polled update; false when it was left for redelivery (stopping). */
   private async handlePolled(update: Update): Promise<boolean> {
     if (this.closing) return false;
-    await this.bot.handleUpdate(update).catch((err: unknown) => this.log.error(this.classify(err), "update handling failed"));
+    const checked = this.check(update);
+    if (!checked) return true;
+    await this.bot.handleUpdate(checked).catch((err: unknown) => this.log.error({ ...this.classify(err), err: serializeError(err) }, "update handling failed"));
     return true;
   }
 

@@ -1,12 +1,12 @@
 // Telegram update → normalized Inbound. Private chats only: Chợ Số holds personal conversations.
-import type { Update } from "grammy/types";
 import type { Inbound } from "../../engine/message.ts";
+import type { TelegramUpdate } from "./schema.ts";
 
 /**
  * `botId` is part of the dedupe key: update ids count per bot, so another bot (a new token, a test
  * bot) on the same database must not have its updates mistaken for redeliveries.
  */
-export function toInbound(update: Update, botId: string): Inbound | null {
+export function toInbound(update: TelegramUpdate, botId: string): Inbound | null {
   const updateKey = `${botId}:${update.update_id}`;
   const cq = update.callback_query;
   if (cq) {

@@ -82,6 +82,11 @@ export class ZaloChannel implements ChannelSender, SupervisedChannel {
     );
   }
 
+  /** A webhook update whose content did not fit the schema: a log line, never the content. */
+  skipped(): void {
+    this.log.warn("update skipped (malformed)");
+  }
+
   /**
    * Checks the token, then sets the webhook or starts long polling. One try per call: the supervisor
    * retries with backoff and keeps the log short.

@@ -95,3 +95,18 @@ export function unwrapUpdates(body: unknown): ZaloUpdate[] | null {
   const one = updateSchema.safeParse(body);
   return one.success ? [one.data] : null;
 }
+
+/**
+ * True when a body that `unwrapUpdates` refused still looks like an update (an `event_name` or a
+ * `message` object, bare or in `result`): one whose content does not fit, to be acknowledged and
+ * skipped rather than refused (a refused webhook call is sent again and again).
+ */
+export function looksLikeUpdate(body: unknown): boolean {
+  const inner = typeof body === "object" && body !== null && "result" in body ? (body as { result: unknown }).result : body;
+  const items = Array.isArray(inner) ? inner : [inner];
+  return items.some((u) => {
+    if (typeof u !== "object" || u === null) return false;
+    const { event_name, message } = u as { event_name?: unknown; message?: unknown };
+    return typeof event_name === "string" || (typeof message === "object" && message !== null);
+  });
+}

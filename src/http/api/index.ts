@@ -1,6 +1,6 @@
 // The machine APIs under /api/v1: orders from partner marketplaces, and the carriers' pickup API.
 // Every answer is JSON (the CSV export aside), errors included: { error: "<code>", message, ... }.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import type { OrderService } from "../../core/order-service.ts";
 import type { Db } from "../../db/client.ts";
 import type { Logger } from "../../log.ts";
@@ -8,6 +8,8 @@ import { carrierRoutes } from "./carrier.ts";
 import { apiError, apiKeyAuth } from "./common.ts";
 import type { ApiKey } from "../../api-keys.ts";
 import { orderRoutes } from "./orders.ts";
+import { bearerToken, findClient } from "./keys.ts";
+import { clientAddress, LIMITS, type RateLimits } from "../rate-limit.ts";
 
 export interface ApiDeps {
   db: Db;
@@ -17,6 +19,7 @@ export interface ApiDeps {
   carrierKeys: readonly ApiKey[];
   /** where the buyer's status page links point (relative links without it) */
   publicUrl?: string;
+  limits?: RateLimits;
 }
 
 export const API_PREFIX = "/api/v1";
@@ -43,6 +46,28 @@ export function registerApi(http: FastifyInstance, deps: ApiDeps): void {
         return apiError(reply, 500, "internal_error", "something went wrong on our side; retry later (same Idempotency-Key)");
       });
       api.setNotFoundHandler((_request, reply) => apiError(reply, 404, "not_found", "no such API endpoint"));
+      // Counted per API client, and per address for calls without a valid key (guessing keys).
+      if (deps.limits) {
+        const keys = [...deps.partnerKeys, ...deps.carrierKeys];
+        const client = (request: FastifyRequest) => findClient(bearerToken(request.headers.authorization), keys);
+        api.addHook(
+          "onRequest",
+          deps.limits.hook(
+            "api",
+            [
+              { limit: LIMITS.apiPerClient, key: (request) => client(request) },
+              { limit: LIMITS.apiWithoutKey, key: (request) => (client(request) === null ? clientAddress(request) : null) },
+            ],
+            (_request, reply, after) => apiError(reply, 429, "rate_limited", `too many requests; retry after ${after} s`, { retryAfterSeconds: after }),
+          ),
+        );
+      }
+      // Answers carry buyers' names, phones and addresses (and errors may name them): never kept by a
+      // browser or a proxy.
+      api.addHook("onRequest", (_request, reply, done) => {
+        reply.header("cache-control", "no-store");
+        done();
+      });
 
       orderRoutes(api, { db: deps.db, orders: deps.orders, log, publicUrl: deps.publicUrl, partner: apiKeyAuth(deps.partnerKeys, "orders") });
       carrierRoutes(api, { db: deps.db, orders: deps.orders, carrier: apiKeyAuth(deps.carrierKeys, "carriers") });

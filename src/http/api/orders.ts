@@ -3,10 +3,9 @@
 // carries an Idempotency-Key: a repeat returns the first response and notifies nobody again.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { checkPersonName } from "../../core/rules.ts";
+import { checkFreeText, checkPersonName } from "../../core/rules.ts";
 import { orders, type OrderView, type PlaceResult } from "../../core/orders.ts";
 import type { Db } from "../../db/client.ts";
-import { cleanText } from "../../lang/normalize.ts";
 import { parseVnMobile } from "../../lang/phone.ts";
 import { isCountUnit } from "../../lang/quantity.ts";
 import type { Logger } from "../../log.ts";
@@ -23,22 +22,18 @@ export const ORDERS_BODY_LIMIT = 64 * 1024;
  */
 export const ORDER_STATUS_PATH = "/don/";
 
-/** Free text a person typed: NFC, spaces collapsed, no control characters and no markup. */
+/**
+ * Free text a person typed: NFC, spaces collapsed, no control characters and no markup (checkFreeText,
+ * the same rule as the web order form). Control characters would break slips and CSV exports; < and >
+ * are never part of an address and are refused rather than escaped.
+ */
 const freeText = (min: number, max: number) =>
   z.string().transform((raw, ctx) => {
-    const value = cleanText(raw);
-    const length = [...value].length;
-    if (length < min || length > max) {
-      ctx.addIssue({ code: "custom", message: `must be ${min}-${max} characters` });
-      return z.NEVER;
-    }
-    // Control characters would break slips and CSV exports; < and > are never part of an address
-    // and are refused rather than escaped, so no stored value can turn into markup anywhere.
-    if (/[\p{Cc}<>]/u.test(value)) {
-      ctx.addIssue({ code: "custom", message: "must be plain text (no control characters, no < or >)" });
-      return z.NEVER;
-    }
-    return value;
+    const r = checkFreeText(raw, min, max);
+    if (r.ok) return r.value;
+    const message = r.reason === "badChars" ? "must be plain text (no control characters, no < or >)" : `must be ${min}-${max} characters`;
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
   });
 
 const NAME_PROBLEMS: Record<string, string> = {
