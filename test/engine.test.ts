@@ -198,7 +198,7 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     }
   });
 
-  it("answers a chat that floods 100 messages, drops the rest with one polite word, and others go on", async () => {
+  it("answers a flooding chat's first 60 messages, drops the rest with one polite word, and others go on", async () => {
     const { engine, channel } = instance(dbA);
     const flood = Array.from({ length: 250 }, (_, i) => engine.handle(inbound("900", { text: i === 0 ? "/start" : "xin chao" }), DELIVERED));
     const other = engine.handle(inbound("901", { text: "/start" }), DELIVERED);
@@ -206,12 +206,17 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect((await other).status).toBe("handled");
     expect(channel.texts("901")).toHaveLength(1);
     const statuses = outcomes.map((o) => o.status);
-    expect(statuses.slice(0, 100).every((s) => s === "handled")).toBe(true);
-    expect(statuses.slice(100).every((s) => s === "dropped")).toBe(true);
+    // 60 at once (FLOOD.burst); the allowance refills at 10 a second, so the slow machine may let a
+    // few more through while the first ones run, never the 250.
+    const handled = statuses.filter((s) => s === "handled").length;
+    expect(statuses.slice(0, 60).every((s) => s === "handled")).toBe(true);
+    expect(handled).toBeLessThan(80);
+    expect(statuses.filter((s) => s === "dropped")).toHaveLength(250 - handled);
     const texts = channel.texts("900");
     expect(texts.filter((t) => /gửi nhanh quá/.test(t))).toHaveLength(1);
-    expect(texts).toHaveLength(101);
-    // Once the flood is over, the chat is answered as usual.
+    expect(texts).toHaveLength(handled + 1);
+    // A second later the allowance has grown again: the chat is answered as usual.
+    await new Promise((r) => setTimeout(r, 1000));
     expect((await engine.handle(inbound("900", { text: "xin chao" }), DELIVERED)).status).toBe("handled");
   });
 });

@@ -45,7 +45,7 @@ export interface EngineOptions {
 }
 
 export interface HandleOutcome {
-  /** dropped: the chat already had MAX_WAITING_PER_CHAT messages waiting (a flood); nothing was done */
+  /** dropped: the chat is flooding (more than its allowance, see FLOOD); nothing was done */
   status: "handled" | "duplicate" | "failed" | "dropped";
   replies: Outbound[];
   locale: string;
@@ -66,11 +66,15 @@ class VersionConflict extends Error {}
 
 const MAX_ATTEMPTS = 5;
 /**
- * Messages of one chat waiting for their turn, at most. Past it, a chat is flooding (hundreds a second:
- * a script, a stuck key): further messages are dropped, and the person is told once per flood. A
- * person typing fast, even a backlog after an outage, stays far below it.
+ * Each chat's allowance, a token bucket: `burst` messages at once, then `perSecond`. Past it a chat is
+ * flooding (hundreds a second: a script, a stuck key): its further messages are dropped, and the
+ * person is told once per flood. A person typing fast, even 50 messages sent together or a backlog
+ * after an outage, stays within it. Without it, one chat's hundreds of messages, which must run one
+ * after another, would hold up each poll's batch for everyone else.
  */
-const MAX_WAITING_PER_CHAT = 100;
+const FLOOD = { burst: 60, perSecond: 10 };
+/** chats remembered at most before the ones with a full allowance are forgotten */
+const FLOOD_CHATS_KEPT = 10_000;
 /** turns committed together at most: enough to take one poll's updates in two groups */
 const MAX_GROUP = 64;
 /** PostgreSQL: groups committing at once, each on its own connection (the pool has 2 × cores + 1) */
@@ -82,8 +86,8 @@ export class Engine {
   private readonly senders = new Map<ChannelName, ChannelSender>();
   private readonly afterTurnListeners: Array<() => void> = [];
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** per chat: messages waiting or running, and whether this flood was already answered */
-  private readonly waiting = new Map<string, { count: number; told: boolean }>();
+  /** per chat: what is left of its allowance (FLOOD), and whether this flood was already answered */
+  private readonly allowance = new Map<string, { tokens: number; at: number; told: boolean }>();
 
   readonly catalog: CatalogStore;
   readonly outbox: Outbox;
@@ -152,27 +156,46 @@ export class Engine {
 
   private handleInOrder(inbound: Inbound): Promise<HandleOutcome> {
     const key = `${inbound.channel}:${inbound.chatKey}`;
-    const waiting = this.waiting.get(key) ?? { count: 0, told: false };
-    if (waiting.count >= MAX_WAITING_PER_CHAT) return this.dropFlood(inbound, waiting);
-    waiting.count += 1;
-    this.waiting.set(key, waiting);
+    const allowance = this.takeAllowance(key);
+    if (!allowance.ok) return this.dropFlood(inbound, allowance.bucket);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const current = previous.then(() => this.handleNow(inbound));
     const settled = current.catch(() => undefined);
     this.queues.set(key, settled);
     void settled.then(() => {
       if (this.queues.get(key) === settled) this.queues.delete(key);
-      if ((waiting.count -= 1) === 0) this.waiting.delete(key);
     });
     return current;
   }
 
-  /** A message past the chat's limit: not handled; the first one of a flood gets a polite word. */
-  private async dropFlood(inbound: Inbound, waiting: { told: boolean }): Promise<HandleOutcome> {
+  /** One message's worth of the chat's allowance (FLOOD); a full allowance also ends a flood. */
+  private takeAllowance(key: string, now = performance.now()) {
+    let bucket = this.allowance.get(key);
+    if (!bucket) {
+      if (this.allowance.size >= FLOOD_CHATS_KEPT) this.forgetFullAllowances(now);
+      bucket = { tokens: FLOOD.burst, at: now, told: false };
+      this.allowance.set(key, bucket);
+    }
+    bucket.tokens = Math.min(FLOOD.burst, bucket.tokens + ((now - bucket.at) / 1000) * FLOOD.perSecond);
+    bucket.at = now;
+    if (bucket.tokens === FLOOD.burst) bucket.told = false;
+    if (bucket.tokens < 1) return { ok: false as const, bucket };
+    bucket.tokens -= 1;
+    return { ok: true as const, bucket };
+  }
+
+  private forgetFullAllowances(now: number): void {
+    for (const [key, bucket] of this.allowance) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * FLOOD.perSecond >= FLOOD.burst) this.allowance.delete(key);
+    }
+  }
+
+  /** A message past the chat's allowance: not handled; the first one of a flood gets a polite word. */
+  private async dropFlood(inbound: Inbound, bucket: { told: boolean }): Promise<HandleOutcome> {
     const locale = toLocale(inbound.languageHint);
     this.logFor(inbound).warn("chat flooding: message dropped");
-    if (!waiting.told) {
-      waiting.told = true;
+    if (!bucket.told) {
+      bucket.told = true;
       await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale }, [{ text: tFor(locale)("common:slowDown") }]);
     }
     return { status: "dropped", replies: [], locale, delivered: Promise.resolve() };
