@@ -128,7 +128,7 @@ export const announce: Flow = {
 
     photo: {
       accepts: ["photo", "choice"],
-      ask: ({ t }) => say(t("broadcast:askPhoto"), { choices: column(choice("none", t("broadcast:noPhoto"))) }),
+      ask: ({ t }) => say(t("broadcast:askPhoto"), { choices: column(choice("none", t("broadcast:noPhoto"), "no", "done")) }),
       answer: (input, ctx) => {
         if (input.kind === "photo") draft(ctx).photo = { ref: input.ref, channel: ctx.identity.channel };
         else draft(ctx).photo = null;
@@ -161,19 +161,10 @@ export const announce: Flow = {
         const d = draft(ctx);
         if (d.communes.length === 0) return say(ctx.t("broadcast:askCommune"));
         return say(ctx.t("broadcast:askMoreCommunes", { communes: communeNames(d.communes) }), {
-          choices: column(choice("done", ctx.t("broadcast:communesDone"))),
+          choices: column(choice("done", ctx.t("broadcast:communesDone"), "yes", "done")),
         });
       },
-      on: async (text, ctx) => {
-        const officer = await officerOf(ctx);
-        if (!officer) return done(say(ctx.t("broadcast:notOfficer")));
-        const hits = searchCommunes(ctx.provinceCode, text.trim().slice(0, 80), 6)
-          .map((h) => h.commune.code)
-          .filter((code) => officer.communes.length === 0 || officer.communes.includes(code));
-        if (hits.length === 0) return retry(say(ctx.t("broadcast:communeNotFound", { query: text.trim().slice(0, 40) })));
-        draft(ctx).matches = hits;
-        return next("communePick");
-      },
+      on: (text, ctx) => searchCommune(ctx, text),
       onChoice: (id, ctx) => (draft(ctx).communes.length ? afterAudience(ctx) : retry()),
     }),
 
@@ -181,11 +172,13 @@ export const announce: Flow = {
       accepts: ["choice", "text"],
       ask: (ctx) => {
         const matches = draft(ctx).matches ?? [];
-        return say(ctx.t("broadcast:pickCommune"), { choices: column(...matches.map((c) => choice(c, getCommune(c)?.name ?? c))) });
+        const one = matches.length === 1 ? (["yes"] as const) : [];
+        return say(ctx.t("broadcast:pickCommune"), { choices: column(...matches.map((c) => choice(c, getCommune(c)?.name ?? c, ...one))) });
       },
       answer: async (input, ctx) => {
         const d = draft(ctx);
-        if (input.kind === "text") return next("commune"); // a new search: back to typing
+        // A typed name that is none of the options (those are matched before) is a new search.
+        if (input.kind === "text") return searchCommune(ctx, input.text);
         if (input.kind !== "choice" || !(d.matches ?? []).includes(input.id)) return retry();
         const officer = await officerOf(ctx);
         if (!officer) return done(say(ctx.t("broadcast:notOfficer")));
@@ -244,9 +237,9 @@ export const announce: Flow = {
           say(d.photo ? `${ctx.t("broadcast:withPhoto")}\n${shown}` : shown),
           say(ctx.t("broadcast:askSend"), {
             choices: column(
-              ...(count ? [choice("now", ctx.t("broadcast:sendNow")), choice("later", ctx.t("broadcast:schedule"))] : []),
+              ...(count ? [choice("now", ctx.t("broadcast:sendNow"), "yes", "done"), choice("later", ctx.t("broadcast:schedule"))] : []),
               choice("test", ctx.t("broadcast:testSend")),
-              choice("discard", ctx.t("broadcast:discard")),
+              choice("discard", ctx.t("broadcast:discard"), "no"),
             ),
           }),
         ];
@@ -280,6 +273,18 @@ export const announce: Flow = {
     }),
   },
 };
+
+/** The communes a typed name finds within the officer's scope, to pick from (or why there are none). */
+async function searchCommune(ctx: FlowContext, text: string): Promise<StepResult> {
+  const officer = await officerOf(ctx);
+  if (!officer) return done(say(ctx.t("broadcast:notOfficer")));
+  const hits = searchCommunes(ctx.provinceCode, text.trim().slice(0, 80), 6)
+    .map((h) => h.commune.code)
+    .filter((code) => officer.communes.length === 0 || officer.communes.includes(code));
+  if (hits.length === 0) return retry(say(ctx.t("broadcast:communeNotFound", { query: text.trim().slice(0, 40) })));
+  draft(ctx).matches = hits;
+  return next("communePick");
+}
 
 function findProduct(ctx: FlowContext, text: string) {
   const q = fold(text).trim();

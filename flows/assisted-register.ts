@@ -176,7 +176,7 @@ export const assistedRegister: Flow = {
   steps: {
     consent: buttonsStep({
       ask: ({ t }) =>
-        say(t("assist:consent"), { choices: column(choice("yes", t("assist:consentYes")), choice("no", t("assist:consentNo"))) }),
+        say(t("assist:consent"), { choices: column(choice("yes", t("assist:consentYes"), "yes"), choice("no", t("assist:consentNo"), "no")) }),
       on: (id, ctx) => (id === "yes" ? next("name") : done(say(ctx.t("assist:declined")))),
     }),
 
@@ -221,8 +221,8 @@ export const assistedRegister: Flow = {
       ask: (ctx) =>
         say(ctx.t("assist:pickCommune"), {
           choices: [
-            ...column(...(answers(ctx).matches ?? []).map((c) => choice(c, communeName(c)))),
-            [choice("again", ctx.t("register:commune.searchAgain"))],
+            ...column(...(answers(ctx).matches ?? []).map((c, _, all) => choice(c, communeName(c), ...(all.length === 1 ? (["yes"] as const) : [])))),
+            [choice("again", ctx.t("register:commune.searchAgain"), "no")],
           ],
         }),
       answer: (input, ctx) => {
@@ -249,14 +249,14 @@ export const assistedRegister: Flow = {
       ask: (ctx) => [
         say(householdCard(ctx, preview(ctx))),
         say(ctx.t("assist:confirm"), {
-          choices: column(choice("save", ctx.t("assist:save")), choice("discard", ctx.t("assist:discard"))),
+          choices: column(choice("save", ctx.t("assist:save"), "yes", "done"), choice("discard", ctx.t("assist:discard"), "no")),
         }),
       ],
       on: (id, ctx) => (id === "save" ? save(ctx) : done(say(ctx.t("assist:cancelled")))),
     }),
 
     more: buttonsStep({
-      ask: ({ t }) => say(t("assist:askMore"), { choices: column(choice("more", t("assist:more")), choice("finish", t("assist:finish"))) }),
+      ask: ({ t }) => say(t("assist:askMore"), { choices: column(choice("more", t("assist:more"), "yes"), choice("finish", t("assist:finish"), "no", "done")) }),
       on: async (id, ctx) => {
         if (id !== "more") return done(say(ctx.t("assist:finished")));
         return (await officerOf(ctx)) ? startFlow("assistedRegister") : done(say(ctx.t("assist:roleGone")));

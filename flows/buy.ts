@@ -150,7 +150,7 @@ const phoneStep: Step = {
   fits: (text) => parseVnMobile(text).ok,
   ask: (ctx) => {
     const own = ctx.household?.phone;
-    return say(ctx.t("buy:askPhone"), { choices: own ? column(choice("me", formatVnPhone(own))) : undefined });
+    return say(ctx.t("buy:askPhone"), { choices: own ? column(choice("me", formatVnPhone(own), "yes")) : undefined });
   },
   answer: (input, ctx) => {
     if (input.kind === "contact" && !input.isOwn) return retry(say(ctx.t("register:phone.notOwn")));
@@ -205,7 +205,7 @@ const confirmStep: Step = buttonsStep({
         address: b.address,
         area: b.area,
       }),
-      { choices: column(choice("place", ctx.t("buy:place")), choice("quantity", ctx.t("buy:changeQuantity"))) },
+      { choices: column(choice("place", ctx.t("buy:place"), "yes", "done"), choice("quantity", ctx.t("buy:changeQuantity"))) },
     );
   },
   on: async (id, ctx): Promise<StepResult> => {

@@ -11,7 +11,7 @@ export const deleteAccount: Flow = {
     confirm: buttonsStep({
       ask: ({ t }) =>
         say(t("profile:deleteConfirm"), {
-          choices: column(choice("no", t("profile:deleteNo")), choice("yes", t("profile:deleteYes"))),
+          choices: column(choice("no", t("profile:deleteNo"), "no"), choice("yes", t("profile:deleteYes"), "yes")),
         }),
       on: async (id, ctx) => {
         if (id !== "yes") return done(say(ctx.t("profile:kept")));

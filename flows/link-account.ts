@@ -51,7 +51,7 @@ export const claimSteps: Record<string, Step> = {
   claim: buttonsStep({
     ask: (ctx) =>
       say(ctx.t("assist:claim.offer", { shop: claimOf(ctx).shopName, phone: formatVnPhone(claimOf(ctx).phone) }), {
-        choices: column(choice("yes", ctx.t("assist:claim.yes")), choice("no", ctx.t("assist:claim.no"))),
+        choices: column(choice("yes", ctx.t("assist:claim.yes"), "yes"), choice("no", ctx.t("assist:claim.no"), "no")),
       }),
     on: async (id, ctx) => {
       const state = claimOf(ctx);
@@ -119,7 +119,7 @@ export const linkSteps: Record<string, Step> = {
   link: buttonsStep({
     ask: (ctx) =>
       say(ctx.t("register:link.offer", { phone: formatVnPhone(link(ctx).phone), channel: channelName(ctx, link(ctx).target.channel) }), {
-        choices: column(choice("yes", ctx.t("register:link.yes")), choice("no", ctx.t("register:link.no"))),
+        choices: column(choice("yes", ctx.t("register:link.yes"), "yes"), choice("no", ctx.t("register:link.no"), "no")),
       }),
     on: (id, ctx) => (id === "yes" ? sendCode(ctx) : next("phone")),
   }),

@@ -144,7 +144,7 @@ const priceStep: Step = {
 
 const confirmDelete: Step = buttonsStep({
   ask: ({ t }) =>
-    say(t("listings:deleteConfirm"), { choices: column(choice("no", t("listings:deleteNo")), choice("yes", t("listings:deleteYes"))) }),
+    say(t("listings:deleteConfirm"), { choices: column(choice("no", t("listings:deleteNo"), "no"), choice("yes", t("listings:deleteYes"), "yes")) }),
   on: async (id, ctx) => {
     const l = await current(ctx);
     if (id !== "yes" || !l) return next("item");

@@ -173,7 +173,7 @@ export const pickup: Flow = {
       ask: (ctx) => {
         const grams = pickupDraft(ctx).weightGrams;
         return say(ctx.t("orders:askWeight", { weight: grams ? kgText(grams) : "?" }), {
-          choices: grams ? column(choice("ok", ctx.t("orders:weightOk", { weight: kgText(grams) }))) : undefined,
+          choices: grams ? column(choice("ok", ctx.t("orders:weightOk", { weight: kgText(grams) }), "yes")) : undefined,
         });
       },
       answer: (input, ctx) => {
@@ -195,7 +195,7 @@ export const pickup: Flow = {
       ask: (ctx) => {
         const total = money(pickupDraft(ctx).totalVnd);
         return say(ctx.t("orders:askCod", { total }), {
-          choices: column(choice("yes", ctx.t("orders:codYes", { total })), choice("no", ctx.t("orders:codNo"))),
+          choices: column(choice("yes", ctx.t("orders:codYes", { total }), "yes"), choice("no", ctx.t("orders:codNo"), "no")),
         });
       },
       answer: (input, ctx) => {
@@ -220,7 +220,7 @@ export const pickup: Flow = {
             weight: kgText(d.weightGrams ?? 0),
             cod: d.codVnd ? money(d.codVnd) : ctx.t("orders:noCod"),
           }),
-          { choices: column(choice("send", ctx.t("orders:sendPickup"))) },
+          { choices: column(choice("send", ctx.t("orders:sendPickup"), "yes", "done")) },
         );
       },
       on: async (_id, ctx) => {

@@ -115,7 +115,7 @@ export const quickEditFlow: Flow = {
       ask: async (ctx) => {
         const e = edit(ctx);
         const l = await current(ctx);
-        if (!l) return say(ctx.t("listings:gone"), { choices: column(choice("no", ctx.t("listings:quick.no"))) });
+        if (!l) return say(ctx.t("listings:gone"), { choices: column(choice("no", ctx.t("listings:quick.no"), "no")) });
         const stock = newStock(ctx, e, l);
         const to =
           e.action === "change_price"
@@ -125,7 +125,7 @@ export const quickEditFlow: Flow = {
               : "";
         const from = e.action === "change_price" ? displayPrice(l) : displayQuantity(l);
         return say(ctx.t(`listings:quick.confirm.${e.action}`, { title: l.title, quantity: displayQuantity(l), from, to }), {
-          choices: column(choice("yes", ctx.t(`listings:quick.yes.${e.action}`)), choice("no", ctx.t("listings:quick.no"))),
+          choices: column(choice("yes", ctx.t(`listings:quick.yes.${e.action}`), "yes"), choice("no", ctx.t("listings:quick.no"), "no")),
         });
       },
       on: async (id, ctx) => {

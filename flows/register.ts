@@ -33,7 +33,7 @@ export const register: Flow = {
     consent: buttonsStep({
       ask: ({ t }) =>
         say(t("register:consent"), {
-          choices: column(choice("yes", t("register:consentYes")), choice("no", t("register:consentNo")), choice("buy", t("buy:onlyBuy"))),
+          choices: column(choice("yes", t("register:consentYes"), "yes"), choice("no", t("register:consentNo"), "no"), choice("buy", t("buy:onlyBuy"))),
         }),
       on: (id, { t }) => (id === "yes" ? next("name") : id === "buy" ? startFlow("buy") : end(say(t("register:declined")))),
     }),

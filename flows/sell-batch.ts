@@ -111,7 +111,7 @@ export function batchConfirm(ctx: FlowContext): Outbound {
   const shop = shopLine(ctx);
   const text = [ctx.t("sell:batch.confirmIntro", { count: items.length }), "", ...lines, ...(shop ? ["", shop] : [])].join("\n");
   const fixes: Choice[] = items.map((item, i) => choice(`fix.${i}`, ctx.t("sell:batch.fix", { n: i + 1, title: item.title ?? "" })));
-  return say(text, { choices: column(choice("publish", ctx.t("sell:batch.publish", { count: items.length })), ...fixes) });
+  return say(text, { choices: column(choice("publish", ctx.t("sell:batch.publish", { count: items.length }), "yes", "done"), ...fixes) });
 }
 
 /** "Bỏ món này" while fixing an item: it leaves the batch; one item left is an ordinary draft. */

@@ -198,7 +198,7 @@ const pricePick: Step = buttonsStep({
 
 const photoStep: Step = {
   accepts: ["photo", "choice"],
-  ask: ({ t }) => say(t("sell:askPhoto"), { choices: column(choice("skip", t("sell:skipPhoto"))) }),
+  ask: ({ t }) => say(t("sell:askPhoto"), { choices: column(choice("skip", t("sell:skipPhoto"), "no", "done")) }),
   answer: (input, ctx) => {
     const d = draft(ctx);
     if (input.kind === "photo" && input.ref) {
@@ -249,7 +249,7 @@ const confirmStep: Step = buttonsStep({
   ask: (ctx) => {
     const d = draft(ctx);
     if (d.batch) return batchConfirm(ctx);
-    const buttons = [choice("publish", ctx.t("sell:publish"))];
+    const buttons = [choice("publish", ctx.t("sell:publish"), "yes", "done")];
     if (!d.photo) buttons.push(choice("photo", ctx.t("sell:addPhoto")));
     buttons.push(choice("fix", ctx.t("sell:fix")));
     // One message: the card under its heading, the buttons under the card.

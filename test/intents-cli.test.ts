@@ -78,4 +78,26 @@ describe("requests on the terminal, answered by number", () => {
     expect(texts[8]).toBe("Bạn chưa đăng hàng nào.");
     expect(await listings()).toHaveLength(0);
   });
+
+  it("understands the leave question in words: 'lam tiep', 'ko' carry on, 'co' switches", async () => {
+    await registerMai();
+    const replies = await runCli(db.url, [
+      { user: "u1" },
+      { text: "1" }, // 🌾 Đăng bán
+      { text: "quyt" },
+      { text: "don hang cua toi" },
+      { text: "lam tiep" },
+      { text: "xem don hang" },
+      { text: "ko" },
+      { text: "xem hang cua toi" },
+      { text: "co" },
+    ]);
+    const texts = replies.map((r) => r.text);
+    const ask = "Bạn có bao nhiêu Quýt vàng Bắc Sơn? Ví dụ: 2 tạ, 50 kg";
+    expect(texts[2]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
+    expect(texts[3]).toBe(`Mình làm tiếp nhé.\n\n${ask}`);
+    expect(texts[5]).toBe(`Mình làm tiếp nhé.\n\n${ask}`);
+    expect(texts[6]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
+    expect(texts[7]).toBe("Bạn chưa đăng hàng nào.");
+  });
 });

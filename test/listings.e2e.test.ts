@@ -227,8 +227,9 @@ describe("bad input while selling", () => {
     await chat.send("32/13", /Khi nào có hàng/);
     expect(chat.paragraphs[0]).toBe("Mình chưa hiểu ngày. Ví dụ: 15/8 hoặc tháng 8");
     await chat.send("tháng 8", /🌿/);
-    await chat.send("ok", /🌿/);
-    expect(chat.paragraphs[0]).toBe("Bạn bấm một nút bên dưới nhé.");
+    await chat.send("để xem đã", /chưa rõ bạn chọn ý nào/);
+    expect(chat.messages.map((m) => m.text)).toEqual(["Mình chưa rõ bạn chọn ý nào. Bạn chọn lại giúp mình nhé:"]);
+    expect(chat.buttons).toEqual(["✅ Đăng bán", "📷 Thêm ảnh", "✏️ Sửa"]);
     await chat.send("huỷ", /Đã huỷ, chưa đăng gì/);
     expect(await listingsOf(chat)).toHaveLength(0);
   });

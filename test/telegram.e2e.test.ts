@@ -232,7 +232,8 @@ describe("registration by webhook", () => {
 describe("bad input at every registration step", () => {
   // How to reach each step from /start, and the question it asks.
   const steps: Array<{ step: string; question: RegExp; reach: (chat: Chat) => Promise<unknown> }> = [
-    { step: "consent", question: /đồng ý chứ/, reach: (c) => c.send("/start", /đồng ý chứ/) },
+    // At a step answered by choosing, typed words that choose nothing get a short hint with the buttons.
+    { step: "consent", question: /đồng ý chứ|chưa rõ bạn chọn ý nào/, reach: (c) => c.send("/start", /đồng ý chứ/) },
     {
       step: "name",
       question: /Tên chủ hộ/,
@@ -274,7 +275,7 @@ describe("bad input at every registration step", () => {
     },
     {
       step: "payment",
-      question: /thanh toán điện tử/,
+      question: /thanh toán điện tử|chưa rõ bạn chọn ý nào/,
       reach: async (c) => {
         await c.send("/start", /đồng ý chứ/);
         await c.tap("✅ Đồng ý", /Tên chủ hộ/);

@@ -63,8 +63,9 @@ export function communeSteps(
         : ctx.t("register:commune.pick");
       return say(question, {
         choices: [
-          ...column(...found.codes.map((code, i) => choice(code, found.names[i]))),
-          [choice("again", ctx.t("register:commune.searchAgain"))],
+          // One commune found: "ok", "dung roi" take it, "ko" searches again.
+          ...column(...found.codes.map((code, i) => choice(code, found.names[i], ...(found.codes.length === 1 ? (["yes"] as const) : [])))),
+          [choice("again", ctx.t("register:commune.searchAgain"), "no")],
         ],
       });
     },

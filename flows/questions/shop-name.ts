@@ -9,7 +9,7 @@ export function askShopName(
   const suggestion = (ctx: FlowContext) => ctx.t("register:shopDefault", { name: ownerName(ctx) });
   return textStep({
     freeText: true,
-    ask: (ctx) => say(ctx.t("register:askShopName"), { choices: column(choice("default", suggestion(ctx))) }),
+    ask: (ctx) => say(ctx.t("register:askShopName"), { choices: column(choice("default", suggestion(ctx), "yes")) }),
     on: (text, ctx) => {
       const name = checkShopName(text);
       if (!name.ok) return retry(say(ctx.t(`register:shopName.${name.reason}`, { max: SHOP_NAME_MAX })));

@@ -2,6 +2,8 @@
 // can be reached on and the shape of a message (text and buttons). Order notices are built here in
 // core; the engine's replies use the same shape; channel adapters render it.
 
+import type { ChoiceRole } from "../lang/choice.ts";
+
 export type ChannelName = "telegram" | "zalo" | "cli" | "web";
 
 export interface Choice {
@@ -10,6 +12,8 @@ export interface Choice {
   label: string;
   /** for notification buttons on channels without buttons: the word to type instead ("NHAN DH7K2F9Q") */
   keyword?: string;
+  /** what typed words like "ok", "ko" or "xong" mean here: this option, when it has their role (lang/choice.ts) */
+  roles?: ChoiceRole[];
 }
 
 export interface Outbound {

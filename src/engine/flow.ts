@@ -3,6 +3,7 @@
 // the step history (for "quay lại"), handles cancel/help/menu, re-asks after a bad answer, maps typed
 // numbers or labels to buttons, and persists everything between messages.
 import type { TFunction } from "i18next";
+import type { ChoiceRole } from "../lang/choice.ts";
 import type { Intent } from "../lang/intent.ts";
 import type { Catalog } from "../core/catalog.ts";
 import type { Services } from "../core/services.ts";
@@ -115,7 +116,8 @@ export const startFlow = (flow: string, data?: Record<string, unknown>, ...messa
 
 /** One button per row: easiest to tap on a small screen. */
 export const column = (...choices: Choice[]): Choice[][] => choices.map((c) => [c]);
-export const choice = (id: string, label: string): Choice => ({ id, label });
+/** An option; `roles` say which typed answers pick it besides its label: "yes" ("ok", "dung roi"), "no" ("ko", "thoi"), "done" ("xong", "gui di"). */
+export const choice = (id: string, label: string, ...roles: ChoiceRole[]): Choice => (roles.length ? { id, label, roles } : { id, label });
 
 // ---- step shapes: most steps are "tap a button" or "type something (or tap a suggestion)" ----
 

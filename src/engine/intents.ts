@@ -14,6 +14,7 @@ import { understand, type Intent, type Understanding } from "../lang/intent.ts";
 import type { GlobalCommand } from "./commands.ts";
 import type { Answer, FlowContext, Step, StepResult } from "./flow.ts";
 import type { Outbound } from "./message.ts";
+import { onScreen } from "./on-screen.ts";
 import type { FlowRegistry } from "./registry.ts";
 import type { ConversationState } from "./state.ts";
 
@@ -148,13 +149,9 @@ function askToLeave(turn: TurnPort, step: Step, text: string, intent: Intent): v
   const state = turn.state;
   const echo = text.trim().slice(0, MAX_ECHO);
   state.pending = { text, leave: intent };
-  state.seq += 1;
-  state.choices = [
-    { id: "pending.leave", label: t(`common:intent.go.${intent}`) },
-    { id: "pending.stay", label: keepsText(step) ? t("common:intent.useAsAnswer", { text: echo }) : t("common:intent.stay") },
+  const options = [
+    { id: "pending.leave", label: t(`common:intent.go.${intent}`), roles: ["yes" as const] },
+    { id: "pending.stay", label: keepsText(step) ? t("common:intent.useAsAnswer", { text: echo }) : t("common:intent.stay"), roles: ["no" as const] },
   ];
-  turn.replies.push({
-    text: t("common:intent.leaveQuestion"),
-    choices: state.choices.map((c) => [{ id: `${state.seq}.${c.id}`, label: c.label }]),
-  });
+  turn.replies.push(onScreen(state, t("common:intent.leaveQuestion"), options.map((c) => [c])));
 }

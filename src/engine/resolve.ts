@@ -1,8 +1,8 @@
 // What a person meant by one inbound message, before anything else: a tap on a button of the question
-// on screen (or a stale one), a menu, global or notification button, or a typed number or label that
-// picks one of the buttons on screen. Everything else stays what it is (text, contact, photo).
-import { matchChoice } from "../lang/choice.ts";
-import { fold } from "../lang/normalize.ts";
+// on screen (or a stale one), a menu, global or notification button, or a typed answer that picks one
+// of the buttons on screen ("2", "cai thu hai", "buu dien", "dung roi": lang/choice.ts), or two of them
+// (the turn asks which). Everything else stays what it is (text, contact, photo).
+import { readChoice, type ChoiceMatch } from "../lang/choice.ts";
 import { parseCommand } from "./commands.ts";
 import type { Answer, Step } from "./flow.ts";
 import type { ChannelInfo, Inbound } from "./message.ts";
@@ -13,6 +13,8 @@ export type Resolved =
   | { kind: "menu"; id: string }
   | { kind: "global"; id: string }
   | { kind: "action"; id: string }
+  /** the typed answer fits these options of the list on screen equally well */
+  | { kind: "which"; indexes: number[] }
   | { kind: "stale" };
 
 export function resolve(inbound: Inbound, state: ConversationState, channel: ChannelInfo, step: Step | undefined): Resolved {
@@ -22,9 +24,10 @@ export function resolve(inbound: Inbound, state: ConversationState, channel: Cha
     case "text": {
       const text = inbound.text ?? "";
       if (state.choices.length > 0 && !parseCommand(text)) {
-        const index = matchOnScreen(text, state, channel, step);
-        if (index !== null) {
-          const id = state.choices[index].id;
+        const match = matchOnScreen(text, state, channel, step);
+        if (match.kind === "several") return { kind: "which", indexes: match.indexes };
+        if (match.kind === "one") {
+          const id = state.choices[match.index].id;
           // The language list is kept with its global ids: a typed "2" means the same as a tap.
           if (id.startsWith("a.")) return { kind: "action", id };
           return id.startsWith("g.") ? { kind: "global", id } : { kind: "choice", id };
@@ -52,19 +55,12 @@ function resolveTap(data: string, state: ConversationState): Resolved {
   return { kind: "stale" };
 }
 
-/** A typed reply that picks a button: its label (any accents), or its number where buttons are numbered. */
-function matchOnScreen(text: string, state: ConversationState, channel: ChannelInfo, step: Step | undefined): number | null {
-  const labels = state.choices.map((c) => c.label);
-  const numbers = channel.buttons === "numbered";
-  if (step?.freeText) {
-    // At a free-text step only an exact label (or number) counts: "Ngu" must stay a name, not pick "Nguyễn…".
-    const folded = fold(text);
-    const exact = labels.findIndex((l) => fold(l) === folded);
-    if (exact >= 0) return exact;
-    if (!numbers) return null;
-    const n = /^\s*(?:so\s*)?#?(\d{1,2})\.?\s*$/.exec(folded);
-    const i = n ? Number(n[1]) - 1 : -1;
-    return i >= 0 && i < labels.length ? i : null;
-  }
-  return matchChoice(text, labels, { numbers });
+/**
+ * A typed reply that picks a button. At a free-text step (a name, an address) only the whole label, a
+ * position or a yes/no word counts: "Ngu" must stay a name, not pick "Nguyễn…". A question about the
+ * typed text itself (switch or carry on?) is no free-text step, whatever step is underneath.
+ */
+function matchOnScreen(text: string, state: ConversationState, channel: ChannelInfo, step: Step | undefined): ChoiceMatch {
+  const strict = !!step?.freeText && !state.pending;
+  return readChoice(text, state.choices, { numbers: channel.buttons === "numbered", strict });
 }

@@ -13,9 +13,10 @@ import { matchChoice } from "../lang/choice.ts";
 import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
 import type { Flow, FlowContext, Step, StepResult } from "./flow.ts";
 import { interceptStep, runAtMenu, settleLeave, type TurnPort } from "./intents.ts";
-import type { Choice, Inbound, Outbound } from "./message.ts";
+import type { Inbound, Outbound } from "./message.ts";
 import { joinShortMessages } from "./join.ts";
 import type { FlowRegistry } from "./registry.ts";
+import { onScreen, prefixed } from "./on-screen.ts";
 import { resolve, type Resolved } from "./resolve.ts";
 import type { ConversationState } from "./state.ts";
 
@@ -39,6 +40,7 @@ export class Turn implements TurnPort {
   async run(inbound: Inbound): Promise<void> {
     // 1. what did the person mean (resolve.ts)
     const input = resolve(inbound, this.state, this.ctx.channel, this.currentStep());
+    if (input.kind === "which") return this.finish(this.askWhich(input.indexes));
 
     if (this.state.pending) {
       const pending = this.state.pending;
@@ -206,18 +208,22 @@ export class Turn implements TurnPort {
     return this.apply(result);
   }
 
+  /** "viettel" for "Viettel Post" and "Viettel Money": which one? The step stays; the two are on screen. */
+  private askWhich(indexes: number[]): void {
+    const options = indexes.map((i) => this.state.choices[i]);
+    const labels = options.map((c) => c.label);
+    const text = this.ctx.t("common:choice.which", { options: labels.slice(0, -1).join(", "), last: labels.at(-1) });
+    this.replies.push(onScreen(this.state, text, options.map((c) => [c])));
+  }
+
   private askCancelOrName(text: string): void {
     const t = this.ctx.t;
     this.state.pending = { text };
-    this.state.seq += 1;
-    this.state.choices = [
+    const options = [
       { id: "pending.cancel", label: t("common:cancelOrName.cancel") },
       { id: "pending.keep", label: t("common:cancelOrName.keep", { text }) },
     ];
-    this.replies.push({
-      text: t("common:cancelOrName.question", { text }),
-      choices: this.state.choices.map((c) => [{ id: `${this.state.seq}.${c.id}`, label: c.label }]),
-    });
+    this.replies.push(onScreen(this.state, t("common:cancelOrName.question", { text }), options.map((c) => [c])));
   }
 
   // ---- 3. the current step, or the menu ----
@@ -231,9 +237,15 @@ export class Turn implements TurnPort {
     if (input.kind === "text") {
       const menu = this.registry.menu.render(this.ctx);
       const items = (menu.choices ?? []).flat();
-      const index = matchChoice(input.text, items.map((c) => c.label), { numbers: this.ctx.channel.buttons === "numbered" });
+      const labels = items.map((c) => c.label);
+      const numbers = this.ctx.channel.buttons === "numbered";
+      // A number or a whole label first; then what the message asks ("mua na" buys custard apples,
+      // not just "Mua nông sản"); then a label named in other words.
+      const index = matchChoice(input.text, labels, { numbers, strict: true });
       if (index !== null) return this.menuChoice(items[index].id);
       if (await runAtMenu(this, input.text)) return;
+      const loose = matchChoice(input.text, labels, { numbers });
+      if (loose !== null) return this.menuChoice(items[loose].id);
       const started = await this.registry.menu.freeText?.(input.text, this.ctx);
       if (started) return this.apply(started);
     }
@@ -251,8 +263,9 @@ export class Turn implements TurnPort {
       this.say(this.ctx.t("common:flowReset"));
       return this.ctx.household ? this.showMenu() : this.reaskOrStart();
     }
-    if (input.kind === "menu" || input.kind === "global" || input.kind === "stale" || input.kind === "action") return;
+    if (input.kind === "menu" || input.kind === "global" || input.kind === "stale" || input.kind === "action" || input.kind === "which") return;
     if (input.kind === "text" && !opts.asAnswer && (await interceptStep(this, step, input.text))) return;
+    if (input.kind === "text" && step.accepts.every((k) => k === "choice")) return this.hintChoices();
     if (!step.accepts.includes(input.kind)) {
       const unreadable = input.kind === "unsupported" && this.ctx.channel.unreadableMessages;
       this.say(this.ctx.t(unreadable ? "common:unreadable" : this.wrongKindKey(step)));
@@ -295,12 +308,26 @@ export class Turn implements TurnPort {
   }
 
   private miss(): Promise<void> {
+    this.countMiss();
+    return this.ask();
+  }
+
+  private countMiss(): void {
     this.state.misses = (this.state.misses ?? 0) + 1;
     if (this.state.misses >= MISSES_BEFORE_HINT) {
       this.say(this.ctx.t("common:stuckHint"));
       this.state.misses = 0;
     }
-    return this.ask();
+  }
+
+  /** Typed words that pick none of the options: a short hint with the options again, not the whole question. */
+  private async hintChoices(): Promise<void> {
+    this.countMiss();
+    const asked = await this.currentStep()!.ask(this.ctx);
+    const rows = (Array.isArray(asked) ? asked : [asked]).flatMap((m) => m.choices ?? []);
+    if (rows.length === 0) return this.ask();
+    this.state.keyboard = undefined;
+    this.replies.push(onScreen(this.state, this.ctx.t("common:choice.hint"), rows));
   }
 
   /** Put the current step's question on screen and remember its buttons. */
@@ -379,7 +406,3 @@ export class Turn implements TurnPort {
     this.replies.push({ text });
   }
 }
-
-/** Question buttons carry the question's number (stale taps are caught); menu, global and action ids never go stale. */
-const prefixed = (seq: number, c: Choice): Choice =>
-  /^[mga]\./.test(c.id) ? c : { id: `${seq}.${c.id}`, label: c.label };

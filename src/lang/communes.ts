@@ -9,6 +9,7 @@
 
 import { createRequire } from "node:module";
 import { distance } from "fastest-levenshtein";
+import data from "./answers.vi.json" with { type: "json" };
 import { foldWords } from "./normalize.ts";
 
 export type CommuneKind = "xa" | "phuong" | "dac_khu";
@@ -275,12 +276,15 @@ interface Variant {
  * word can also start a real name ("Quan Sơn" is a commune, not "quận Sơn"), and without a
  * trailing province name ("Chi Lăng, Lạng Sơn") unless that is all there is ("TP Lạng Sơn").
  */
-function variantsOf(query: string, provinceName: string): Variant[] {
-  const bases = [query];
+function variantsOf(readings: string[], provinceName: string): Variant[] {
+  const bases: string[] = [];
   const province = bareName(provinceName);
-  if (query.endsWith(" " + province)) {
-    const rest = query.slice(0, -province.length - 1).replace(/ tinh$/, "").trim();
-    if (rest) bases.push(rest);
+  for (const query of readings) {
+    bases.push(query);
+    if (query.endsWith(" " + province)) {
+      const rest = query.slice(0, -province.length - 1).replace(/ tinh$/, "").trim();
+      if (rest) bases.push(rest);
+    }
   }
   const variants: Variant[] = [];
   for (const text of bases) {
@@ -294,6 +298,45 @@ function variantsOf(query: string, provinceName: string): Variant[] {
     }
   }
   return variants;
+}
+
+const LEADS = [...data.placeLead].sort((a, b) => b.length - a.length);
+const UNITS = new Set(data.placeUnits.filter((u) => !u.includes(" ")));
+const STOPS = new Set(data.placeStops);
+
+/**
+ * The parts of an address that can name a commune: the whole text without its lead-in ("o xa that
+ * khe" → "xa that khe"), each comma-separated part, and inside a part the name after a unit word up
+ * to the next one ("thon na pa xa that khe" → "xa that khe"). Parts naming a village are left out.
+ */
+function readingsOf(query: string, province: string): string[] {
+  const out = new Set<string>();
+  const parts = [query, ...(/[,;\n]/.test(query) ? query.split(/[,;\n]/) : [])];
+  for (const [n, part] of parts.entries()) {
+    // "…, Lạng Sơn": the province is no part of its own (the whole query still may be "TP Lạng Sơn").
+    if (n > 0 && [province, `tinh ${province}`].includes(foldWords(part))) continue;
+    let words = foldWords(part).split(" ").filter(Boolean);
+    for (let cut = true; cut && words.length > 1; ) {
+      cut = false;
+      for (const lead of LEADS) {
+        const lw = lead.split(" ");
+        if (lw.length < words.length && lw.every((w, i) => words[i] === w)) {
+          words = words.slice(lw.length);
+          cut = true;
+          break;
+        }
+      }
+    }
+    if (words.length === 0) continue;
+    if (!STOPS.has(words[0]) || words.length === 1) out.add(words.join(" "));
+    words.forEach((w, i) => {
+      if (i === 0 || !(UNITS.has(w) || (w === "thi" && words[i + 1] === "tran"))) return;
+      let end = i + 1;
+      while (end < words.length && !UNITS.has(words[end]) && !STOPS.has(words[end])) end += 1;
+      if (end > i + 1) out.add(words.slice(i, end).join(" "));
+    });
+  }
+  return [...out].filter((r) => r.length <= MAX_QUERY_LENGTH);
 }
 
 // Match levels, best first.
@@ -332,10 +375,12 @@ function sourceRank(source: Source, hint: Hint): number {
  */
 export function searchCommunes(provinceCode: string, query: string, limit = 6): CommuneMatch[] {
   const folded = foldWords(query);
-  if (!folded || folded.length > MAX_QUERY_LENGTH || limit <= 0) return [];
+  if (!folded || folded.length > MAX_QUERY_LENGTH * 2 || limit <= 0) return [];
   const province = getProvince(provinceCode);
   if (!province) return [];
-  const variants = variantsOf(folded, province.name);
+  const readings = readingsOf(query, bareName(province.name));
+  if (readings.length === 0) return [];
+  const variants = variantsOf(readings, province.name);
 
   const scored: Array<{ entry: Entry; score: number[] }> = [];
   for (const e of indexFor(provinceCode)) {

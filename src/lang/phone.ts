@@ -6,6 +6,8 @@
 // that were retired in 2018 are refused with a reason the caller can turn into a helpful reply.
 
 import { parsePhoneNumberFromString } from "libphonenumber-js/mobile";
+import data from "./answers.vi.json" with { type: "json" };
+import { foldWords } from "./normalize.ts";
 
 export type PhoneParseResult =
   | { ok: true; e164: string; national: string }
@@ -17,6 +19,20 @@ const SEPARATORS = /[\s.\-/()]/g;
 const PHONE_SHAPE = /^\+?\d+$/;
 // A Vietnamese mobile number in E.164: +84 then 9 digits (the national number without its 0).
 const VN_E164 = /^\+84(\d{9})$/;
+// Words allowed before a number ("sdt", "so dt cua em la") and after it ("a", "nhe"); nothing else.
+const LABEL_WORDS = new Set(data.phoneLabel.flatMap((p) => p.split(" ")));
+const TAIL_WORDS = new Set(data.phoneTail);
+
+/** "sdt 0915.234.567", "Số ĐT: 0915 234 567 ạ" → the number part; null when other words are around it. */
+function withoutLabel(text: string): string | null {
+  const start = text.search(/[+(\d]/);
+  if (start < 0) return null;
+  const tail = /[^\d\s.\-/()+]/.exec(text.slice(start));
+  const end = tail ? start + tail.index : text.length;
+  const only = (part: string, words: Set<string>) => foldWords(part).split(" ").every((w) => w === "" || words.has(w));
+  if (!only(text.slice(0, start), LABEL_WORDS) || !only(text.slice(end), TAIL_WORDS)) return null;
+  return start === 0 && end === text.length ? null : text.slice(start, end);
+}
 
 /**
  * Parses a Vietnamese mobile number in any common spelling: "0912 345 678", "091.234.5678",
@@ -26,9 +42,10 @@ export function parseVnMobile(input: string): PhoneParseResult {
   const trimmed = input.trim();
   if (trimmed === "") return { ok: false, reason: "empty" };
 
-  const compact = trimmed.replace(SEPARATORS, "");
+  const compact = (withoutLabel(trimmed) ?? trimmed).replace(SEPARATORS, "");
   // Words, emoji, "ext 12" etc.: this is text, not a number. We do not try to dig a number out of a
-  // sentence, because guessing wrong would publish the wrong person's phone number.
+  // sentence, because guessing wrong would publish the wrong person's phone number; only the label
+  // words of answers.vi.json may stand around it ("sdt 0915 234 567", "so dt cua em la ...").
   if (!PHONE_SHAPE.test(compact)) return { ok: false, reason: "not_a_number" };
 
   // The mobile-only metadata makes isValid() true exactly for mobile numbers.

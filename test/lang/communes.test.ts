@@ -133,6 +133,26 @@ describe("searchCommunes", () => {
     expect(names(searchCommunes(LANG_SON, "lang chi"))[0]).toBe("Xã Chi Lăng");
   });
 
+  it.each([
+    ["o xa that khe"],
+    ["ở xã Thất Khê"],
+    ["em o that khe"],
+    ["nha em o thon Na Pa, xa That Khe"],
+    ["thon na pa xa that khe"],
+    ["que o xa that khe a"],
+  ])("the way people say where they live: %j → Thất Khê", (query) => {
+    expect(names(searchCommunes(LANG_SON, query))).toEqual(["Xã Thất Khê"]);
+  });
+
+  it("a village alone is no commune, and a lead-in alone finds nothing", () => {
+    expect(searchCommunes(LANG_SON, "thon na pa")).toEqual([]);
+    expect(searchCommunes(LANG_SON, "o")).toEqual([]);
+  });
+
+  it("an old district after a lead-in still lists its communes", () => {
+    expect(names(searchCommunes(LANG_SON, "o huyen trang dinh"))).toEqual(names(searchCommunes(LANG_SON, "huyen trang dinh")));
+  });
+
   it("a shared word lists several communes, each once", () => {
     const result = searchCommunes(LANG_SON, "tan");
     expect(result.length).toBe(6);

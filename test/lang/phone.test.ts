@@ -25,12 +25,28 @@ describe("parseVnMobile accepts Vietnamese mobile numbers in every common spelli
   });
 });
 
+describe("parseVnMobile takes the words people put around a number", () => {
+  it.each([
+    ["sdt 0915.234.567"],
+    ["sđt: 0915 234 567"],
+    ["so dt 0915 234 567"],
+    ["Số điện thoại của em là 0915 234 567 ạ"],
+    ["số tôi 0915234567"],
+    ["SĐT 0915-234-567 nhé"],
+    ["zalo 0915234567"],
+  ])("%j", (input) => {
+    expect(parseVnMobile(input)).toEqual({ ok: true, e164: "+84915234567", national: "0915234567" });
+  });
+});
+
 describe("parseVnMobile refuses with a reason", () => {
   it.each([
     ["", "empty"],
     ["   ", "empty"],
     ["abc", "not_a_number"],
-    ["số tôi 0912345678", "not_a_number"],
+    ["số tôi 0912345678 ext 1", "not_a_number"],
+    ["gọi 0912345678 để mua", "not_a_number"], // a sentence around a number: no guessing
+    ["anh Hùng 0912345678", "not_a_number"],
     ["+84 912 345 678 ext 1", "not_a_number"],
     ["０９１２３４５６７８", "not_a_number"], // full-width digits: we do not guess
     ["+1 202 555 0143", "not_vietnamese"],
