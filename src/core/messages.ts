@@ -2,7 +2,7 @@
 // can be reached on and the shape of a message (text and buttons). Order notices are built here in
 // core; the engine's replies use the same shape; channel adapters render it.
 
-export type ChannelName = "telegram" | "zalo" | "cli" | "web";
+export type ChannelName = "telegram" | "zalo" | "zalo_oa" | "cli" | "web";
 
 export interface Choice {
   /** short id; Telegram callback_data must stay ≤ 64 bytes */
