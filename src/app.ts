@@ -8,6 +8,8 @@ import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisorTiming } f
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
+import { ZaloOaChannel } from "./channels/zalo-oa/channel.ts";
+import { registerZaloOaWebhook } from "./channels/zalo-oa/webhook.ts";
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./broadcast/service.ts";
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
 import { isPostgresUrl, type Config } from "./config.ts";
@@ -57,6 +59,7 @@ export interface App {
   media: MediaFetcher;
   orders: OrderService;
   zalo?: ZaloChannel;
+  zaloOa?: ZaloOaChannel;
   /** each messaging channel's connection, retried on its own */
   channels: ChannelSupervisor;
   /** announcements: scheduler and per-channel dispatchers */
@@ -87,9 +90,11 @@ export interface AppOptions {
   channelRetry?: Partial<SupervisorTiming>;
   /** outbox delivery timings (tests shorten them) */
   delivery?: Partial<DeliveryOptions>;
+  /** Zalo OA: refresh the access token when less than this is left (default 1 h) */
+  zaloOaRefreshBeforeMs?: number;
 }
 
-export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery }: AppOptions): App {
+export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery, zaloOaRefreshBeforeMs }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
   const engine = new Engine({
@@ -145,7 +150,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     orders: orderService,
     mediaDir: config.MEDIA_DIR,
     provinceCode: config.PROVINCE_CODE,
-    chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN,
+    chat: !config.TELEGRAM_BOT_TOKEN && !config.ZALO_BOT_TOKEN && !config.ZALO_OA_APP_ID,
     targetPercent: config.CAMPAIGN_TARGET_PERCENT,
     secureCookies: config.PUBLIC_URL?.startsWith("https:") ?? false,
     publicUrl,
@@ -194,6 +199,23 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     channels.add(zalo);
   }
 
+  let zaloOa: ZaloOaChannel | undefined;
+  if (config.ZALO_OA_APP_ID && config.ZALO_OA_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_OA_REFRESH_TOKEN) {
+    zaloOa = new ZaloOaChannel({
+      appId: config.ZALO_OA_APP_ID,
+      appSecret: config.ZALO_OA_APP_SECRET,
+      firstRefreshToken: config.ZALO_OA_REFRESH_TOKEN,
+      apiRoot: config.ZALO_OA_API_ROOT,
+      oauthRoot: config.ZALO_OA_OAUTH_ROOT,
+      engine,
+      db,
+      log,
+      refreshBeforeMs: zaloOaRefreshBeforeMs,
+    });
+    registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY });
+    channels.add(zaloOa);
+  }
+
   const broadcastSenders: BroadcastSender[] = [];
   if (config.TELEGRAM_BOT_TOKEN) broadcastSenders.push(new TelegramBroadcastSender(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT));
   if (config.ZALO_BOT_TOKEN) {
@@ -233,6 +255,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     media,
     orders: orderService,
     zalo,
+    zaloOa,
     channels,
     broadcasts,
     async start() {

@@ -37,6 +37,16 @@ const schema = z.object({
     // Zalo accepts 8-256 characters; printable ASCII without spaces keeps it a valid header value.
     z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8-256 characters without spaces").optional(),
   ),
+  /** Zalo Official Account (OA): active when ZALO_OA_APP_ID is set; the others are then required */
+  ZALO_OA_APP_ID: optionalString.pipe(z.string().regex(/^\d{6,32}$/, "must be the app id (digits) from developers.zalo.me").optional()),
+  /** the app's secret key ("Khóa bí mật của ứng dụng"): sent with every token refresh */
+  ZALO_OA_APP_SECRET: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8-256 characters without spaces").optional()),
+  /** the OA secret key ("OA Secret Key", Webhook page): checks the X-ZEvent-Signature of webhooks */
+  ZALO_OA_SECRET_KEY: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{8,256}$/, "must be 8-256 characters without spaces").optional()),
+  /** the first refresh token; used only while the database holds none (later ones are stored there) */
+  ZALO_OA_REFRESH_TOKEN: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{8,4096}$/, "must be the refresh token, without spaces").optional()),
+  ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
+  ZALO_OA_OAUTH_ROOT: z.url().default("https://oauth.zaloapp.com"),
   /** where listing photos are stored (served on shop pages) */
   MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
   /** broadcasts: API calls per second and burst, for the whole deployment (all instances together) */
@@ -104,6 +114,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     throw new ConfigError(
       "Configuration problem (see .env.example):\n  - ZALO_WEBHOOK_SECRET: required when PUBLIC_URL is set (webhook mode)",
     );
+  }
+  if (cfg.ZALO_OA_APP_ID) {
+    const missing = (["ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY", "ZALO_OA_REFRESH_TOKEN"] as const).filter((k) => !cfg[k]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Configuration problem (see .env.example):\n${missing.map((k) => `  - ${k}: required when ZALO_OA_APP_ID is set (Zalo Official Account)`).join("\n")}`,
+      );
+    }
   }
   const both = sharedKeys(cfg.PARTNER_API_KEYS, cfg.CARRIER_API_KEYS);
   if (both.length > 0) {

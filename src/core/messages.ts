@@ -4,7 +4,7 @@
 
 import type { ChoiceRole } from "../lang/choice.ts";
 
-export type ChannelName = "telegram" | "zalo" | "cli" | "web";
+export type ChannelName = "telegram" | "zalo" | "zalo_oa" | "cli" | "web";
 
 export interface Choice {
   /** short id; Telegram callback_data must stay ≤ 64 bytes */

@@ -1,0 +1,190 @@
+// Zalo Official Account adapter. Events come by webhook (webhook.ts; the URL is set in the Zalo
+// developer console, not by API); replies go out as consultation messages ("tin tư vấn") with the OA's
+// template buttons, numbered text as the fallback. The access token is refreshed before expiry by a
+// timer here and on demand by the client (tokens.ts keeps it, one refresher across instances).
+import { createServices } from "../../core/services.ts";
+import type { Db } from "../../db/client.ts";
+import type { Engine } from "../../engine/engine.ts";
+import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
+import { tFor } from "../../i18n/index.ts";
+import type { Logger } from "../../log.ts";
+import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
+import { OA_ERRORS, OaApiError, OaClient, OaNetworkError, OaTimeoutError, ZALO_OA_DEFAULT_API_ROOT } from "./client.ts";
+import { OA_EVENTS, toInbound } from "./inbound.ts";
+import { OA_MAX_TEXT, renderOa, type OaPart } from "./render.ts";
+import type { OaEvent } from "./schema.ts";
+import { OaTokenRefused, OaTokens, OaTokenUnavailable } from "./tokens.ts";
+
+export interface ZaloOaOptions {
+  appId: string;
+  appSecret: string;
+  firstRefreshToken: string;
+  apiRoot?: string;
+  oauthRoot?: string;
+  engine: Engine;
+  db: Db;
+  log: Logger;
+  /** refresh when the access token has less than this left */
+  refreshBeforeMs?: number;
+  /** a timed refresh that failed for a passing reason is tried again after this */
+  retryRefreshMs?: number;
+}
+
+export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
+  readonly info: ChannelInfo = { name: "zalo_oa", buttons: "numbered", canShareContact: false, maxTextLength: OA_MAX_TEXT };
+  readonly name = "zalo_oa";
+  readonly host: string;
+  readonly tokens: OaTokens;
+  readonly client: OaClient;
+  private readonly log: Logger;
+  private timer: NodeJS.Timeout | undefined;
+  private dead: OaTokenRefused | undefined;
+  private report: ((event: ChannelEvent) => void) | undefined;
+
+  constructor(private readonly opts: ZaloOaOptions) {
+    this.log = opts.log.child({ channel: "zalo_oa" });
+    this.host = hostOf(opts.apiRoot ?? ZALO_OA_DEFAULT_API_ROOT);
+    this.tokens = new OaTokens({
+      db: opts.db,
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      firstRefreshToken: opts.firstRefreshToken,
+      oauthRoot: opts.oauthRoot,
+      log: this.log,
+      refreshBeforeMs: opts.refreshBeforeMs,
+    });
+    this.client = new OaClient({ tokens: this.tokens, apiRoot: opts.apiRoot, log: this.log });
+    opts.engine.register(this);
+  }
+
+  /** True once Zalo refused the OA's tokens: nothing is taken or sent until a restart. */
+  get stopped(): boolean {
+    return this.dead !== undefined;
+  }
+
+  /** Gets a valid access token (refreshing it if due) and starts the refresh timer. */
+  async connect(_signal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
+    if (this.dead) throw this.dead;
+    this.report = report;
+    try {
+      await this.tokens.accessToken();
+    } catch (err) {
+      if (err instanceof OaTokenRefused) this.dead = err;
+      throw err;
+    }
+    this.schedule(this.tokens.refreshDueAt - Date.now());
+    this.log.info("Zalo OA ready (events by webhook)");
+  }
+
+  async disconnect(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.report = undefined;
+  }
+
+  classify(err: unknown): ChannelProblem {
+    if (err instanceof OaTokenRefused) {
+      const why = err.interrupted ? "; an earlier refresh was interrupted before its answer was stored" : "";
+      return {
+        kind: "invalid_token",
+        detail: `Zalo refused the OA refresh token (${err.detail})${why}: authorize the app again in the Zalo developer console, set ZALO_OA_REFRESH_TOKEN to the new refresh token and restart`,
+      };
+    }
+    if (err instanceof OaTokenUnavailable || err instanceof OaNetworkError) return { kind: "unreachable", detail: err.message.slice(0, 120) };
+    if (err instanceof OaTimeoutError) return { kind: "timeout" };
+    if (err instanceof OaApiError) return { kind: err.code === OA_ERRORS.rateLimited ? "rate_limited" : "other", detail: `${err.code} ${err.description}`.slice(0, 120) };
+    return { kind: "other" };
+  }
+
+  private schedule(inMs: number): void {
+    clearTimeout(this.timer);
+    // setTimeout holds at most about 24.8 days; a token lives about a day.
+    this.timer = setTimeout(() => void this.refreshOnTimer(), Math.max(0, Math.min(inMs, 2 ** 31 - 1)));
+    this.timer.unref();
+  }
+
+  private async refreshOnTimer(): Promise<void> {
+    try {
+      await this.tokens.accessToken();
+      this.report?.({ type: "healthy" });
+      this.schedule(this.tokens.refreshDueAt - Date.now());
+    } catch (err) {
+      if (err instanceof OaTokenRefused) return this.die(err);
+      this.report?.({ type: "trouble", problem: this.classify(err) });
+      this.schedule(this.opts.retryRefreshMs ?? 60_000);
+    }
+  }
+
+  private die(err: OaTokenRefused): void {
+    if (this.dead) return;
+    this.dead = err;
+    clearTimeout(this.timer);
+    this.report?.({ type: "ended", problem: this.classify(err) });
+  }
+
+  /** Hands one webhook event over. Never rejects: failures are logged here. */
+  async accept(event: OaEvent): Promise<void> {
+    try {
+      if (event.event_name === OA_EVENTS.unfollow) {
+        const user = event.follower?.id ?? event.sender?.id;
+        if (user) await createServices(this.opts.db).accounts.markUnreachable("zalo_oa", user);
+        this.log.info("a follower left the OA: marked unreachable");
+        return;
+      }
+      const inbound = toInbound(event, this.opts.appId);
+      if (!inbound) {
+        this.log.debug({ event: event.event_name }, "event ignored");
+        return;
+      }
+      await this.opts.engine.handle(inbound);
+    } catch (err) {
+      this.log.error({ err, event: event.event_name }, "event handling failed");
+    }
+  }
+
+  async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
+    if (this.dead) return { ok: false, reason: "failed", detail: "Zalo OA channel stopped (token refused)" };
+    const t = tFor(locale);
+    try {
+      for (const message of messages) for (const part of renderOa(message, t)) await this.sendPart(chatKey, part);
+    } catch (err) {
+      return this.failure(chatKey, err);
+    }
+    return { ok: true };
+  }
+
+  private async sendPart(chatKey: string, part: OaPart): Promise<void> {
+    try {
+      await this.client.send(chatKey, part.message);
+    } catch (err) {
+      // Buttons (or an image) refused as they are: the words still matter, as numbered text.
+      if (!(err instanceof OaApiError && err.code === OA_ERRORS.invalidField && (part.fallback || !("text" in part.message)))) throw err;
+      this.log.warn({ detail: err.description }, "Zalo OA refused the template; sending plain text instead");
+      for (const message of part.fallback ?? []) await this.client.send(chatKey, message);
+    }
+  }
+
+  private failure(chatKey: string, err: unknown): SendResult {
+    if (err instanceof OaTokenRefused) {
+      this.die(err);
+      return { ok: false, reason: "failed", detail: "Zalo OA token refused" };
+    }
+    if (err instanceof OaApiError) {
+      const detail = `${err.code} ${err.description}`;
+      if (err.code === OA_ERRORS.notFollower || err.code === OA_ERRORS.noInteraction || err.code === OA_ERRORS.noInteraction2) {
+        // Not following, or silent for more than 7 days: unreachable until the person writes again.
+        this.log.info({ code: err.code }, "OA follower unreachable (not following, or outside the messaging window)");
+        return { ok: false, reason: "blocked", detail };
+      }
+      if (err.code === OA_ERRORS.invalidField) return { ok: false, reason: "rejected", detail };
+      this.log.error({ code: err.code, detail }, "Zalo OA send failed");
+      return { ok: false, reason: "failed", detail, ...(err.code === OA_ERRORS.rateLimited ? { retryAfterMs: 60_000 } : {}) };
+    }
+    if (err instanceof OaTimeoutError) {
+      this.log.error("Zalo OA send timed out; not repeated (it may have been delivered)");
+      return { ok: false, reason: "uncertain", detail: "timeout" };
+    }
+    this.log.error({ err: String(err) }, "Zalo OA send failed");
+    return { ok: false, reason: "failed", detail: String(err).slice(0, 120) };
+  }
+}
