@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../flows/index.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import { Engine } from "../src/engine/engine.ts";
+import type { Outbound, SendResult } from "../src/engine/message.ts";
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { CaptureChannel, inbound } from "./support/capture.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
@@ -19,11 +20,37 @@ let database: TestDatabase;
 let dbA: Db;
 let dbB: Db;
 
-function instance(db: Db, flows: FlowRegistry = registry) {
+function instance(db: Db, flows: FlowRegistry = registry, channel = new CaptureChannel()) {
   const engine = new Engine({ db, registry: flows, log, provinceCode: "20" });
-  const channel = new CaptureChannel();
   engine.register(channel);
   return { engine, channel };
+}
+
+/** The registration flow with its name step failing. */
+const broken: FlowRegistry = {
+  ...registry,
+  flows: {
+    ...registry.flows,
+    register: {
+      ...registry.flows.register,
+      steps: {
+        ...registry.flows.register.steps,
+        name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
+      },
+    },
+  },
+};
+
+/** Records like CaptureChannel, but answers each send after a moment, with what `answer` says for the chat. */
+class SlowChannel extends CaptureChannel {
+  constructor(private readonly answer: (chatKey: string) => SendResult = () => ({ ok: true })) {
+    super();
+  }
+  override async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
+    await new Promise((r) => setTimeout(r, 20));
+    await super.send(chatKey, messages);
+    return this.answer(chatKey);
+  }
 }
 
 async function conversation(chatKey: string) {
@@ -84,19 +111,6 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   });
 
   it("answers a failing step with an apology, keeps the state and does not retry the update", async () => {
-    const broken: FlowRegistry = {
-      ...registry,
-      flows: {
-        ...registry.flows,
-        register: {
-          ...registry.flows.register,
-          steps: {
-            ...registry.flows.register.steps,
-            name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
-          },
-        },
-      },
-    };
     const { engine, channel } = instance(dbA, broken);
     await engine.handle(inbound("400", { text: "/start" }), DELIVERED);
     await engine.handle(inbound("400", { kind: "choice", choiceId: channel.button("400", "✅ Đồng ý") }), DELIVERED);
@@ -130,5 +144,58 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const state = JSON.parse((await conversation("600"))!.state);
     expect(state.step).toBe("commune");
     expect(state.data).toMatchObject({ name: "Vi Văn Thắng", phone: "+84987654321" });
+  });
+
+  it("runs the after-turn listeners after each handled turn, not after a duplicate or a failed one", async () => {
+    const { engine, channel } = instance(dbA, broken);
+    let runs = 0;
+    engine.onAfterTurn(() => (runs += 1));
+    const start = inbound("700", { text: "/start" });
+    await engine.handle(start, DELIVERED);
+    expect(runs).toBe(1);
+    await engine.handle({ ...start }, DELIVERED); // duplicate
+    expect(runs).toBe(1);
+    await engine.handle(inbound("700", { kind: "choice", choiceId: channel.button("700", "✅ Đồng ý") }), DELIVERED);
+    expect(runs).toBe(2);
+    expect((await engine.handle(inbound("700", { text: "Nông Thị Hoa" }), DELIVERED)).status).toBe("failed");
+    expect(runs).toBe(2);
+  });
+
+  it("sendTo: false, and nothing written, for a channel not running here or nothing to send; otherwise delivered", async () => {
+    const { engine, channel } = instance(dbA);
+    const owed = () => dbA.chatOutbox.count({ where: { chatKey: "710" } });
+    expect(engine.hasChannel("telegram")).toBe(true);
+    expect(engine.hasChannel("zalo")).toBe(false);
+    expect(() => engine.channelInfo("zalo")).toThrow("channel zalo is not registered");
+    expect(await engine.sendTo({ channel: "zalo", chatKey: "710", locale: "vi" }, [{ text: "Đơn mới" }])).toBe(false);
+    expect(await engine.sendTo({ channel: "telegram", chatKey: "710", locale: "vi" }, [])).toBe(false);
+    expect(await owed()).toBe(0);
+    expect(await engine.sendTo({ channel: "telegram", chatKey: "710", locale: "vi" }, [{ text: "Đơn mới" }, { text: "Đơn thứ hai" }])).toBe(true);
+    expect(channel.texts("710")).toEqual(["Đơn mới", "Đơn thứ hai"]);
+  });
+
+  it("idle() waits for the queued turns and their replies; turnsDone() for the turns", async () => {
+    const { engine, channel } = instance(dbA, registry, new SlowChannel());
+    void engine.handle(inbound("720", { text: "/start" }));
+    await engine.turnsDone();
+    expect(await conversation("720")).not.toBeNull(); // committed: the consent question is open
+    await engine.idle();
+    expect(channel.texts("720")).toHaveLength(1);
+    expect(channel.texts("720")[0]).toMatch(/Bạn đồng ý chứ\?$/);
+    // nothing queued: both resolve at once
+    await engine.turnsDone();
+    await engine.idle();
+  });
+
+  it("a chat that blocked the bot is marked unreachable; a message the platform rejects does not mark it", async () => {
+    const answers: Record<string, SendResult> = { "730": { ok: false, reason: "blocked" }, "731": { ok: false, reason: "rejected" } };
+    const { engine } = instance(dbA, registry, new SlowChannel((chatKey) => answers[chatKey]));
+    for (const chatKey of ["730", "731"]) {
+      await dbA.channelAccount.create({ data: { channel: "telegram", userKey: chatKey, chatKey } });
+      expect(await engine.sendTo({ channel: "telegram", chatKey, locale: "vi" }, [{ text: "Đơn mới" }])).toBe(true);
+    }
+    const account = (chatKey: string) => dbA.channelAccount.findFirstOrThrow({ where: { channel: "telegram", chatKey } });
+    expect((await account("730")).unreachable).toBe(true);
+    expect((await account("731")).unreachable).toBe(false);
   });
 });
