@@ -33,9 +33,9 @@ const MAX_REASON = 200;
 
 /** The household's own order, or a reply saying why not. */
 async function ownOrder(ctx: FlowContext, orderId: string): Promise<OrderView | StepResult> {
-  const shopId = ctx.household?.shop?.id;
+  const shopId = ctx.household?.shop?.id; // undefined without a shop: then no order's shopId matches
   const order = await ctx.services.orders.get(orderId);
-  if (!shopId || !order || order.shopId !== shopId) return end(say(ctx.t("orders:notYours")));
+  if (!order || order.shopId !== shopId) return end(say(ctx.t("orders:notYours")));
   return order;
 }
 
