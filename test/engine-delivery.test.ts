@@ -64,9 +64,21 @@ class ScriptedChannel implements ChannelSender {
 let deliveries: Delivery[] = [];
 let blocked: Array<[ChannelName, string]> = [];
 
-function delivery(channels: ChannelSender[], opts: Partial<DeliveryOptions> = {}) {
+/** An outbox whose first sweeps fail (the database busy or away for a moment). */
+class FlakyOutbox extends Outbox {
+  claims = 0;
+  constructor(private readonly failures: number) {
+    super(testDb.db, { postgres: usePostgres, leaseMs: LEASE });
+  }
+  override async claim(...args: Parameters<Outbox["claim"]>) {
+    this.claims += 1;
+    if (this.claims <= this.failures) throw new Error("database busy");
+    return super.claim(...args);
+  }
+}
+
+function delivery(channels: ChannelSender[], opts: Partial<DeliveryOptions> = {}, outbox = new Outbox(testDb.db, { postgres: usePostgres, leaseMs: LEASE })) {
   const senders = new Map(channels.map((c) => [c.info.name, c]));
-  const outbox = new Outbox(testDb.db, { postgres: usePostgres, leaseMs: LEASE });
   const d = new Delivery(
     outbox,
     () => senders,
@@ -277,5 +289,58 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     await d2.idle();
     expect(channel.calls.map((c) => c.text)).toEqual(["leased"]);
     expect(await outboxTexts()).toEqual([]);
+  });
+
+  it("a sweep that fails is tried again at the next sweep", async () => {
+    await write({ "1": ["a", "b"] });
+    await testDb.db.chatOutbox.updateMany({ data: { leaseUntil: Date.now() - 1 } });
+    const channel = new ScriptedChannel();
+    const outbox = new FlakyOutbox(1);
+    const d = delivery([channel], { sweepEveryMs: 50 }, outbox);
+    d.start();
+    await within(channel.answered(2), 10_000, "both rows sent after the failed sweep");
+    expect(outbox.claims).toBeGreaterThanOrEqual(2);
+    expect(channel.texts("1")).toEqual(["a", "b"]);
+  });
+
+  it("stop gives a send that hangs `withinMs`, then hands the chat's messages back", async () => {
+    let started!: () => void;
+    const hanging = new Promise<void>((r) => (started = r));
+    const channel = new ScriptedChannel(async () => {
+      started();
+      return new Promise<SendResult>(() => undefined); // never answers
+    });
+    const d = delivery([channel]);
+    void d.enqueue(await write({ "1": ["a", "b"] }));
+    await hanging;
+    await within(d.stop(200), 5_000, "stop after 200 ms despite the hanging send");
+    const left = await testDb.db.chatOutbox.findMany({ orderBy: { id: "asc" } });
+    expect(left.map((r) => [(JSON.parse(r.message) as Outbound).text, r.leaseUntil])).toEqual([
+      ["a", 0],
+      ["b", 0],
+    ]);
+  });
+
+  it("stop cuts a retry wait short: the message stays owed, due when its wait is over", async () => {
+    const channel = new ScriptedChannel(() => ({ ok: false, reason: "failed" }));
+    const d = delivery([channel], { retryBaseMs: 120_000 }); // a 2 min wait
+    const [row] = await write({ "1": ["a"] });
+    const settled = d.enqueue([row]);
+    await within(channel.answered(1), 5_000, "the first try");
+    // the retry is written to the row before the wait starts
+    await within(
+      (async () => {
+        while ((await testDb.db.chatOutbox.findUniqueOrThrow({ where: { id: row.id } })).attempts === 0) await new Promise((r) => setTimeout(r, 10));
+      })(),
+      5_000,
+      "the retry recorded",
+    );
+    await within(d.stop(60_000), 5_000, "stop within the 200 ms steps of the wait, not after the 2 min wait");
+    await within(settled, 1_000, "settled for this instance");
+    const left = await testDb.db.chatOutbox.findUniqueOrThrow({ where: { id: row.id } });
+    expect(left.attempts).toBe(1);
+    expect(left.leaseUntil).toBe(0);
+    expect(left.nextAttemptAt).toBeGreaterThan(Date.now() + 100_000);
+    expect(channel.calls).toHaveLength(1);
   });
 });
