@@ -73,7 +73,9 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const { engine, channel } = instance(dbA);
     const start = inbound("100", { text: "/start" });
     expect((await engine.handle(start, DELIVERED)).status).toBe("handled");
-    expect((await engine.handle({ ...start }, DELIVERED)).status).toBe("duplicate");
+    const again = await engine.handle({ ...start }, DELIVERED);
+    expect(again).toMatchObject({ status: "duplicate", replies: [], locale: "vi" });
+    expect(again.notifications).toBeUndefined();
     expect(channel.texts("100")).toHaveLength(1); // greeting + consent in one message, once
     expect(channel.texts("100")[0]).toMatch(/^Chào bạn!.*\n\n.*Bạn đồng ý chứ\?$/);
   });
@@ -197,5 +199,15 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const account = (chatKey: string) => dbA.channelAccount.findFirstOrThrow({ where: { channel: "telegram", chatKey } });
     expect((await account("730")).unreachable).toBe(true);
     expect((await account("731")).unreachable).toBe(false);
+  });
+
+  it("with the database down, a message gets no answer and handle() still resolves (failed, nothing to send)", async () => {
+    const down = new Proxy(dbA, {
+      get: (target, prop, receiver) => (prop === "$transaction" ? () => Promise.reject(new Error("database down")) : Reflect.get(target, prop, receiver)),
+    });
+    const { engine, channel } = instance(down);
+    const outcome = await engine.handle(inbound("740", { text: "/start", languageHint: "en" }), DELIVERED);
+    expect(outcome).toMatchObject({ status: "failed", replies: [], locale: "vi" });
+    expect(channel.texts("740")).toEqual([]);
   });
 });
