@@ -1,10 +1,12 @@
 // The chat outbox (src/engine/outbox.ts) on its own: which rows a sweep may take (lease over, due,
 // of a running channel, oldest first, up to a limit), and what done / later / release change. Times
 // are given explicitly (`now`), so every bound is checked at its exact value.
+import pg from "pg";
 import { beforeEach, describe, expect, it } from "vitest";
 import { Outbox } from "../src/engine/outbox.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
+import { within } from "./support/within.ts";
 
 const testDb = useTestDatabase();
 const LEASE = 30_000;
@@ -119,5 +121,22 @@ describe(`chat outbox (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     expect(stored.get(c)).toMatchObject({ attempts: 0, nextAttemptAt: 0, leaseUntil: 0 });
     expect(stored.get(d)).toMatchObject({ attempts: 0, nextAttemptAt: 0, leaseUntil: T });
     expect(await outbox().pendingCount()).toBe(3);
+  });
+
+  it.runIf(usePostgres)("claim skips rows another instance is claiming right now instead of waiting for them", async () => {
+    const busy = await row("being claimed elsewhere");
+    const free = await row("free");
+    // Another instance's claim, mid-transaction: it holds the first row's lock.
+    const other = new pg.Client({ connectionString: testDb.url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`SELECT 1 FROM "ChatOutbox" WHERE id = $1 FOR UPDATE`, [busy]);
+      const claimed = await within(outbox().claim(["telegram"], 10, { now: T }), 5_000, "a claim that does not wait for the locked row");
+      expect(claimed.map((r) => r.id)).toEqual([free]);
+    } finally {
+      await other.query("ROLLBACK").catch(() => undefined);
+      await other.end();
+    }
   });
 });
