@@ -9,6 +9,7 @@ import type { Outbound, SendResult } from "../src/engine/message.ts";
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { CaptureChannel, inbound } from "./support/capture.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { within } from "./support/within.ts";
 
 // Two engine instances on one SQLite file in one process would block each other (better-sqlite3 waits
 // synchronously); several instances are the PostgreSQL deployment, so those cases run there.
@@ -209,5 +210,38 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const outcome = await engine.handle(inbound("740", { text: "/start", languageHint: "en" }), DELIVERED);
     expect(outcome).toMatchObject({ status: "failed", replies: [], locale: "vi" });
     expect(channel.texts("740")).toEqual([]);
+  });
+
+  it("outbox rows are leased for 30 s by default; at start, delivery takes every row left on SQLite (one process), only rows whose lease is over on PostgreSQL", async () => {
+    const engine = new Engine({ db: dbA, postgres: isPg, registry, log, provinceCode: "20" });
+    let lastSent!: () => void;
+    const sentLast = new Promise<void>((r) => (lastSent = r));
+    const channel = new (class extends CaptureChannel {
+      override async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
+        const result = await super.send(chatKey, messages);
+        if (chatKey === "751") lastSent();
+        return result;
+      }
+    })();
+    engine.register(channel);
+
+    const [written] = await dbA.$transaction((tx) => engine.outbox.write(tx, [{ to: { channel: "telegram", chatKey: "752", locale: "vi" }, messages: [{ text: "x" }] }], 1_000));
+    expect((await dbA.chatOutbox.findUniqueOrThrow({ where: { id: written.id } })).leaseUntil).toBe(31_000);
+    await dbA.chatOutbox.delete({ where: { id: written.id } });
+
+    // left by an instance that stopped: one row still within its lease, one past it
+    const now = Date.now();
+    await dbA.chatOutbox.create({ data: { channel: "telegram", chatKey: "750", locale: "vi", message: JSON.stringify({ text: "leased" }), leaseUntil: now + 60_000 } });
+    await dbA.chatOutbox.create({ data: { channel: "telegram", chatKey: "751", locale: "vi", message: JSON.stringify({ text: "lease over" }), leaseUntil: now - 1 } });
+    engine.startDelivery();
+    try {
+      await within(sentLast, 10_000, "the row past its lease sent at start");
+      await engine.idle(); // both rows came from the same first claim
+      expect(channel.texts("751")).toEqual(["lease over"]);
+      expect(channel.texts("750")).toEqual(isPg ? [] : ["leased"]);
+    } finally {
+      await engine.stopDelivery();
+      await dbA.chatOutbox.deleteMany({ where: { chatKey: "750" } });
+    }
   });
 });
