@@ -35,7 +35,7 @@ class ScriptedChannel implements ChannelSender {
 
   async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
     expect(messages).toHaveLength(1); // one row, one message
-    const call = { chatKey, text: messages[0].text, at: Date.now() };
+    const call: Call = { chatKey, text: messages[0].text, at: Date.now() };
     this.calls.push(call);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
