@@ -84,6 +84,14 @@ describe(`chat outbox (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     expect((await outbox().claim(["telegram", "zalo"], 10, { now: T + LEASE + 1 })).map((r) => r.id)).toEqual([leaseOver, otherChannel, dueNow]);
   });
 
+  it("claim: oldest first, also when an older row was written to since (a retry moves it in the table)", async () => {
+    const older = await row("older");
+    const newer = await row("newer");
+    await outbox().later(older, 1, T - 10); // due again, lease over at T
+    await testDb.db.chatOutbox.update({ where: { id: older }, data: { leaseUntil: T - 1 } });
+    expect((await outbox().claim(["telegram"], 10, { now: T })).map((r) => r.id)).toEqual([older, newer]);
+  });
+
   it("claim: no more than the limit, the oldest; nothing without a channel", async () => {
     const ids = [await row("a"), await row("b"), await row("c")];
     expect(await outbox().claim([], 10, { now: T })).toEqual([]);
