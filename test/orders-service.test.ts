@@ -2,7 +2,7 @@
 // order is placed, a carrier's update and the clock's reminders and expiries; the warning when a new
 // order reaches nobody; the timer that runs the clock's work by itself and logs a failing run.
 import pino from "pino";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Db } from "../src/db/client.ts";
 import { Notifier, type NotifyPort, type NotifyTarget } from "../src/core/notify.ts";
 import { OrderService } from "../src/core/order-service.ts";
@@ -181,6 +181,25 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
       expect(second).toMatchObject({ err: { message: "database gone 2" } });
     } finally {
       broken.stop();
+    }
+  });
+
+  it("the timer runs every minute by default, and stop() removes it", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      let runs = 0;
+      const counting = { $transaction: () => Promise.reject(new Error(`run ${++runs}`)) } as unknown as Db;
+      const service = new OrderService(counting, new Notifier(counting, new RecordingPort()), pino({ level: "silent" }), TIMING);
+      service.startTimer();
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(59_999);
+      expect(runs).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(runs).toBe(1);
+      service.stop();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
