@@ -343,4 +343,37 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     expect(left.nextAttemptAt).toBeGreaterThan(Date.now() + 100_000);
     expect(channel.calls).toHaveLength(1);
   });
+
+  it("a send that fails while stopping is handed back as it was: due at once, no try counted", async () => {
+    let answer!: (r: SendResult) => void;
+    let started!: () => void;
+    const inFlight = new Promise<void>((r) => (started = r));
+    const channel = new ScriptedChannel(() => {
+      started();
+      return new Promise<SendResult>((r) => (answer = r));
+    });
+    const d = delivery([channel]);
+    const [row] = await write({ "1": ["a"] });
+    void d.enqueue([row]);
+    await inFlight;
+    const stopped = d.stop(10_000);
+    answer({ ok: false, reason: "failed" });
+    await within(stopped, 10_000, "stop");
+    expect(await testDb.db.chatOutbox.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ attempts: 0, nextAttemptAt: 0, leaseUntil: 0 });
+    expect(channel.calls).toHaveLength(1);
+  });
+
+  it("started again after a stop, delivery goes on", async () => {
+    const channel = new ScriptedChannel();
+    const d = delivery([channel], { sweepEveryMs: 600_000 });
+    d.start();
+    await d.stop();
+    await write({ "1": ["after the restart"] });
+    await testDb.db.chatOutbox.updateMany({ data: { leaseUntil: Date.now() - 1 } });
+    d.start();
+    await within(channel.answered(1), 10_000, "the row sent after the restart");
+    await d.idle();
+    expect(channel.texts("1")).toEqual(["after the restart"]);
+    expect(await outboxTexts()).toEqual([]);
+  });
 });
