@@ -33,9 +33,11 @@ const MAX_REASON = 200;
 
 /** The household's own order, or a reply saying why not. */
 async function ownOrder(ctx: FlowContext, orderId: string): Promise<OrderView | StepResult> {
-  const shopId = ctx.household?.shop?.id;
+  // Every caller has a household (the order actions answer nothing without one; the order list needs
+  // one). Without a shop, shopId is undefined and no order's shopId matches it.
+  const shopId = ctx.household!.shop?.id;
   const order = await ctx.services.orders.get(orderId);
-  if (!shopId || !order || order.shopId !== shopId) return end(say(ctx.t("orders:notYours")));
+  if (!order || order.shopId !== shopId) return end(say(ctx.t("orders:notYours")));
   return order;
 }
 

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registry } from "../flows/index.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import { Engine } from "../src/engine/engine.ts";
+import type { Outbound, SendResult } from "../src/engine/message.ts";
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { CaptureChannel, inbound } from "./support/capture.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { within } from "./support/within.ts";
 
 // Two engine instances on one SQLite file in one process would block each other (better-sqlite3 waits
 // synchronously); several instances are the PostgreSQL deployment, so those cases run there.
@@ -19,11 +21,37 @@ let database: TestDatabase;
 let dbA: Db;
 let dbB: Db;
 
-function instance(db: Db, flows: FlowRegistry = registry) {
+function instance(db: Db, flows: FlowRegistry = registry, channel = new CaptureChannel()) {
   const engine = new Engine({ db, registry: flows, log, provinceCode: "20" });
-  const channel = new CaptureChannel();
   engine.register(channel);
   return { engine, channel };
+}
+
+/** The registration flow with its name step failing. */
+const broken: FlowRegistry = {
+  ...registry,
+  flows: {
+    ...registry.flows,
+    register: {
+      ...registry.flows.register,
+      steps: {
+        ...registry.flows.register.steps,
+        name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
+      },
+    },
+  },
+};
+
+/** Records like CaptureChannel, but answers each send after a moment, with what `answer` says for the chat. */
+class SlowChannel extends CaptureChannel {
+  constructor(private readonly answer: (chatKey: string) => SendResult = () => ({ ok: true })) {
+    super();
+  }
+  override async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
+    await new Promise((r) => setTimeout(r, 20));
+    await super.send(chatKey, messages);
+    return this.answer(chatKey);
+  }
 }
 
 async function conversation(chatKey: string) {
@@ -46,7 +74,9 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const { engine, channel } = instance(dbA);
     const start = inbound("100", { text: "/start" });
     expect((await engine.handle(start, DELIVERED)).status).toBe("handled");
-    expect((await engine.handle({ ...start }, DELIVERED)).status).toBe("duplicate");
+    const again = await engine.handle({ ...start }, DELIVERED);
+    expect(again).toMatchObject({ status: "duplicate", replies: [], locale: "vi" });
+    expect(again.notifications).toBeUndefined();
     expect(channel.texts("100")).toHaveLength(1); // greeting + consent in one message, once
     expect(channel.texts("100")[0]).toMatch(/^Chào bạn!.*\n\n.*Bạn đồng ý chứ\?$/);
   });
@@ -84,19 +114,6 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   });
 
   it("answers a failing step with an apology, keeps the state and does not retry the update", async () => {
-    const broken: FlowRegistry = {
-      ...registry,
-      flows: {
-        ...registry.flows,
-        register: {
-          ...registry.flows.register,
-          steps: {
-            ...registry.flows.register.steps,
-            name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
-          },
-        },
-      },
-    };
     const { engine, channel } = instance(dbA, broken);
     await engine.handle(inbound("400", { text: "/start" }), DELIVERED);
     await engine.handle(inbound("400", { kind: "choice", choiceId: channel.button("400", "✅ Đồng ý") }), DELIVERED);
@@ -136,13 +153,13 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   // its own replies and state, and one that cannot commit must not take the others down with it.
   it("answers each chat of a burst with its own replies, a redelivery among them once", async () => {
     const { engine, channel } = instance(dbA);
-    const earlier = inbound("700", { text: "/start" });
+    const earlier = inbound("1700", { text: "/start" });
     await engine.handle(earlier, DELIVERED);
-    await engine.handle(inbound("700", { kind: "choice", choiceId: channel.button("700", "✅ Đồng ý") }), DELIVERED);
-    const chats = ["701", "702", "703", "704", "705"];
+    await engine.handle(inbound("1700", { kind: "choice", choiceId: channel.button("1700", "✅ Đồng ý") }), DELIVERED);
+    const chats = ["1701", "1702", "1703", "1704", "1705"];
     const outcomes = await Promise.all([
       ...chats.map((chat) => engine.handle(inbound(chat, { text: "/start" }), DELIVERED)),
-      engine.handle(inbound("700", { text: "Hoàng Văn Pò" }), DELIVERED),
+      engine.handle(inbound("1700", { text: "Hoàng Văn Pò" }), DELIVERED),
       engine.handle({ ...earlier }, DELIVERED),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual([...chats.map(() => "handled"), "handled", "duplicate"]);
@@ -151,9 +168,9 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
       expect(channel.texts(chat)[0]).toMatch(/Bạn đồng ý chứ\?$/);
       expect(JSON.parse((await conversation(chat))!.state).step).toBe("consent");
     }
-    expect(channel.texts("700")).toHaveLength(3); // the greeting, the name question, the phone question
-    expect(channel.last("700")!.text).toMatch(/số điện thoại/i);
-    expect(JSON.parse((await conversation("700"))!.state).data.name).toBe("Hoàng Văn Pò");
+    expect(channel.texts("1700")).toHaveLength(3); // the greeting, the name question, the phone question
+    expect(channel.last("1700")!.text).toMatch(/số điện thoại/i);
+    expect(JSON.parse((await conversation("1700"))!.state).data.name).toBe("Hoàng Văn Pò");
   });
 
   it("lets a turn that fails in a burst fail alone: the others are answered and saved", async () => {
@@ -177,21 +194,21 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
       },
     };
     const { engine, channel } = instance(dbA, broken);
-    const chats = ["801", "802", "803"];
+    const chats = ["1801", "1802", "1803"];
     for (const chat of chats) {
       await engine.handle(inbound(chat, { text: "/start" }), DELIVERED);
       await engine.handle(inbound(chat, { kind: "choice", choiceId: channel.button(chat, "✅ Đồng ý") }), DELIVERED);
     }
-    const before = await conversation("802");
+    const before = await conversation("1802");
     const outcomes = await Promise.all([
-      engine.handle(inbound("801", { text: "Lăng Văn Một" }), DELIVERED),
-      engine.handle(inbound("802", { text: "boom" }), DELIVERED),
-      engine.handle(inbound("803", { text: "Lăng Thị Ba" }), DELIVERED),
+      engine.handle(inbound("1801", { text: "Lăng Văn Một" }), DELIVERED),
+      engine.handle(inbound("1802", { text: "boom" }), DELIVERED),
+      engine.handle(inbound("1803", { text: "Lăng Thị Ba" }), DELIVERED),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["handled", "failed", "handled"]);
-    expect(channel.last("802")!.text).toMatch(/trục trặc/);
-    expect(await conversation("802")).toEqual(before);
-    for (const [chat, name] of [["801", "Lăng Văn Một"], ["803", "Lăng Thị Ba"]]) {
+    expect(channel.last("1802")!.text).toMatch(/trục trặc/);
+    expect(await conversation("1802")).toEqual(before);
+    for (const [chat, name] of [["1801", "Lăng Văn Một"], ["1803", "Lăng Thị Ba"]]) {
       const state = JSON.parse((await conversation(chat))!.state);
       expect([state.step, state.data.name]).toEqual(["phone", name]);
       expect(channel.last(chat)!.text).toMatch(/số điện thoại/i);
@@ -200,11 +217,11 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
 
   it("answers a flooding chat's first 60 messages, drops the rest with one polite word, and others go on", async () => {
     const { engine, channel } = instance(dbA);
-    const flood = Array.from({ length: 250 }, (_, i) => engine.handle(inbound("900", { text: i === 0 ? "/start" : "xin chao" }), DELIVERED));
-    const other = engine.handle(inbound("901", { text: "/start" }), DELIVERED);
+    const flood = Array.from({ length: 250 }, (_, i) => engine.handle(inbound("1900", { text: i === 0 ? "/start" : "xin chao" }), DELIVERED));
+    const other = engine.handle(inbound("1901", { text: "/start" }), DELIVERED);
     const outcomes = await Promise.all(flood);
     expect((await other).status).toBe("handled");
-    expect(channel.texts("901")).toHaveLength(1);
+    expect(channel.texts("1901")).toHaveLength(1);
     const statuses = outcomes.map((o) => o.status);
     // 60 at once (FLOOD.burst); the allowance refills at 10 a second, so the slow machine may let a
     // few more through while the first ones run, never the 250.
@@ -212,11 +229,107 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect(statuses.slice(0, 60).every((s) => s === "handled")).toBe(true);
     expect(handled).toBeLessThan(80);
     expect(statuses.filter((s) => s === "dropped")).toHaveLength(250 - handled);
-    const texts = channel.texts("900");
+    const texts = channel.texts("1900");
     expect(texts.filter((t) => /gửi nhanh quá/.test(t))).toHaveLength(1);
     expect(texts).toHaveLength(handled + 1);
     // A second later the allowance has grown again: the chat is answered as usual.
     await new Promise((r) => setTimeout(r, 1000));
-    expect((await engine.handle(inbound("900", { text: "xin chao" }), DELIVERED)).status).toBe("handled");
+    expect((await engine.handle(inbound("1900", { text: "xin chao" }), DELIVERED)).status).toBe("handled");
+  });
+
+  it("runs the after-turn listeners after each handled turn, not after a duplicate or a failed one", async () => {
+    const { engine, channel } = instance(dbA, broken);
+    let runs = 0;
+    engine.onAfterTurn(() => (runs += 1));
+    const start = inbound("700", { text: "/start" });
+    await engine.handle(start, DELIVERED);
+    expect(runs).toBe(1);
+    await engine.handle({ ...start }, DELIVERED); // duplicate
+    expect(runs).toBe(1);
+    await engine.handle(inbound("700", { kind: "choice", choiceId: channel.button("700", "✅ Đồng ý") }), DELIVERED);
+    expect(runs).toBe(2);
+    expect((await engine.handle(inbound("700", { text: "Nông Thị Hoa" }), DELIVERED)).status).toBe("failed");
+    expect(runs).toBe(2);
+  });
+
+  it("sendTo: false, and nothing written, for a channel not running here or nothing to send; otherwise delivered", async () => {
+    const { engine, channel } = instance(dbA);
+    const owed = () => dbA.chatOutbox.count({ where: { chatKey: "710" } });
+    expect(engine.hasChannel("telegram")).toBe(true);
+    expect(engine.hasChannel("zalo")).toBe(false);
+    expect(() => engine.channelInfo("zalo")).toThrow("channel zalo is not registered");
+    expect(await engine.sendTo({ channel: "zalo", chatKey: "710", locale: "vi" }, [{ text: "Đơn mới" }])).toBe(false);
+    expect(await engine.sendTo({ channel: "telegram", chatKey: "710", locale: "vi" }, [])).toBe(false);
+    expect(await owed()).toBe(0);
+    expect(await engine.sendTo({ channel: "telegram", chatKey: "710", locale: "vi" }, [{ text: "Đơn mới" }, { text: "Đơn thứ hai" }])).toBe(true);
+    expect(channel.texts("710")).toEqual(["Đơn mới", "Đơn thứ hai"]);
+  });
+
+  it("idle() waits for the queued turns and their replies; turnsDone() for the turns", async () => {
+    const { engine, channel } = instance(dbA, registry, new SlowChannel());
+    void engine.handle(inbound("720", { text: "/start" }));
+    await engine.turnsDone();
+    expect(await conversation("720")).not.toBeNull(); // committed: the consent question is open
+    await engine.idle();
+    expect(channel.texts("720")).toHaveLength(1);
+    expect(channel.texts("720")[0]).toMatch(/Bạn đồng ý chứ\?$/);
+    // nothing queued: both resolve at once
+    await engine.turnsDone();
+    await engine.idle();
+  });
+
+  it("a chat that blocked the bot is marked unreachable; a message the platform rejects does not mark it", async () => {
+    const answers: Record<string, SendResult> = { "730": { ok: false, reason: "blocked" }, "731": { ok: false, reason: "rejected" } };
+    const { engine } = instance(dbA, registry, new SlowChannel((chatKey) => answers[chatKey]));
+    for (const chatKey of ["730", "731"]) {
+      await dbA.channelAccount.create({ data: { channel: "telegram", userKey: chatKey, chatKey } });
+      expect(await engine.sendTo({ channel: "telegram", chatKey, locale: "vi" }, [{ text: "Đơn mới" }])).toBe(true);
+    }
+    const account = (chatKey: string) => dbA.channelAccount.findFirstOrThrow({ where: { channel: "telegram", chatKey } });
+    expect((await account("730")).unreachable).toBe(true);
+    expect((await account("731")).unreachable).toBe(false);
+  });
+
+  it("with the database down, a message gets no answer and handle() still resolves (failed, nothing to send)", async () => {
+    const down = new Proxy(dbA, {
+      get: (target, prop, receiver) => (prop === "$transaction" ? () => Promise.reject(new Error("database down")) : Reflect.get(target, prop, receiver)),
+    });
+    const { engine, channel } = instance(down);
+    const outcome = await engine.handle(inbound("740", { text: "/start", languageHint: "en" }), DELIVERED);
+    expect(outcome).toMatchObject({ status: "failed", replies: [], locale: "vi" });
+    expect(channel.texts("740")).toEqual([]);
+  });
+
+  it("outbox rows are leased for 30 s by default; at start, delivery takes every row left on SQLite (one process), only rows whose lease is over on PostgreSQL", async () => {
+    const engine = new Engine({ db: dbA, postgres: isPg, registry, log, provinceCode: "20" });
+    let lastSent!: () => void;
+    const sentLast = new Promise<void>((r) => (lastSent = r));
+    const channel = new (class extends CaptureChannel {
+      override async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
+        const result = await super.send(chatKey, messages);
+        if (chatKey === "751") lastSent();
+        return result;
+      }
+    })();
+    engine.register(channel);
+
+    const [written] = await dbA.$transaction((tx) => engine.outbox.write(tx, [{ to: { channel: "telegram", chatKey: "752", locale: "vi" }, messages: [{ text: "x" }] }], 1_000));
+    expect((await dbA.chatOutbox.findUniqueOrThrow({ where: { id: written.id } })).leaseUntil).toBe(31_000);
+    await dbA.chatOutbox.delete({ where: { id: written.id } });
+
+    // left by an instance that stopped: one row still within its lease, one past it
+    const now = Date.now();
+    await dbA.chatOutbox.create({ data: { channel: "telegram", chatKey: "750", locale: "vi", message: JSON.stringify({ text: "leased" }), leaseUntil: now + 60_000 } });
+    await dbA.chatOutbox.create({ data: { channel: "telegram", chatKey: "751", locale: "vi", message: JSON.stringify({ text: "lease over" }), leaseUntil: now - 1 } });
+    engine.startDelivery();
+    try {
+      await within(sentLast, 10_000, "the row past its lease sent at start");
+      await engine.idle(); // both rows came from the same first claim
+      expect(channel.texts("751")).toEqual(["lease over"]);
+      expect(channel.texts("750")).toEqual(isPg ? [] : ["leased"]);
+    } finally {
+      await engine.stopDelivery();
+      await dbA.chatOutbox.deleteMany({ where: { chatKey: "750" } });
+    }
   });
 });

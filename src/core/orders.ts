@@ -111,6 +111,8 @@ function view(r: Row): OrderView {
 
 // Codes people read aloud: no 0/O, 1/I/L.
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+/** 31^6 ≈ 887 million codes: a draw that is taken is rare, four in a row mean something else is wrong */
+const MAX_CODE_DRAWS = 4;
 function orderCode(): string {
   const bytes = randomBytes(6);
   return `DH${[...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("")}`;
@@ -125,7 +127,15 @@ export function orders(tx: Tx) {
   /** Put stock back (decline, expiry). A listing emptied by orders is offered again. */
   const release = async (listingId: string, quantityMilli: number) => {
     await tx.listing.update({ where: { id: listingId }, data: { stockMilli: { increment: quantityMilli } } });
-    await tx.listing.updateMany({ where: { id: listingId, status: "sold_out", stockMilli: { gt: 0 } }, data: { status: "active" } });
+    await tx.listing.updateMany({
+      where: {
+        id: listingId,
+        status: "sold_out",
+        // Stryker disable next-line ObjectLiteral: every order has a quantity above 0, so after the increment the stock always is
+        stockMilli: { gt: 0 },
+      },
+      data: { status: "active" },
+    });
   };
 
   /** Move from one status to another only if the order is still in `from`; null when it was not. */
@@ -157,34 +167,36 @@ export function orders(tx: Tx) {
       }
       await tx.listing.updateMany({ where: { id: listing.id, stockMilli: 0, status: "active" }, data: { status: "sold_out" } });
       const totalVnd = Math.round((milli * listing.priceVnd) / 1000);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const row = await tx.order.create({
-            data: {
-              code: orderCode(),
-              statusToken: randomBytes(24).toString("base64url"),
-              listingId: listing.id,
-              shopId: listing.shopId,
-              quantityMilli: milli,
-              unitPriceVnd: listing.priceVnd,
-              totalVnd,
-              buyerName: input.buyer.name,
-              buyerPhone: input.buyer.phone,
-              buyerAddress: input.buyer.address,
-              buyerArea: input.buyer.area,
-              buyerChannel: input.buyerChannel,
-              buyerChatKey: input.buyerChatKey ?? null,
-              buyerLocale: input.buyerLocale ?? "vi",
-              source: input.source,
-              expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
-            },
-            include,
-          });
-          return { ok: true, order: view(row as Row) };
-        } catch (e) {
-          if (!isUniqueViolation(e) || attempt >= 3) throw e;
-        }
+      // A code nobody has yet: looked up before the insert, because on PostgreSQL a failed insert aborts
+      // the whole transaction, reservation included. (The unique index still refuses the same code
+      // drawn by two orders in the same instant.)
+      let code = orderCode();
+      for (let draws = 1; await tx.order.findUnique({ where: { code }, select: { id: true } }); draws++) {
+        if (draws >= MAX_CODE_DRAWS) throw new Error(`no free order code after ${MAX_CODE_DRAWS} draws`);
+        code = orderCode();
       }
+      const row = await tx.order.create({
+        data: {
+          code,
+          statusToken: randomBytes(24).toString("base64url"),
+          listingId: listing.id,
+          shopId: listing.shopId,
+          quantityMilli: milli,
+          unitPriceVnd: listing.priceVnd,
+          totalVnd,
+          buyerName: input.buyer.name,
+          buyerPhone: input.buyer.phone,
+          buyerAddress: input.buyer.address,
+          buyerArea: input.buyer.area,
+          buyerChannel: input.buyerChannel,
+          buyerChatKey: input.buyerChatKey ?? null,
+          buyerLocale: input.buyerLocale ?? "vi",
+          source: input.source,
+          expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
+        },
+        include,
+      });
+      return { ok: true, order: view(row as Row) };
     },
 
     /** The household accepts (only its own, only while pending). */

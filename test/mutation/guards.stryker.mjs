@@ -9,7 +9,7 @@ export default mutationGroup({
     // orders and stock
     "src/core/orders.ts",
     "src/core/order-service.ts",
-    "flows/orders.ts:35-40", // ownOrder: a household acts only on its own shop's orders
+    "flows/orders.ts:35-42", // ownOrder: a household acts only on its own shop's orders
     // dashboard auth and scope
     "src/dashboard/auth.ts",
     "src/dashboard/scope.ts",

@@ -11,6 +11,9 @@ export function mutationGroup({ name, mutate }) {
     testRunner: "vitest",
     vitest: { configFile: `test/mutation/vitest.${name}.ts` },
     mutate,
+    // Log lines are left out (see ignore-log-lines.mjs).
+    plugins: ["@stryker-mutator/*", "./test/mutation/ignore-log-lines.mjs"],
+    ignorers: ["log-lines"],
     coverageAnalysis: "perTest",
     // Code the end-to-end tests reach outside any test (module loading, beforeAll seeding, servers
     // still answering between tests) makes a mutant "static"; without this option each such mutant

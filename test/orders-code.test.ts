@@ -1,0 +1,72 @@
+// Order codes are random (DH + 6 characters) and unique: a code that is already taken is drawn again,
+// at most 4 draws in all, inside the order's transaction (on PostgreSQL a failed insert would abort it). The random source is replaced here so that a collision happens on purpose: the
+// bytes 0 give "DH222222", the bytes 1 "DH333333" (the first two characters of the code alphabet).
+import { randomBytes } from "node:crypto";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { orders } from "../src/core/orders.ts";
+import { useTestDatabase } from "./support/db.ts";
+import { usePostgres } from "./support/paths.ts";
+
+vi.mock("node:crypto", async (importOriginal) => {
+  const real = await importOriginal<typeof import("node:crypto")>();
+  return { ...real, randomBytes: vi.fn(real.randomBytes) };
+});
+
+const testDb = useTestDatabase();
+const BUYER = { name: "Đinh Thị Xuân", phone: "+84986135790", address: "Số 77 ngõ Trạm", area: "Hà Nội" };
+let listingId: string;
+
+/** The code draws (6 bytes) answer with these fills, one per draw; tokens (24 bytes) stay random. */
+function codeDraws(...fills: number[]) {
+  const real = vi.mocked(randomBytes).getMockImplementation()! as (size: number) => Buffer;
+  const draws: number[] = [];
+  vi.mocked(randomBytes).mockImplementation(((size: number) => {
+    if (size !== 6) return real(size);
+    const fill = fills[Math.min(draws.length, fills.length - 1)];
+    draws.push(fill);
+    return Buffer.alloc(6, fill);
+  }) as typeof randomBytes);
+  return draws;
+}
+
+const place = () =>
+  testDb.db.$transaction((tx) => orders(tx).place({ listingId, quantity: 1, buyer: BUYER, buyerChannel: "web", source: "web" }));
+const stock = async () => (await testDb.db.listing.findUniqueOrThrow({ where: { id: listingId } })).stockMilli;
+
+beforeAll(async () => {
+  const h = await testDb.db.household.create({
+    data: {
+      name: "Hoàng Văn An",
+      phone: "+84918801801",
+      provinceCode: "20",
+      communeCode: "06463",
+      payment: "none",
+      consentAt: new Date(),
+      shop: { create: { name: "Hồi Văn An", slug: "hoi-van-an-code" } },
+    },
+    include: { shop: true },
+  });
+  const l = await testDb.db.listing.create({ data: { shopId: h.shop!.id, title: "Hoa hồi khô", unit: "kg", stockMilli: 10_000, displayUnit: "kg", priceVnd: 80_000 } });
+  listingId = l.id;
+});
+
+describe(`order codes (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
+  it("a code already taken is drawn again", async () => {
+    codeDraws(0);
+    const first = await place();
+    expect(first.ok && first.order.code).toBe("DH222222");
+
+    const draws = codeDraws(0, 1);
+    const second = await place();
+    expect(second.ok && second.order.code).toBe("DH333333");
+    expect(draws).toEqual([0, 1]);
+    expect(await stock()).toBe(8_000);
+  });
+
+  it("after 4 draws that are all taken the order fails, and reserves nothing", async () => {
+    const draws = codeDraws(0);
+    await expect(place()).rejects.toThrow();
+    expect(draws).toEqual([0, 0, 0, 0]);
+    expect(await stock()).toBe(8_000);
+  });
+});
