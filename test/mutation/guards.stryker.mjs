@@ -13,8 +13,10 @@ export default mutationGroup({
     // dashboard auth and scope
     "src/dashboard/auth.ts",
     "src/dashboard/scope.ts",
-    // engine: update dedupe, per-chat order, version check
+    // engine: update dedupe (turn-store), per-chat order and flood allowance, group commit, version check
     "src/engine/engine.ts",
+    "src/engine/group-commit.ts",
+    "src/engine/turn-store.ts",
     "src/engine/delivery.ts",
     "src/engine/outbox.ts",
   ],

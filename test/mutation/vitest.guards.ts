@@ -8,6 +8,8 @@ export default mutationTests([
   "test/orders*.test.ts",
   "test/dashboard*.test.ts",
   "test/engine*.test.ts",
+  "test/group-commit.test.ts",
+  "test/order-notices.test.ts",
   "test/telegram.e2e.test.ts",
   "test/zalo.e2e.test.ts",
   "test/web.test.ts",
