@@ -45,7 +45,7 @@ export async function householdTarget(db: Pick<Tx, "channelAccount" | "household
 
 /** A buyer who ordered in chat can be told about the order there; web and API buyers use the status page. */
 export function buyerTarget(order: Pick<OrderView, "buyerChannel" | "buyerChatKey" | "buyerLocale">): NotifyTarget | null {
-  if (!order.buyerChatKey || !["telegram", "zalo", "cli", "web"].includes(order.buyerChannel)) return null;
+  if (!order.buyerChatKey || !["telegram", "zalo", "zalo_oa", "cli", "web"].includes(order.buyerChannel)) return null;
   return { channel: order.buyerChannel as ChannelName, chatKey: order.buyerChatKey, locale: order.buyerLocale };
 }
 
