@@ -117,7 +117,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     ...channelRetry,
   });
   const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound, trustProxy: config.TRUST_PROXY });
-  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR);
+  const sharedLimits = (config.RATE_LIMIT_STORE ?? (isPostgresUrl(config.DATABASE_URL) ? "database" : "memory")) === "database";
+  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR, sharedLimits ? db : undefined);
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices go into the engine's outbox with the change that causes them, and leave
   // through its delivery (a blocked chat is marked there).

@@ -90,6 +90,12 @@ const schema = z.object({
   ),
   /** multiplies every rate limit (2 allows twice as many requests); 0 turns rate limiting off */
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1000).default(1),
+  /**
+   * Where rate-limit counts live: "database" shares them between instances (one upsert per limited
+   * request), "memory" keeps them per process. Unset: database on PostgreSQL (the several-instance
+   * deployment), memory on SQLite (one instance).
+   */
+  RATE_LIMIT_STORE: z.enum(["memory", "database"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
