@@ -22,6 +22,7 @@ import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
 import { registerApi } from "./http/api/index.ts";
+import { createMetrics, registerMetrics } from "./http/metrics.ts";
 import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -97,8 +98,10 @@ export interface AppOptions {
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery, zaloOaRefreshBeforeMs }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
+  const metrics = createMetrics(db);
   const engine = new Engine({
     db,
+    observer: metrics.observer,
     postgres: isPostgresUrl(config.DATABASE_URL),
     outboxLeaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     delivery,
@@ -119,6 +122,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound, trustProxy: config.TRUST_PROXY });
   const sharedLimits = (config.RATE_LIMIT_STORE ?? (isPostgresUrl(config.DATABASE_URL) ? "database" : "memory")) === "database";
   const limits = rateLimits(http, config.RATE_LIMIT_FACTOR, sharedLimits ? db : undefined);
+  registerMetrics(http, metrics, config.METRICS_TOKEN);
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices go into the engine's outbox with the change that causes them, and leave
   // through its delivery (a blocked chat is marked there).
