@@ -4,7 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { registry } from "../flows/index.ts";
 import { TelegramChannel } from "./channels/telegram/channel.ts";
 import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/telegram/webhook.ts";
-import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisorTiming } from "./channels/supervisor.ts";
+import { singlePoller } from "./channels/single-poller.ts";
+import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisedChannel, type SupervisorTiming } from "./channels/supervisor.ts";
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
@@ -168,6 +169,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const webhookAt = (path: string, secret: string | undefined) =>
     config.PUBLIC_URL && secret ? { url: new URL(path, config.PUBLIC_URL).toString(), secret } : undefined;
   const connectTimeoutSeconds = config.CHANNEL_CONNECT_TIMEOUT_SECONDS;
+  // Several instances on PostgreSQL: one of them long-polls each bot, the others stand by.
+  const supervise = (channel: SupervisedChannel, token: string, webhook: boolean) =>
+    channels.add(
+      isPostgresUrl(config.DATABASE_URL) && !webhook
+        ? singlePoller(channel, { databaseUrl: config.DATABASE_URL, key: `poll:${channel.name}:${token.slice(0, token.indexOf(":"))}` })
+        : channel,
+    );
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -183,7 +191,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET, limits);
     const channel = telegram;
     media.register("telegram", (ref) => channel.downloadPhoto(ref));
-    channels.add(telegram);
+    supervise(telegram, config.TELEGRAM_BOT_TOKEN, !!webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET));
   }
 
   let zalo: ZaloChannel | undefined;
@@ -201,7 +209,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET, limits);
     const channel = zalo;
     media.register("zalo", (url) => channel.downloadPhoto(url));
-    channels.add(zalo);
+    supervise(zalo, config.ZALO_BOT_TOKEN, !!webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET));
   }
 
   let zaloOa: ZaloOaChannel | undefined;
