@@ -18,6 +18,9 @@ import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
+import { ShipmentService } from "./core/shipments.ts";
+import { carriersFromConfig } from "./carriers/index.ts";
+import { registerCarrierWebhooks } from "./http/carrier-webhook.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
@@ -58,6 +61,8 @@ export interface App {
   telegram?: TelegramChannel;
   media: MediaFetcher;
   orders: OrderService;
+  /** carrier quotes, bookings, cancels and tracking webhooks (issue 21) */
+  shipments: ShipmentService;
   zalo?: ZaloChannel;
   zaloOa?: ZaloOaChannel;
   /** each messaging channel's connection, retried on its own */
@@ -97,6 +102,7 @@ export interface AppOptions {
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery, zaloOaRefreshBeforeMs }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
+  const carriers = carriersFromConfig(config);
   const engine = new Engine({
     db,
     postgres: isPostgresUrl(config.DATABASE_URL),
@@ -109,6 +115,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
       publicUrl,
+      carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -131,6 +138,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
   });
+  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
+  registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
+  // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => shipments.kick()));
   registerApi(http, {
     db,
     orders: orderService,
@@ -254,6 +265,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     telegram,
     media,
     orders: orderService,
+    shipments,
     zalo,
     zaloOa,
     channels,
@@ -262,6 +274,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
       orderService.startTimer();
+      shipments.startTimer();
       stopMaintenance = startMaintenance(db, log);
       engine.startDelivery();
       channels.start();
@@ -283,8 +296,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       // 3. Background work, then the database.
       media.stop();
       orderService.stop();
+      shipments.stop();
       stopMaintenance();
       await stopping("photo downloads", () => media.idle());
+      await stopping("carrier calls", () => shipments.idle());
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],
