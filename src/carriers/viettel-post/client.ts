@@ -60,8 +60,9 @@ export class VtpClient {
   private token: { value: string; until: number } | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
-  private provinces: Array<z.infer<typeof provinceItem>> | null = null;
-  private readonly wards = new Map<number, Array<z.infer<typeof wardItem>>>();
+  // In-flight or done: sender and receiver ask at the same moment, one call serves both.
+  private provinces: Promise<Array<z.infer<typeof provinceItem>>> | null = null;
+  private readonly wards = new Map<number, Promise<Array<z.infer<typeof wardItem>>>>();
 
   constructor(private readonly opts: VtpOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -111,23 +112,30 @@ export class VtpClient {
     }
   }
 
+  private async catalogue<T>(path: string, item: z.ZodType<T>): Promise<T[]> {
+    const env = this.parseEnvelope((await getJson(this.url(path), {}, this.timeoutMs)).json, path);
+    return z.array(item).parse(env.data);
+  }
+
   async provinceId(name: string, find: <T>(items: readonly T[], name: string, nameOf: (i: T) => string) => T | undefined): Promise<number | undefined> {
-    if (!this.provinces) {
-      const env = this.parseEnvelope((await getJson(this.url("v3/categories/listProvinceNew"), {}, this.timeoutMs)).json, "listProvinceNew");
-      this.provinces = z.array(provinceItem).parse(env.data);
-    }
-    return find(this.provinces, name, (p) => p.PROVINCE_NAME)?.PROVINCE_ID;
+    this.provinces ??= this.catalogue("v3/categories/listProvinceNew", provinceItem).catch((e) => {
+      this.provinces = null;
+      throw e;
+    });
+    return find(await this.provinces, name, (p) => p.PROVINCE_NAME)?.PROVINCE_ID;
   }
 
   async wardId(provinceId: number, name: string | undefined, find: <T>(items: readonly T[], name: string, nameOf: (i: T) => string) => T | undefined): Promise<number | undefined> {
     if (!name) return undefined;
     let list = this.wards.get(provinceId);
     if (!list) {
-      const env = this.parseEnvelope((await getJson(this.url(`v3/categories/listWardsNew?provinceId=${provinceId}`), {}, this.timeoutMs)).json, "listWardsNew");
-      list = z.array(wardItem).parse(env.data);
+      list = this.catalogue(`v3/categories/listWardsNew?provinceId=${provinceId}`, wardItem).catch((e) => {
+        this.wards.delete(provinceId);
+        throw e;
+      });
       this.wards.set(provinceId, list);
     }
-    return find(list, name, (w) => w.WARDS_NAME)?.WARDS_ID;
+    return find(await list, name, (w) => w.WARDS_NAME)?.WARDS_ID;
   }
 
   /** Every service for a route and weight: a bare array, or an envelope when refused. */

@@ -52,8 +52,8 @@ function refusal(json: unknown): string | null {
 export class VnpostClient {
   private token: string | null = null;
   private readonly timeoutMs: number;
-  private provinces: Array<z.infer<typeof province>> | null = null;
-  private readonly communes = new Map<string, Array<z.infer<typeof commune>>>();
+  private provinces: Promise<Array<z.infer<typeof province>>> | null = null;
+  private readonly communes = new Map<string, Promise<Array<z.infer<typeof commune>>>>();
 
   constructor(readonly opts: VnpostOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -88,18 +88,28 @@ export class VnpostClient {
   }
 
   async provinceCode(name: string, find: <T>(items: readonly T[], name: string, nameOf: (i: T) => string) => T | undefined): Promise<string | undefined> {
-    this.provinces ??= z.array(province).parse(await this.call("GET", "getNewProvinceAll"));
-    return find(this.provinces, name, (p) => p.provinceName)?.provinceCode;
+    this.provinces ??= this.call("GET", "getNewProvinceAll")
+      .then((json) => z.array(province).parse(json))
+      .catch((e) => {
+        this.provinces = null;
+        throw e;
+      });
+    return find(await this.provinces, name, (p) => p.provinceName)?.provinceCode;
   }
 
   async communeCode(provinceCode: string, name: string | undefined, find: <T>(items: readonly T[], name: string, nameOf: (i: T) => string) => T | undefined): Promise<string | undefined> {
     if (!name) return undefined;
     let list = this.communes.get(provinceCode);
     if (!list) {
-      list = z.array(commune).parse(await this.call("GET", `getNewCommuneAll?provinceCode=${encodeURIComponent(provinceCode)}`));
+      list = this.call("GET", `getNewCommuneAll?provinceCode=${encodeURIComponent(provinceCode)}`)
+        .then((json) => z.array(commune).parse(json))
+        .catch((e) => {
+          this.communes.delete(provinceCode);
+          throw e;
+        });
       this.communes.set(provinceCode, list);
     }
-    return find(list, name, (c) => c.communeName)?.communeCode;
+    return find(await list, name, (c) => c.communeName)?.communeCode;
   }
 
   async servicesCharge(data: Record<string, unknown>): Promise<Array<z.infer<typeof chargeItem>>> {
