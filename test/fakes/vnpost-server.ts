@@ -97,6 +97,8 @@ export async function startFakeVnpost() {
     calls,
     close: server.close,
     revokeTokens: () => tokens.clear(),
+    /** VNPost's signature of a string (RSA-SHA256, base64) */
+    sign: (message: string) => sign("sha256", Buffer.from(message), privateKey).toString("base64"),
     createThenStall(ms: number) {
       stallNextCreateMs = ms;
     },
