@@ -9,6 +9,7 @@ import { startFakeViettelPost, type FakeViettelPost } from "./fakes/viettel-post
 import { call, sellerWithListing, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { within } from "./support/within.ts";
 
 const SECRET = "vtp-hook-secret-0123";
 let database: TestDatabase;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   [fake, vtp] = await Promise.all([startFakeBotApi(), startFakeViettelPost()]);
   app = await startApiApp(fake, database.url, {
-    env: { VIETTEL_POST_USERNAME: vtp.username, VIETTEL_POST_PASSWORD: vtp.password, VIETTEL_POST_WEBHOOK_SECRET: SECRET, VIETTEL_POST_API_ROOT: vtp.root },
+    env: { VIETTEL_POST_USERNAME: vtp.username, VIETTEL_POST_PASSWORD: vtp.password, VIETTEL_POST_WEBHOOK_SECRET: SECRET, VIETTEL_POST_API_ROOT: vtp.root, CARRIER_TIMEOUT_SECONDS: "0.5" },
   });
   seller = await sellerWithListing(app, fake, { userId: 8701, phone: "0918 701 701", name: "Lăng Văn Tài", sentence: "ban 2 ta hoi kho 80k" });
 });
@@ -127,5 +128,28 @@ describe("Viettel Post: quote, book, track", () => {
     await fake.waitFor(() => buyerTexts().some((t) => t.includes(`đã huỷ đơn ${code}`)));
     // Viettel Post's own "cancelled" event afterwards is acknowledged and changes nothing.
     expect(await hook(waybill, 107, "06/12/2026 11:00:00")).toEqual([200]);
+  });
+
+  it("a booking whose answer is lost: retried with the same code (a duplicate), its waybill comes with the webhook", async () => {
+    const code = await acceptedOrder();
+    await callPickup(code);
+    vtp.createThenStall(1500);
+    await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
+    const pickupOf = () => app.db.pickup.findFirstOrThrow({ where: { order: { code } } });
+    const unanswered = async () => {
+      while ((await pickupOf()).attempts < 1) await new Promise((r) => setTimeout(r, 50));
+    };
+    await within(unanswered(), 5000, "the first createOrder given up as unanswered");
+    expect(await pickupOf()).toMatchObject({ booking: "booking", waybill: null });
+    // The retry (due after its backoff) meets CHECK_UNIQUE: nothing new is created.
+    await app.shipments.tick(new Date(Date.now() + 60_000));
+    expect(await pickupOf()).toMatchObject({ booking: "placed", waybill: null });
+    const atVtp = [...vtp.orders.values()].filter((o) => o.reference === code);
+    expect(atVtp).toHaveLength(1);
+    expect(vtp.calls.filter((c) => c.path === "/v2/order/createOrder" && c.body?.ORDER_NUMBER === code)).toHaveLength(2);
+    expect(await hook(atVtp[0].waybill, 103, "06/12/2026 15:00:00")).toEqual([200]);
+    expect(await pickupOf()).toMatchObject({ booking: "booked", waybill: atVtp[0].waybill });
+    await seller.chat.act(async () => undefined, new RegExp(`Mã vận đơn: ${atVtp[0].waybill}`));
+    expect(fake.sentTexts(8701).filter((t) => t.includes(`Mã vận đơn: ${atVtp[0].waybill}`))).toHaveLength(1);
   });
 });
