@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { startFakeViettelPost, type FakeViettelPost } from "./fakes/viettel-post-server.ts";
-import { call, sellerWithListing, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
+import { call, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
+import { seedHouseholds } from "./support/broadcast.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 import { within } from "./support/within.ts";
@@ -18,6 +19,7 @@ let vtp: FakeViettelPost;
 let app: ApiApp;
 let seller: Seller;
 const BUYER = 8799;
+const SELLER = 8701;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,7 +27,13 @@ beforeAll(async () => {
   app = await startApiApp(fake, database.url, {
     env: { VIETTEL_POST_USERNAME: vtp.username, VIETTEL_POST_PASSWORD: vtp.password, VIETTEL_POST_WEBHOOK_SECRET: SECRET, VIETTEL_POST_API_ROOT: vtp.root, CARRIER_TIMEOUT_SECONDS: "0.5" },
   });
-  seller = await sellerWithListing(app, fake, { userId: 8701, phone: "0918 701 701", name: "Lăng Văn Tài", sentence: "ban 2 ta hoi kho 80k" });
+  // The household, its shop and listing written directly (registration is tested elsewhere): 100 kg at 80.000 đ.
+  await app.engine.catalog.get(); // seeds the product catalog that listings point to
+  const [householdId] = await seedHouseholds(app.db, [{ commune: "06463", telegram: SELLER, product: "hoi-kho" }]);
+  await app.db.household.update({ where: { id: householdId }, data: { openedAt: new Date(), name: "Lăng Văn Tài" } });
+  const listing = await app.db.listing.findFirstOrThrow({ where: { shop: { householdId } } });
+  await app.db.listing.update({ where: { id: listing.id }, data: { title: "Hoa hồi khô", priceVnd: 80_000 } });
+  seller = { chat: new Chat(fake, { id: SELLER, first_name: "Tài", language_code: "vi" }), householdId, shopId: listing.shopId, listingId: listing.id };
 });
 afterAll(async () => {
   await app?.stop();
@@ -98,7 +106,7 @@ describe("Viettel Post: quote, book, track", () => {
     expect(events.map((e) => e.code)).toEqual(["105", "200", "300", "777", "500", "501", "504"]);
 
     await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Đơn ${code} đã giao`)));
-    await fake.waitFor(() => fake.sentTexts(8701).some((t) => t.includes(`Đơn ${code} đã giao tới người mua`)));
+    await fake.waitFor(() => fake.sentTexts(SELLER).some((t) => t.includes(`Đơn ${code} đã giao tới người mua`)));
     const forBuyer = buyerTexts().filter((t) => t.includes(code));
     expect(forBuyer.filter((t) => /đã lấy hàng/.test(t))).toHaveLength(1);
     expect(forBuyer.filter((t) => /đang được giao tới bạn/.test(t))).toHaveLength(1);
@@ -150,6 +158,6 @@ describe("Viettel Post: quote, book, track", () => {
     expect(await hook(atVtp[0].waybill, 103, "06/12/2026 15:00:00")).toEqual([200]);
     expect(await pickupOf()).toMatchObject({ booking: "booked", waybill: atVtp[0].waybill });
     await seller.chat.act(async () => undefined, new RegExp(`Mã vận đơn: ${atVtp[0].waybill}`));
-    expect(fake.sentTexts(8701).filter((t) => t.includes(`Mã vận đơn: ${atVtp[0].waybill}`))).toHaveLength(1);
+    expect(fake.sentTexts(SELLER).filter((t) => t.includes(`Mã vận đơn: ${atVtp[0].waybill}`))).toHaveLength(1);
   });
 });
