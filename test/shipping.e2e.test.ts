@@ -105,6 +105,13 @@ describe("Viettel Post: quote, book, track", () => {
     const events = await app.db.carrierEvent.findMany({ where: { pickupId: order.pickup!.id }, orderBy: { at: "asc" } });
     expect(events.map((e) => e.code)).toEqual(["105", "200", "300", "777", "500", "501", "504"]);
 
+    // The buyer's order page shows the journey with the waybill (plain HTML: nothing here needs a browser).
+    const statusPage = await call(app.url, `/don/${order.statusToken}`);
+    expect(statusPage.text).toContain(`Hành trình (mã vận đơn ${waybill})`);
+    const journey = [...statusPage.text.matchAll(/<li class="done">(\d\d:\d\d[^<]*)<\/li>/g)].map((m) => m[1].replace(/^[^·]*· /, ""));
+    // Late (200 after 300), unknown (777) and post-final (504) events are kept but are no steps.
+    expect(journey.slice(-4)).toEqual(["Bưu điện đã lấy hàng", "Đang trên đường", "Đang giao tới bạn", "Đã giao"]);
+    expect(statusPage.text).not.toContain("Đã hoàn về người bán");
     await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Đơn ${code} đã giao`)));
     await fake.waitFor(() => fake.sentTexts(SELLER).some((t) => t.includes(`Đơn ${code} đã giao tới người mua`)));
     const forBuyer = buyerTexts().filter((t) => t.includes(code));

@@ -68,9 +68,12 @@ export function shipments(tx: Tx) {
       return (await tx.pickup.findUnique({ where: { id: pickupId }, select: { orderId: true } }))?.orderId ?? null;
     },
 
-    /** The journey for the buyer's order page: steps that matter, oldest first. */
-    async journey(orderId: string) {
-      return tx.carrierEvent.findMany({ where: { pickup: { orderId }, step: { not: null } }, orderBy: { at: "asc" }, select: { step: true, at: true, code: true } });
+    /** The journey for the buyer's order page: the waybill and the steps that matter, oldest first. */
+    async journey(orderId: string): Promise<{ waybill: string | null; steps: Array<{ step: string; at: Date }> }> {
+      const pickup = await tx.pickup.findUnique({ where: { orderId }, select: { waybill: true, id: true } });
+      if (!pickup) return { waybill: null, steps: [] };
+      const events = await tx.carrierEvent.findMany({ where: { pickupId: pickup.id, step: { not: null } }, orderBy: { at: "asc" }, select: { step: true, at: true } });
+      return { waybill: pickup.waybill, steps: events.map((e) => ({ step: e.step!, at: e.at })) };
     },
   };
 }

@@ -276,7 +276,7 @@ export class ShipmentService {
       return [];
     }
     try {
-      await tx.carrierEvent.create({ data: { eventKey, carrier, waybill: event.waybill, pickupId: pickup.id, code: event.code, step: event.step, at: event.at, receivedAt: now } });
+      await tx.carrierEvent.create({ data: { eventKey, carrier, waybill: event.waybill, pickupId: pickup.id, code: event.code, step: null, at: event.at, receivedAt: now } });
     } catch (e) {
       if (isUniqueViolation(e)) {
         stats.duplicates++;
@@ -293,6 +293,8 @@ export class ShipmentService {
       data: { trackStep: step, trackRank: rank },
     });
     if (moved.count === 0) return [];
+    // Only an event that moved the shipment is a step of its journey (not a repeat, a late or a post-final one).
+    await tx.carrierEvent.update({ where: { eventKey }, data: { step } });
     stats.applied++;
     return this.follow(tx, carrier, pickup, step);
   }
