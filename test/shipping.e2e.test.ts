@@ -42,11 +42,11 @@ afterAll(async () => {
 });
 
 /** An order from a Telegram buyer in Hà Nội, accepted by the household in chat. */
-async function acceptedOrder(): Promise<string> {
+async function acceptedOrder(area = "Hà Nội"): Promise<string> {
   const placed = await app.orders.place({
     listingId: seller.listingId,
     quantity: 3,
-    buyer: { name: "Đặng Thị Hương", phone: "+84987111222", address: "12 Hàng Bạc", area: "Hà Nội" },
+    buyer: { name: "Đặng Thị Hương", phone: "+84987111222", address: "12 Hàng Bạc", area },
     buyerChannel: "telegram",
     buyerChatKey: String(BUYER),
     source: "chat",
@@ -57,15 +57,15 @@ async function acceptedOrder(): Promise<string> {
   return placed.order.code;
 }
 
-/** Pickup with Viettel Post, 3 kg, cash on delivery: ends with the quote. */
-async function callPickup(code: string) {
+/** Pickup with Viettel Post, 3 kg, cash on delivery: ends with the quote (or `then`). */
+async function callPickup(code: string, then = new RegExp(`Giá gửi đơn ${code} qua Viettel Post \\(3 kg\\)`)) {
   const chat = seller.chat;
   await chat.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
   await chat.tap("Viettel Post", /nặng khoảng 3 kg/);
   await chat.tap("✅ Đúng 3 kg", /thu hộ tiền hàng 240\.000 đ/);
   await chat.tap("✅ Thu hộ 240.000 đ", /Gửi yêu cầu lấy hàng/);
   await chat.tap("✅ Gửi yêu cầu", new RegExp(`Đang hỏi giá cước Viettel Post cho đơn ${code}`));
-  await chat.act(async () => undefined, new RegExp(`Giá gửi đơn ${code} qua Viettel Post \\(3 kg\\)`));
+  await chat.act(async () => undefined, then);
 }
 
 const hook = (waybill: string, status: number, at: string, extra: Parameters<FakeViettelPost["push"]>[5] = {}) =>
@@ -166,5 +166,13 @@ describe("Viettel Post: quote, book, track", () => {
     expect(await pickupOf()).toMatchObject({ booking: "booked", waybill: atVtp[0].waybill });
     await seller.chat.act(async () => undefined, new RegExp(`Mã vận đơn: ${atVtp[0].waybill}`));
     expect(fake.sentTexts(SELLER).filter((t) => t.includes(`Mã vận đơn: ${atVtp[0].waybill}`))).toHaveLength(1);
+  });
+
+  it("a route Viettel Post does not price: the request goes to the post office by hand, and both sides are told", async () => {
+    const code = await acceptedOrder("Cao Bằng");
+    await callPickup(code, new RegExp(`Chưa hỏi được giá của Viettel Post cho đơn ${code}`));
+    expect(await app.db.pickup.findFirstOrThrow({ where: { order: { code } } })).toMatchObject({ booking: "manual", waybill: null, status: "open" });
+    await fake.waitFor(() => buyerTexts().some((t) => t === `🚚 Đơn ${code} sẽ được Viettel Post lấy hàng và giao tới bạn.`));
+    expect([...vtp.orders.values()].some((o) => o.reference === code)).toBe(false);
   });
 });
