@@ -50,6 +50,7 @@ export const shipmentNotices = {
     { text: t(`shipping:buyer.track.${step}`, { code: o.code, carrier: carrierName(t, o), waybill, shop: o.shop.name }) },
   ],
 
+  slow: (t: TFunction, o: OrderView): Outbound[] => [{ text: t("shipping:slow", { code: o.code, carrier: carrierName(t, o) }) }],
   carrierDropped: (t: TFunction, o: OrderView): Outbound[] => [{ text: t("shipping:carrierDropped", { code: o.code, carrier: carrierName(t, o) }) }],
   cancelled: (t: TFunction, o: OrderView): Outbound[] => [{ text: t("shipping:cancelled", { code: o.code }) }],
   cancelTooLate: (t: TFunction, o: OrderView): Outbound[] => [{ text: t("shipping:cancelTooLate", { code: o.code }) }],

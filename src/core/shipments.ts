@@ -21,6 +21,8 @@ const LEASE_MS = 60_000;
 const BATCH = 20;
 /** quotes are retried a little, then the request goes to the post office by hand */
 const MAX_QUOTE_TRIES = 3;
+/** a booking still unanswered after this many tries (about 3 minutes) is reported to the household */
+const SLOW_AFTER_TRIES = 4;
 const backoffMs = (attempt: number) => Math.min(30 * 60_000, 1000 * 5 ** Math.min(attempt, 6));
 
 export type CarrierSet = ReadonlyMap<Carrier, CarrierAdapter>;
@@ -102,7 +104,10 @@ export class ShipmentService {
     });
     let worked = 0;
     for (const { id } of due) {
-      const claimed = await this.db.pickup.updateMany({ where: { id, nextTryAt: { lte: now } }, data: { nextTryAt: new Date(now.getTime() + LEASE_MS) } });
+      const claimed = await this.db.pickup.updateMany({
+        where: { id, booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { lte: now } },
+        data: { nextTryAt: new Date(now.getTime() + LEASE_MS) },
+      });
       if (claimed.count === 0) continue;
       const row = (await this.db.pickup.findUnique({ where: { id } })) as Row | null;
       if (!row) continue;
@@ -186,7 +191,11 @@ export class ShipmentService {
     } catch (err) {
       // Timed out or unreachable: it may have been created. Tried again later with the same code.
       this.log.warn({ err, pickup: row.id, carrier: row.carrier, attempt: row.attempts + 1 }, "carrier booking unanswered; will retry with the same reference");
-      return this.retryLater(row, now);
+      if (row.attempts + 1 !== SLOW_AFTER_TRIES) return this.retryLater(row, now);
+      // Minutes without an answer: the household hears that it is still being tried (once).
+      return void (await this.settle(row, { attempts: { increment: 1 }, nextTryAt: new Date(now.getTime() + backoffMs(row.attempts)) }, async (tx, o) => [
+        await this.notifier.household(tx, o.shop.householdId, (t) => notice.slow(t, o)),
+      ]));
     }
     if (result.kind === "rejected") {
       this.log.warn({ pickup: row.id, carrier: row.carrier, message: result.message }, "carrier refused the booking");
@@ -289,7 +298,8 @@ export class ShipmentService {
     const rank = TRACK_RANK[step];
     if (rank < pickup.trackRank) return [];
     const moved = await tx.pickup.updateMany({
-      where: { id: pickup.id, trackRank: { lte: rank }, OR: [{ trackStep: null }, { trackStep: { not: step } }] },
+      // Never back, never the same step again, never past a final state (two webhook calls at once included).
+      where: { id: pickup.id, trackRank: { lte: rank, lt: FINAL_RANK }, OR: [{ trackStep: null }, { trackStep: { not: step } }] },
       data: { trackStep: step, trackRank: rank },
     });
     if (moved.count === 0) return [];
