@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { startFakeViettelPost, type FakeViettelPost } from "./fakes/viettel-post-server.ts";
+import { startFakeVnpost, type FakeVnpost } from "./fakes/vnpost-server.ts";
 import { call, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
 import { seedHouseholds } from "./support/broadcast.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
@@ -16,6 +17,7 @@ const SECRET = "vtp-hook-secret-0123";
 let database: TestDatabase;
 let fake: FakeTelegram;
 let vtp: FakeViettelPost;
+let vnp: FakeVnpost;
 let app: ApiApp;
 let seller: Seller;
 const BUYER = 8799;
@@ -23,9 +25,16 @@ const SELLER = 8701;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  [fake, vtp] = await Promise.all([startFakeBotApi(), startFakeViettelPost()]);
+  [fake, vtp, vnp] = await Promise.all([startFakeBotApi(), startFakeViettelPost(), startFakeVnpost()]);
   app = await startApiApp(fake, database.url, {
-    env: { VIETTEL_POST_USERNAME: vtp.username, VIETTEL_POST_PASSWORD: vtp.password, VIETTEL_POST_WEBHOOK_SECRET: SECRET, VIETTEL_POST_API_ROOT: vtp.root, CARRIER_TIMEOUT_SECONDS: "0.5" },
+    env: { VIETTEL_POST_USERNAME: vtp.username, VIETTEL_POST_PASSWORD: vtp.password, VIETTEL_POST_WEBHOOK_SECRET: SECRET, VIETTEL_POST_API_ROOT: vtp.root, CARRIER_TIMEOUT_SECONDS: "0.5",
+      VNPOST_USERNAME: vnp.creds.username,
+      VNPOST_PASSWORD: vnp.creds.password,
+      VNPOST_CUSTOMER_CODE: vnp.creds.customerCode,
+      VNPOST_CONTRACT_CODE: "HD-2026-01",
+      VNPOST_WEBHOOK_PUBLIC_KEY: vnp.publicKeyPem.replace(/\n/g, "\\n"),
+      VNPOST_API_ROOT: vnp.root,
+    },
   });
   // The household, its shop and listing written directly (registration is tested elsewhere): 100 kg at 80.000 đ.
   await app.engine.catalog.get(); // seeds the product catalog that listings point to
@@ -37,7 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
-  await Promise.all([fake?.close(), vtp?.close()]);
+  await Promise.all([fake?.close(), vtp?.close(), vnp?.close()]);
   await database?.drop();
 });
 
@@ -58,13 +67,13 @@ async function acceptedOrder(area = "Hà Nội"): Promise<string> {
 }
 
 /** Pickup with Viettel Post, 3 kg, cash on delivery: ends with the quote (or `then`). */
-async function callPickup(code: string, then = new RegExp(`Giá gửi đơn ${code} qua Viettel Post \\(3 kg\\)`)) {
+async function callPickup(code: string, then = new RegExp(`Giá gửi đơn ${code} qua Viettel Post \\(3 kg\\)`), carrier = "Viettel Post") {
   const chat = seller.chat;
   await chat.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
-  await chat.tap("Viettel Post", /nặng khoảng 3 kg/);
+  await chat.tap(carrier, /nặng khoảng 3 kg/);
   await chat.tap("✅ Đúng 3 kg", /thu hộ tiền hàng 240\.000 đ/);
   await chat.tap("✅ Thu hộ 240.000 đ", /Gửi yêu cầu lấy hàng/);
-  await chat.tap("✅ Gửi yêu cầu", new RegExp(`Đang hỏi giá cước Viettel Post cho đơn ${code}`));
+  await chat.tap("✅ Gửi yêu cầu", new RegExp(`Đang hỏi giá cước ${carrier.replace(/[()]/g, ".")} cho đơn ${code}`));
   await chat.act(async () => undefined, then);
 }
 
@@ -174,5 +183,23 @@ describe("Viettel Post: quote, book, track", () => {
     expect(await app.db.pickup.findFirstOrThrow({ where: { order: { code } } })).toMatchObject({ booking: "manual", waybill: null, status: "open" });
     await fake.waitFor(() => buyerTexts().some((t) => t === `🚚 Đơn ${code} sẽ được Viettel Post lấy hàng và giao tới bạn.`));
     expect([...vtp.orders.values()].some((o) => o.reference === code)).toBe(false);
+  });
+
+  it("Vietnam Post: quote, book, a signed batch of statuses; a bad signature is refused and retried by the sender", async () => {
+    const code = await acceptedOrder();
+    await callPickup(code, new RegExp(`Giá gửi đơn ${code} qua Vietnam Post`), "Vietnam Post (Bưu điện)");
+    expect(seller.chat.buttons).toEqual(["Chuyển phát thường: 22.500 đ", "Chuyển phát nhanh: 37.000 đ"]);
+    await seller.chat.tap("Chuyển phát thường: 22.500 đ", /Đang đặt Chuyển phát thường/);
+    await seller.chat.act(async () => undefined, /Mã vận đơn: EB\d+VN/);
+    const itemCode = /Mã vận đơn: (EB\d+VN)/.exec(seller.chat.last.text!)![1];
+    expect(vnp.orders.get(itemCode)!.info).toMatchObject({ saleOrderCode: code, addonService: [{ code: "GTG021", propValue: "PROP0018:240000" }] });
+
+    const url = `${app.url}/webhook/carrier/vnpost`;
+    expect(await vnp.push(url, [{ itemCode, status: 14 }], "07/12/2026 10:30:00", { badSignature: true })).toEqual([401, 401, 401, 401, 401]);
+    expect((await app.db.order.findFirstOrThrow({ where: { code } })).status).toBe("accepted");
+    expect(await vnp.push(url, [{ itemCode, status: 6 }, { itemCode: "EB000000000VN", status: 14 }, { itemCode, status: 14 }], "07/12/2026 10:30:00")).toEqual([200]);
+    const order = await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } });
+    expect(order.status).toBe("delivered");
+    expect(order.pickup).toMatchObject({ carrier: "vnpost", waybill: itemCode, trackStep: "delivered" });
   });
 });
