@@ -233,6 +233,11 @@ export const pickup: Flow = {
           codVnd: d.codVnd ?? 0,
         });
         if (!order) return done(say(ctx.t("orders:pickupNotPossible")));
+        // A carrier with an API: its services and fees come next, asked after this turn (issue 21).
+        if (ctx.settings.carriers?.[d.carrier!] === "api") {
+          await ctx.services.shipments.startQuote(order.pickup!.id, ctx.now);
+          return done(say(ctx.t("shipping:quoting", { carrier: ctx.t(`orders:carrier.${d.carrier}`), code: order.code })));
+        }
         tellBuyer(ctx, order, notices.buyer.pickup);
         return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) })));
       },

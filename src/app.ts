@@ -19,6 +19,9 @@ import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
+import { ShipmentService } from "./core/shipments.ts";
+import { carriersFromConfig } from "./carriers/index.ts";
+import { registerCarrierWebhooks } from "./http/carrier-webhook.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
@@ -60,6 +63,8 @@ export interface App {
   telegram?: TelegramChannel;
   media: MediaFetcher;
   orders: OrderService;
+  /** carrier quotes, bookings, cancels and tracking webhooks (issue 21) */
+  shipments: ShipmentService;
   zalo?: ZaloChannel;
   zaloOa?: ZaloOaChannel;
   /** each messaging channel's connection, retried on its own */
@@ -100,6 +105,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
   const metrics = createMetrics(db);
+  const carriers = carriersFromConfig(config);
   const engine = new Engine({
     db,
     observer: metrics.observer,
@@ -113,6 +119,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
       publicUrl,
+      carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -137,6 +144,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
   });
+  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
+  registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
+  // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => shipments.kick()));
   registerApi(http, {
     db,
     orders: orderService,
@@ -267,6 +278,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     telegram,
     media,
     orders: orderService,
+    shipments,
     zalo,
     zaloOa,
     channels,
@@ -275,6 +287,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
       orderService.startTimer();
+      shipments.startTimer();
       stopMaintenance = startMaintenance(db, log);
       engine.startDelivery();
       channels.start();
@@ -296,8 +309,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       // 3. Background work, then the database.
       media.stop();
       orderService.stop();
+      shipments.stop();
       stopMaintenance();
       await stopping("photo downloads", () => media.idle());
+      await stopping("carrier calls", () => shipments.idle());
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],

@@ -88,9 +88,9 @@ const schema = z.object({
       .transform((v) => (/^\d{1,2}$/.test(v) ? Number(v) : v.split(",").map((p) => p.trim()).join(",")))
       .optional(),
   ),
-  /** multiplies every rate limit (2 allows twice as many requests); 0 turns rate limiting off */
   /** GET /metrics for callers with `Authorization: Bearer <token>`; unset: only from this machine */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  /** multiplies every rate limit (2 allows twice as many requests); 0 turns rate limiting off */
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1000).default(1),
   /**
    * Where rate-limit counts live: "database" shares them between instances (one upsert per limited
@@ -98,6 +98,24 @@ const schema = z.object({
    * deployment), memory on SQLite (one instance).
    */
   RATE_LIMIT_STORE: z.enum(["memory", "database"]).optional(),
+  /**
+   * Viettel Post partner API (issue 21): with USERNAME and PASSWORD (a viettelpost.vn account) pickups are
+   * quoted, booked and tracked through the API; WEBHOOK_SECRET is the "Secret parameters" value set for
+   * the status webhook (PUBLIC_URL/webhook/carrier/viettel_post). Without them: the manual path.
+   */
+  VIETTEL_POST_USERNAME: optionalString,
+  VIETTEL_POST_PASSWORD: optionalString,
+  VIETTEL_POST_WEBHOOK_SECRET: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+  VIETTEL_POST_API_ROOT: z.url().default("https://partner.viettelpost.vn"),
+  /** MyVNPost (Vietnam Post): account, customer (CMS) code and contract code; the webhook's RSA public key (PEM, "\n" allowed) */
+  VNPOST_USERNAME: optionalString,
+  VNPOST_PASSWORD: optionalString,
+  VNPOST_CUSTOMER_CODE: optionalString,
+  VNPOST_CONTRACT_CODE: optionalString,
+  VNPOST_WEBHOOK_PUBLIC_KEY: optionalString.transform((v) => v?.replace(/\\n/g, "\n")),
+  VNPOST_API_ROOT: z.url().default("https://connect-my.vnpost.vn"),
+  /** a carrier API call is abandoned after this (a booking is then retried with the same reference) */
+  CARRIER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -131,6 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
       );
     }
   }
+  const carrierGroups = [
+    ["VIETTEL_POST_USERNAME", ["VIETTEL_POST_PASSWORD", "VIETTEL_POST_WEBHOOK_SECRET"]],
+    ["VNPOST_USERNAME", ["VNPOST_PASSWORD", "VNPOST_CUSTOMER_CODE", "VNPOST_CONTRACT_CODE", "VNPOST_WEBHOOK_PUBLIC_KEY"]],
+  ] as const;
+  for (const [key, needed] of carrierGroups) {
+    const missing = cfg[key] ? needed.filter((k) => !cfg[k]) : [];
+    if (missing.length > 0) {
+      throw new ConfigError(`Configuration problem (see .env.example):\n${missing.map((k) => `  - ${k}: required when ${key} is set`).join("\n")}`);
+    }
+  }
   const both = sharedKeys(cfg.PARTNER_API_KEYS, cfg.CARRIER_API_KEYS);
   if (both.length > 0) {
     throw new ConfigError(
@@ -145,6 +173,7 @@ export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 /** Every secret value of the configuration, for the logger to scrub from any line that might carry one. */
 export function configuredSecrets(cfg: Config): string[] {
   const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET, cfg.METRICS_TOKEN];
+  values.push(cfg.VIETTEL_POST_PASSWORD, cfg.VIETTEL_POST_WEBHOOK_SECRET, cfg.VNPOST_PASSWORD);
   for (const k of [...cfg.PARTNER_API_KEYS, ...cfg.CARRIER_API_KEYS]) values.push(k.key);
   // A bot token's secret half alone is a secret too (URLs and errors may split it at the colon).
   for (const token of [cfg.TELEGRAM_BOT_TOKEN, cfg.ZALO_BOT_TOKEN]) if (token?.includes(":")) values.push(token.slice(token.indexOf(":") + 1));

@@ -24,11 +24,11 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: "db", paths: ["src/db/", "src/generated/"] },
   {
     name: "core",
-    paths: ["src/core/", "src/dashboard/", "src/broadcast/store.ts", "src/broadcast/officers.ts", "src/broadcast/bucket.ts", "src/broadcast/announcement.ts"],
+    paths: ["src/core/", "src/carriers/port.ts", "src/carriers/areas.ts", "src/carriers/text.ts", "src/dashboard/", "src/broadcast/store.ts", "src/broadcast/officers.ts", "src/broadcast/bucket.ts", "src/broadcast/announcement.ts"],
   },
   { name: "engine", paths: ["src/engine/"] },
   { name: "flows", paths: ["flows/"] },
-  { name: "edges", paths: ["src/channels/", "src/http/", "src/web/", "src/broadcast/service.ts", "src/broadcast/senders.ts", "src/admin/", "src/tools/"] },
+  { name: "edges", paths: ["src/channels/", "src/carriers/", "src/http/", "src/web/", "src/broadcast/service.ts", "src/broadcast/senders.ts", "src/admin/", "src/tools/"] },
   { name: "app", paths: ["src/app.ts", "src/main.ts"] },
 ];
 

@@ -289,7 +289,8 @@ export function orders(tx: Tx) {
     /** Open pickups of a carrier (or of everyone, for the CSV export), oldest first. */
     async openPickups(filter: { carrier?: Carrier; communeCode?: string }, take = 500) {
       return tx.pickup.findMany({
-        where: { status: "open", ...(filter.carrier ? { carrier: filter.carrier } : {}), ...(filter.communeCode ? { communeCode: filter.communeCode } : {}) },
+        // Pickups booked through a carrier's API are that carrier's already: not listed again for collection.
+        where: { status: "open", booking: "manual", ...(filter.carrier ? { carrier: filter.carrier } : {}), ...(filter.communeCode ? { communeCode: filter.communeCode } : {}) },
         orderBy: { createdAt: "asc" },
         take,
         include: {

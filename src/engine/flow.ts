@@ -55,6 +55,8 @@ export interface FlowSettings {
   campaignTargetPercent: number;
   /** where this deployment's web pages are reached (links sent in chat), no trailing slash */
   publicUrl: string;
+  /** how each carrier is reached: "api" (quoted and booked through its partner API) or "manual" (default) */
+  carriers?: Readonly<Record<string, "api" | "manual">>;
 }
 
 /** Defined by the domain, which notifies people too (see core/notify.ts). */

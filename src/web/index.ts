@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { OrderService } from "../core/order-service.ts";
 import { orders as orderQueries } from "../core/orders.ts";
+import { shipments } from "../core/shipments-store.ts";
 import type { Db } from "../db/client.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Logger } from "../log.ts";
@@ -234,7 +235,8 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       if (!order) return notFound(t, reply, "no-store");
       reply.header("x-robots-tag", "noindex");
-      return sendPage(reply, 200, renderStatusPage(t, order), { cache: "no-store" });
+      const journey = order.pickup ? await shipments(db).journey(order.id) : undefined;
+      return sendPage(reply, 200, renderStatusPage(t, order, journey), { cache: "no-store" });
     });
 
     // ---- photos ----

@@ -33,7 +33,20 @@ function timeline(t: Translate, o: OrderView): Step[] {
   return steps;
 }
 
-export function renderStatusPage(t: Translate, o: OrderView): string {
+/** The carrier's journey (issue 21), when the shipment was booked through its API. */
+export interface Journey {
+  waybill: string | null;
+  steps: Array<{ step: string; at: Date }>;
+}
+
+const journeyHtml = (t: Translate, j: Journey | undefined): Html | null =>
+  j?.waybill
+    ? html`<h2>${t("shipping:journeyTitle", { waybill: j.waybill })}</h2><ol class="steps journey">${j.steps.map(
+        (s) => html`<li class="done">${formatTime(s.at)} · ${t(`shipping:journey.${s.step}`)}</li>`,
+      )}</ol>`
+    : null;
+
+export function renderStatusPage(t: Translate, o: OrderView, journey?: Journey): string {
   const commune = getCommune(o.shop.communeCode)?.name ?? "";
   const live = !FINAL.has(o.status);
   const steps: Html[] = timeline(t, o).map((step) => html`<li class="${step.state}">${step.label}</li>`);
@@ -46,7 +59,7 @@ export function renderStatusPage(t: Translate, o: OrderView): string {
   })}</div><div class="muted">${t("web:status.buyer", { name: o.buyerName, phone: maskPhone(o.buyerPhone), area: o.buyerArea })}</div></div><p><strong>${t(
     "web:status.now",
     { status: t(`orders:status.${o.status}`) },
-  )}</strong></p>${o.pickup ? html`<p>${t("web:status.carrier", { carrier: t(`orders:carrier.${o.pickup.carrier}`) })}</p>` : null}<ol class="steps">${steps}</ol>${
+  )}</strong></p>${o.pickup ? html`<p>${t("web:status.carrier", { carrier: t(`orders:carrier.${o.pickup.carrier}`) })}</p>` : null}<ol class="steps">${steps}</ol>${journeyHtml(t, journey)}${
     live ? html`<p class="muted">${t("web:status.refresh")}</p>` : null
   }`;
   return page({
