@@ -108,6 +108,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     settings: {
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
+      announcementReplyDays: config.ANNOUNCEMENT_REPLY_DAYS,
       publicUrl,
     },
   });

@@ -6,6 +6,7 @@ import { households } from "./households.ts";
 import { listings } from "./listings.ts";
 import { broadcasts } from "../broadcast/store.ts";
 import { officers } from "../broadcast/officers.ts";
+import { announcementReplies } from "../broadcast/replies.ts";
 import { orders } from "./orders.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
@@ -19,6 +20,7 @@ export function createServices(tx: Tx) {
     orders: orders(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
+    announcementReplies: announcementReplies(tx),
     officerLogins: officerLogins(tx),
     dashboard: (scope: Scope, opts: { targetPercent: number; now?: Date }) => dashboardStats(tx, scope, opts),
   };
