@@ -141,7 +141,7 @@ describe("segmentation", () => {
     const chat = await officer();
     const shown = await compose(chat, "Giá na hôm nay 35.000đ/kg.", async (c) => {
       await c.tap("🌾 Hộ bán một mặt hàng", /mặt hàng nào/);
-      await c.tap("Na Chi Lăng", /Gửi qua kênh nào/);
+      await c.tap("Na", /Gửi qua kênh nào/);
       await c.tap("Telegram", /Gửi thông báo này/);
     });
     expect(shown).toContain("Thông báo sẽ tới 1 hộ.\n\nHộ dân sẽ thấy như sau:");
