@@ -5,6 +5,7 @@
 // Everything is re-checked on the server: the officer's role, that the reply was forwarded to them.
 import { senderLabel } from "../src/broadcast/announcement.ts";
 import type { OfficerView } from "../src/broadcast/officers.ts";
+import { FORWARDS_PER_DAY } from "../src/broadcast/replies.ts";
 import { done, retry, say, startFlow, textStep, type Flow, type FlowContext, type StepResult } from "../src/engine/flow.ts";
 import { getCommune } from "../src/lang/communes.ts";
 import { understand } from "../src/lang/intent.ts";
@@ -28,6 +29,10 @@ export async function forwardReply(ctx: FlowContext, text: string): Promise<Step
   const recent = await ctx.services.announcementReplies.recentFor(household.id, ctx.now, ctx.settings.announcementReplyDays);
   if (!recent || !ctx.canSendTo(recent.officer.channel)) return null;
   const { officer } = recent;
+  // Passed on already, several times today: the officer has them; say so instead of flooding them.
+  if ((await ctx.services.announcementReplies.forwardedToday(household.id, ctx.now)) >= FORWARDS_PER_DAY) {
+    return done(say(ctx.t("broadcast:reply.enough")));
+  }
   const id = await ctx.services.announcementReplies.record(
     { officerId: officer.id, broadcastId: recent.broadcastId, householdId: household.id, text: words },
     ctx.now,

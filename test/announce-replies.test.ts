@@ -3,7 +3,7 @@
 // an officer still in the role; a forwarded reply is answered by its officer only, for two weeks.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { officers } from "../src/broadcast/officers.ts";
-import { announcementReplies, ANSWER_WITHIN_DAYS } from "../src/broadcast/replies.ts";
+import { announcementReplies, ANSWER_WITHIN_DAYS, FORWARDS_PER_DAY } from "../src/broadcast/replies.ts";
 import { households } from "../src/core/households.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import { replyNumber } from "../flows/announce-replies.ts";
@@ -98,6 +98,12 @@ describe("the announcement a reply answers", () => {
     expect(await replies.forOfficer(id, officerA, new Date(NOW.getTime() + (ANSWER_WITHIN_DAYS + 1) * DAY))).toBeNull();
     expect(await replies.householdChat(h, (c) => c === "zalo")).toEqual({ channel: "zalo", chatKey: "za7002", locale: "vi" });
     expect(await replies.householdChat(h, (c) => c === "telegram")).toBeNull();
+
+    // the fifth message of the day is the last one passed on (flows/announce-replies.ts)
+    expect(await replies.forwardedToday(h, NOW)).toBe(1);
+    for (let i = 0; i < FORWARDS_PER_DAY - 1; i++) await replies.record({ officerId: officerA, broadcastId, householdId: h, text: `tin ${i}` }, new Date(NOW.getTime() - i * 3600_000));
+    await replies.record({ officerId: officerA, broadcastId, householdId: h, text: "hôm qua" }, new Date(NOW.getTime() - DAY - 1));
+    expect(await replies.forwardedToday(h, NOW)).toBe(FORWARDS_PER_DAY);
 
     await households(db).remove(h);
     expect(await db.announcementReply.count({ where: { householdId: h } })).toBe(0);

@@ -7,6 +7,8 @@ import { officers, type OfficerView } from "./officers.ts";
 
 /** Longest reply forwarded; the rest is cut (a farmer's answer, not a document). */
 export const REPLY_MAX = 1000;
+/** At most this many of a household's messages are forwarded in 24 hours (an officer is not flooded). */
+export const FORWARDS_PER_DAY = 5;
 /** A reply can be answered for this long after it was forwarded. */
 export const ANSWER_WITHIN_DAYS = 14;
 
@@ -51,6 +53,11 @@ export function announcementReplies(tx: Tx | Db) {
       if (!latest) return null;
       const officer = await officers(tx).byId(latest.officerId);
       return officer ? { broadcastId: latest.id, officer } : null;
+    },
+
+    /** How many of this household's messages were forwarded in the 24 hours before `now`. */
+    async forwardedToday(householdId: string, now: Date): Promise<number> {
+      return tx.announcementReply.count({ where: { householdId, createdAt: { gt: new Date(now.getTime() - 24 * 3600_000) } } });
     },
 
     async record(input: { officerId: string; broadcastId: string; householdId: string; text: string }, now: Date): Promise<number> {
