@@ -4,7 +4,7 @@
 //   → channel → count + preview exactly as households see it → send now | schedule | test to me | discard.
 // The role is looked up on the server at the start and again before anything is sent.
 // Also here: the command hooks for /canbo, /thongbao, TAT and BAT (registered in flows/index.ts).
-import { announcementText } from "../src/broadcast/announcement.ts";
+import { announcementText, senderLabel } from "../src/broadcast/announcement.ts";
 import { inScope, type Audience, type Report, type Scope } from "../src/broadcast/store.ts";
 import type { OfficerView } from "../src/broadcast/officers.ts";
 import type { CommandHandler } from "../src/engine/turn.ts";
@@ -230,7 +230,7 @@ export const announce: Flow = {
         const d = draft(ctx);
         const officer = await officerOf(ctx);
         const count = officer ? await ctx.services.broadcasts.countRecipients(audienceOf(d), scopeOf(ctx, officer)) : 0;
-        const shown = announcementText(d.text ?? "", ctx.t);
+        const shown = announcementText(d.text ?? "", ctx.t, officer ? senderLabel(officer.communes, ctx.provinceCode, ctx.t) : undefined);
         return [
           say(ctx.t(count ? "broadcast:count" : "broadcast:countNone", { count })),
           say(ctx.t("broadcast:previewTitle")),
@@ -345,14 +345,19 @@ const optIn: CommandHandler = async (ctx) => {
   return [say(ctx.t("broadcast:optedIn"))];
 };
 
-/** `/canbo <code>`: a wrong or used code gets the same answer as any unknown command. */
+/**
+ * `/canbo <code>`: takes the role, then the officer menu (flows/officer-menu.ts). `/canbo` from an
+ * officer opens the menu. A wrong or used code gets the same answer as any unknown command.
+ */
 const takeOfficerRole: CommandHandler = async (ctx, args) => {
-  const officer = await ctx.services.officers.redeem(args, { ...ctx.identity, name: ctx.displayName }, ctx.locale, ctx.now);
-  if (!officer) return null;
+  const officer = args.trim()
+    ? await ctx.services.officers.redeem(args, { ...ctx.identity, name: ctx.displayName }, ctx.locale, ctx.now)
+    : null;
+  if (!officer) return (await officerOf(ctx)) ? startFlow("officerHome") : null;
   const scope = officer.communes.length
     ? ctx.t("broadcast:scopeCommunes", { communes: communeNames(officer.communes) })
     : ctx.t("broadcast:scopeProvince");
-  return [say(ctx.t("broadcast:officerWelcome", { scope }))];
+  return startFlow("officerHome", undefined, say(ctx.t("broadcast:officerWelcome", { scope })));
 };
 
 /** `/thongbao`: officers only; anyone else gets the usual "unknown command". */

@@ -1,6 +1,8 @@
 // Every conversation the bot can hold, and which one a newcomer starts with.
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { announce, broadcastCommands } from "./announce.ts";
+import { answerReply, replyActions } from "./announce-replies.ts";
+import { officerHome } from "./officer-menu.ts";
 import { assistCommands, assistedRegister } from "./assisted-register.ts";
 import { dashboardCommands } from "./officer-tools.ts";
 import { deleteAccount } from "./delete-account.ts";
@@ -18,16 +20,17 @@ import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, assistedRegister, quickEdit: quickEditFlow },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
   commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
   intents,
   actions: {
-    tap: async (id, ctx) => (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
+    tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order;
-    // "DV1 DH…" chooses a carrier's service.
-    keyword: async (text, ctx) => (/^\/?mua$/.test(fold(text)) ? startFlow("buy") : ((await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx))),
+    // "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
+    keyword: async (text, ctx) =>
+      /^\/?mua$/.test(fold(text)) ? startFlow("buy") : (replyActions.keyword(text, ctx) ?? (await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
   },
 };

@@ -4,6 +4,7 @@ import { done, say, startFlow, type FlowContext, type StepResult } from "../src/
 import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard, titled } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
+import { forwardReply } from "./announce-replies.ts";
 import { shopUrl } from "../src/links.ts";
 
 const ITEMS = [
@@ -45,5 +46,7 @@ export const menu: MenuDefinition = {
 
   help: ({ t }) => [say(t("common:help"))],
 
-  freeText: (text, ctx) => sellFromSentence(ctx, text),
+  // Shortly after an announcement, words the intent layer does not read ("vang a, thu 7 em se den",
+  // "cho em hoi ...") go to its officer; otherwise a product named in passing starts "Đăng bán".
+  freeText: async (text, ctx) => (await forwardReply(ctx, text)) ?? sellFromSentence(ctx, text),
 };

@@ -6,6 +6,7 @@ import { formatPrice, type Price } from "../src/lang/price.ts";
 import type { Quantity } from "../src/lang/quantity.ts";
 import { listingCard } from "./listing-card.ts";
 import { checkQuantity, pricePerUnit, toStock, type Stock } from "./questions/amounts.ts";
+import { productTitle } from "../src/lang/origin.ts";
 
 /** What the household has told us so far (persisted between messages). */
 export interface Draft {
@@ -56,7 +57,9 @@ export function nextStep(d: Draft): string {
 export function setProduct(ctx: FlowContext, id: string | null, title: string) {
   const d = draft(ctx);
   d.productId = id;
-  d.title = title;
+  // A catalog product's title: generic, or its protected name for a household of its area.
+  const item = id ? ctx.catalog.byId(id) : undefined;
+  d.title = item ? productTitle(item, ctx.household?.communeCode) : title;
   d.defaultUnit = id ? ctx.catalog.byId(id)?.unit ?? "kg" : "kg";
   d.candidates = undefined;
   d.typed = undefined;

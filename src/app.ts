@@ -118,6 +118,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     settings: {
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
+      announcementReplyDays: config.ANNOUNCEMENT_REPLY_DAYS,
       publicUrl,
       carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
     },

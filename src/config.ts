@@ -68,6 +68,8 @@ const schema = z.object({
   CARRIER_API_KEYS: apiKeysField({ names: CARRIER_KEY_NAMES }),
   /** campaign dashboard: share of a commune's households that should have a shop and e-payment */
   CAMPAIGN_TARGET_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  /** a household's unrecognised message this many days after an announcement is forwarded to its officer */
+  ANNOUNCEMENT_REPLY_DAYS: z.coerce.number().min(0).max(30).default(3),
   /** a platform that cannot be reached is retried with backoff up to this pause (other channels go on) */
   CHANNEL_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   /** a call made while connecting a channel (token check, webhook) is abandoned after this */

@@ -77,8 +77,10 @@ describe("officer role", () => {
 
     const { code } = await officers(db).invite([CHI_LANG]);
     const chat = new Chat(telegram, tgUser());
-    await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn phụ trách Xã Chi Lăng\.\n\/thongbao/);
-    await chat.send("/thongbao", /chưa gửi thông báo nào/);
+    await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn phụ trách Xã Chi Lăng\.\n\nBạn muốn làm gì\?/);
+    // the officer menu, never "/start" (which would begin a household's registration)
+    expect(chat.buttons).toEqual(["📢 Gửi thông báo", "📝 Đăng ký giúp hộ", "📊 Xem số liệu nhanh", "🔗 Mở trang tiến độ"]);
+    await chat.tap("📢 Gửi thông báo", /chưa gửi thông báo nào/);
     expect(chat.buttons).toEqual(["✍️ Soạn thông báo mới"]);
     // used once: a second person with the same code is a stranger
     await new Chat(telegram, tgUser()).send(`/canbo ${code}`, /chưa biết lệnh này/);
@@ -112,11 +114,11 @@ describe("segmentation", () => {
       await c.tap("Cả hai", /Gửi thông báo này/);
     });
     expect(shown).toContain("Thông báo sẽ tới 3 hộ.\n\nHộ dân sẽ thấy như sau:");
-    expect(shown).toContain("Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.");
+    expect(shown).toContain("Cán bộ tỉnh Lạng Sơn: Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.");
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo #\d+/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
 
-    const announcement = "Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.";
+    const announcement = "Cán bộ tỉnh Lạng Sơn: Ngày 5/12 có lớp tập huấn trồng na.\n\nGõ TAT để ngừng nhận thông báo.";
     expect(tgTexts(t[0])).toEqual([announcement]);
     expect(zaloTexts(z[0])).toEqual([announcement]);
     expect(zaloTexts(z[2])).toEqual([announcement]); // on both: the channel used last, only
@@ -139,16 +141,16 @@ describe("segmentation", () => {
     const chat = await officer();
     const shown = await compose(chat, "Giá na hôm nay 35.000đ/kg.", async (c) => {
       await c.tap("🌾 Hộ bán một mặt hàng", /mặt hàng nào/);
-      await c.tap("Na Chi Lăng", /Gửi qua kênh nào/);
+      await c.tap("Na", /Gửi qua kênh nào/);
       await c.tap("Telegram", /Gửi thông báo này/);
     });
     expect(shown).toContain("Thông báo sẽ tới 1 hộ.\n\nHộ dân sẽ thấy như sau:");
     await chat.tap("🧪 Gửi thử cho tôi", /Gửi thông báo này/);
-    await telegram.waitFor(() => chat.all.some((m) => m.text === "Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."));
+    await telegram.waitFor(() => chat.all.some((m) => m.text === "Cán bộ tỉnh Lạng Sơn: Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."));
     expect(tgTexts(t[0])).toEqual([]); // a test goes to the officer only
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
-    expect(tgTexts(t[0])).toEqual(["Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(tgTexts(t[0])).toEqual(["Cán bộ tỉnh Lạng Sơn: Giá na hôm nay 35.000đ/kg.\n\nGõ TAT để ngừng nhận thông báo."]);
     expect(tgTexts(t[1])).toEqual([]);
     expect(tgTexts(t[2])).toEqual([]);
     expect(zaloTexts(z)).toEqual([]);
@@ -185,7 +187,7 @@ describe("opt-out", () => {
     }).then((m) => expect(m).toContain("Thông báo sẽ tới 1 hộ.\n\nHộ dân sẽ thấy như sau:"));
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
-    expect(zaloTexts(zu.id).at(-1)).toMatch(/^Mai có đợt thu mua hồi\.\n\nGõ TAT/);
+    expect(zaloTexts(zu.id).at(-1)).toMatch(/^Cán bộ xã Chi Lăng: Mai có đợt thu mua hồi\.\n\nGõ TAT/);
     expect(farmer.all.map((m) => m.text).filter((x) => /thu mua/.test(x ?? ""))).toEqual([]);
     expect(chat.all.map((m) => m.text ?? "").find((m) => /đã gửi xong/.test(m))).toMatch(/1 đã nhận, 0 lỗi, 0 chặn bot, 1 đã tắt thông báo/);
   });
@@ -282,7 +284,7 @@ describe("priority", () => {
       .toBe(0);
     expect(reached()).toBeLessThanOrEqual(sentBefore + 6); // in flight, and what went out before the dispatcher saw the stop
     // every row marked sent reached its household (the farmer is one of the recipients too)
-    const received = [farmer.id, ...others].filter((id) => tgTexts(id).some((t) => t.startsWith("Thông báo dài hơi."))).length;
+    const received = [farmer.id, ...others].filter((id) => tgTexts(id).some((t) => t.startsWith("Cán bộ tỉnh Lạng Sơn: Thông báo dài hơi."))).length;
     expect(await db.outboxMessage.count({ where: { broadcastId: b.id, status: "sent" } })).toBe(received);
     expect(await db.outboxMessage.count({ where: { broadcastId: b.id, status: "cancelled" } })).toBeGreaterThan(50);
   });
@@ -303,7 +305,7 @@ describe("delivery on Zalo", () => {
     await chat.tap("📤 Gửi ngay", /Đang gửi thông báo/);
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
     expect(chat.all.map((m) => m.text ?? "").find((m) => /đã gửi xong/.test(m))).toMatch(/2 đã nhận, 0 lỗi, 1 chặn bot/);
-    expect(zaloTexts(z[0])).toEqual(["Tin giá hồi tuần này.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(zaloTexts(z[0])).toEqual(["Cán bộ tỉnh Lạng Sơn: Tin giá hồi tuần này.\n\nGõ TAT để ngừng nhận thông báo."]);
     expect(zaloTexts(z[2])).toHaveLength(1);
     expect((await db.channelAccount.findFirstOrThrow({ where: { chatKey: z[1] } })).unreachable).toBe(true);
   });
@@ -337,7 +339,7 @@ describe("scheduling and the list", () => {
     // due now: the scheduler starts it exactly once
     await db.broadcast.update({ where: { id: b.id }, data: { scheduledAt: new Date() } });
     await telegram.waitFor(() => chat.all.some((m) => /đã gửi xong/.test(m.text ?? "")), { timeoutMs: 10_000 });
-    expect(tgTexts(id)).toEqual(["Lịch tiêm phòng cho gà.\n\nGõ TAT để ngừng nhận thông báo."]);
+    expect(tgTexts(id)).toEqual(["Cán bộ tỉnh Lạng Sơn: Lịch tiêm phòng cho gà.\n\nGõ TAT để ngừng nhận thông báo."]);
     expect(chat.all.filter((m) => /Bắt đầu gửi thông báo/.test(m.text ?? ""))).toHaveLength(1);
 
     // another one, stopped before it is due

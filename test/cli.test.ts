@@ -90,10 +90,10 @@ describe("npm run chat -- --json", () => {
     const cards = texts.flatMap((t) => t.split("\n\n")).filter((part) => part.startsWith("🌿"));
     expect(cards[0]).toContain("⚖️ Còn: 50 kg");
     expect(cards[0]).toContain("💰 Giá: 35.000 đ/kg");
-    expect(cards[1]).toMatch(/Quýt vàng Bắc Sơn[\s\S]*2 tạ \(200 kg\)[\s\S]*25\.000 đ\/kg/);
+    expect(cards[1]).toMatch(/Quýt vàng[\s\S]*2 tạ \(200 kg\)[\s\S]*25\.000 đ\/kg/);
     expect(texts.filter((t) => t.startsWith("🎉 Đã đăng bán"))).toHaveLength(2);
     expect(texts).toContain("✅ Đã cập nhật.");
     expect(texts.at(-1)).toMatch(/^🗑 Đã xoá\.\n\nHàng của bạn \(1 món đang bán\)/);
-    expect(replies.at(-1)!.buttons[0]).toBe("🟢 Na dai Chi Lăng · 50 kg · 35.000 đ/kg");
+    expect(replies.at(-1)!.buttons[0]).toBe("🟢 Na dai · 50 kg · 35.000 đ/kg");
   });
 });

@@ -37,14 +37,14 @@ describe("requests on the terminal, answered by number", () => {
     ]);
     const texts = replies.map((r) => r.text);
     expect(texts[0]).toBe(
-      "Người mua sẽ thấy 3 món:\n\n1. 🌿 Hoa hồi khô · 2 tạ · 80.000 đ/kg\n2. 🌿 Na dai Chi Lăng · 50 kg · 35.000 đ/kg\n3. 🌿 Thạch đen khô · 3 yến · 25.000 đ/kg\n\n🏪 Na Hữu Lũng nhà Mai · Xã Hữu Lũng",
+      "Người mua sẽ thấy 3 món:\n\n1. 🌿 Hoa hồi khô · 2 tạ · 80.000 đ/kg\n2. 🌿 Na dai · 50 kg · 35.000 đ/kg\n3. 🌿 Thạch đen khô · 3 yến · 25.000 đ/kg\n\n🏪 Na Hữu Lũng nhà Mai · Xã Hữu Lũng",
     );
-    expect(replies[0].buttons).toEqual(["✅ Đăng cả 3 món", "✏️ Sửa món 1: Hoa hồi khô", "✏️ Sửa món 2: Na dai Chi Lăng", "✏️ Sửa món 3: Thạch đen khô"]);
+    expect(replies[0].buttons).toEqual(["✅ Đăng cả 3 món", "✏️ Sửa món 1: Hoa hồi khô", "✏️ Sửa món 2: Na dai", "✏️ Sửa món 3: Thạch đen khô"]);
     expect(replies[1].buttons.at(-1)).toBe("🗑 Bỏ món này");
     expect(texts[2]).toMatch(/^Người mua sẽ thấy 2 món:/);
     expect(texts[2]).not.toContain("Thạch đen");
     expect(texts[3]).toBe("🎉 Đã đăng bán 2 món! Người mua đã thấy hàng của bạn.\n\nBạn muốn làm gì?");
-    expect(texts[4]).toBe("Báo hết hàng: Na dai Chi Lăng (đang còn 50 kg)?");
+    expect(texts[4]).toBe("Báo hết hàng: Na dai (đang còn 50 kg)?");
     expect(texts[5]).toBe("⛔ Đã đánh dấu hết hàng.\n\nBạn muốn làm gì?");
     expect((await listings()).map((l) => [l.productId, l.stockMilli, l.priceVnd, l.status])).toEqual([
       ["hoi-kho", 200_000, 80_000, "active"],
@@ -66,13 +66,13 @@ describe("requests on the terminal, answered by number", () => {
       { text: "1" }, // 📦 Xem hàng của tôi
     ]);
     const texts = replies.map((r) => r.text);
-    expect(texts[1]).toBe("Bạn có bao nhiêu Quýt vàng Bắc Sơn? Ví dụ: 2 tạ, 50 kg");
+    expect(texts[1]).toBe("Bạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg");
     expect(texts[2]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
     expect(replies[2].buttons).toEqual(["📬 Xem đơn hàng", "↩️ Làm tiếp việc đang dở"]);
-    expect(texts[3]).toBe("Mình làm tiếp nhé.\n\nBạn có bao nhiêu Quýt vàng Bắc Sơn? Ví dụ: 2 tạ, 50 kg");
-    // Quýt vàng Bắc Sơn's usual range in the catalog; nobody else sells it.
-    expect(texts[4]).toBe("Giá Quýt vàng Bắc Sơn thường từ 25.000 đ đến 90.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Quýt vàng Bắc Sơn.");
-    expect(texts[5]).toBe("Bạn có bao nhiêu Quýt vàng Bắc Sơn? Ví dụ: 2 tạ, 50 kg");
+    expect(texts[3]).toBe("Mình làm tiếp nhé.\n\nBạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg");
+    // Quýt vàng's usual range in the catalog; nobody else sells it.
+    expect(texts[4]).toBe("Giá Quýt vàng thường từ 25.000 đ đến 90.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Quýt vàng.");
+    expect(texts[5]).toBe("Bạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg");
     expect(texts[6]).toBe("Giá bán bao nhiêu một kg? Ví dụ: 80k");
     expect(texts[7]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
     expect(texts[8]).toBe("Bạn chưa đăng hàng nào.");
@@ -93,7 +93,7 @@ describe("requests on the terminal, answered by number", () => {
       { text: "co" },
     ]);
     const texts = replies.map((r) => r.text);
-    const ask = "Bạn có bao nhiêu Quýt vàng Bắc Sơn? Ví dụ: 2 tạ, 50 kg";
+    const ask = "Bạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg";
     expect(texts[2]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
     expect(texts[3]).toBe(`Mình làm tiếp nhé.\n\n${ask}`);
     expect(texts[5]).toBe(`Mình làm tiếp nhé.\n\n${ask}`);

@@ -24,7 +24,7 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: "db", paths: ["src/db/", "src/generated/"] },
   {
     name: "core",
-    paths: ["src/core/", "src/carriers/port.ts", "src/carriers/areas.ts", "src/carriers/text.ts", "src/dashboard/", "src/broadcast/store.ts", "src/broadcast/officers.ts", "src/broadcast/bucket.ts", "src/broadcast/announcement.ts"],
+    paths: ["src/core/", "src/carriers/port.ts", "src/carriers/areas.ts", "src/carriers/text.ts", "src/dashboard/", "src/broadcast/store.ts", "src/broadcast/officers.ts", "src/broadcast/bucket.ts", "src/broadcast/announcement.ts", "src/broadcast/replies.ts"],
   },
   { name: "engine", paths: ["src/engine/"] },
   { name: "flows", paths: ["flows/"] },

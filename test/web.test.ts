@@ -380,7 +380,7 @@ describe("market page", () => {
     expect(body).toContain('<option value="khac">Khác</option>');
 
     body = (await get(`/cho?product=khac&commune=${DONG_DANG}`)).body;
-    expect(body).toContain("<h2>Măng khô Bình Gia</h2>");
+    expect(body).toContain("<h2>Măng khô Bình Gia<span class=\"origin\"> — Đồng Đăng, Lạng Sơn</span></h2>");
     expect(body).not.toContain("<h2>Hoa hồi khô");
     expect(body).toContain('<option value="khac" selected>');
     expect(body).toContain(`<option value="${DONG_DANG}" selected>`);

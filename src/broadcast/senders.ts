@@ -8,13 +8,21 @@ import { TELEGRAM_MAX_TEXT } from "../channels/telegram/render.ts";
 import { ZaloApiError, ZaloClient, ZaloNetworkError, ZaloTimeoutError } from "../channels/zalo/client.ts";
 import { renderZalo } from "../channels/zalo/render.ts";
 import type { ChannelName } from "../engine/message.ts";
-import { announcementText } from "./announcement.ts";
+import type { TFunction } from "i18next";
+import { announcementText, senderLabel } from "./announcement.ts";
 import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 
 export interface Announcement {
   text: string;
   photo: { ref: string; channel: string } | null;
+  /** the sending officer's scope, named above the text ("Cán bộ xã Thất Khê: …") */
+  from?: { communes: string[]; provinceCode: string };
+}
+
+/** The announcement's text for one reader: sender, words, opt-out line. */
+export function textFor(a: Announcement, t: TFunction): string {
+  return announcementText(a.text, t, a.from ? senderLabel(a.from.communes, a.from.provinceCode, t) : undefined);
 }
 
 export type SendOutcome =
@@ -46,7 +54,7 @@ export class TelegramBroadcastSender implements BroadcastSender {
   }
 
   parts(a: Announcement, locale: string): Part[] {
-    const text = announcementText(a.text, tFor(locale));
+    const text = textFor(a, tFor(locale));
     // A Telegram file id works on Telegram only; a Zalo image is a URL, which Telegram fetches itself.
     const photo = a.photo && (a.photo.channel === "telegram" || /^https?:\/\//.test(a.photo.ref)) ? a.photo.ref : null;
     const calls: Part[] = [];
@@ -102,7 +110,7 @@ export class ZaloBroadcastSender implements BroadcastSender {
     const t = tFor(locale);
     // Zalo sends images by URL only: a photo taken on Telegram is left out there (text only).
     const photo = a.photo && /^https?:\/\//.test(a.photo.ref) ? { ref: a.photo.ref } : undefined;
-    return renderZalo({ text: announcementText(a.text, t), photo }, t).map((part) => (chat: string) =>
+    return renderZalo({ text: textFor(a, t), photo }, t).map((part) => (chat: string) =>
       this.call(() =>
         part.kind === "text"
           ? this.client.sendMessage({ chat_id: chat, text: part.text })

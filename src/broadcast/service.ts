@@ -276,10 +276,16 @@ export class BroadcastService {
     const cached = this.cache.get(id);
     if (cached && now - cached.checkedAt < this.opts.checkMs) return cached;
     if (cached && cached.status !== "sending") return cached; // finished or cancelled: final
-    const b = await this.db.broadcast.findUnique({ where: { id }, select: { text: true, photoRef: true, photoChannel: true, status: true } });
+    const b = await this.db.broadcast.findUnique({ where: { id }, select: { text: true, photoRef: true, photoChannel: true, status: true, officerId: true } });
     if (!b) return null;
+    // Who sends it ("Cán bộ xã Thất Khê: …"): the officer's scope, read once per broadcast.
+    const from =
+      cached?.announcement.from ??
+      (await this.db.officer.findUnique({ where: { id: b.officerId }, select: { communes: true } }).then((o) =>
+        o ? { communes: JSON.parse(o.communes) as string[], provinceCode: this.provinceCode } : undefined,
+      ));
     const entry: Cached = {
-      announcement: { text: b.text, photo: b.photoRef && b.photoChannel ? { ref: b.photoRef, channel: b.photoChannel } : null },
+      announcement: { text: b.text, photo: b.photoRef && b.photoChannel ? { ref: b.photoRef, channel: b.photoChannel } : null, from },
       parts: cached?.parts ?? new Map(),
       status: b.status,
       checkedAt: now,

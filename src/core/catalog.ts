@@ -32,6 +32,8 @@ export async function upsertProducts(db: Db | Tx, items: readonly CatalogItem[])
       priceMax: item.priceRange.max,
       harvestMonths: JSON.stringify(item.harvestMonths),
       offSeasonMonths: JSON.stringify(item.offSeasonMonths ?? []),
+      protectedName: item.protected?.name ?? null,
+      protectedAreas: JSON.stringify(item.protected?.areas ?? []),
       sortOrder: i,
     };
     if (existing.has(item.id)) {
@@ -55,6 +57,7 @@ async function readProducts(db: Db): Promise<CatalogItem[]> {
     priceRange: { min: r.priceMin, max: r.priceMax },
     harvestMonths: JSON.parse(r.harvestMonths) as number[],
     offSeasonMonths: JSON.parse(r.offSeasonMonths) as number[],
+    ...(r.protectedName ? { protected: { name: r.protectedName, areas: JSON.parse(r.protectedAreas) as string[] } } : {}),
   }));
 }
 

@@ -214,6 +214,8 @@ export function households(tx: Tx) {
         await tx.conversation.deleteMany({ where: { channel: a.channel, chatKey: a.chatKey } });
       }
       await tx.channelAccount.deleteMany({ where: { householdId: id } });
+      // its words forwarded to officers (replies to announcements) go with it
+      await tx.announcementReply.deleteMany({ where: { householdId: id } });
       await tx.household.delete({ where: { id } });
     },
   };

@@ -6,6 +6,7 @@ import { households } from "./households.ts";
 import { listings } from "./listings.ts";
 import { broadcasts } from "../broadcast/store.ts";
 import { officers } from "../broadcast/officers.ts";
+import { announcementReplies } from "../broadcast/replies.ts";
 import { orders } from "./orders.ts";
 import { shipments } from "./shipments-store.ts";
 import { officerLogins } from "../dashboard/auth.ts";
@@ -21,6 +22,7 @@ export function createServices(tx: Tx) {
     shipments: shipments(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
+    announcementReplies: announcementReplies(tx),
     officerLogins: officerLogins(tx),
     dashboard: (scope: Scope, opts: { targetPercent: number; now?: Date }) => dashboardStats(tx, scope, opts),
   };

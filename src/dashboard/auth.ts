@@ -45,13 +45,51 @@ export function officerLogins(db: Tx | Db) {
   };
 }
 
+/** Longest browser description kept for the officer's list of sessions. */
+export const USER_AGENT_MAX = 160;
+
+export interface SessionView {
+  id: string;
+  createdAt: Date;
+  expiresAt: Date;
+  userAgent: string;
+}
+
 export function officerSessions(db: Tx | Db) {
   return {
-    async create(officerId: string, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+    async create(officerId: string, now = new Date(), userAgent = ""): Promise<{ token: string; expiresAt: Date }> {
       const token = newToken();
       const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-      await db.officerSession.create({ data: { tokenHash: hashToken(token), officerId, expiresAt } });
+      // Printable characters only: it is shown back on the officer's page.
+      const agent = [...userAgent.replace(/[^\x20-\x7e]/g, "")].slice(0, USER_AGENT_MAX).join("");
+      await db.officerSession.create({ data: { tokenHash: hashToken(token), officerId, expiresAt, userAgent: agent } });
       return { token, expiresAt };
+    },
+
+    /** The id of the session behind a cookie (to mark "this browser" in the list), or null. */
+    async idOf(token: string | undefined): Promise<string | null> {
+      if (!token || !TOKEN_PATTERN.test(token)) return null;
+      const row = await db.officerSession.findUnique({ where: { tokenHash: hashToken(token) }, select: { id: true } });
+      return row?.id ?? null;
+    },
+
+    /** The officer's sessions still open, newest first. */
+    async list(officerId: string, now = new Date()): Promise<SessionView[]> {
+      return db.officerSession.findMany({
+        where: { officerId, expiresAt: { gt: now } },
+        orderBy: { createdAt: "desc" },
+        select: { id: true, createdAt: true, expiresAt: true, userAgent: true },
+      });
+    },
+
+    /**
+     * Ends one of the officer's own sessions: the row is deleted, and every instance reads the
+     * session from the database on every request, so it stops working at once everywhere. False
+     * when there is no such session of this officer.
+     */
+    async revoke(officerId: string, sessionId: string): Promise<boolean> {
+      const r = await db.officerSession.deleteMany({ where: { id: sessionId, officerId } });
+      return r.count === 1;
     },
 
     /** The officer behind a session cookie, or null (no such session, expired, or role revoked). */

@@ -322,7 +322,7 @@ export class Engine {
       now: new Date(),
       identity: { channel, userKey, chatKey },
       canSendTo: (name) => this.senders.has(name),
-      settings: { orderExpireAfterMs: 24 * 3600_000, campaignTargetPercent: 50, publicUrl: "http://127.0.0.1:3000", ...this.opts.settings },
+      settings: { orderExpireAfterMs: 24 * 3600_000, campaignTargetPercent: 50, announcementReplyDays: 3, publicUrl: "http://127.0.0.1:3000", ...this.opts.settings },
       notify: (to, build) => notifications.push({ to, messages: build(tFor(to.locale) as TFunction) }),
     };
     const turn = new Turn(state, ctx, this.opts.registry);

@@ -53,6 +53,8 @@ export interface FlowSettings {
   orderExpireAfterMs: number;
   /** campaign dashboard target (percent of a commune's households) */
   campaignTargetPercent: number;
+  /** a household's unrecognised message this many days after an announcement goes to its officer */
+  announcementReplyDays: number;
   /** where this deployment's web pages are reached (links sent in chat), no trailing slash */
   publicUrl: string;
   /** how each carrier is reached: "api" (quoted and booked through its partner API) or "manual" (default) */

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { getCommune, getProvince } from "./communes.ts";
 import { UNITS } from "./lexicon.ts";
 import { foldWords } from "./normalize.ts";
 import type { CatalogItem } from "./product.ts";
@@ -34,6 +35,16 @@ const itemSchema = z
       .refine((r) => r.min <= r.max, "min must not exceed max"),
     harvestMonths: z.array(month).min(1),
     offSeasonMonths: z.array(month).optional(),
+    // A protected place name and where it may be used: commune codes (5 digits) or province codes (2).
+    // Only the shape is checked here (the commune directory is 4 MB to load); `unknownAreas` checks
+    // the codes exist, on import and in the tests of the shipped file.
+    protected: z
+      .object({
+        name: z.string().trim().min(1),
+        areas: z.array(z.string().regex(/^\d{2}(?:\d{3})?$/, "must be a commune (5 digits) or province (2 digits) code")).min(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((i) => (i.offSeasonMonths ?? []).every((m) => i.harvestMonths.includes(m)), {
@@ -60,6 +71,13 @@ export function parseCatalog(data: unknown, source = "catalog"): CatalogItem[] {
   const result = fileSchema.safeParse(data);
   if (!result.success) throw new Error(`${source} is invalid:\n${z.prettifyError(result.error)}`);
   return result.data.items;
+}
+
+/** Area codes of protected names that name no known commune or province: "items.3: 99999". */
+export function unknownAreas(items: readonly CatalogItem[]): string[] {
+  return items.flatMap((item, i) =>
+    (item.protected?.areas ?? []).filter((c) => (c.length === 5 ? !getCommune(c) : !getProvince(c))).map((c) => `items.${i} (${item.id}): ${c}`),
+  );
 }
 
 /** Read and validate a catalog file. Synchronous: it is read once at start-up. */

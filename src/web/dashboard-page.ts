@@ -21,6 +21,8 @@ export interface DashboardPageInput {
   selected?: string;
   productName: (id: string | null) => string;
   broadcasts: Array<Report & { text: string }>;
+  /** the officer's open sessions (sessionsCard), shown last */
+  sessions?: Html;
 }
 
 const CSS = raw(`<style>
@@ -176,7 +178,7 @@ export function renderDashboardPage(input: DashboardPageInput): string {
     "dashboard:downloads.households",
   )}</a></li></ul></div><div class="card"><h2>${t("dashboard:weeks.title")}</h2>${weekChart(t, stats.weeks)}</div><div class="card"><h2>${t(
     "dashboard:products.title",
-  )}</h2>${products}</div><div class="card"><h2>${t("dashboard:assisted.title")}</h2>${assisted}</div><div class="card"><h2>${t("dashboard:broadcasts.title")}</h2>${broadcasts}</div>`;
+  )}</h2>${products}</div><div class="card"><h2>${t("dashboard:assisted.title")}</h2>${assisted}</div><div class="card"><h2>${t("dashboard:broadcasts.title")}</h2>${broadcasts}</div>${input.sessions ?? null}`;
 
   return page({ t, title: t("dashboard:title"), body, head: CSS });
 }

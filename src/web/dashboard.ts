@@ -19,6 +19,7 @@ import { scopeLabel, scopeOf } from "../dashboard/scope.ts";
 import { formatVnPhone } from "../lang/phone.ts";
 import type { Logger } from "../log.ts";
 import { renderDashboardPage, renderLoginPage } from "./dashboard-page.ts";
+import { sessionsCard } from "./dashboard-sessions.ts";
 import { formatDay } from "./format.ts";
 import { messagePage } from "./layout.ts";
 import { shopUrl } from "../links.ts";
@@ -115,7 +116,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   app.post<{ Params: { token: string } }>("/dangnhap/:token", { ...deps.loginLimit, preHandler: sameOrigin }, async (req, reply) => {
     const officer = await officerLogins(db).redeem(req.params.token);
     if (!officer) return refuse(reply, vi, "dashboard:login.refused");
-    const session = await officerSessions(db).create(officer.id);
+    const session = await officerSessions(db).create(officer.id, new Date(), req.headers["user-agent"] ?? "");
     log.info({ officer: officer.id }, "dashboard login");
     return reply
       .setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, maxAge: SESSION_TTL_MS / 1000, expires: session.expiresAt })
@@ -131,6 +132,25 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     return deps.send(reply, 200, messagePage(vi, vi("dashboard:title"), vi("dashboard:login.loggedOut")), { cache: "no-store" });
   });
 
+  // ---- the officer's sessions: end one (another phone, a shared computer) ----
+
+  app.post<{ Params: { id: string } }>("/canbo/phien/:id/ket-thuc", { preHandler: sameOrigin }, async (req, reply) => {
+    const officer = await officerSessions(db).find(req.cookies[SESSION_COOKIE]);
+    if (!officer) return refuse(reply, vi, "dashboard:login.needed");
+    const t = translator(officer.locale);
+    const id = /^[a-z0-9]{1,40}$/.test(req.params.id) ? req.params.id : "";
+    const current = await officerSessions(db).idOf(req.cookies[SESSION_COOKIE]);
+    if (!id || !(await officerSessions(db).revoke(officer.id, id))) {
+      return deps.send(reply, 404, messagePage(t, t("dashboard:title"), t("dashboard:sessions.notFound")), { cache: "no-store" });
+    }
+    log.info({ officer: officer.id }, "dashboard session ended by its officer");
+    if (id === current) {
+      reply.clearCookie(SESSION_COOKIE, cookieOptions);
+      return deps.send(reply, 200, messagePage(t, t("dashboard:title"), t("dashboard:login.loggedOut")), { cache: "no-store" });
+    }
+    return reply.code(303).header("location", "/canbo").header("cache-control", "no-store").send();
+  });
+
   // ---- the dashboard ----
 
   app.get("/canbo", async (req, reply) => {
@@ -138,7 +158,14 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     if (!who) return reply;
     const { t } = who;
     const full = scopeOf(who.officer, deps.provinceCode);
-    const [figures, catalog, recent] = await Promise.all([stats(who.scope), deps.catalog.get(), broadcasts(db).recentInScope(who.scope)]);
+    const token = req.cookies[SESSION_COOKIE];
+    const [figures, catalog, recent, sessions, currentId] = await Promise.all([
+      stats(who.scope),
+      deps.catalog.get(),
+      broadcasts(db).recentInScope(who.scope),
+      officerSessions(db).list(who.officer.id),
+      officerSessions(db).idOf(token),
+    ]);
     const names = new Map(catalog.items.map((p) => [p.id, p.name]));
     const body = renderDashboardPage({
       t,
@@ -150,6 +177,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       selected: who.selected,
       productName: (id) => (id === null ? t("dashboard:products.other") : (names.get(id) ?? id)),
       broadcasts: recent,
+      sessions: sessionsCard(t, sessions, currentId),
     });
     return deps.send(reply, 200, body, { cache: "no-store" });
   });

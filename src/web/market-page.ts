@@ -61,6 +61,7 @@ export function renderMarketPage({ t, provinceCode, products, query, listings, h
   )}</button></div></form>`;
   const items = listings.map((l) =>
     listingCard(t, l, now, {
+      origin: l.shop.communeCode,
       line: html`<div class="muted">${t("web:listing.shop", { shop: l.shop.name, commune: getCommune(l.shop.communeCode)?.name ?? "" })}</div><a href="${shopPath(
         l.shop.slug,
       )}#l-${l.id}">${t("web:market.toShop")}</a>`,

@@ -25,7 +25,7 @@ export function renderShopPage(t: Translate, shop: ShopPageData, state?: ShopPag
     const mine = state?.listingId === l.id ? state : undefined;
     const form = orderForm({ t, action, listing: l, homeProvince: shop.provinceCode, values: mine?.values, errors: mine?.errors });
     const notice = mine ? html`<p class="notice" role="alert">${mine.notice ?? t("web:order.fixErrors")}</p>` : null;
-    return listingCard(t, l, now, { below: html`<details${mine ? html` open` : null}><summary>${t("web:order.open")}</summary>${notice}${form}</details>` });
+    return listingCard(t, l, now, { origin: shop.communeCode, below: html`<details${mine ? html` open` : null}><summary>${t("web:order.open")}</summary>${notice}${form}</details>` });
   });
   // The form's listing may have gone (sold out, deleted) since the page was drawn: say so on top.
   const orphan = state && !shop.listings.some((l) => l.id === state.listingId) ? html`<p class="notice" role="alert">${state.notice ?? t("web:order.gone")}</p>` : null;
