@@ -12,6 +12,7 @@ import { sell } from "./sell.ts";
 import { buy } from "./buy.ts";
 import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
 import { intents } from "./intents.ts";
+import { paymentActions } from "./payments.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -24,8 +25,9 @@ export const registry: FlowRegistry = {
   commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
   intents,
   actions: {
-    tap: orderActions.tap,
-    // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order.
-    keyword: (text, ctx) => (/^\/?mua$/.test(fold(text)) ? startFlow("buy") : orderActions.keyword(text, ctx)),
+    tap: async (id, ctx) => (await paymentActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
+    // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order, "DA CHUYEN DH…" its payment.
+    keyword: async (text, ctx) =>
+      /^\/?mua$/.test(fold(text)) ? startFlow("buy") : ((await paymentActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
   },
 };

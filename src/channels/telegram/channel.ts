@@ -2,11 +2,12 @@
 // engine's replies. Long polling for development, webhook (see webhook.ts) for production.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { setTimeout as delay } from "node:timers/promises";
-import { Api, Bot, GrammyError, HttpError } from "grammy";
+import { Api, Bot, GrammyError, HttpError, InputFile } from "grammy";
 import type { Update } from "grammy/types";
 import type { Engine } from "../../engine/engine.ts";
 import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
+import { qrPng } from "../../core/payments.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
 import { serializeError, type Logger } from "../../log.ts";
 import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
@@ -250,7 +251,11 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
       for (const part of renderTelegram(message)) {
         for (let waits = 0; ; waits++) {
           try {
-            await this.sendApi.sendMessage(chatKey, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
+            const extra = part.reply_markup ? { reply_markup: part.reply_markup } : {};
+            if (part.qr) {
+              const photo = new InputFile(await qrPng(part.qr), "vietqr.png");
+              await this.sendApi.sendPhoto(chatKey, photo, { ...extra, ...(part.text && { caption: part.text }) });
+            } else await this.sendApi.sendMessage(chatKey, part.text, extra);
             sentSome = true;
             break;
           } catch (err) {
