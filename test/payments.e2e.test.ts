@@ -3,13 +3,12 @@
 // the bank and the masked account, the VietQR as a photo (decoded here: exact amount, order code as
 // memo) and the payload to copy; "Tôi đã chuyển khoản" asks the household, which is reminded a day
 // later, then "Đã nhận tiền" tells the buyer. The web order page shows the same code and the state.
-import jsQR from "jsqr";
-import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram, SentMessage } from "./fakes/telegram-server.ts";
 import { Chat, startBot, startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { parseVietQr } from "../src/core/vietqr.ts";
+import { decodeQrPng as decode } from "./support/qr.ts";
 
 const testDb = useTestDatabase();
 const MENU = /Bạn muốn làm gì/;
@@ -27,11 +26,6 @@ afterAll(async () => {
   await bot?.stop();
   await fake?.close();
 });
-
-function decode(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 const photoBytes = (m: SentMessage) => {
   const sizes = (m.message as { photo?: Array<{ file_id: string }> }).photo ?? [];
