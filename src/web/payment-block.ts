@@ -12,7 +12,8 @@ import type { Translate } from "./texts.ts";
 const PAYABLE = new Set(["accepted", "picked_up", "delivered"]);
 
 export function paymentBlock(t: Translate, o: OrderView, pay: OrderPayment | null): Html | null {
-  if (!PAYABLE.has(o.status) || !pay) return null;
+  // Without a bank account or e-wallet the household is paid in cash, as before: nothing to show.
+  if (!PAYABLE.has(o.status) || !pay || (!pay.qr && !pay.shown.account)) return null;
   const p = o.payment;
   const at = p.state === "paid" ? p.paidAt : p.state === "buyer_paid" ? p.buyerPaidAt : null;
   const state = at ? t("payments:stateAt", { state: t(`payments:state.${p.state}`), at: formatTime(at) }) : t(`payments:state.${p.state}`);
