@@ -119,6 +119,13 @@ describe("an order paid by bank transfer", () => {
     expect(await bot.orders.remindPayments(new Date(paidAt + 30 * 3600_000))).toBe(0);
     await household.act(async () => undefined, /⏰ Người mua báo đã chuyển 80\.000 đ/);
 
+    // "Chưa nhận", typed the way Zalo shows it (no buttons there): the buyer is asked to check.
+    await household.send(`chua nhan ${order.code.toLowerCase()}`, /chưa nhận tiền/);
+    await buyer.act(async () => undefined, /Hộ bán chưa thấy tiền đơn/);
+    expect((await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } })).payState).toBe("unpaid");
+    // The buyer says so again from the same message; now the money is there.
+    await buyer.act(() => fake.tapButtonIn(payMessage.messageId, buyer.user, "✅ Tôi đã chuyển khoản"), /Cảm ơn bạn/);
+    await household.act(async () => undefined, /Người mua báo đã chuyển 80\.000 đ cho đơn/);
     await household.tap("💰 Đã nhận tiền", /đã trả tiền/);
     await buyer.act(async () => undefined, /Hộ bán đã nhận đủ 80\.000 đ/);
     const paid = await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } });
