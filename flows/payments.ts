@@ -25,7 +25,7 @@ export async function paymentOnAccept(ctx: FlowContext, order: OrderView): Promi
   const pay = await ctx.services.payments.forOrder(order);
   if (!pay || !pay.shown.account) return [];
   const to = buyerTarget(order);
-  if (to && ctx.canSendTo(to.channel)) ctx.notify(to, (t) => paymentNotices.toBuyer(t, order, pay, qrImageUrl(ctx, order)));
+  if (to && ctx.canSendTo(to.channel)) ctx.notify(to, (t) => paymentNotices.toBuyer(t, order, pay, { page: statusUrl(ctx.settings.publicUrl, order.statusToken), image: qrImageUrl(ctx, order) }));
   return paymentNotices.askHousehold(ctx.t, order);
 }
 

@@ -98,7 +98,7 @@ describe("an order paid by bank transfer", () => {
     expect(photo.caption).toContain(`Nội dung: ${order.code}`);
     const payload = decode(photoBytes(photo)!);
     expect(parseVietQr(payload!)).toMatchObject({ bin: "970405", account: ACCOUNT, amountVnd: 80_000, memo: order.code, dynamic: true, crcOk: true });
-    expect(buyer.messages.some((m) => m.text === `Mã để dán vào ứng dụng ngân hàng:\n${payload}`)).toBe(true);
+    expect(buyer.messages.some((m) => m.text === `Mã để dán vào ứng dụng ngân hàng:\n${payload}\n\nMã QR cũng có ở trang đơn: ${bot.url}/don/${order.statusToken}`)).toBe(true);
     payloadSeen = payload!;
     // Words meant for people never show the whole account (only the code itself carries it).
     for (const m of buyer.all) expect((m.text ?? m.caption ?? "").replace(payload!, "")).not.toContain(ACCOUNT);

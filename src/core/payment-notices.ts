@@ -23,19 +23,20 @@ export function householdPayChoices(t: TFunction, o: OrderView): Choice[][] {
 export const paymentNotices = {
   /**
    * To the buyer once the order is accepted: the amount, the bank and masked account, the VietQR as an
-   * image (`qr`, drawn by the channel; `imageUrl` for platforms that fetch images by URL) and the
-   * payload as text to copy. Cash on delivery stays possible.
+   * image (`qr`, drawn by the channel; `links.image` for platforms that fetch images by URL) and the
+   * payload as text to copy, with the order page that shows the code where the chat cannot. Cash on
+   * delivery stays possible.
    */
-  toBuyer(t: TFunction, o: OrderView, pay: OrderPayment | null, imageUrl?: string): Outbound[] {
+  toBuyer(t: TFunction, o: OrderView, pay: OrderPayment | null, links: { page: string; image?: string }): Outbound[] {
     const shown = pay?.shown;
     if (pay?.qr && shown?.bank && shown.account) {
       return [
         {
           text: t("payments:toBuyer.bank", { ...base(o), bank: shown.bank.short, account: shown.account, name: shown.accountName ?? "" }),
           qr: { payload: pay.qr },
-          ...(imageUrl && { photo: { ref: imageUrl } }),
+          ...(links.image && { photo: { ref: links.image } }),
         },
-        { text: t("payments:toBuyer.copy", { payload: pay.qr }) },
+        { text: t("payments:toBuyer.copy", { payload: pay.qr, url: links.page }) },
         { text: t("payments:toBuyer.cod"), choices: [[action(t, "bp", o, t("payments:buyerPaidButton"), "buyerPaid")]] },
       ];
     }

@@ -259,7 +259,8 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
     app.post<{ Params: { token: string } }>("/don/:token/da-chuyen", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
       const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       if (!order) return notFound(t, reply, "no-store");
-      if (order.payment.state === "unpaid") await opts.orders.buyerPaid?.(order.id);
+      // Only where the page offers it: a household with a bank account, an order not yet said paid.
+      if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
       return reply.code(303).header("location", `${statusPath(order.statusToken)}#payment`).header("cache-control", "no-store").send();
     });
 

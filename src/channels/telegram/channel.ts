@@ -13,7 +13,7 @@ import { serializeError, type Logger } from "../../log.ts";
 import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { toInbound } from "./inbound.ts";
 import { problemPaths, updateSchema, type TelegramUpdate } from "./schema.ts";
-import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
+import { renderTelegram, TELEGRAM_MAX_TEXT, type TelegramMessage } from "./render.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** How long stopping waits for grammY's last call, which confirms the updates already handled. */
@@ -245,6 +245,17 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     return { data: Buffer.from(await res.arrayBuffer()), ext: file.file_path.split(".").pop() ?? "jpg" };
   }
 
+  /** A QR code as a photo, `text` as its caption; if Telegram refuses the photo (400), the words still go. */
+  private async sendQr(chatKey: string, payload: string, text: string, extra: { reply_markup?: TelegramMessage["reply_markup"] }): Promise<void> {
+    try {
+      await this.sendApi.sendPhoto(chatKey, new InputFile(await qrPng(payload), "vietqr.png"), { ...extra, ...(text && { caption: text }) });
+    } catch (err) {
+      if (!(err instanceof GrammyError && err.error_code === 400) || !text) throw err;
+      this.log.warn({ chat: chatKey, detail: err.description }, "sendPhoto refused; sending the caption alone");
+      await this.sendApi.sendMessage(chatKey, text, extra);
+    }
+  }
+
   async send(chatKey: string, messages: Outbound[], _locale: string): Promise<SendResult> {
     let sentSome = false;
     for (const message of messages) {
@@ -252,10 +263,8 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
         for (let waits = 0; ; waits++) {
           try {
             const extra = part.reply_markup ? { reply_markup: part.reply_markup } : {};
-            if (part.qr) {
-              const photo = new InputFile(await qrPng(part.qr), "vietqr.png");
-              await this.sendApi.sendPhoto(chatKey, photo, { ...extra, ...(part.text && { caption: part.text }) });
-            } else await this.sendApi.sendMessage(chatKey, part.text, extra);
+            if (part.qr) await this.sendQr(chatKey, part.qr, part.text, extra);
+            else await this.sendApi.sendMessage(chatKey, part.text, extra);
             sentSome = true;
             break;
           } catch (err) {
