@@ -25,7 +25,7 @@ import {
   type StepResult,
 } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
-import { paymentOnAccept } from "./payments.ts";
+import { orderPaymentDetail, paymentOnAccept } from "./payments.ts";
 import { formatPrice, parsePrice } from "../src/lang/price.ts";
 import { formatQuantity, parseQuantity } from "../src/lang/quantity.ts";
 import { UNITS } from "../src/lang/lexicon.ts";
@@ -294,7 +294,8 @@ const detail: Step = buttonsStep({
         : own.status === "accepted" && !own.pickup
           ? [choice(`a.pick.${own.id}`, t("orders:callPickup"))]
           : [];
-    return say([base, ...contact].join("\n\n"), { choices: column(...actions, ...back) });
+    const pay = orderPaymentDetail(t, own);
+    return say([base, ...contact, ...pay.lines].join("\n\n"), { choices: column(...actions, ...pay.choices, ...back) });
   },
   on: () => next("list"),
 });

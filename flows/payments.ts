@@ -5,8 +5,8 @@
 import type { OrderView } from "../src/core/orders.ts";
 import { paymentNotices } from "../src/core/payment-notices.ts";
 import { buyerTarget } from "../src/core/notify.ts";
-import { end, say, type FlowContext, type StepResult } from "../src/engine/flow.ts";
-import type { ChannelName, Outbound } from "../src/engine/message.ts";
+import { choice, end, say, type FlowContext, type StepResult } from "../src/engine/flow.ts";
+import type { ChannelName, Choice, Outbound } from "../src/engine/message.ts";
 import { fold } from "../src/lang/normalize.ts";
 import { statusUrl } from "../src/links.ts";
 
@@ -30,6 +30,13 @@ export async function paymentOnAccept(ctx: FlowContext, order: OrderView): Promi
 }
 
 const stateText = (ctx: FlowContext, o: OrderView) => ctx.t(`payments:state.${o.payment.state}`);
+
+/** In "Đơn hàng" → an order: its payment state, and "Đã nhận tiền" while not paid (cash included). */
+export function orderPaymentDetail(t: FlowContext["t"], o: OrderView): { lines: string[]; choices: Choice[] } {
+  if (!["accepted", "picked_up", "delivered"].includes(o.status)) return { lines: [], choices: [] };
+  const line = t("payments:detail", { state: t(`payments:state.${o.payment.state}`) });
+  return { lines: [line], choices: o.payment.state === "paid" ? [] : [choice(`a.prcv.${o.id}`, t("payments:received"))] };
+}
 const notYours = (ctx: FlowContext) => end(say(ctx.t("payments:notYours")));
 
 async function tellHousehold(ctx: FlowContext, o: OrderView, build: typeof paymentNotices.buyerPaid) {

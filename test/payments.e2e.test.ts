@@ -132,6 +132,12 @@ describe("an order paid by bank transfer", () => {
     expect(paid).toMatchObject({ payState: "paid", paidBy: "transfer" });
     expect(paid.paidAt).not.toBeNull();
 
+    // "Đơn hàng" → the order: its payment state, no "Đã nhận tiền" once paid.
+    await household.send("/menu", MENU);
+    await household.tap("📬 Đơn hàng", /Đơn gần đây/);
+    await household.tap(household.buttons[0], /💳 Tiền hàng: đã trả tiền/);
+    expect(household.buttons).not.toContain("💰 Đã nhận tiền");
+
     // The web order page: the same code, drawn by the app; the state with its time; the account masked.
     const page = await (await fetch(`${bot.url}/don/${order.statusToken}`)).text();
     expect(page).toContain("••••6789");
