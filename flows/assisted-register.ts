@@ -29,6 +29,8 @@ import { getCommune, getProvince, searchCommunes } from "../src/lang/communes.ts
 import { formatVnPhone } from "../src/lang/phone.ts";
 import { householdCard } from "./cards.ts";
 import { askPayment } from "./questions/payment.ts";
+import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from "./questions/payment-details.ts";
+import { showPayment, type PaymentDetails } from "../src/core/payments.ts";
 import { askPhone } from "./questions/phone.ts";
 import { askShopName } from "./questions/shop-name.ts";
 
@@ -42,6 +44,7 @@ interface Answers {
   commune: string;
   shopName: string;
   payment: PaymentMethod;
+  payDetails?: PaymentDetails;
   /** commune codes found by the last search, in scope */
   matches?: string[];
 }
@@ -106,10 +109,23 @@ const phoneQuestion = askPhone(
   { onTaken: (phone, ctx) => retry(say(ctx.t("assist:phoneTaken", { phone: formatVnPhone(phone) }))) },
 );
 
+/** A bank account is taken here too (the officer sees it in full); "Để sau" goes on to the summary. */
+const payHooks: PaymentDetailHooks = {
+  save: (_method, details, ctx) => {
+    answers(ctx).payDetails = details;
+    return next("confirm");
+  },
+  skip: () => next("confirm"),
+  ownerName: (ctx) => answers(ctx).name,
+  ownPhone: (ctx) => answers(ctx).phone,
+  askWallet: false,
+};
+
 /** askPayment, with the question about the household rather than the person in the chat. */
 const paymentQuestion = askPayment((payment, ctx) => {
   answers(ctx).payment = payment;
-  return next("confirm");
+  answers(ctx).payDetails = undefined;
+  return afterPaymentMethod(payment, ctx, payHooks);
 });
 
 async function withText(step: Step, ctx: FlowContext, text: string): Promise<Outbound> {
@@ -141,7 +157,7 @@ async function save(ctx: FlowContext): Promise<StepResult> {
     return next("commune", ...outOfScope(ctx, officer, [a.commune]).say);
   }
   try {
-    await ctx.services.households.registerAssisted({
+    const household = await ctx.services.households.registerAssisted({
       name: a.name,
       phone: a.phone,
       provinceCode: ctx.provinceCode,
@@ -150,6 +166,7 @@ async function save(ctx: FlowContext): Promise<StepResult> {
       payment: a.payment,
       officerId: officer.id,
     });
+    if (a.payDetails) await ctx.services.payments.setDetails(household.id, a.payment, a.payDetails);
   } catch (e) {
     // Someone registered the same phone between the phone step and now.
     if (!(e instanceof PhoneTakenError)) throw e;
@@ -244,10 +261,11 @@ export const assistedRegister: Flow = {
     ),
 
     payment: { ...paymentQuestion, ask: (ctx) => withText(paymentQuestion, ctx, ctx.t("assist:askPayment")) },
+    ...paymentDetailSteps(payHooks),
 
     confirm: buttonsStep({
       ask: (ctx) => [
-        say(householdCard(ctx, preview(ctx))),
+        say(householdCard(ctx, preview(ctx), undefined, answers(ctx).payDetails ? showPayment(answers(ctx).payment, answers(ctx).payDetails!, true) : undefined)),
         say(ctx.t("assist:confirm"), {
           choices: column(choice("save", ctx.t("assist:save"), "yes", "done"), choice("discard", ctx.t("assist:discard"), "no")),
         }),

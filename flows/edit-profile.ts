@@ -9,6 +9,8 @@ import { askPhone } from "./questions/phone.ts";
 import { communeSteps } from "./questions/commune.ts";
 import { askShopName } from "./questions/shop-name.ts";
 import { askPayment } from "./questions/payment.ts";
+import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from "./questions/payment-details.ts";
+import { showPayment } from "../src/core/payments.ts";
 
 const FIELDS = ["name", "phone", "commune", "shop", "payment"] as const;
 const STEP_OF: Record<(typeof FIELDS)[number], string> = {
@@ -25,8 +27,24 @@ const me = (ctx: FlowContext) => ctx.household!;
 async function saved(ctx: FlowContext) {
   const fresh = await ctx.services.households.byAccount(ctx.identity.channel, ctx.identity.userKey);
   if (fresh) ctx.household = fresh;
-  return done(say(titled(ctx.t("profile:saved"), householdCard(ctx, me(ctx)))));
+  const pay = await ctx.services.payments.details(me(ctx).id);
+  return done(say(titled(ctx.t("profile:saved"), householdCard(ctx, me(ctx), undefined, pay ? showPayment(pay.method, pay.details, true) : undefined))));
 }
+
+const payHooks: PaymentDetailHooks = {
+  save: async (method, details, ctx) => {
+    await ctx.services.payments.setDetails(me(ctx).id, method, details);
+    return saved(ctx);
+  },
+  // A method without details (or "Để sau"): the method changes, old details are cleared.
+  skip: async (method, ctx) => {
+    await ctx.services.payments.setDetails(me(ctx).id, method, { bankBin: null, account: null, accountName: null });
+    return saved(ctx);
+  },
+  ownerName: (ctx) => me(ctx).name,
+  ownPhone: (ctx) => me(ctx).phone,
+  askWallet: true,
+};
 
 export const editProfile: Flow = {
   id: "editProfile",
@@ -69,9 +87,7 @@ export const editProfile: Flow = {
       },
     ),
 
-    payment: askPayment(async (payment, ctx) => {
-      await ctx.services.households.update(me(ctx).id, { payment });
-      return saved(ctx);
-    }),
+    payment: askPayment((payment, ctx) => afterPaymentMethod(payment, ctx, payHooks)),
+    ...paymentDetailSteps(payHooks),
   },
 };

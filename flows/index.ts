@@ -15,6 +15,7 @@ import { buy } from "./buy.ts";
 import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
 import { intents } from "./intents.ts";
 import { shippingActions } from "./shipping.ts";
+import { paymentActions } from "./payments.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -27,10 +28,12 @@ export const registry: FlowRegistry = {
   commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
   intents,
   actions: {
-    tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
-    // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order;
-    // "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
+    tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
+    // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order, "DA CHUYEN DH…"
+    // its payment; "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
     keyword: async (text, ctx) =>
-      /^\/?mua$/.test(fold(text)) ? startFlow("buy") : (replyActions.keyword(text, ctx) ?? (await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
+      /^\/?mua$/.test(fold(text))
+        ? startFlow("buy")
+        : (replyActions.keyword(text, ctx) ?? (await paymentActions.keyword(text, ctx)) ?? (await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
   },
 };

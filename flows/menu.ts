@@ -6,6 +6,7 @@ import { householdCard, titled } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
 import { forwardReply } from "./announce-replies.ts";
 import { shopUrl } from "../src/links.ts";
+import { showPayment } from "../src/core/payments.ts";
 
 const ITEMS = [
   { id: "m.sell", label: "common:menu.sell" },
@@ -31,8 +32,9 @@ export const menu: MenuDefinition = {
       case "m.buy":
         return startFlow("buy");
       case "m.shop": {
-        const live = await ctx.services.listings.countLive(ctx.household!.shop!.id);
-        const card = `${householdCard(ctx, ctx.household!, live)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`;
+        const [live, pay] = await Promise.all([ctx.services.listings.countLive(ctx.household!.shop!.id), ctx.services.payments.details(ctx.household!.id)]);
+        const shown = pay ? showPayment(pay.method, pay.details, true) : undefined;
+        const card = `${householdCard(ctx, ctx.household!, live, shown)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`;
         return done(say(titled(ctx.t("profile:shopTitle"), card)));
       }
       case "m.edit":

@@ -25,6 +25,7 @@ import {
   type StepResult,
 } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
+import { orderPaymentDetail, paymentOnAccept } from "./payments.ts";
 import { formatPrice, parsePrice } from "../src/lang/price.ts";
 import { formatQuantity, parseQuantity } from "../src/lang/quantity.ts";
 import { UNITS } from "../src/lang/lexicon.ts";
@@ -56,7 +57,8 @@ async function accept(ctx: FlowContext, orderId: string): Promise<StepResult> {
   const order = await ctx.services.orders.accept(own.id, own.shopId, ctx.now);
   if (!order) return alreadyDecided(ctx, own);
   tellBuyer(ctx, order, notices.buyer.accepted);
-  return end(...notices.accepted(ctx.t, order));
+  const payment = await paymentOnAccept(ctx, order);
+  return end(...notices.accepted(ctx.t, order), ...payment);
 }
 
 async function startDecline(ctx: FlowContext, orderId: string): Promise<StepResult> {
@@ -297,7 +299,8 @@ const detail: Step = buttonsStep({
         : own.status === "accepted" && !own.pickup
           ? [choice(`a.pick.${own.id}`, t("orders:callPickup"))]
           : [];
-    return say([base, ...contact].join("\n\n"), { choices: column(...actions, ...back) });
+    const pay = orderPaymentDetail(t, own);
+    return say([base, ...contact, ...pay.lines].join("\n\n"), { choices: column(...actions, ...pay.choices, ...back) });
   },
   on: () => next("list"),
 });

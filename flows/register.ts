@@ -13,6 +13,8 @@ import { askPhone } from "./questions/phone.ts";
 import { communeSteps } from "./questions/commune.ts";
 import { askShopName } from "./questions/shop-name.ts";
 import { askPayment } from "./questions/payment.ts";
+import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from "./questions/payment-details.ts";
+import { showPayment, type PaymentDetails } from "../src/core/payments.ts";
 
 interface Answers {
   name: string;
@@ -22,6 +24,15 @@ interface Answers {
 }
 
 const answers = (ctx: FlowContext) => ctx.data as unknown as Answers;
+
+// A bank account or an e-wallet is asked only of those who say they have one; "Để sau" opens the shop at once.
+const payHooks: PaymentDetailHooks = {
+  save: (method, details, ctx) => openShop(ctx, method, details),
+  skip: (method, ctx) => openShop(ctx, method),
+  ownerName: (ctx) => answers(ctx).name,
+  ownPhone: (ctx) => answers(ctx).phone,
+  askWallet: false,
+};
 
 export const register: Flow = {
   id: "register",
@@ -68,11 +79,12 @@ export const register: Flow = {
       },
     ),
 
-    payment: askPayment((payment, ctx) => openShop(ctx, payment)),
+    payment: askPayment((payment, ctx) => afterPaymentMethod(payment, ctx, payHooks)),
+    ...paymentDetailSteps(payHooks),
   },
 };
 
-async function openShop(ctx: FlowContext, payment: PaymentMethod) {
+async function openShop(ctx: FlowContext, payment: PaymentMethod, details?: PaymentDetails) {
   const a = answers(ctx);
   try {
     ctx.household = await ctx.services.households.register({
@@ -90,6 +102,8 @@ async function openShop(ctx: FlowContext, payment: PaymentMethod) {
     if (!(e instanceof PhoneTakenError)) throw e;
     return next("phone", say(ctx.t("register:phone.taken", { phone: formatVnPhone(a.phone) })));
   }
+  if (details) await ctx.services.payments.setDetails(ctx.household.id, payment, details);
   const help = payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
-  return done(...help, say(titled(ctx.t("register:opened"), householdCard(ctx, ctx.household))));
+  const pay = details ? showPayment(payment, details, true) : undefined;
+  return done(...help, say(titled(ctx.t("register:opened"), householdCard(ctx, ctx.household, undefined, pay))));
 }

@@ -75,6 +75,7 @@ describe("carrier pickups", () => {
       product: { title: "Hoa hồi khô", quantity: 3, unit: "kg" },
       sender: { name: "Nông Văn Dũng", shopName: "Cửa hàng Nông Văn Dũng", phone: "+84918501501", commune: { code: CHI_LANG, name: "Xã Chi Lăng" } },
       buyer: { name: "Đặng Thị Hương", phone: "+84987111222", address: "Thôn Bản Cưởm, xã Chi Lăng", area: "Lạng Sơn" },
+      payment: { state: "unpaid" },
     });
     const other = await asCarrier("viettel_post").list();
     expect(other.status).toBe(200);
@@ -93,7 +94,7 @@ describe("carrier pickups", () => {
 
     const picked = await asCarrier("vnpost").update(pickupId, "picked_up");
     expect(picked.status).toBe(200);
-    expect(picked.json).toEqual({ pickup: { id: pickupId, status: "picked_up" }, order: { code: order.code, status: "picked_up" }, changed: true });
+    expect(picked.json).toEqual({ pickup: { id: pickupId, status: "picked_up" }, order: { code: order.code, status: "picked_up", payment: { state: "unpaid", buyerPaidAt: null, paidAt: null, paidBy: null } }, changed: true });
     expect((await app.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("picked_up");
     expect(fake.sentTexts(SELLER).slice(sellerBefore)).toEqual([`📦 Đơn ${order.code}: bưu điện đã lấy hàng.`]);
     expect(fake.sentTexts(BUYER).slice(buyerBefore)).toEqual([`📦 Đơn ${order.code}: bưu điện đã lấy hàng.`]);
@@ -105,7 +106,8 @@ describe("carrier pickups", () => {
     expect([retry.status, retry.json.changed]).toEqual([200, false]);
 
     const delivered = await asCarrier("vnpost").update(pickupId, "delivered");
-    expect(delivered.json).toMatchObject({ pickup: { status: "delivered" }, order: { status: "delivered" }, changed: true });
+    // The whole price was collected on delivery: the post office has the money, the order is paid (by cod).
+    expect(delivered.json).toMatchObject({ pickup: { status: "delivered" }, order: { status: "delivered", payment: { state: "paid", paidBy: "cod" } }, changed: true });
     expect((await app.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("delivered");
     expect(fake.sentTexts(SELLER).slice(sellerBefore)).toEqual([`📦 Đơn ${order.code}: bưu điện đã lấy hàng.`, `📦 Đơn ${order.code}: đã giao.`]);
     expect(fake.sentTexts(BUYER).slice(buyerBefore)).toEqual([`📦 Đơn ${order.code}: bưu điện đã lấy hàng.`, `📦 Đơn ${order.code}: đã giao.`]);

@@ -25,4 +25,9 @@ export interface Outbound {
   /** take away a reply keyboard shown earlier (Telegram) */
   removeKeyboard?: boolean;
   photo?: { ref: string };
+  /**
+   * A QR code to show (an order's VietQR): drawn as a PNG and sent as a photo by platforms that take
+   * uploads (Telegram), with the text as its caption; others show the text (which carries the payload).
+   */
+  qr?: { payload: string };
 }

@@ -5,6 +5,8 @@ import type { Db, Tx } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 import type { Notifier, Queued } from "./notify.ts";
 import { notices } from "./order-notices.ts";
+import { paymentNotices } from "./payment-notices.ts";
+import { paymentState } from "./payment-state.ts";
 import { orders, type Carrier, type OrderView, type PickupStatus, type PlaceOrder, type PlaceResult } from "./orders.ts";
 
 export interface OrderTiming {
@@ -12,9 +14,11 @@ export interface OrderTiming {
   remindAfterMs: number;
   /** then give up and release the stock */
   expireAfterMs: number;
+  /** remind the household when the buyer said it paid this long ago and nothing was confirmed */
+  payRemindAfterMs?: number;
 }
 
-export const DEFAULT_ORDER_TIMING: OrderTiming = { remindAfterMs: 3 * 3600_000, expireAfterMs: 24 * 3600_000 };
+export const DEFAULT_ORDER_TIMING: OrderTiming = { remindAfterMs: 3 * 3600_000, expireAfterMs: 24 * 3600_000, payRemindAfterMs: 24 * 3600_000 };
 
 export class OrderService {
   private timer: NodeJS.Timeout | undefined;
@@ -50,9 +54,21 @@ export class OrderService {
   /** A carrier's status update: the order follows, household and buyer are told. */
   async carrierUpdate(pickupId: string, carrier: Carrier, status: Exclude<PickupStatus, "open">): Promise<OrderView | null> {
     const { order, queued } = await this.db.$transaction(async (tx) => {
-      const order = await orders(tx).pickupUpdate(pickupId, carrier, status);
+      let order = await orders(tx).pickupUpdate(pickupId, carrier, status);
       if (!order) return { order, queued: [] };
+      // Delivered with the whole price collected on delivery: the post office has the money, the order is paid.
+      if (status === "delivered" && order.pickup && order.pickup.codVnd >= order.totalVnd) order = (await paymentState(tx).codCollected(order.id, new Date())) ?? order;
       return { order, queued: [await this.notifier.household(tx, order.shop.householdId, (t) => notices.statusForHousehold(t, order)), await this.notifier.buyer(tx, order, (t) => notices.buyer.status(t, order))] };
+    });
+    await this.notifier.deliver(queued);
+    return order;
+  }
+
+  /** A web or API buyer says it transferred (status page): the household is asked to check. Null when not possible now. */
+  async buyerPaid(orderId: string, now = new Date()): Promise<OrderView | null> {
+    const { order, queued } = await this.db.$transaction(async (tx) => {
+      const order = await paymentState(tx).buyerPaid(orderId, now);
+      return { order, queued: order ? [await this.notifier.household(tx, order.shop.householdId, (t) => paymentNotices.buyerPaid(t, order))] : [] };
     });
     await this.notifier.deliver(queued);
     return order;
@@ -77,7 +93,20 @@ export class OrderService {
       return { count: due.length, queued };
     });
     await this.notifier.deliver(expired.queued);
+    await this.remindPayments(now);
     return { reminded: reminded.count, expired: expired.count };
+  }
+
+  /** Part of tick: "the buyer says it paid" a day ago and the household has not answered. Returns how many were reminded. */
+  async remindPayments(now = new Date()): Promise<number> {
+    const { count, queued } = await this.db.$transaction(async (tx) => {
+      const due = await paymentState(tx).remindDue(now, this.timing.payRemindAfterMs ?? DEFAULT_ORDER_TIMING.payRemindAfterMs!);
+      const queued = [];
+      for (const o of due) queued.push(await this.notifier.household(tx, o.shop.householdId, (t) => paymentNotices.reminder(t, o)));
+      return { count: due.length, queued };
+    });
+    await this.notifier.deliver(queued);
+    return count;
   }
 
   startTimer(everyMs = 60_000): void {

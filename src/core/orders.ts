@@ -17,6 +17,8 @@ type CarrierKeyName = (typeof CARRIER_KEY_NAMES)[number];
 const sameCarriers: [Exclude<Carrier, CarrierKeyName>, Exclude<CarrierKeyName, Carrier>] extends [never, never] ? true : never = true;
 void sameCarriers;
 export type PickupStatus = "open" | "picked_up" | "delivered" | "returned";
+/** unpaid → buyer_paid (the buyer says it transferred) → paid (the household, or the carrier for COD) */
+export type PayState = "unpaid" | "buyer_paid" | "paid";
 
 export interface OrderView {
   id: string;
@@ -44,6 +46,8 @@ export interface OrderView {
   createdAt: Date;
   pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number } | null;
   shop: { name: string; householdId: string; communeCode: string };
+  /** payment-state.ts */
+  payment: { state: PayState; buyerPaidAt: Date | null; paidAt: Date | null; paidBy: string | null };
 }
 
 export interface PlaceOrder {
@@ -106,6 +110,7 @@ function view(r: Row): OrderView {
       ? { ...r.pickup, carrier: r.pickup.carrier as Carrier, status: r.pickup.status as PickupStatus }
       : null,
     shop: { name: r.shop.name, householdId: r.shop.householdId, communeCode: r.shop.household.communeCode },
+    payment: { state: r.payState as PayState, buyerPaidAt: r.buyerPaidAt, paidAt: r.paidAt, paidBy: r.paidBy },
   };
 }
 

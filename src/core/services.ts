@@ -9,6 +9,7 @@ import { officers } from "../broadcast/officers.ts";
 import { announcementReplies } from "../broadcast/replies.ts";
 import { orders } from "./orders.ts";
 import { shipments } from "./shipments-store.ts";
+import { paymentState } from "./payment-state.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -20,6 +21,7 @@ export function createServices(tx: Tx) {
     listings: listings(tx),
     orders: orders(tx),
     shipments: shipments(tx),
+    payments: paymentState(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

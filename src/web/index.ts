@@ -26,12 +26,15 @@ import { checkOrderForm, formValues, provinces } from "./order-form.ts";
 import { marketPage, shopPage } from "./queries.ts";
 import { renderShopPage, type ShopPageState } from "./shop-page.ts";
 import { renderStatusPage } from "./status-page.ts";
+import { paymentState } from "../core/payment-state.ts";
+import { qrPng } from "../core/payments.ts";
 import { translator, type Translate } from "./texts.ts";
 
 export interface WebOptions {
   db: Db;
   engine: Engine;
-  orders: Pick<OrderService, "place">;
+  /** `buyerPaid`: "Tôi đã chuyển khoản" on the status page (absent: the button does nothing) */
+  orders: Pick<OrderService, "place"> & Partial<Pick<OrderService, "buyerPaid">>;
   mediaDir: string;
   provinceCode: string;
   /** serve the web chat simulator (only when no bot token is configured) */
@@ -235,8 +238,32 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       if (!order) return notFound(t, reply, "no-store");
       reply.header("x-robots-tag", "noindex");
+      const pay = await paymentState(db).forOrder(order);
       const journey = order.pickup ? await shipments(db).journey(order.id) : undefined;
-      return sendPage(reply, 200, renderStatusPage(t, order, journey), { cache: "no-store" });
+      return sendPage(reply, 200, renderStatusPage(t, order, { pay, journey }), { cache: "no-store" });
+    });
+
+    // The order's VietQR, drawn here (no third-party QR service); only once the household accepted.
+    app.get<{ Params: { token: string } }>("/don/:token/vietqr.png", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
+      const pay = order && ["accepted", "picked_up", "delivered"].includes(order.status) ? await paymentState(db).forOrder(order) : null;
+      if (!pay?.qr) return notFound(t, reply, "no-store");
+      return reply
+        .code(200)
+        .header("content-type", "image/png")
+        .header("cache-control", "no-store")
+        .header("x-robots-tag", "noindex")
+        .header("x-content-type-options", "nosniff")
+        .send(await qrPng(pay.qr));
+    });
+
+    // "Tôi đã chuyển khoản" from the status page: the household is asked to check, the page shows it.
+    app.post<{ Params: { token: string } }>("/don/:token/da-chuyen", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
+      if (!order) return notFound(t, reply, "no-store");
+      // Only where the page offers it: a household with a bank account, an order not yet said paid.
+      if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
+      return reply.code(303).header("location", `${statusPath(order.statusToken)}#payment`).header("cache-control", "no-store").send();
     });
 
     // ---- photos ----

@@ -10,6 +10,8 @@ import { formatQuantity } from "../lang/quantity.ts";
 import { formatTime } from "./format.ts";
 import { html, type Html } from "./html.ts";
 import { page } from "./layout.ts";
+import type { OrderPayment } from "../core/payment-state.ts";
+import { paymentBlock } from "./payment-block.ts";
 
 export const REFRESH_SECONDS = 30;
 const FINAL: ReadonlySet<OrderStatus> = new Set(["declined", "expired", "cancelled", "delivered", "returned"]);
@@ -46,7 +48,7 @@ const journeyHtml = (t: Translate, j: Journey | undefined): Html | null =>
       )}</ol>`
     : null;
 
-export function renderStatusPage(t: Translate, o: OrderView, journey?: Journey): string {
+export function renderStatusPage(t: Translate, o: OrderView, { pay = null, journey }: { pay?: OrderPayment | null; journey?: Journey } = {}): string {
   const commune = getCommune(o.shop.communeCode)?.name ?? "";
   const live = !FINAL.has(o.status);
   const steps: Html[] = timeline(t, o).map((step) => html`<li class="${step.state}">${step.label}</li>`);
@@ -59,7 +61,7 @@ export function renderStatusPage(t: Translate, o: OrderView, journey?: Journey):
   })}</div><div class="muted">${t("web:status.buyer", { name: o.buyerName, phone: maskPhone(o.buyerPhone), area: o.buyerArea })}</div></div><p><strong>${t(
     "web:status.now",
     { status: t(`orders:status.${o.status}`) },
-  )}</strong></p>${o.pickup ? html`<p>${t("web:status.carrier", { carrier: t(`orders:carrier.${o.pickup.carrier}`) })}</p>` : null}<ol class="steps">${steps}</ol>${journeyHtml(t, journey)}${
+  )}</strong></p>${o.pickup ? html`<p>${t("web:status.carrier", { carrier: t(`orders:carrier.${o.pickup.carrier}`) })}</p>` : null}${paymentBlock(t, o, pay)}<ol class="steps">${steps}</ol>${journeyHtml(t, journey)}${
     live ? html`<p class="muted">${t("web:status.refresh")}</p>` : null
   }`;
   return page({

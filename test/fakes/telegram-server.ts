@@ -244,6 +244,8 @@ export class FakeTelegram {
   private readonly messageIds = new Map<number, number>();
   private readonly users = new Map<number, SimUser>();
   private readonly photos = new Map<string, PhotoSize[]>();
+  /** bytes of photos the bot uploaded, by file id */
+  private readonly uploads = new Map<string, Buffer>();
   /** file paths the bot downloaded from /file/bot<token>/... */
   readonly fileDownloads: string[] = [];
   private readonly openCallbacks = new Set<string>();
@@ -922,7 +924,10 @@ export class FakeTelegram {
     const caption = p.caption === undefined ? undefined : formatText(String(p.caption), p.parse_mode);
     if (caption !== undefined && caption.length > 1024) throw badRequest("message caption is too long");
     let photo: PhotoSize[];
-    if (isObject(p.photo) && "size" in p.photo) photo = this.newPhoto(); // uploaded via multipart
+    if (isObject(p.photo) && "size" in p.photo) {
+      photo = this.newPhoto(); // uploaded via multipart: its bytes are kept for uploadedFile()
+      if (Buffer.isBuffer(p.photo.data)) for (const s of photo) this.uploads.set(s.file_id, p.photo.data);
+    }
     else if (typeof p.photo === "string" && this.photos.has(p.photo)) photo = this.photos.get(p.photo) as PhotoSize[];
     else if (typeof p.photo === "string" && /^https?:\/\//.test(p.photo)) photo = this.newPhoto();
     else if (p.photo === undefined) throw badRequest("there is no photo in the request");
@@ -1135,6 +1140,11 @@ export class FakeTelegram {
     return known ? Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from(filePath), Buffer.from([0xff, 0xd9])]) : undefined;
   }
 
+  /** The bytes of a photo the bot uploaded (multipart), by any of its file ids. */
+  uploadedFile(fileId: string): Buffer | undefined {
+    return this.uploads.get(fileId);
+  }
+
   private newPhoto(): PhotoSize[] {
     const n = ++this.fileSeq;
     const sizes = [90, 320, 1280].map((w, i) => ({
@@ -1213,7 +1223,7 @@ function normaliseFields(p: Payload): Payload {
 /** Minimal multipart/form-data parser; grammY sends files as parts referenced by "attach://<name>". */
 function parseMultipart(raw: Buffer, boundary: string): Payload {
   const fields: Payload = {};
-  const files: Record<string, { filename: string; size: number }> = {};
+  const files: Record<string, { filename: string; size: number; data: Buffer }> = {};
   const delimiter = Buffer.from(`--${boundary}`);
   let pos = raw.indexOf(delimiter);
   while (pos !== -1) {
@@ -1228,7 +1238,7 @@ function parseMultipart(raw: Buffer, boundary: string): Payload {
     const name = /;\s*name="([^"]*)"/i.exec(headers)?.[1];
     const filename = /;\s*filename="?([^";\r\n]*)"?/i.exec(headers)?.[1];
     if (name !== undefined) {
-      if (filename !== undefined) files[name] = { filename, size: content.length };
+      if (filename !== undefined) files[name] = { filename, size: content.length, data: Buffer.from(content) };
       else fields[name] = content.toString("utf8");
     }
     pos = next;

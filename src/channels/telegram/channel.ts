@@ -2,17 +2,18 @@
 // engine's replies. Long polling for development, webhook (see webhook.ts) for production.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { setTimeout as delay } from "node:timers/promises";
-import { Api, Bot, GrammyError, HttpError } from "grammy";
+import { Api, Bot, GrammyError, HttpError, InputFile } from "grammy";
 import type { Update } from "grammy/types";
 import type { Engine } from "../../engine/engine.ts";
 import { VISIBLE_COMMANDS } from "../../engine/commands.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
+import { qrPng } from "../../core/payments.ts";
 import { tFor, LOCALES } from "../../i18n/index.ts";
 import { serializeError, type Logger } from "../../log.ts";
 import { hostOf, problemFromStatus, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { toInbound } from "./inbound.ts";
 import { problemPaths, updateSchema, type TelegramUpdate } from "./schema.ts";
-import { renderTelegram, TELEGRAM_MAX_TEXT } from "./render.ts";
+import { renderTelegram, TELEGRAM_MAX_TEXT, type TelegramMessage } from "./render.ts";
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** How long stopping waits for grammY's last call, which confirms the updates already handled. */
@@ -246,13 +247,26 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     return { data: Buffer.from(await res.arrayBuffer()), ext: file.file_path.split(".").pop() ?? "jpg" };
   }
 
+  /** A QR code as a photo, `text` as its caption; if Telegram refuses the photo (400), the words still go. */
+  private async sendQr(chatKey: string, payload: string, text: string, extra: { reply_markup?: TelegramMessage["reply_markup"] }): Promise<void> {
+    try {
+      await this.sendApi.sendPhoto(chatKey, new InputFile(await qrPng(payload), "vietqr.png"), { ...extra, ...(text && { caption: text }) });
+    } catch (err) {
+      if (!(err instanceof GrammyError && err.error_code === 400) || !text) throw err;
+      this.log.warn({ chat: chatKey, detail: err.description }, "sendPhoto refused; sending the caption alone");
+      await this.sendApi.sendMessage(chatKey, text, extra);
+    }
+  }
+
   async send(chatKey: string, messages: Outbound[], _locale: string): Promise<SendResult> {
     let sentSome = false;
     for (const message of messages) {
       for (const part of renderTelegram(message)) {
         for (let waits = 0; ; waits++) {
           try {
-            await this.sendApi.sendMessage(chatKey, part.text, part.reply_markup ? { reply_markup: part.reply_markup } : {});
+            const extra = part.reply_markup ? { reply_markup: part.reply_markup } : {};
+            if (part.qr) await this.sendQr(chatKey, part.qr, part.text, extra);
+            else await this.sendApi.sendMessage(chatKey, part.text, extra);
             sentSome = true;
             break;
           } catch (err) {

@@ -5,15 +5,24 @@ import type { Outbound } from "../../engine/message.ts";
 import { splitText } from "../shared/render.ts";
 
 export const TELEGRAM_MAX_TEXT = 4096;
+/** a photo's caption holds at most this much */
+export const TELEGRAM_MAX_CAPTION = 1024;
 
 export interface TelegramMessage {
   text: string;
+  /** send as a photo of this QR code, `text` as its caption (may be empty) */
+  qr?: string;
   reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove;
 }
 
 export function renderTelegram(message: Outbound): TelegramMessage[] {
-  const parts = splitText(message.text, TELEGRAM_MAX_TEXT);
   const markup = replyMarkup(message);
+  if (message.qr) {
+    // The code with its words as caption when they fit; otherwise the code alone, then the words.
+    if ([...message.text].length <= TELEGRAM_MAX_CAPTION) return [{ text: message.text, qr: message.qr.payload, ...(markup && { reply_markup: markup }) }];
+    return [{ text: "", qr: message.qr.payload }, ...renderTelegram({ ...message, qr: undefined })];
+  }
+  const parts = splitText(message.text, TELEGRAM_MAX_TEXT);
   // Buttons go under the last piece, next to the question they belong to.
   return parts.map((text, i) => (i === parts.length - 1 && markup ? { text, reply_markup: markup } : { text }));
 }

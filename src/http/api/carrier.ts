@@ -18,6 +18,7 @@ import { formatQuantity } from "../../lang/quantity.ts";
 import { fromMilli } from "../../core/listings.ts";
 import { apiError, invalidBody, type ApiClientAuth } from "./common.ts";
 import { csvDocument } from "./csv.ts";
+import { paymentJson } from "./orders.ts";
 
 interface Deps {
   db: Db;
@@ -36,6 +37,8 @@ export interface PickupForCarrier {
   product: { title: string; quantity: number; unit: string };
   sender: { name: string; shopName: string; phone: string; commune: { code: string; name: string | null } };
   buyer: { name: string; phone: string; address: string; area: string };
+  /** unpaid | buyer_paid | paid: whether the cash on delivery is still owed */
+  payment: { state: string };
 }
 
 const statusBody = z.object({ status: z.enum(["picked_up", "delivered", "returned"]) });
@@ -48,7 +51,7 @@ async function openPickupsOf(db: Db, carrier: Carrier, communeCode?: string): Pr
   // openPickups does not select the buyer's area nor the quantity: one more query for all rows.
   const extra = await db.order.findMany({
     where: { id: { in: rows.map((r) => r.orderId) } },
-    select: { id: true, buyerArea: true, quantityMilli: true, listing: { select: { unit: true } } },
+    select: { id: true, buyerArea: true, quantityMilli: true, payState: true, listing: { select: { unit: true } } },
   });
   const byOrder = new Map(extra.map((o) => [o.id, o]));
   return rows.map((r) => {
@@ -70,6 +73,7 @@ async function openPickupsOf(db: Db, carrier: Carrier, communeCode?: string): Pr
         commune: { code: r.communeCode, name: getCommune(r.communeCode)?.name ?? null },
       },
       buyer: { name: r.order.buyerName, phone: r.order.buyerPhone, address: r.order.buyerAddress, area: more?.buyerArea ?? "" },
+      payment: { state: more?.payState ?? "unpaid" },
     };
   });
 }
@@ -149,11 +153,12 @@ export function carrierRoutes(api: FastifyInstance, deps: Deps): void {
       if (!current || current.carrier !== carrier) return apiError(reply, 404, "pickup_not_found", "no such pickup for this carrier");
       // A retry of an update that already happened (e.g. after a timeout) changes and tells nothing.
       if (current.status === wanted) {
-        const order = await deps.db.pickup.findUnique({ where: { id }, select: { order: { select: { code: true, status: true } } } });
-        return { pickup: { id, status: wanted }, order: order?.order ?? null, changed: false };
+        const order = await deps.db.pickup.findUnique({ where: { id }, select: { order: { select: { code: true, status: true, payState: true } } } });
+        const o = order?.order;
+        return { pickup: { id, status: wanted }, order: o ? { code: o.code, status: o.status, payment: { state: o.payState } } : null, changed: false };
       }
       const order = await deps.orders.carrierUpdate(id, carrier, wanted);
-      if (order) return { pickup: { id, status: wanted }, order: { code: order.code, status: order.status }, changed: true };
+      if (order) return { pickup: { id, status: wanted }, order: { code: order.code, status: order.status, payment: paymentJson(order) }, changed: true };
       const after = await deps.db.pickup.findUnique({ where: { id }, select: { status: true, order: { select: { code: true, status: true } } } });
       if (after?.status === wanted) {
         // The pickup moved but its order was no longer in a state that follows (e.g. cancelled meanwhile).

@@ -92,6 +92,12 @@ interface Deps {
   partner: ApiClientAuth;
 }
 
+/** The payment state partners and carriers see: unpaid | buyer_paid | paid, with times (ISO) and how it was paid. */
+export function paymentJson(o: Pick<OrderView, "payment">) {
+  const p = o.payment;
+  return { state: p.state, buyerPaidAt: p.buyerPaidAt?.toISOString() ?? null, paidAt: p.paidAt?.toISOString() ?? null, paidBy: p.paidBy };
+}
+
 export function orderRoutes(api: FastifyInstance, deps: Deps): void {
   const statusUrl = (o: OrderView) => `${(deps.publicUrl ?? "").replace(/\/+$/, "")}${ORDER_STATUS_PATH}${o.statusToken}`;
 
@@ -113,6 +119,7 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
             unitPriceVnd: o.unitPriceVnd,
             totalVnd: o.totalVnd,
             expiresAt: o.expiresAt.toISOString(),
+            payment: paymentJson(o),
           },
         },
       };
