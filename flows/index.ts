@@ -3,6 +3,7 @@ import type { FlowRegistry } from "../src/engine/turn.ts";
 import { announce, broadcastCommands } from "./announce.ts";
 import { assistCommands, assistedRegister } from "./assisted-register.ts";
 import { dashboardCommands } from "./officer-tools.ts";
+import { unnotifiedCommands } from "./unnotified-orders.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
@@ -21,7 +22,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands },
   intents,
   actions: {
     tap: orderActions.tap,

@@ -9,6 +9,7 @@ import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
 import { ZaloOaChannel } from "./channels/zalo-oa/channel.ts";
+import { imageBytes } from "./channels/zalo-oa/images.ts";
 import { registerZaloOaWebhook } from "./channels/zalo-oa/webhook.ts";
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./broadcast/service.ts";
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
@@ -211,8 +212,11 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       db,
       log,
       refreshBeforeMs: zaloOaRefreshBeforeMs,
+      znsRoot: config.ZALO_OA_ZNS_ROOT,
+      zns: { newOrderTemplateId: config.ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID },
     });
     registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY });
+    media.register("zalo_oa", (url) => imageBytes(url));
     channels.add(zaloOa);
   }
 

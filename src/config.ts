@@ -47,6 +47,10 @@ const schema = z.object({
   ZALO_OA_REFRESH_TOKEN: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{8,4096}$/, "must be the refresh token, without spaces").optional()),
   ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
   ZALO_OA_OAUTH_ROOT: z.url().default("https://oauth.zaloapp.com"),
+  /** ZNS template id (digits, from the ZNS console) for "a new order for your shop", sent by phone to a
+   * household outside the OA's 7-day messaging window; unset: the notice waits until the household writes */
+  ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: optionalString.pipe(z.string().regex(/^\d{1,20}$/, "must be the ZNS template id (digits)").optional()),
+  ZALO_OA_ZNS_ROOT: z.url().default("https://business.openapi.zalo.me"),
   /** where listing photos are stored (served on shop pages) */
   MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
   /** broadcasts: API calls per second and burst, for the whole deployment (all instances together) */
