@@ -59,6 +59,9 @@ const schema = z.object({
   /** Zalo publishes no limit: start low, raise it once the bot has a record */
   BROADCAST_ZALO_RATE: z.coerce.number().min(0).default(2),
   BROADCAST_ZALO_BURST: z.coerce.number().min(1).default(1),
+  /** the OA allows about 4,000 calls a minute per app; announcements take a modest share of it */
+  BROADCAST_ZALO_OA_RATE: z.coerce.number().min(0).default(10),
+  BROADCAST_ZALO_OA_BURST: z.coerce.number().min(1).default(2),
   /** broadcast sends in flight per channel */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** how long an instance owns the outbox rows it took; a dead instance's rows are resent after this */

@@ -48,6 +48,8 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   private timer: NodeJS.Timeout | undefined;
   private dead: OaTokenRefused | undefined;
   private report: ((event: ChannelEvent) => void) | undefined;
+  /** the access token expired while refreshes kept failing: said once in the log */
+  private expiredSaid = false;
 
   constructor(private readonly opts: ZaloOaOptions) {
     this.log = opts.log.child({ channel: "zalo_oa" });
@@ -69,6 +71,19 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   /** True once Zalo refused the OA's tokens: nothing is taken or sent until a restart. */
   get stopped(): boolean {
     return this.dead !== undefined;
+  }
+
+  /**
+   * For /readyz: not ready when Zalo refused the OA's tokens (expired or revoked refresh token: a person
+   * must authorize again), or when the access token has expired and refreshing keeps failing.
+   */
+  readiness(): { ok: true } | { ok: false; problem: "token_refused" | "token_expired"; detail: string } {
+    if (this.dead) return { ok: false, problem: "token_refused", detail: this.classify(this.dead).detail ?? "token refused" };
+    const expiresAt = this.tokens.expiresAt;
+    if (expiresAt > 0 && expiresAt <= Date.now()) {
+      return { ok: false, problem: "token_expired", detail: "the OA access token expired and could not be refreshed yet (see the log)" };
+    }
+    return { ok: true };
   }
 
   /** Gets a valid access token (refreshing it if due) and starts the refresh timer. */
@@ -115,11 +130,17 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   private async refreshOnTimer(): Promise<void> {
     try {
       await this.tokens.accessToken();
+      this.expiredSaid = false;
       this.report?.({ type: "healthy" });
       this.schedule(this.tokens.refreshDueAt - Date.now());
     } catch (err) {
       if (err instanceof OaTokenRefused) return this.die(err);
-      this.report?.({ type: "trouble", problem: this.classify(err) });
+      const problem = this.classify(err);
+      if (!this.expiredSaid && this.tokens.expiresAt > 0 && this.tokens.expiresAt <= Date.now()) {
+        this.expiredSaid = true;
+        this.log.error({ detail: problem.detail }, "Zalo OA access token expired and cannot be refreshed: nothing can be sent on the OA until it is (retrying)");
+      }
+      this.report?.({ type: "trouble", problem });
       this.schedule(this.opts.retryRefreshMs ?? 60_000);
     }
   }
