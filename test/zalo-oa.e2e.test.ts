@@ -1,19 +1,13 @@
 // The Zalo Official Account channel end to end: the real app on real HTTP against the fake OA API,
 // events posted to its webhook signed as Zalo signs them, on SQLite and PostgreSQL.
-import { rmSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { startFakeOa, type FakeOa, type OaUser } from "./fakes/zalo-oa-server.ts";
-import { freePort } from "./support/bot.ts";
+import { startFakeOa, type FakeOa } from "./fakes/zalo-oa-server.ts";
 import { useTestDatabase } from "./support/db.ts";
-import { TMP_DIR } from "./support/paths.ts";
-import { memoryLogger, type LogLine } from "./support/zalo.ts";
+import { OaChat, startOaBot, type OaApp } from "./support/zalo-oa.ts";
 
 const testDb = useTestDatabase();
 let fake: FakeOa | undefined;
-let bot: (App & { url: string; logs: LogLine[] }) | undefined;
+let bot: OaApp | undefined;
 
 afterEach(async () => {
   await bot?.stop();
@@ -22,73 +16,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function startBot(f: FakeOa, refreshToken = f.firstRefreshToken) {
-  const port = await freePort();
-  const { log, lines } = memoryLogger();
-  const app = createApp({
-    config: loadConfig({
-      DATABASE_URL: testDb.url,
-      PORT: String(port),
-      LOG_LEVEL: "silent",
-      MEDIA_DIR: resolve(TMP_DIR, `media-oa-${port}`),
-      ZALO_OA_APP_ID: f.appId,
-      ZALO_OA_APP_SECRET: f.appSecret,
-      ZALO_OA_SECRET_KEY: f.secretKey,
-      ZALO_OA_REFRESH_TOKEN: refreshToken,
-      ZALO_OA_API_ROOT: f.apiRoot,
-      ZALO_OA_OAUTH_ROOT: f.apiRoot,
-    }),
-    log,
-    channelRetry: { baseDelayMs: 20, maxDelayMs: 100 },
-  });
-  const url = await app.start();
-  await app.channels.settled();
-  const stop = app.stop.bind(app);
-  bot = Object.assign(app, {
-    url,
-    logs: lines,
-    async stop() {
-      await stop();
-      rmSync(resolve(TMP_DIR, `media-oa-${port}`), { recursive: true, force: true });
-    },
-  });
-  return bot;
-}
-
-/** One person on the OA: each action waits for the bot's answer matching `expect`. */
-class OaChat {
-  private seen = 0;
-  constructor(
-    readonly fake: FakeOa,
-    readonly url: string,
-    readonly user: OaUser,
-  ) {}
-  get all() {
-    return this.fake.sentTo(this.user.id);
-  }
-  get last() {
-    return this.all.at(-1)!;
-  }
-  async post(event: Record<string, unknown>, expect: RegExp) {
-    const from = this.seen;
-    const status = await this.fake.post(this.url, event);
-    if (status !== 200) throw new Error(`webhook answered ${status}`);
-    await this.fake.waitFor(() => this.all.slice(from).some((m) => expect.test(m.text ?? "")), {
-      describe: () => `waited for ${expect}; got ${JSON.stringify(this.all.slice(from).map((m) => m.text))}`,
-    });
-    this.seen = this.all.length;
-  }
-  send(text: string, expect: RegExp) {
-    return this.post(this.fake.textEvent(this.user, text), expect);
-  }
-  /** Taps a button of the last message that had buttons: Zalo sends its payload as a message. */
-  tap(title: string, expect: RegExp) {
-    const withButtons = [...this.all].reverse().find((m) => m.buttons);
-    const button = withButtons?.buttons?.find((b) => b.title === title);
-    if (!button) throw new Error(`no button "${title}" in ${JSON.stringify(withButtons?.buttons)}`);
-    return this.send(button.payload, expect);
-  }
-}
+const startBot = async (f: FakeOa, refreshToken = f.firstRefreshToken) => (bot = await startOaBot(f, testDb.url, { refreshToken }));
 
 describe("Zalo OA", () => {
   it("registers a household, consent by a tap on an oa.query.show button", async () => {

@@ -23,6 +23,9 @@ import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** A 1×1 PNG, served at GET /img/<anything>.png (a photo's CDN address, or an image the bot sends). */
+export const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
 export const hexId = (n = 10) => randomBytes(n).toString("hex");
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
 
@@ -139,6 +142,10 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
   };
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string, bytes: Buffer) {
+    if (req.method === "GET" && /^\/img\/[\w-]+\.png$/.test(req.url ?? "")) {
+      res.writeHead(200, { "content-type": "image/png", "content-length": TINY_PNG.length });
+      return res.end(TINY_PNG);
+    }
     if (req.method === "POST" && req.url === "/v2.0/oa/upload/image") {
       if (!tokenOk(req)) return reply(res, { error: -216, message: "Access token is invalid" });
       const file = multipartFile(String(req.headers["content-type"] ?? ""), bytes);
