@@ -44,17 +44,28 @@ export class OaWindow {
   /** The person wrote: what was kept for them goes out first, through the outbox (moved there atomically). */
   async release(chatKey: string): Promise<void> {
     const { db, engine } = this.opts;
-    const held = await createServices(db).heldNotices.forChat("zalo_oa", chatKey);
+    const services = createServices(db);
+    const held = await services.heldNotices.forChat("zalo_oa", chatKey);
     if (held.length === 0) return;
     const locale = held[0].locale;
+    // An order that was decided meanwhile (expired, cancelled): its buttons would only confuse; the
+    // notice of what became of it is among the kept ones.
+    const orderIds = [...new Set(held.flatMap((h) => (h.orderId ? [h.orderId] : [])))];
+    const open = new Set((await Promise.all(orderIds.map((id) => services.orders.get(id)))).flatMap((o) => (o?.status === "pending" ? [o.id] : [])));
     const seen = new Set<string>();
-    // A notice kept twice (its send was repeated after a crash) is shown once.
-    const messages = held.map((h) => h.message).filter((m) => !seen.has(JSON.stringify(m)) && seen.add(JSON.stringify(m)));
+    // A notice kept twice (its send was repeated after a crash, or a reminder) is shown once.
+    const messages = held
+      .filter((h) => !h.orderId || open.has(h.orderId))
+      .map((h) => h.message)
+      .filter((m) => !seen.has(JSON.stringify(m)) && seen.add(JSON.stringify(m)));
     const pending = await db.$transaction(async (tx) => {
       await createServices(tx).heldNotices.release(held.map((h) => h.id));
+      if (messages.length === 0) return [];
       return engine.queueIn(tx, { channel: "zalo_oa", chatKey, locale }, [{ text: tFor(locale)("zaloOa:whileAway") }, ...messages]);
     });
-    await engine.deliverQueued(pending);
+    // Queued for this chat now (synchronously), ahead of the answer to what the person just wrote;
+    // not awaited: the turn need not wait for the sends.
+    void engine.deliverQueued(pending).catch((err) => this.opts.log.error({ err }, "kept notices not sent yet (still owed)"));
   }
 
   /** Sends the order's ZNS to its household's phone; the time it went, or undefined (not configured, or failed). */
@@ -62,6 +73,9 @@ export class OaWindow {
     const templateId = this.opts.zns.newOrderTemplateId;
     if (!templateId) return undefined;
     const services = createServices(this.opts.db);
+    // One ZNS per order: its reminder, refused too, waits with it (a ZNS is paid).
+    const sent = await this.opts.db.heldNotice.findFirst({ where: { orderId, znsAt: { not: null } }, select: { znsAt: true } });
+    if (sent?.znsAt) return sent.znsAt;
     const order = await services.orders.get(orderId);
     const household = order ? await this.opts.db.household.findUnique({ where: { id: order.shop.householdId }, select: { phone: true } }) : null;
     if (!order || !household) return undefined;
