@@ -4,7 +4,8 @@ import type { FastifyInstance } from "fastify";
 import { registry } from "../flows/index.ts";
 import { TelegramChannel } from "./channels/telegram/channel.ts";
 import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/telegram/webhook.ts";
-import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisorTiming } from "./channels/supervisor.ts";
+import { singlePoller } from "./channels/single-poller.ts";
+import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisedChannel, type SupervisorTiming } from "./channels/supervisor.ts";
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
@@ -24,6 +25,7 @@ import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
 import { registerApi } from "./http/api/index.ts";
+import { createMetrics, registerMetrics } from "./http/metrics.ts";
 import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
@@ -99,8 +101,10 @@ export interface AppOptions {
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery, zaloOaRefreshBeforeMs }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
+  const metrics = createMetrics(db);
   const engine = new Engine({
     db,
+    observer: metrics.observer,
     postgres: isPostgresUrl(config.DATABASE_URL),
     outboxLeaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     delivery,
@@ -126,7 +130,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     return checks;
   };
   const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), readiness, notFound: webNotFound, trustProxy: config.TRUST_PROXY });
-  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR);
+  const sharedLimits = (config.RATE_LIMIT_STORE ?? (isPostgresUrl(config.DATABASE_URL) ? "database" : "memory")) === "database";
+  const limits = rateLimits(http, config.RATE_LIMIT_FACTOR, sharedLimits ? db : undefined);
+  registerMetrics(http, metrics, config.METRICS_TOKEN);
   const media = new MediaFetcher(db, config.MEDIA_DIR, log);
   // The domain's notices go into the engine's outbox with the change that causes them, and leave
   // through its delivery (a blocked chat is marked there).
@@ -172,6 +178,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const webhookAt = (path: string, secret: string | undefined) =>
     config.PUBLIC_URL && secret ? { url: new URL(path, config.PUBLIC_URL).toString(), secret } : undefined;
   const connectTimeoutSeconds = config.CHANNEL_CONNECT_TIMEOUT_SECONDS;
+  // Several instances on PostgreSQL: one of them long-polls each bot, the others stand by.
+  const supervise = (channel: SupervisedChannel, token: string, webhook: boolean) =>
+    channels.add(
+      isPostgresUrl(config.DATABASE_URL) && !webhook
+        ? singlePoller(channel, { databaseUrl: config.DATABASE_URL, key: `poll:${channel.name}:${token.slice(0, token.indexOf(":"))}` })
+        : channel,
+    );
 
   let telegram: TelegramChannel | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
@@ -187,7 +200,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET, limits);
     const channel = telegram;
     media.register("telegram", (ref) => channel.downloadPhoto(ref));
-    channels.add(telegram);
+    supervise(telegram, config.TELEGRAM_BOT_TOKEN, !!webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET));
   }
 
   let zalo: ZaloChannel | undefined;
@@ -205,7 +218,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET, limits);
     const channel = zalo;
     media.register("zalo", (url) => channel.downloadPhoto(url));
-    channels.add(zalo);
+    supervise(zalo, config.ZALO_BOT_TOKEN, !!webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET));
   }
 
   let zaloOa: ZaloOaChannel | undefined;

@@ -96,7 +96,15 @@ const schema = z.object({
       .optional(),
   ),
   /** multiplies every rate limit (2 allows twice as many requests); 0 turns rate limiting off */
+  /** GET /metrics for callers with `Authorization: Bearer <token>`; unset: only from this machine */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).max(1000).default(1),
+  /**
+   * Where rate-limit counts live: "database" shares them between instances (one upsert per limited
+   * request), "memory" keeps them per process. Unset: database on PostgreSQL (the several-instance
+   * deployment), memory on SQLite (one instance).
+   */
+  RATE_LIMIT_STORE: z.enum(["memory", "database"]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -143,7 +151,7 @@ export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 
 /** Every secret value of the configuration, for the logger to scrub from any line that might carry one. */
 export function configuredSecrets(cfg: Config): string[] {
-  const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET];
+  const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET, cfg.METRICS_TOKEN];
   for (const k of [...cfg.PARTNER_API_KEYS, ...cfg.CARRIER_API_KEYS]) values.push(k.key);
   // A bot token's secret half alone is a secret too (URLs and errors may split it at the colon).
   for (const token of [cfg.TELEGRAM_BOT_TOKEN, cfg.ZALO_BOT_TOKEN]) if (token?.includes(":")) values.push(token.slice(token.indexOf(":") + 1));

@@ -3,10 +3,12 @@
 //   officer:invite [--communes <codes>]   a one-time code for an extension officer (see src/admin/officers.ts)
 //   officer:list | officer:revoke <id>
 //   communes:households <file.csv>        households per commune, the dashboard's denominator (see src/admin/commune-households.ts)
+//   db:backup <file>                      a consistent copy of the SQLite database, while the bot runs (see src/admin/backup.ts)
 import "../timezone.ts";
 import { loadConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
+import { BackupError, backupSqlite } from "./backup.ts";
 import { importCatalog } from "./catalog-import.ts";
 import { COMMUNE_HOUSEHOLDS_USAGE, CommuneHouseholdsFileError, importCommuneHouseholds } from "./commune-households.ts";
 import { OFFICER_USAGE, officerCommand } from "./officers.ts";
@@ -14,7 +16,8 @@ import { OFFICER_USAGE, officerCommand } from "./officers.ts";
 const USAGE = `Usage: npm run admin -- <command>
   catalog:import <file.json|file.csv>   add or update produce in the catalog
 ${OFFICER_USAGE}
-${COMMUNE_HOUSEHOLDS_USAGE}`;
+${COMMUNE_HOUSEHOLDS_USAGE}
+  db:backup <file>                      a consistent copy of the SQLite database, also while the bot runs`;
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
@@ -69,6 +72,23 @@ async function main(): Promise<number> {
         throw e;
       } finally {
         await db.$disconnect();
+      }
+    }
+    case "db:backup": {
+      if (!args[0]) {
+        console.error(USAGE);
+        return 2;
+      }
+      try {
+        const { file, bytes, counts } = await backupSqlite(config.DATABASE_URL, args[0]);
+        console.log(`Backed up to ${file} (${(bytes / 1048576).toFixed(1)} MB; checked): ${counts.households} households, ${counts.listings} listings, ${counts.orders} orders.`);
+        return 0;
+      } catch (e) {
+        if (e instanceof BackupError) {
+          console.error(e.message);
+          return 1;
+        }
+        throw e;
       }
     }
     default:

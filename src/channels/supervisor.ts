@@ -8,7 +8,7 @@
 import type { Logger } from "../log.ts";
 
 /** What went wrong, as a class that is safe to log and show (never a token or a URL). */
-export type ProblemKind = "unreachable" | "timeout" | "invalid_token" | "rate_limited" | "server_error" | "conflict" | "other";
+export type ProblemKind = "unreachable" | "timeout" | "invalid_token" | "rate_limited" | "server_error" | "conflict" | "other" | "standby";
 
 export interface ChannelProblem {
   kind: ProblemKind;
@@ -64,7 +64,8 @@ export interface SupervisedChannel {
   classify(err: unknown): ChannelProblem;
 }
 
-export type ChannelState = "connecting" | "connected" | "retrying" | "failed" | "stopped";
+/** standby: another instance takes this channel's updates (one long poller per bot, single-poller.ts) */
+export type ChannelState = "connecting" | "connected" | "retrying" | "failed" | "stopped" | "standby";
 
 export interface ChannelStatus {
   state: ChannelState;
@@ -81,9 +82,11 @@ export interface SupervisorTiming {
   baseDelayMs: number;
   maxDelayMs: number;
   random: () => number;
+  /** while standing by, how often to try to take over */
+  standbyRetryMs: number;
 }
 
-export const DEFAULT_SUPERVISOR_TIMING: SupervisorTiming = { baseDelayMs: 1_000, maxDelayMs: 60_000, random: Math.random };
+export const DEFAULT_SUPERVISOR_TIMING: SupervisorTiming = { baseDelayMs: 1_000, maxDelayMs: 60_000, random: Math.random, standbyRetryMs: 5_000 };
 
 const PROBLEM_TEXT: Record<ProblemKind, string> = {
   unreachable: "cannot reach",
@@ -93,6 +96,7 @@ const PROBLEM_TEXT: Record<ProblemKind, string> = {
   server_error: "server error at",
   conflict: "conflict at",
   other: "unexpected answer from",
+  standby: "another instance takes the updates of",
 };
 
 class Supervised {
@@ -197,6 +201,7 @@ class Supervised {
       this.settleFirst();
       return false;
     }
+    if (problem.kind === "standby") return this.standBy();
     const delayMs = this.backoff(failures);
     if (this.status.state !== "retrying") {
       this.log.warn(
@@ -208,8 +213,23 @@ class Supervised {
     }
     this.set("retrying", problem, failures);
     this.settleFirst();
+    return this.pause(delayMs);
+  }
+
+  /** Another instance takes the updates: not a failure. Said once; tried again at a steady pace. */
+  private async standBy(): Promise<boolean> {
+    if (this.status.state !== "standby") {
+      this.log.info({ channel: this.channel.name }, `${this.label()}: another instance takes the updates; this one stands by`);
+      this.set("standby");
+    }
+    this.settleFirst();
+    return this.pause(this.timing.standbyRetryMs);
+  }
+
+  /** Waits, or less when stopped; false once stopped. */
+  private async pause(ms: number): Promise<boolean> {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delayMs);
+      const timer = setTimeout(resolve, ms);
       this.wake = () => {
         clearTimeout(timer);
         resolve();

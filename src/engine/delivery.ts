@@ -15,6 +15,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../log.ts";
 import type { ChannelName, ChannelSender, SendResult } from "./message.ts";
+import type { EngineObserver, SendResultKind } from "./observer.ts";
 import type { Outbox, PendingMessage } from "./outbox.ts";
 
 export interface DeliveryOptions {
@@ -76,6 +77,7 @@ export class Delivery {
     private readonly onBlocked: (channel: ChannelName, chatKey: string) => Promise<void>,
     private readonly log: Logger,
     private readonly opts: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
+    private readonly observer?: Pick<EngineObserver, "sent">,
   ) {}
 
   /** Hands committed rows to their chats' queues; resolves once every one of them is settled. */
@@ -178,6 +180,7 @@ export class Delivery {
         continue;
       }
       const result = await this.send(sender, row);
+      this.observer?.sent(row.channel, resultKind(result));
       if (this.stopping && !result.ok) return; // handed back by stop()
       if (result.ok) {
         this.settle(queue, item);
@@ -266,4 +269,10 @@ export class Delivery {
     if (this.chats.size > 0 || this.finished.length > 0 || this.flushing) return;
     for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
+}
+
+function resultKind(result: SendResult): SendResultKind {
+  if (result.ok) return "ok";
+  if (result.reason === "failed") return result.retryAfterMs !== undefined ? "rate_limited" : "error";
+  return result.reason;
 }

@@ -24,6 +24,7 @@ import type { FlowContext, FlowSettings, NotifyTarget } from "./flow.ts";
 import type { ChannelInfo, ChannelName, ChannelSender, Inbound, Outbound } from "./message.ts";
 import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "./delivery.ts";
 import { GroupCommit } from "./group-commit.ts";
+import type { EngineObserver } from "./observer.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
 import { isIdle, parseState, type ConversationState } from "./state.ts";
 import { chatId, createConversations, readConversations, recordUpdates, saveConversation, type ConversationRow } from "./turn-store.ts";
@@ -42,6 +43,8 @@ export interface EngineOptions {
   registry: FlowRegistry;
   log: Logger;
   provinceCode: string;
+  /** told of every turn and send (the app's /metrics) */
+  observer?: EngineObserver;
 }
 
 export interface HandleOutcome {
@@ -111,6 +114,7 @@ export class Engine {
       (channel, chatKey) => createServices(this.opts.db).accounts.markUnreachable(channel, chatKey),
       opts.log.child({ part: "delivery" }),
       { ...DEFAULT_DELIVERY_OPTIONS, claimAllAtStart: !opts.postgres, ...opts.delivery },
+      opts.observer,
     );
   }
 
@@ -198,6 +202,7 @@ export class Engine {
       bucket.told = true;
       await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale }, [{ text: tFor(locale)("common:slowDown") }]);
     }
+    this.opts.observer?.turn(inbound.channel, "dropped", 0);
     return { status: "dropped", replies: [], locale, delivered: Promise.resolve() };
   }
 
@@ -217,7 +222,9 @@ export class Engine {
     const { pending, ...outcome } = await this.turns.run(inbound);
     const delivered = this.delivery.enqueue(pending);
     if (outcome.status === "handled") for (const listener of this.afterTurnListeners) listener();
-    this.logFor(inbound).info({ status: outcome.status, ms: Math.round(performance.now() - started) }, "update");
+    const ms = performance.now() - started;
+    this.opts.observer?.turn(inbound.channel, outcome.status, ms / 1000);
+    this.logFor(inbound).info({ status: outcome.status, ms: Math.round(ms) }, "update");
     return { ...outcome, delivered };
   }
 

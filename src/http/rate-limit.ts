@@ -6,11 +6,12 @@
 // the address that proxy saw (never a forwarded header from anyone else). An IPv6 client counts by its
 // /64, which one household or phone usually holds whole.
 //
-// Counts are kept per process: with several instances behind a balancer, each allows the full limit
-// (a client spread over N instances gets up to N times as much). Shared counts (in the database) can
-// come later as a store for the same plugin.
+// Counts are kept in the database when several instances share it (rate-store.ts; the default on
+// PostgreSQL), so a client spread over N instances still gets the limit once; else in the process.
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { Db } from "../db/client.ts";
+import { databaseRateStore } from "./rate-store.ts";
 
 export interface Limit {
   max: number;
@@ -58,8 +59,10 @@ export interface RateLimits {
 }
 
 /** Registers the plugin on the server (no global limit: only routes given a hook are counted). */
-export function rateLimits(app: FastifyInstance, factor: number): RateLimits {
-  void app.register(rateLimit, { global: false, cache: 20_000 });
+export function rateLimits(app: FastifyInstance, factor: number, shared?: Db): RateLimits {
+  // A shared count that cannot be read lets the request through (skipOnError): the database is then
+  // down for the request itself too, and refusing everyone would not protect anyone.
+  void app.register(rateLimit, shared ? { global: false, store: databaseRateStore(shared), skipOnError: true } : { global: false, cache: 20_000 });
   return {
     hook(name, counted, deny, skip) {
       if (factor === 0) return async () => undefined;

@@ -123,6 +123,8 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
    */
   async connect(abortSignal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
     const signal = grammySignal(abortSignal);
+    // connected again after a disconnect (a poller that stood by, single-poller.ts): take updates again
+    this.closing = false;
     const me = await this.connectApi.getMe(signal);
     this.bot.botInfo = me;
     const webhook = this.opts.webhook;
