@@ -12,6 +12,7 @@ import { startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { OaChat, startOaBot, type OaApp } from "./support/zalo-oa.ts";
 import { broadcasts } from "../src/broadcast/store.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
 
 const testDb = useTestDatabase();
 let fake: FakeOa | undefined;
@@ -198,53 +199,45 @@ describe("Zalo OA: a household's work", () => {
     expect(chat.all.slice(-2).map((m) => m.text)).toEqual([`Xem ảnh tại đây: ${missing}`, "Ảnh khác"]);
   });
 
-  it("outside the 7-day window: the order notice is kept, the officer sees it not told, the household gets it when it writes", async () => {
+  it("outside the 7-day window: a notice is kept, by ZNS where it works; the officer sees what was not told; the household gets it when it writes", async () => {
     fake = await startFakeOa();
-    bot = await startOaBot(fake, testDb.url);
-    const chat = new OaChat(fake, bot.url, fake.user());
-    const household = await oaHousehold(chat.user);
+    bot = await startOaBot(fake, testDb.url, { env: { ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: "231677" } });
     const officer = await oaOfficer(fake, bot);
-    chat.user.lastInteraction = Date.now() - 8 * DAY;
+    const [chat, other] = [new OaChat(fake, bot.url, fake.user()), new OaChat(fake, bot.url, fake.user())];
+    const household = await oaHousehold(chat.user);
+    const otherHousehold = await oaHousehold(other.user);
+    chat.user.lastInteraction = other.user.lastInteraction = Date.now() - 8 * DAY;
 
+    // The template is not approved yet: the ZNS is refused, the notice kept, the order not told.
     const placed = await webOrder(bot, household.listingId);
     if (!placed.ok) throw new Error(placed.reason);
     await bot.engine.idle(); // place() returns once the notice was sent or given up for now
     expect(chat.all).toEqual([]);
-    expect(await testDb.db.heldNotice.count({ where: { orderId: placed.order.id } })).toBe(1);
+    expect(fake.zns).toEqual([]);
+    expect(await testDb.db.heldNotice.count({ where: { orderId: placed.order.id, znsAt: null } })).toBe(1);
     const account = await testDb.db.channelAccount.findFirstOrThrow({ where: { channel: "zalo_oa", userKey: chat.user.id } });
     expect(account.unreachable).toBe(false); // silent is not gone
 
-    await officer.send("/chuabao", new RegExp(`${placed.order.code} · .* · chưa báo được`));
-    expect(officer.last.text).toContain(household.phone.replace("+84", "0").slice(0, 4));
+    // Approved: the next household's notice goes by ZNS to its phone; that order counts as told.
+    fake.znsTemplates.add("231677");
+    const told = await webOrder(bot, otherHousehold.listingId);
+    if (!told.ok) throw new Error(told.reason);
+    await fake.waitFor(() => fake!.zns.length === 1);
+    expect(fake.zns[0]).toEqual({
+      phone: otherHousehold.phone.slice(1),
+      templateId: "231677",
+      data: { order_code: told.order.code, product: "hoi-kho", quantity: "2 kg", total: "100.000 đ", shop_name: `Shop ${otherHousehold.id}` },
+      trackingId: told.order.code,
+    });
+
+    await officer.send("/chuabao", new RegExp(`${placed.order.code} · .* · ${formatVnPhone(household.phone)} · chưa báo được`));
+    expect(officer.last.text).not.toContain(told.order.code);
 
     await chat.send("chao", /Trong lúc bạn vắng/);
     await fake.waitFor(() => chat.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${placed.order.code}`)));
     expect(chat.all[0].text).toMatch(/^Trong lúc bạn vắng/);
-    expect(await testDb.db.heldNotice.count()).toBe(0);
+    expect(await testDb.db.heldNotice.count({ where: { chatKey: chat.user.id } })).toBe(0);
     await officer.send("/chuabao", /không có đơn nào chưa báo được/);
-  });
-
-  it("outside the window with a ZNS template: the household's phone gets the ZNS, the order counts as told", async () => {
-    fake = await startFakeOa();
-    fake.znsTemplates.add("231677");
-    bot = await startOaBot(fake, testDb.url, { env: { ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: "231677" } });
-    const chat = new OaChat(fake, bot.url, fake.user());
-    const household = await oaHousehold(chat.user);
-    chat.user.lastInteraction = Date.now() - 8 * DAY;
-
-    const placed = await webOrder(bot, household.listingId);
-    if (!placed.ok) throw new Error(placed.reason);
-    await fake.waitFor(() => fake!.zns.length === 1);
-    expect(fake.zns[0]).toEqual({
-      phone: household.phone.slice(1),
-      templateId: "231677",
-      data: { order_code: placed.order.code, product: "hoi-kho", quantity: "2 kg", total: "100.000 đ", shop_name: `Shop ${household.id}` },
-      trackingId: placed.order.code,
-    });
-    await bot.engine.idle();
-    const held = await testDb.db.heldNotice.findFirstOrThrow({ where: { orderId: placed.order.id } });
-    expect(held.znsAt).not.toBeNull();
-    expect(await testDb.db.heldNotice.count({ where: { orderId: placed.order.id, znsAt: null } })).toBe(0);
   });
 
   it("an announcement reaches OA followers; one silent for 7 days is counted, not marked unreachable", async () => {
