@@ -55,9 +55,10 @@ export function heldNotices(db: Tx) {
       return rows.map((r) => ({ id: r.id, locale: r.locale, message: JSON.parse(r.message) as Outbound, orderId: r.orderId }));
     },
 
-    /** Delivered: no longer held (and an order among them is told). */
-    async release(ids: number[]): Promise<void> {
-      if (ids.length > 0) await db.heldNotice.deleteMany({ where: { id: { in: ids } } });
+    /** Delivered: no longer held (and an order among them is told). Returns how many this call released. */
+    async release(ids: number[]): Promise<number> {
+      if (ids.length === 0) return 0;
+      return (await db.heldNotice.deleteMany({ where: { id: { in: ids } } })).count;
     },
 
     /**

@@ -27,6 +27,9 @@ export function isOutsideWindow(err: unknown): boolean {
   return err instanceof OaApiError && (err.code === OA_ERRORS.noInteraction || err.code === OA_ERRORS.noInteraction2);
 }
 
+/** Another turn of the same person released these notices first (the transaction is rolled back). */
+class AlreadyReleased extends Error {}
+
 export class OaWindow {
   constructor(
     private readonly opts: { db: Db; engine: Engine; client: OaClient; log: Logger; zns: ZnsSettings },
@@ -53,15 +56,21 @@ export class OaWindow {
     const orderIds = [...new Set(held.flatMap((h) => (h.orderId ? [h.orderId] : [])))];
     const open = new Set((await Promise.all(orderIds.map((id) => services.orders.get(id)))).flatMap((o) => (o?.status === "pending" ? [o.id] : [])));
     const seen = new Set<string>();
-    // A notice kept twice (its send was repeated after a crash, or a reminder) is shown once.
+    // A notice kept twice (its send was repeated after a crash) is shown once.
     const messages = held
       .filter((h) => !h.orderId || open.has(h.orderId))
       .map((h) => h.message)
       .filter((m) => !seen.has(JSON.stringify(m)) && seen.add(JSON.stringify(m)));
-    const pending = await db.$transaction(async (tx) => {
-      await createServices(tx).heldNotices.release(held.map((h) => h.id));
+    const move = db.$transaction(async (tx) => {
+      // Two messages at once from the person: only the turn that removed the rows sends them.
+      const released = await createServices(tx).heldNotices.release(held.map((h) => h.id));
+      if (released !== held.length) throw new AlreadyReleased();
       if (messages.length === 0) return [];
       return engine.queueIn(tx, { channel: "zalo_oa", chatKey, locale }, [{ text: tFor(locale)("zaloOa:whileAway") }, ...messages]);
+    });
+    const pending = await move.catch((err: unknown) => {
+      if (err instanceof AlreadyReleased) return [];
+      throw err;
     });
     // Queued for this chat now (synchronously), ahead of the answer to what the person just wrote;
     // not awaited: the turn need not wait for the sends.
