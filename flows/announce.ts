@@ -30,7 +30,7 @@ import { fold } from "../src/lang/normalize.ts";
 /** Longest announcement accepted; longer texts are split per channel (Zalo: 2000, Telegram: 4096). */
 export const ANNOUNCEMENT_MAX = 4000;
 const SCHEDULE_MAX_DAYS = 30;
-const BROADCAST_CHANNELS: ChannelName[] = ["telegram", "zalo"];
+const BROADCAST_CHANNELS: ChannelName[] = ["telegram", "zalo", "zalo_oa"];
 
 interface Draft {
   text?: string;
@@ -214,7 +214,7 @@ export const announce: Flow = {
         return say(ctx.t("broadcast:askChannel"), {
           choices: column(
             ...channels.map((c) => choice(c, ctx.t(`broadcast:channelName.${c}`))),
-            choice("both", ctx.t("broadcast:channelBoth")),
+            choice("both", ctx.t(channels.length > 2 ? "broadcast:channelAll" : "broadcast:channelBoth")),
           ),
         });
       },

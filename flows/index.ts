@@ -5,6 +5,7 @@ import { answerReply, replyActions } from "./announce-replies.ts";
 import { officerHome } from "./officer-menu.ts";
 import { assistCommands, assistedRegister } from "./assisted-register.ts";
 import { dashboardCommands } from "./officer-tools.ts";
+import { unnotifiedCommands } from "./unnotified-orders.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
@@ -25,7 +26,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands },
   intents,
   actions: {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),

@@ -17,7 +17,7 @@ const MAX_TRIES = 5;
 interface LinkState {
   phone: string;
   householdId: string;
-  target: { channel: "telegram" | "zalo" | "cli" | "web"; chatKey: string; locale: string };
+  target: { channel: "telegram" | "zalo" | "zalo_oa" | "cli" | "web"; chatKey: string; locale: string };
   salt?: string;
   codeHash?: string;
   expires?: number;

@@ -10,6 +10,8 @@ import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
 import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
 import { ZaloOaChannel } from "./channels/zalo-oa/channel.ts";
+import { OaBroadcastSender } from "./channels/zalo-oa/broadcast.ts";
+import { imageBytes } from "./channels/zalo-oa/images.ts";
 import { registerZaloOaWebhook } from "./channels/zalo-oa/webhook.ts";
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./broadcast/service.ts";
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
@@ -128,7 +130,14 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     maxDelayMs: config.CHANNEL_RETRY_MAX_SECONDS * 1000,
     ...channelRetry,
   });
-  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), notFound: webNotFound, trustProxy: config.TRUST_PROXY });
+  // /readyz: a channel the platform refused for good (a token) needs the operator; the OA says more.
+  const readiness = () => {
+    const checks: Record<string, { ok: boolean; problem?: string; detail?: string }> = {};
+    for (const [name, s] of Object.entries(channels.status())) checks[name] = s.state === "failed" ? { ok: false, problem: s.lastError ?? "failed" } : { ok: true };
+    if (zaloOa) checks.zalo_oa = zaloOa.readiness();
+    return checks;
+  };
+  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), readiness, notFound: webNotFound, trustProxy: config.TRUST_PROXY });
   const sharedLimits = (config.RATE_LIMIT_STORE ?? (isPostgresUrl(config.DATABASE_URL) ? "database" : "memory")) === "database";
   const limits = rateLimits(http, config.RATE_LIMIT_FACTOR, sharedLimits ? db : undefined);
   registerMetrics(http, metrics, config.METRICS_TOKEN);
@@ -236,8 +245,11 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       db,
       log,
       refreshBeforeMs: zaloOaRefreshBeforeMs,
+      znsRoot: config.ZALO_OA_ZNS_ROOT,
+      zns: { newOrderTemplateId: config.ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID },
     });
     registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY });
+    media.register("zalo_oa", (url) => imageBytes(url));
     channels.add(zaloOa);
   }
 
@@ -247,6 +259,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     const pause = broadcast?.zaloQuotaPauseMs ?? DEFAULT_BROADCAST_OPTIONS.zaloQuotaPauseMs;
     broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" }), pause));
   }
+  if (zaloOa) {
+    const oa = zaloOa;
+    broadcastSenders.push(new OaBroadcastSender(oa.client, log.child({ channel: "zalo_oa" }), () => oa.stopped));
+  }
   const broadcasts = new BroadcastService(db, engine, log.child({ part: "broadcast" }), config.PROVINCE_CODE, broadcastSenders, isPostgresUrl(config.DATABASE_URL), {
     concurrency: config.BROADCAST_CONCURRENCY,
     leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,
@@ -254,6 +270,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     rates: {
       telegram: { rate: config.BROADCAST_TELEGRAM_RATE, burst: config.BROADCAST_TELEGRAM_BURST },
       zalo: { rate: config.BROADCAST_ZALO_RATE, burst: config.BROADCAST_ZALO_BURST },
+      zalo_oa: { rate: config.BROADCAST_ZALO_OA_RATE, burst: config.BROADCAST_ZALO_OA_BURST },
       ...broadcast?.rates,
     },
   });

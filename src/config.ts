@@ -47,6 +47,10 @@ const schema = z.object({
   ZALO_OA_REFRESH_TOKEN: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{8,4096}$/, "must be the refresh token, without spaces").optional()),
   ZALO_OA_API_ROOT: z.url().default("https://openapi.zalo.me"),
   ZALO_OA_OAUTH_ROOT: z.url().default("https://oauth.zaloapp.com"),
+  /** ZNS template id (digits, from the ZNS console) for "a new order for your shop", sent by phone to a
+   * household outside the OA's 7-day messaging window; unset: the notice waits until the household writes */
+  ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: optionalString.pipe(z.string().regex(/^\d{1,20}$/, "must be the ZNS template id (digits)").optional()),
+  ZALO_OA_ZNS_ROOT: z.url().default("https://business.openapi.zalo.me"),
   /** where listing photos are stored (served on shop pages) */
   MEDIA_DIR: z.string().trim().min(1).default("./data/media"),
   /** broadcasts: API calls per second and burst, for the whole deployment (all instances together) */
@@ -55,6 +59,9 @@ const schema = z.object({
   /** Zalo publishes no limit: start low, raise it once the bot has a record */
   BROADCAST_ZALO_RATE: z.coerce.number().min(0).default(2),
   BROADCAST_ZALO_BURST: z.coerce.number().min(1).default(1),
+  /** the OA allows about 4,000 calls a minute per app; announcements take a modest share of it */
+  BROADCAST_ZALO_OA_RATE: z.coerce.number().min(0).default(10),
+  BROADCAST_ZALO_OA_BURST: z.coerce.number().min(1).default(2),
   /** broadcast sends in flight per channel */
   BROADCAST_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** how long an instance owns the outbox rows it took; a dead instance's rows are resent after this */

@@ -21,8 +21,15 @@ describe("purgeOld", () => {
     await testDb.db.officerLogin.createMany({ data: [{ tokenHash: "l-old", officerId: "o", expiresAt: past }, { tokenHash: "l-new", officerId: "o", expiresAt: later }] });
     await testDb.db.officerSession.createMany({ data: [{ tokenHash: "s-old", officerId: "o", expiresAt: past }, { tokenHash: "s-new", officerId: "o", expiresAt: later }] });
     await testDb.db.rateCount.createMany({ data: [{ key: "r-old", windowStart: now.getTime() - RATE_COUNT_TTL_MS - 1000, count: 3 }, { key: "r-new", windowStart: now.getTime() - 60_000, count: 3 }] });
-    expect(await purgeOld(testDb.db, now)).toEqual({ updates: 1, idempotency: 1, logins: 2, rates: 1 });
+    await testDb.db.heldNotice.createMany({
+      data: [
+        { channel: "zalo_oa", chatKey: "u", locale: "vi", message: "{}", createdAt: new Date(now.getTime() - 31 * 24 * 3600_000) },
+        { channel: "zalo_oa", chatKey: "u", locale: "vi", message: "{}", createdAt: now },
+      ],
+    });
+    expect(await purgeOld(testDb.db, now)).toEqual({ updates: 1, idempotency: 1, logins: 2, rates: 1, held: 1 });
     expect((await testDb.db.rateCount.findMany()).map((r) => r.key)).toEqual(["r-new"]);
+    expect(await testDb.db.heldNotice.count()).toBe(1);
     expect((await testDb.db.officerLogin.findMany()).map((r) => r.tokenHash)).toEqual(["l-new"]);
     expect((await testDb.db.officerSession.findMany()).map((r) => r.tokenHash)).toEqual(["s-new"]);
     expect((await testDb.db.processedUpdate.findMany()).map((r) => r.key)).toEqual(["t:new"]);

@@ -1,94 +1,36 @@
 // The Zalo Official Account channel end to end: the real app on real HTTP against the fake OA API,
-// events posted to its webhook signed as Zalo signs them, on SQLite and PostgreSQL.
-import { rmSync } from "node:fs";
-import { resolve } from "node:path";
+// events posted to its webhook signed as Zalo signs them, on SQLite and PostgreSQL. Then a household's
+// work over the OA (and the fake Telegram for linking): a listing with a photo, an order accepted by a
+// button tap, images out, notices outside the 7-day messaging window (kept, ZNS, "chưa báo được" for
+// the officer), an announcement to OA followers, linking a Telegram household's OA chat by code, and
+// /readyz on a refused token. One file: the app's first start in a process costs seconds.
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp, type App } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { startFakeOa, type FakeOa, type OaUser } from "./fakes/zalo-oa-server.ts";
-import { freePort } from "./support/bot.ts";
+import { startFakeOa, TINY_PNG, type FakeOa, type OaUser } from "./fakes/zalo-oa-server.ts";
+import type { FakeTelegram } from "./fakes/telegram-server.ts";
+import { FAST_BROADCAST, seedHouseholds } from "./support/broadcast.ts";
+import { startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
-import { TMP_DIR } from "./support/paths.ts";
-import { memoryLogger, type LogLine } from "./support/zalo.ts";
+import { OaChat, startOaBot, type OaApp } from "./support/zalo-oa.ts";
+import { broadcasts } from "../src/broadcast/store.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
 
 const testDb = useTestDatabase();
 let fake: FakeOa | undefined;
-let bot: (App & { url: string; logs: LogLine[] }) | undefined;
+let bot: OaApp | undefined;
+let telegram: FakeTelegram | undefined;
+const CHI_LANG = "06463";
+const DAY = 24 * 3600_000;
 
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
   await fake?.close();
   fake = undefined;
+  await telegram?.close();
+  telegram = undefined;
 });
 
-async function startBot(f: FakeOa, refreshToken = f.firstRefreshToken) {
-  const port = await freePort();
-  const { log, lines } = memoryLogger();
-  const app = createApp({
-    config: loadConfig({
-      DATABASE_URL: testDb.url,
-      PORT: String(port),
-      LOG_LEVEL: "silent",
-      MEDIA_DIR: resolve(TMP_DIR, `media-oa-${port}`),
-      ZALO_OA_APP_ID: f.appId,
-      ZALO_OA_APP_SECRET: f.appSecret,
-      ZALO_OA_SECRET_KEY: f.secretKey,
-      ZALO_OA_REFRESH_TOKEN: refreshToken,
-      ZALO_OA_API_ROOT: f.apiRoot,
-      ZALO_OA_OAUTH_ROOT: f.apiRoot,
-    }),
-    log,
-    channelRetry: { baseDelayMs: 20, maxDelayMs: 100 },
-  });
-  const url = await app.start();
-  await app.channels.settled();
-  const stop = app.stop.bind(app);
-  bot = Object.assign(app, {
-    url,
-    logs: lines,
-    async stop() {
-      await stop();
-      rmSync(resolve(TMP_DIR, `media-oa-${port}`), { recursive: true, force: true });
-    },
-  });
-  return bot;
-}
-
-/** One person on the OA: each action waits for the bot's answer matching `expect`. */
-class OaChat {
-  private seen = 0;
-  constructor(
-    readonly fake: FakeOa,
-    readonly url: string,
-    readonly user: OaUser,
-  ) {}
-  get all() {
-    return this.fake.sentTo(this.user.id);
-  }
-  get last() {
-    return this.all.at(-1)!;
-  }
-  async post(event: Record<string, unknown>, expect: RegExp) {
-    const from = this.seen;
-    const status = await this.fake.post(this.url, event);
-    if (status !== 200) throw new Error(`webhook answered ${status}`);
-    await this.fake.waitFor(() => this.all.slice(from).some((m) => expect.test(m.text ?? "")), {
-      describe: () => `waited for ${expect}; got ${JSON.stringify(this.all.slice(from).map((m) => m.text))}`,
-    });
-    this.seen = this.all.length;
-  }
-  send(text: string, expect: RegExp) {
-    return this.post(this.fake.textEvent(this.user, text), expect);
-  }
-  /** Taps a button of the last message that had buttons: Zalo sends its payload as a message. */
-  tap(title: string, expect: RegExp) {
-    const withButtons = [...this.all].reverse().find((m) => m.buttons);
-    const button = withButtons?.buttons?.find((b) => b.title === title);
-    if (!button) throw new Error(`no button "${title}" in ${JSON.stringify(withButtons?.buttons)}`);
-    return this.send(button.payload, expect);
-  }
-}
+const startBot = async (f: FakeOa, refreshToken = f.firstRefreshToken) => (bot = await startOaBot(f, testDb.url, { refreshToken }));
 
 describe("Zalo OA", () => {
   it("registers a household, consent by a tap on an oa.query.show button", async () => {
@@ -194,5 +136,181 @@ describe("Zalo OA tokens", () => {
     expect((await stored())!.refreshStartedAt).toBe(0);
     const chat = new OaChat(fake, second.url, fake.user());
     await chat.send("/start", /đồng ý chứ/);
+  });
+});
+
+/** A household whose shop is on the OA (and optionally Telegram), with a listing of 100 kg at 50.000 đ. */
+async function oaHousehold(user: OaUser, extra: { telegram?: number } = {}) {
+  const db = testDb.db;
+  await bot!.engine.catalog.get(); // seeds the product catalog that listings point to
+  const [id] = await seedHouseholds(db, [{ commune: CHI_LANG, product: "hoi-kho", ...(extra.telegram ? { telegram: extra.telegram } : {}) }]);
+  if (!extra.telegram) {
+    await db.channelAccount.create({ data: { channel: "zalo_oa", userKey: user.id, chatKey: user.id, householdId: id, locale: "vi" } });
+    await db.household.update({ where: { id }, data: { lastChannel: "zalo_oa" } });
+  }
+  const household = await db.household.findUniqueOrThrow({ where: { id }, include: { shop: { include: { listings: true } } } });
+  return { id, phone: household.phone, listingId: household.shop!.listings[0]?.id };
+}
+
+const webOrder = (app: OaApp, listingId: string) =>
+  app.orders.place({
+    listingId,
+    quantity: 2,
+    buyer: { name: "Trần Thị Mai", phone: "0987654321", address: "Số 12 Phố Huế", area: "Hà Nội" },
+    buyerChannel: "web",
+    source: "web",
+  });
+
+/** An officer of the household's commune, on the OA. */
+async function oaOfficer(f: FakeOa, app: OaApp) {
+  const user = f.user();
+  await testDb.db.officer.create({ data: { channel: "zalo_oa", userKey: user.id, chatKey: user.id, communes: JSON.stringify([CHI_LANG]) } });
+  return new OaChat(f, app.url, user);
+}
+
+describe("Zalo OA: a household's work", () => {
+  it("lists with a photo sent on the OA, accepts an order by a tap; images go out by upload, or as a link", async () => {
+    fake = await startFakeOa();
+    bot = await startOaBot(fake, testDb.url);
+    const chat = new OaChat(fake, bot.url, fake.user());
+    await oaHousehold(chat.user);
+
+    await chat.send("ban 10 kg hoi kho 80k", /🌿/);
+    await chat.tap("📷 Thêm ảnh", /Gửi một ảnh/);
+    const photoUrl = `${fake.apiRoot}/img/hoi.png`;
+    await chat.post(fake.imageEvent(chat.user, photoUrl), /🌿/);
+    await chat.tap("✅ Đăng bán", /Bạn muốn làm gì/);
+    const listing = await testDb.db.listing.findFirstOrThrow({ where: { photoRef: photoUrl } });
+    expect(listing.photoChannel).toBe("zalo_oa");
+
+    const placed = await webOrder(bot, listing.id);
+    if (!placed.ok) throw new Error(placed.reason);
+    await fake.waitFor(() => chat.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${placed.order.code}`)));
+    await chat.tap("✅ Nhận đơn", new RegExp(`Đã nhận đơn ${placed.order.code}[^]*📞`));
+    expect((await testDb.db.order.findUniqueOrThrow({ where: { id: placed.order.id } })).status).toBe("accepted");
+
+    // Out: uploaded, then sent by attachment id; an image that cannot be had goes as a link.
+    expect(await bot.zaloOa!.send(chat.user.id, [{ text: "Ảnh hàng", photo: { ref: photoUrl } }], "vi")).toEqual({ ok: true });
+    const [image, caption] = chat.all.slice(-2);
+    expect(fake.uploads.get(image.attachmentId!)).toEqual({ bytes: TINY_PNG.length, type: "image/png" });
+    expect(caption.text).toBe("Ảnh hàng");
+    const missing = `${fake.apiRoot}/nothing-here.png`;
+    expect(await bot.zaloOa!.send(chat.user.id, [{ text: "Ảnh khác", photo: { ref: missing } }], "vi")).toEqual({ ok: true });
+    expect(chat.all.slice(-2).map((m) => m.text)).toEqual([`Xem ảnh tại đây: ${missing}`, "Ảnh khác"]);
+  });
+
+  it("outside the 7-day window: a notice is kept, by ZNS where it works; the officer sees what was not told; the household gets it when it writes", async () => {
+    fake = await startFakeOa();
+    bot = await startOaBot(fake, testDb.url, { env: { ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: "231677" } });
+    const officer = await oaOfficer(fake, bot);
+    const [chat, other] = [new OaChat(fake, bot.url, fake.user()), new OaChat(fake, bot.url, fake.user())];
+    const household = await oaHousehold(chat.user);
+    const otherHousehold = await oaHousehold(other.user);
+    chat.user.lastInteraction = other.user.lastInteraction = Date.now() - 8 * DAY;
+
+    // The template is not approved yet: the ZNS is refused, the notice kept, the order not told.
+    const placed = await webOrder(bot, household.listingId);
+    if (!placed.ok) throw new Error(placed.reason);
+    await bot.engine.idle(); // place() returns once the notice was sent or given up for now
+    expect(chat.all).toEqual([]);
+    expect(fake.zns).toEqual([]);
+    expect(await testDb.db.heldNotice.count({ where: { orderId: placed.order.id, znsAt: null } })).toBe(1);
+    const account = await testDb.db.channelAccount.findFirstOrThrow({ where: { channel: "zalo_oa", userKey: chat.user.id } });
+    expect(account.unreachable).toBe(false); // silent is not gone
+
+    // Approved: the next household's notice goes by ZNS to its phone; that order counts as told.
+    fake.znsTemplates.add("231677");
+    const told = await webOrder(bot, otherHousehold.listingId);
+    if (!told.ok) throw new Error(told.reason);
+    await fake.waitFor(() => fake!.zns.length === 1);
+    expect(fake.zns[0]).toEqual({
+      phone: otherHousehold.phone.slice(1),
+      templateId: "231677",
+      data: { order_code: told.order.code, product: "hoi-kho", quantity: "2 kg", total: "100.000 đ", shop_name: `Shop ${otherHousehold.id}` },
+      trackingId: told.order.code,
+    });
+
+    await officer.send("/chuabao", new RegExp(`${placed.order.code} · .* · ${formatVnPhone(household.phone)} · chưa báo được`));
+    expect(officer.last.text).not.toContain(told.order.code);
+
+    await chat.send("chao", /Trong lúc bạn vắng/);
+    await fake.waitFor(() => chat.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${placed.order.code}`)));
+    expect(chat.all[0].text).toMatch(/^Trong lúc bạn vắng/);
+    expect(await testDb.db.heldNotice.count({ where: { chatKey: chat.user.id } })).toBe(0);
+    await officer.send("/chuabao", /không có đơn nào chưa báo được/);
+  });
+
+  it("an announcement reaches OA followers; one silent for 7 days is counted, not marked unreachable", async () => {
+    fake = await startFakeOa();
+    bot = await startOaBot(fake, testDb.url, { broadcast: { ...FAST_BROADCAST, rates: { zalo_oa: { rate: 200, burst: 5 } } } });
+    const users = [fake.user(), fake.user(), fake.user()];
+    users[2].lastInteraction = Date.now() - 8 * DAY;
+    for (const u of users) await oaHousehold(u);
+    const officer = await oaOfficer(fake, bot);
+    const row = await testDb.db.officer.findFirstOrThrow({ where: { userKey: officer.user.id } });
+    await broadcasts(testDb.db).create({
+      officer: { id: row.id, channel: "zalo_oa", chatKey: officer.user.id, locale: "vi" },
+      text: "Họp chợ phiên sáng thứ bảy.",
+      photo: null,
+      audience: { communes: [CHI_LANG], productId: null, channels: ["zalo_oa"] },
+      scheduledAt: new Date(),
+    });
+    bot.broadcasts.kick();
+    await fake.waitFor(() => fake!.textsTo(officer.user.id).some((t) => /đã gửi xong/.test(t)), { timeoutMs: 10_000 });
+    for (const u of users.slice(0, 2)) expect(fake.textsTo(u.id)).toEqual([expect.stringMatching(/^Họp chợ phiên sáng thứ bảy\.\n\n/)]);
+    expect(fake.textsTo(users[2].id)).toEqual([]);
+    expect(await testDb.db.channelAccount.count({ where: { channel: "zalo_oa", userKey: { in: users.map((u) => u.id) }, unreachable: true } })).toBe(0);
+  });
+});
+
+describe("Zalo OA: linking and readiness", () => {
+  it("a Telegram household links its OA chat by a code sent to Telegram; its notices then go to the OA", async () => {
+    fake = await startFakeOa();
+    telegram = await startFakeBotApi();
+    bot = await startOaBot(fake, testDb.url, { env: { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot } });
+    const tgUser = 700_000_000 + Math.floor(Math.random() * 1_000_000);
+    const household = await oaHousehold(fake.user(), { telegram: tgUser });
+
+    const chat = new OaChat(fake, bot.url, fake.user());
+    await chat.send("/start", /đồng ý chứ/);
+    await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
+    await chat.send("Hoàng Văn Nam", /Số điện thoại di động/);
+    await chat.send(household.phone.replace("+84", "0"), /Telegram/);
+    const yes = chat.last.buttons?.[0]?.title;
+    if (!yes) throw new Error(`no link offer: ${chat.last.text}`);
+    await chat.tap(yes, /mã/i);
+    const codeMessage = await telegram.waitFor(() => telegram!.sentTexts(tgUser).find((t) => /\d{6}/.test(t)));
+    expect(codeMessage).toMatch(/Zalo OA/);
+    await chat.send(/\d{6}/.exec(codeMessage)![0], /./);
+    const accounts = await testDb.db.channelAccount.findMany({ where: { householdId: household.id }, orderBy: { channel: "asc" } });
+    expect(accounts.map((a) => a.channel)).toEqual(["telegram", "zalo_oa"]);
+    expect((await testDb.db.household.findUniqueOrThrow({ where: { id: household.id } })).lastChannel).toBe("zalo_oa");
+
+    const placed = await webOrder(bot, household.listingId);
+    if (!placed.ok) throw new Error(placed.reason);
+    await fake.waitFor(() => chat.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${placed.order.code}`)));
+    expect(telegram.sentTexts(tgUser).filter((t) => t.startsWith("🛒"))).toEqual([]);
+  });
+
+  it("/readyz: ready with a live token; a revoked one makes it 503 with the reason, said once in the log", async () => {
+    fake = await startFakeOa();
+    bot = await startOaBot(fake, testDb.url);
+    const ready = async () => {
+      const res = await fetch(`${bot!.url}/readyz`);
+      return { status: res.status, body: (await res.json()) as { ok: boolean; checks: Record<string, { ok: boolean; problem?: string; detail?: string }> } };
+    };
+    expect(await ready()).toMatchObject({ status: 200, body: { ok: true, checks: { zalo_oa: { ok: true }, database: { ok: true } } } });
+
+    // Revoked in the developer console: the access token is refused, and so is every refresh token.
+    fake.accessTokens.clear();
+    fake.liveRefreshTokens.clear();
+    const user = fake.user();
+    expect(await fake.post(bot.url, fake.textEvent(user, "/start"))).toBe(200);
+    await fake.waitFor(() => bot!.zaloOa!.stopped);
+    const { status, body } = await ready();
+    expect(status).toBe(503);
+    expect(body.checks.zalo_oa).toMatchObject({ ok: false, problem: "token_refused", detail: expect.stringMatching(/ZALO_OA_REFRESH_TOKEN/) });
+    await ready();
+    expect(bot.logs.filter((l) => l.level >= 50 && l.channel === "zalo_oa")).toHaveLength(1);
   });
 });

@@ -10,6 +10,7 @@ import { announcementReplies } from "../broadcast/replies.ts";
 import { orders } from "./orders.ts";
 import { shipments } from "./shipments-store.ts";
 import { paymentState } from "./payment-state.ts";
+import { heldNotices } from "./held-notices.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -22,6 +23,7 @@ export function createServices(tx: Tx) {
     orders: orders(tx),
     shipments: shipments(tx),
     payments: paymentState(tx),
+    heldNotices: heldNotices(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

@@ -18,6 +18,7 @@ export type GlobalCommand =
   | "announce"
   | "login"
   | "stats"
+  | "unnotified"
   | "assist";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
@@ -36,6 +37,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   thongbao: "announce",
   dangnhap: "login",
   thongke: "stats",
+  chuabao: "unnotified",
   dangkyho: "assist",
 };
 

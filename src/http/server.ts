@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** details for /healthz (e.g. each channel's state); never secrets */
   details?: () => Record<string, unknown>;
+  /** what /readyz checks besides the database: each part ready or not, with why; never secrets */
+  readiness?: () => Record<string, { ok: boolean; problem?: string; detail?: string }>;
   /** proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset: the socket's address is the client */
   trustProxy?: string | number;
   /** the answer to a path nothing serves (default: a short JSON error); never echoes the request */
@@ -42,6 +44,20 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     } catch {
       return reply.code(503).send({ ok: false, ...details });
     }
+  });
+
+  // "Ready to serve": the database answers and no part needs an operator (a token a platform refused,
+  // an OA token expired); 503 names what is wrong. A channel that is merely unreachable stays ready.
+  app.get("/readyz", async (_req, reply) => {
+    const checks: Record<string, { ok: boolean; problem?: string; detail?: string }> = { ...opts.readiness?.() };
+    try {
+      await opts.db.$queryRawUnsafe("SELECT 1");
+      checks.database = { ok: true };
+    } catch {
+      checks.database = { ok: false, problem: "unreachable" };
+    }
+    const ok = Object.values(checks).every((c) => c.ok);
+    return reply.code(ok ? 200 : 503).send({ ok, checks });
   });
 
   // Browsers keep spare connections open that may never carry a request (preconnect); on close Node

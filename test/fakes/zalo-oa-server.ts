@@ -7,6 +7,10 @@
  *          with a negative error and no data: -216 invalid access token, -213 user not following,
  *          -230 no interaction in the past 7 days, -201 invalid field (text empty or over 2000, more
  *          than 5 buttons, a title over 100), -211 out of quota (scripted), -32 rate limit (scripted)
+ *   POST /v2.0/oa/upload/image   multipart, part `file` (JPEG or PNG, at most 1 MB)
+ *        → {error:0, data:{attachment_id}}; anything else -201 (not confirmed: the code of a refused file)
+ *   POST /message/template (ZNS, on the same fake host)   {phone, template_id, template_data, tracking_id}
+ *        → {error:0, data:{msg_id, sent_time}}; an unknown template or a phone not like 84xxxxxxxxx -201
  *   POST /v4/oa/access_token   header secret_key, form app_id, grant_type=refresh_token, refresh_token
  *        → {access_token, refresh_token, expires_in:"90000"} (a string); a refresh token works ONCE;
  *          a refusal is {error:-14014, error_name, error_description} (code and names not confirmed)
@@ -18,6 +22,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+
+/** A 1×1 PNG, served at GET /img/<anything>.png (a photo's CDN address, or an image the bot sends). */
+export const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 export const hexId = (n = 10) => randomBytes(n).toString("hex");
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join("");
@@ -34,6 +41,15 @@ export interface OaSent {
   text?: string;
   buttons?: Array<{ title: string; type: string; payload: string }>;
   imageUrl?: string;
+  /** an image sent by the attachment id of an upload */
+  attachmentId?: string;
+}
+
+export interface ZnsSent {
+  phone: string;
+  templateId: string;
+  data: Record<string, string>;
+  trackingId: string;
 }
 
 export interface FakeOaOptions {
@@ -50,6 +66,11 @@ export interface FakeOa {
   firstRefreshToken: string;
   apiRoot: string;
   sent: OaSent[];
+  /** uploaded images by attachment id: their size and type */
+  uploads: Map<string, { bytes: number; type: string }>;
+  /** ZNS template ids the OA has registered (approved by Zalo) */
+  znsTemplates: Set<string>;
+  zns: ZnsSent[];
   refreshes: number;
   /** the next refresh is carried out (the old token used up) but its answer never arrives: the bot's crash, seen from Zalo */
   dropNextRefreshAnswer: boolean;
@@ -65,9 +86,21 @@ export interface FakeOa {
   post(url: string, event: Record<string, unknown>, opts?: { signature?: string; tamper?: (raw: string) => string }): Promise<number>;
   textEvent(user: OaUser, text: string, opts?: { msgId?: string; timestamp?: number }): Record<string, unknown>;
   followEvent(user: OaUser, name?: "follow" | "unfollow"): Record<string, unknown>;
-  imageEvent(user: OaUser): Record<string, unknown>;
+  imageEvent(user: OaUser, url?: string): Record<string, unknown>;
   waitFor(predicate: () => boolean, opts?: { timeoutMs?: number; describe?: () => string }): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The first part of a multipart/form-data body: its field name and bytes. */
+function multipartFile(contentType: string, body: Buffer): { name: string; data: Buffer } | null {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) return null;
+  const start = body.indexOf(`--${boundary}\r\n`);
+  const headersEnd = body.indexOf("\r\n\r\n", start);
+  const end = body.indexOf(`\r\n--${boundary}`, headersEnd);
+  if (start < 0 || headersEnd < 0 || end < 0) return null;
+  const name = /name="([^"]*)"/.exec(body.subarray(start, headersEnd).toString())?.[1] ?? "";
+  return { name, data: body.subarray(headersEnd + 4, end) };
 }
 
 export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
@@ -80,6 +113,9 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
     firstRefreshToken: hexId(40),
     apiRoot: "",
     sent: [] as OaSent[],
+    uploads: new Map<string, { bytes: number; type: string }>(),
+    znsTemplates: new Set<string>(),
+    zns: [] as ZnsSent[],
     refreshes: 0,
     dropNextRefreshAnswer: false,
     liveRefreshTokens: new Set<string>(),
@@ -90,14 +126,46 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => void handle(req, res, Buffer.concat(chunks).toString()));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      void handle(req, res, body.toString(), body);
+    });
   });
   const reply = (res: http.ServerResponse, body: unknown) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(body));
   };
 
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string) {
+  const tokenOk = (req: http.IncomingMessage) => {
+    const expiry = fake.accessTokens.get(String(req.headers["access_token"] ?? ""));
+    return expiry !== undefined && expiry >= Date.now();
+  };
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string, bytes: Buffer) {
+    if (req.method === "GET" && /^\/img\/[\w-]+\.png$/.test(req.url ?? "")) {
+      res.writeHead(200, { "content-type": "image/png", "content-length": TINY_PNG.length });
+      return res.end(TINY_PNG);
+    }
+    if (req.method === "POST" && req.url === "/v2.0/oa/upload/image") {
+      if (!tokenOk(req)) return reply(res, { error: -216, message: "Access token is invalid" });
+      const file = multipartFile(String(req.headers["content-type"] ?? ""), bytes);
+      const type = file && file.data[0] === 0x89 && file.data[1] === 0x50 ? "image/png" : file && file.data[0] === 0xff && file.data[1] === 0xd8 ? "image/jpeg" : null;
+      if (!file || file.name !== "file" || !type || file.data.length > 1024 * 1024) return reply(res, { error: -201, message: "file is invalid" });
+      const attachment_id = hexId(12);
+      fake.uploads.set(attachment_id, { bytes: file.data.length, type });
+      return reply(res, { error: 0, message: "Success", data: { attachment_id } });
+    }
+    if (req.method === "POST" && req.url === "/message/template") {
+      if (!tokenOk(req)) return reply(res, { error: -124, message: "Access token is invalid" });
+      const failure = failures.shift();
+      if (failure) return reply(res, { error: failure.code, message: failure.message });
+      const body = JSON.parse(raw) as { phone?: string; template_id?: string; template_data?: Record<string, string>; tracking_id?: string };
+      if (!body.template_id || !fake.znsTemplates.has(body.template_id) || !/^84\d{9,10}$/.test(body.phone ?? "")) {
+        return reply(res, { error: -201, message: "template or phone is invalid" });
+      }
+      fake.zns.push({ phone: body.phone!, templateId: body.template_id, data: body.template_data ?? {}, trackingId: body.tracking_id ?? "" });
+      return reply(res, { error: 0, message: "Success", data: { msg_id: hexId(16), sent_time: String(Date.now()) } });
+    }
     if (req.method === "POST" && req.url === "/v4/oa/access_token") {
       const form = new URLSearchParams(raw);
       const token = form.get("refresh_token") ?? "";
@@ -120,12 +188,10 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
       return reply(res, { ...pair, expires_in: String(opts.expiresInSeconds ?? 90000) });
     }
     if (req.method === "POST" && req.url === "/v3.0/oa/message/cs") {
-      const token = String(req.headers["access_token"] ?? "");
-      const expiry = fake.accessTokens.get(token);
-      if (expiry === undefined || expiry < Date.now()) return reply(res, { error: -216, message: "Access token is invalid" });
+      if (!tokenOk(req)) return reply(res, { error: -216, message: "Access token is invalid" });
       const failure = failures.shift();
       if (failure) return reply(res, { error: failure.code, message: failure.message });
-      let body: { recipient?: { user_id?: string }; message?: { text?: string; attachment?: { payload?: { buttons?: OaSent["buttons"]; elements?: Array<{ url?: string }> } } } };
+      let body: { recipient?: { user_id?: string }; message?: { text?: string; attachment?: { payload?: { buttons?: OaSent["buttons"]; elements?: Array<{ url?: string; attachment_id?: string }> } } } };
       try {
         body = JSON.parse(raw);
       } catch {
@@ -140,11 +206,13 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
       const payload = m.attachment?.payload;
       const buttons = payload?.buttons;
       const imageUrl = payload?.elements?.[0]?.url;
-      if (!imageUrl && (typeof m.text !== "string" || m.text.length === 0 || m.text.length > 2000)) return reply(res, { error: -201, message: "text is invalid" });
+      const attachmentId = payload?.elements?.[0]?.attachment_id;
+      if (attachmentId !== undefined && !fake.uploads.has(attachmentId)) return reply(res, { error: -201, message: "attachment_id is invalid" });
+      if (!imageUrl && !attachmentId && (typeof m.text !== "string" || m.text.length === 0 || m.text.length > 2000)) return reply(res, { error: -201, message: "text is invalid" });
       if (buttons && (buttons.length > 5 || buttons.some((b) => b.title.length > 100 || b.type !== "oa.query.show"))) {
         return reply(res, { error: -201, message: "buttons is invalid" });
       }
-      fake.sent.push({ userId, text: m.text, ...(buttons ? { buttons } : {}), ...(imageUrl ? { imageUrl } : {}) });
+      fake.sent.push({ userId, text: m.text, ...(buttons ? { buttons } : {}), ...(imageUrl ? { imageUrl } : {}), ...(attachmentId ? { attachmentId } : {}) });
       return reply(res, { error: 0, message: "Success", data: { message_id: hexId(16), user_id: userId, sent_time: Date.now() } });
     }
     res.writeHead(404).end();
@@ -188,8 +256,8 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
       user.lastInteraction = Date.now();
       return { app_id: fake.appId, user_id_by_app: digits(18), event_name: name, timestamp: String(Date.now()), oa_id: oaId, source: "oa_profile", follower: { id: user.id } };
     },
-    imageEvent: (user: OaUser) =>
-      message(user, "user_send_image", { msg_id: hexId(16), attachments: [{ type: "image", payload: { thumbnail: "https://example.invalid/t.jpg", url: "https://example.invalid/i.jpg" } }] }),
+    imageEvent: (user: OaUser, url = "https://example.invalid/i.jpg") =>
+      message(user, "user_send_image", { msg_id: hexId(16), attachments: [{ type: "image", payload: { thumbnail: url, url } }] }),
     async waitFor(predicate: () => boolean, o: { timeoutMs?: number; describe?: () => string } = {}) {
       const until = Date.now() + (o.timeoutMs ?? 10_000);
       while (!predicate()) {

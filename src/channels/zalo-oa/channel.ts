@@ -6,11 +6,14 @@ import { createServices } from "../../core/services.ts";
 import type { Db } from "../../db/client.ts";
 import type { Engine } from "../../engine/engine.ts";
 import type { ChannelInfo, ChannelSender, Outbound, SendResult } from "../../engine/message.ts";
+import type { TFunction } from "i18next";
 import { tFor } from "../../i18n/index.ts";
 import type { Logger } from "../../log.ts";
 import { hostOf, type ChannelEvent, type ChannelProblem, type SupervisedChannel } from "../supervisor.ts";
 import { OA_ERRORS, OaApiError, OaClient, OaNetworkError, OaTimeoutError, ZALO_OA_DEFAULT_API_ROOT } from "./client.ts";
+import { imageBytes, OA_MAX_UPLOAD_BYTES } from "./images.ts";
 import { OA_EVENTS, toInbound } from "./inbound.ts";
+import { isOutsideWindow, OaWindow, type ZnsSettings } from "./window.ts";
 import { OA_MAX_TEXT, renderOa, type OaPart } from "./render.ts";
 import type { OaEvent } from "./schema.ts";
 import { OaTokenRefused, OaTokens, OaTokenUnavailable } from "./tokens.ts";
@@ -28,6 +31,10 @@ export interface ZaloOaOptions {
   refreshBeforeMs?: number;
   /** a timed refresh that failed for a passing reason is tried again after this */
   retryRefreshMs?: number;
+  /** ZNS templates for people outside the messaging window */
+  zns?: ZnsSettings;
+  /** ZNS host (business.openapi.zalo.me) */
+  znsRoot?: string;
 }
 
 export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
@@ -36,10 +43,13 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   readonly host: string;
   readonly tokens: OaTokens;
   readonly client: OaClient;
+  private readonly window: OaWindow;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private dead: OaTokenRefused | undefined;
   private report: ((event: ChannelEvent) => void) | undefined;
+  /** the access token expired while refreshes kept failing: said once in the log */
+  private expiredSaid = false;
 
   constructor(private readonly opts: ZaloOaOptions) {
     this.log = opts.log.child({ channel: "zalo_oa" });
@@ -53,13 +63,27 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
       log: this.log,
       refreshBeforeMs: opts.refreshBeforeMs,
     });
-    this.client = new OaClient({ tokens: this.tokens, apiRoot: opts.apiRoot, log: this.log });
+    this.client = new OaClient({ tokens: this.tokens, apiRoot: opts.apiRoot, znsRoot: opts.znsRoot, log: this.log });
+    this.window = new OaWindow({ db: opts.db, engine: opts.engine, client: this.client, log: this.log, zns: opts.zns ?? {} });
     opts.engine.register(this);
   }
 
   /** True once Zalo refused the OA's tokens: nothing is taken or sent until a restart. */
   get stopped(): boolean {
     return this.dead !== undefined;
+  }
+
+  /**
+   * For /readyz: not ready when Zalo refused the OA's tokens (expired or revoked refresh token: a person
+   * must authorize again), or when the access token has expired and refreshing keeps failing.
+   */
+  readiness(): { ok: true } | { ok: false; problem: "token_refused" | "token_expired"; detail: string } {
+    if (this.dead) return { ok: false, problem: "token_refused", detail: this.classify(this.dead).detail ?? "token refused" };
+    const expiresAt = this.tokens.expiresAt;
+    if (expiresAt > 0 && expiresAt <= Date.now()) {
+      return { ok: false, problem: "token_expired", detail: "the OA access token expired and could not be refreshed yet (see the log)" };
+    }
+    return { ok: true };
   }
 
   /** Gets a valid access token (refreshing it if due) and starts the refresh timer. */
@@ -106,11 +130,17 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   private async refreshOnTimer(): Promise<void> {
     try {
       await this.tokens.accessToken();
+      this.expiredSaid = false;
       this.report?.({ type: "healthy" });
       this.schedule(this.tokens.refreshDueAt - Date.now());
     } catch (err) {
       if (err instanceof OaTokenRefused) return this.die(err);
-      this.report?.({ type: "trouble", problem: this.classify(err) });
+      const problem = this.classify(err);
+      if (!this.expiredSaid && this.tokens.expiresAt > 0 && this.tokens.expiresAt <= Date.now()) {
+        this.expiredSaid = true;
+        this.log.error({ detail: problem.detail }, "Zalo OA access token expired and cannot be refreshed: nothing can be sent on the OA until it is (retrying)");
+      }
+      this.report?.({ type: "trouble", problem });
       this.schedule(this.opts.retryRefreshMs ?? 60_000);
     }
   }
@@ -136,6 +166,8 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
         this.log.debug({ event: event.event_name }, "event ignored");
         return;
       }
+      // Notices kept while the person was outside the messaging window go out before the answer.
+      await this.window.release(inbound.chatKey).catch((err) => this.log.error({ err }, "could not send the kept notices"));
       await this.opts.engine.handle(inbound);
     } catch (err) {
       this.log.error({ err, event: event.event_name }, "event handling failed");
@@ -145,15 +177,26 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
     if (this.dead) return { ok: false, reason: "failed", detail: "Zalo OA channel stopped (token refused)" };
     const t = tFor(locale);
-    try {
-      for (const message of messages) for (const part of renderOa(message, t)) await this.sendPart(chatKey, part);
-    } catch (err) {
-      return this.failure(chatKey, err);
+    for (const [i, message] of messages.entries()) {
+      try {
+        for (const part of renderOa(message, t)) await this.sendPart(chatKey, part, t);
+      } catch (err) {
+        if (!isOutsideWindow(err)) return this.failure(chatKey, err);
+        // Not dropped: kept for when the person writes (and an order notice tried by ZNS).
+        try {
+          await this.window.refused(chatKey, messages.slice(i), locale);
+          return { ok: true };
+        } catch (holdErr) {
+          this.log.error({ err: holdErr }, "could not keep a notice refused for the messaging window");
+          return { ok: false, reason: "failed", detail: "outside the messaging window; not kept" };
+        }
+      }
     }
     return { ok: true };
   }
 
-  private async sendPart(chatKey: string, part: OaPart): Promise<void> {
+  private async sendPart(chatKey: string, part: OaPart, t: TFunction): Promise<void> {
+    if ("photo" in part) return this.sendPhoto(chatKey, part.photo, t);
     try {
       await this.client.send(chatKey, part.message);
     } catch (err) {
@@ -164,6 +207,34 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
     }
   }
 
+  /**
+   * Upload, then send by attachment id. When the image itself is the trouble (it cannot be fetched, is
+   * too large, Zalo refuses the upload or the media message), the person gets a link to it instead;
+   * trouble with the chat (outside the window, not following, the token) is the send's failure.
+   */
+  private async sendPhoto(chatKey: string, ref: string, t: TFunction): Promise<void> {
+    let attachmentId: string;
+    try {
+      attachmentId = await this.client.uploadImage(await imageBytes(ref, OA_MAX_UPLOAD_BYTES));
+    } catch (err) {
+      if (err instanceof OaTokenRefused) throw err;
+      this.log.warn({ err: String(err).slice(0, 160) }, "Zalo OA image upload failed; sending a link instead");
+      return this.photoLink(chatKey, ref, t);
+    }
+    try {
+      await this.client.send(chatKey, { attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", attachment_id: attachmentId }] } } });
+    } catch (err) {
+      if (!(err instanceof OaApiError && err.code === OA_ERRORS.invalidField)) throw err;
+      this.log.warn({ detail: err.description }, "Zalo OA refused the image message; sending a link instead");
+      return this.photoLink(chatKey, ref, t);
+    }
+  }
+
+  private async photoLink(chatKey: string, ref: string, t: TFunction): Promise<void> {
+    // An image made by the bot (a data: URL) has no address to give: the text that follows stands alone.
+    if (/^https?:\/\//i.test(ref)) await this.client.send(chatKey, { text: t("zaloOa:photoLink", { url: ref }) });
+  }
+
   private failure(chatKey: string, err: unknown): SendResult {
     if (err instanceof OaTokenRefused) {
       this.die(err);
@@ -171,9 +242,9 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
     }
     if (err instanceof OaApiError) {
       const detail = `${err.code} ${err.description}`;
-      if (err.code === OA_ERRORS.notFollower || err.code === OA_ERRORS.noInteraction || err.code === OA_ERRORS.noInteraction2) {
-        // Not following, or silent for more than 7 days: unreachable until the person writes again.
-        this.log.info({ code: err.code }, "OA follower unreachable (not following, or outside the messaging window)");
+      if (err.code === OA_ERRORS.notFollower) {
+        // Not following (any more): unreachable until the person follows or writes again.
+        this.log.info({ code: err.code }, "OA user unreachable (not following the OA)");
         return { ok: false, reason: "blocked", detail };
       }
       if (err.code === OA_ERRORS.invalidField) return { ok: false, reason: "rejected", detail };

@@ -5,17 +5,18 @@
 // OA's own messages, unfollow) give null: the channel deals with unfollow itself.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Inbound } from "../../engine/message.ts";
+import { attachmentUrl } from "./images.ts";
 import type { OaEvent } from "./schema.ts";
 
 export const OA_EVENTS = {
   text: "user_send_text",
+  image: "user_send_image",
   follow: "follow",
   unfollow: "unfollow",
 } as const;
 
 /** Things a person sends that the bot cannot read: answered with the polite "please type". */
 const UNREADABLE = new Set([
-  "user_send_image",
   "user_send_sticker",
   "user_send_gif",
   "user_send_audio",
@@ -35,9 +36,15 @@ export function toInbound(event: OaEvent, appId: string): Inbound | null {
     return { channel: "zalo_oa", chatKey: user, userKey: user, updateKey, kind: "text", text: "/start", at };
   }
   const user = event.sender?.id;
-  if (!user || (event.event_name !== OA_EVENTS.text && !UNREADABLE.has(event.event_name))) return null;
+  const readable = event.event_name === OA_EVENTS.text || event.event_name === OA_EVENTS.image;
+  if (!user || (!readable && !UNREADABLE.has(event.event_name))) return null;
   const base = { channel: "zalo_oa" as const, chatKey: user, userKey: user, updateKey: `${appId}:${messageKey(event)}`, at };
   if (event.event_name === OA_EVENTS.text) return { ...base, kind: "text", text: event.message?.text ?? "" };
+  if (event.event_name === OA_EVENTS.image) {
+    const url = attachmentUrl((event.message as { attachments?: unknown } | undefined)?.attachments);
+    const caption = event.message?.text || undefined;
+    if (url) return { ...base, kind: "photo", photo: { ref: url, ...(caption ? { caption } : {}) } };
+  }
   return { ...base, kind: "unsupported" };
 }
 

@@ -13,16 +13,20 @@ export const OA_MAX_TEXT = 2000;
 export const OA_MAX_BUTTONS = 5;
 export const OA_MAX_BUTTON_TITLE = 100;
 
-export interface OaPart {
-  message: OaMessage;
-  /** the same part as numbered text, when Zalo refuses its buttons */
-  fallback?: OaMessage[];
-}
+export type OaPart =
+  | {
+      message: OaMessage;
+      /** the same part as numbered text, when Zalo refuses its buttons */
+      fallback?: OaMessage[];
+    }
+  /** an image to upload, then send by its attachment id (an http(s) or data: URL) */
+  | { photo: string };
 
 export function renderOa(message: Outbound, t: TFunction): OaPart[] {
   const parts: OaPart[] = [];
-  const url = message.photo && /^https?:\/\//i.test(message.photo.ref) ? message.photo.ref : undefined;
-  if (url) parts.push({ message: { attachment: { type: "template", payload: { template_type: "media", elements: [{ media_type: "image", url }] } } } });
+  // A Telegram file id means nothing to Zalo: such a photo is left out (the text still goes).
+  const photo = message.photo && /^(https?:\/\/|data:image\/)/i.test(message.photo.ref) ? message.photo.ref : undefined;
+  if (photo) parts.push({ photo });
   const choices = (message.choices ?? []).flat();
   const numbered = () => splitForZalo(withNumberedChoices(message, t)).map((text) => ({ text }));
   const fits = choices.length > 0 && choices.length <= OA_MAX_BUTTONS && choices.every((c) => [...c.label].length <= OA_MAX_BUTTON_TITLE);

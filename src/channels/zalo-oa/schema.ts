@@ -27,6 +27,12 @@ export const oaSentSchema = z
 /** POST /v2.0/oa/upload/image → data */
 export const oaUploadSchema = z.looseObject({ attachment_id: z.string().min(1) });
 
+/** POST business.openapi.zalo.me/message/template (ZNS) → data: {msg_id, sent_time, quota?} */
+export const znsSentSchema = z
+  .looseObject({ msg_id: id.optional(), sent_time: numeric.optional() })
+  .optional()
+  .transform((v) => v ?? {});
+
 /**
  * POST oauth.zaloapp.com/v4/oa/access_token: `{access_token, refresh_token, expires_in: "90000"}` (seconds,
  * as a string); a refusal has no access_token and says why in `error` / `error_name` / `error_description`.

@@ -71,6 +71,11 @@ export class OaTokens {
     return this.refresh();
   }
 
+  /** When the cached access token expires (ms since epoch; 0 before the first one). */
+  get expiresAt(): number {
+    return this.current?.expiresAt ?? 0;
+  }
+
   /** When the cached token should be refreshed (ms since epoch), for the channel's timer. */
   get refreshDueAt(): number {
     return this.current ? this.current.expiresAt - this.refreshBeforeMs : 0;
