@@ -7,6 +7,7 @@ import { listings } from "./listings.ts";
 import { broadcasts } from "../broadcast/store.ts";
 import { officers } from "../broadcast/officers.ts";
 import { orders } from "./orders.ts";
+import { prices } from "./prices.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -17,6 +18,7 @@ export function createServices(tx: Tx) {
     accounts: accounts(tx),
     listings: listings(tx),
     orders: orders(tx),
+    prices: prices(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     officerLogins: officerLogins(tx),

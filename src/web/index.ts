@@ -1,5 +1,5 @@
 // The public web pages, server-rendered in Vietnamese: shop pages with order forms (/s/:slug), the
-// market (/cho), the buyer's order status (/don/:token), listing photos (/media/:file) and, on a
+// market (/cho), the price board (/gia), the buyer's order status (/don/:token), listing photos (/media/:file) and, on a
 // machine without bot tokens, the web chat simulator (/chat). Registered as one encapsulated fastify
 // plugin: its form parser, compression and HTML error pages apply to these routes only.
 import { promisify } from "node:util";
@@ -19,6 +19,8 @@ import { MAX_TEXT, SESSION_PATTERN, WebChatChannel } from "./chat-channel.ts";
 import { messagePage } from "./layout.ts";
 import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
+import { prices } from "../core/prices.ts";
+import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
 import { checkOrderForm, formValues, provinces } from "./order-form.ts";
@@ -226,6 +228,22 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       ]);
       const products = catalog.items.map((p) => ({ id: p.id, name: p.name }));
       return sendPage(reply, 200, renderMarketPage({ t, provinceCode: opts.provinceCode, products, query: query.data, ...found }));
+    });
+
+    // ---- price board ----
+
+    app.get("/gia", async (_req, reply) => {
+      const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
+      return sendPage(reply, 200, renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items }));
+    });
+
+    app.get<{ Params: { product: string } }>("/gia/:product", async (req, reply) => {
+      const catalog = await opts.engine.catalog.get();
+      const product = SLUG.test(req.params.product) ? catalog.byId(req.params.product) : undefined;
+      if (!product) return notFound(t, reply);
+      const now = new Date();
+      const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
+      return sendPage(reply, 200, renderProductPricePage(t, { product, row, days, now }));
     });
 
     // ---- the buyer's order status ----
