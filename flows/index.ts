@@ -12,6 +12,7 @@ import { sell } from "./sell.ts";
 import { buy } from "./buy.ts";
 import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
 import { intents } from "./intents.ts";
+import { priceCommand } from "./market.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -21,7 +22,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, prices: priceCommand },
   intents,
   actions: {
     tap: orderActions.tap,

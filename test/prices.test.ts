@@ -213,7 +213,7 @@ describe.skipIf(skipBrowserTests)("the chart in Chromium", () => {
       const box = await svg.boundingBox();
       expect(box!.width).toBeGreaterThan(300);
       expect(box!.width).toBeLessThanOrEqual(390);
-      const dots = await page.locator("circle.mean").evaluateAll((els) => els.map((e) => (e as SVGCircleElement).getBoundingClientRect()));
+      const dots = await page.locator("circle.mean").evaluateAll((els) => els.map((e) => e.getBoundingClientRect()));
       expect(dots.length).toBeGreaterThan(3);
       for (const d of dots) {
         expect(d.left).toBeGreaterThanOrEqual(box!.x);

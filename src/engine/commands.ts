@@ -18,7 +18,8 @@ export type GlobalCommand =
   | "announce"
   | "login"
   | "stats"
-  | "assist";
+  | "assist"
+  | "prices";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -37,6 +38,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   dangnhap: "login",
   thongke: "stats",
   dangkyho: "assist",
+  gia: "prices",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */
