@@ -169,6 +169,18 @@ describe("the board's figures", () => {
   });
 });
 
+describe("the median a new price is compared with", () => {
+  it("is the live median with enough listings, else the 30-day orders' median, else none", async () => {
+    // Hồi khô: 9 live listings.
+    expect(await services().prices.reference("hoi-kho", 3, { now: NOW })).toEqual(liveOf("hoi-kho"));
+    // Fewer live listings than asked for: the accepted orders of 30 days instead.
+    const sold = soldOf("hoi-kho", 30)!;
+    expect(await services().prices.reference("hoi-kho", 10, { now: NOW })).toEqual(sold.count >= 10 ? sold : null);
+    expect(await services().prices.reference("na-chi-lang", 5, { now: NOW })).toBeNull(); // 4 live, no orders
+    expect(await services().prices.reference("gao", 1, { now: NOW })).toBeNull();
+  });
+});
+
 describe("the /gia pages", () => {
   const get = (path: string) => app.http.inject({ method: "GET", url: path });
   const vnd = (n: number) => `${n.toLocaleString("de-DE")} đ`;
