@@ -36,6 +36,7 @@ interface MadeListing {
   priceVnd: number;
   live: boolean;
   commune: string;
+  shopId: string;
 }
 interface MadeOrder {
   productId: string;
@@ -66,7 +67,7 @@ function household(name: string, communeCode: string): Promise<HouseholdView> {
 async function listing(h: HouseholdView, productId: string, unit: string, priceVnd: number, status: "active" | "paused" | "sold_out" = "active") {
   const l = await services().listings.create({ shopId: h.shop!.id, productId, title: productId, unit, quantity: 1000, displayUnit: unit, priceVnd });
   if (status !== "active") await services().listings.update(h.shop!.id, l.id, { status });
-  made.push({ id: l.id, productId, unit, priceVnd, live: status === "active", commune: h.communeCode });
+  made.push({ id: l.id, productId, unit, priceVnd, live: status === "active", commune: h.communeCode, shopId: h.shop!.id });
   return l;
 }
 
@@ -177,6 +178,11 @@ describe("the median a new price is compared with", () => {
     const sold = soldOf("hoi-kho", 30)!;
     expect(await services().prices.reference("hoi-kho", 10, { now: NOW })).toEqual(sold.count >= 10 ? sold : null);
     expect(await services().prices.reference("na-chi-lang", 5, { now: NOW })).toBeNull(); // 4 live, no orders
+    // A household's own listings are left out of the price it is compared with.
+    const own = made[0].shopId;
+    const others = recount(made.filter((l) => l.live && l.productId === "hoi-kho" && l.shopId !== own).map((l) => l.priceVnd));
+    expect(await services().prices.reference("hoi-kho", 3, { now: NOW, excludeShopId: own })).toEqual(others);
+    expect(others!.count).toBeLessThan(9);
     expect(await services().prices.reference("gao", 1, { now: NOW })).toBeNull();
   });
 });

@@ -67,11 +67,14 @@ const productFilter = (column: string, productId?: string) =>
   productId ? Prisma.sql` AND ${Prisma.raw(column)} = ${productId}` : Prisma.empty;
 
 const communeFilter = (communeCode?: string) => (communeCode ? Prisma.sql` AND l."communeCode" = ${communeCode}` : Prisma.empty);
+const shopFilter = (shopId?: string) => (shopId ? Prisma.sql` AND l."shopId" <> ${shopId}` : Prisma.empty);
 
 function liveSource(opts: BoardOptions): Prisma.Sql {
   return Prisma.sql`
     SELECT l."productId" AS pid, l."priceVnd" AS price FROM "Listing" l JOIN "Product" p ON p."id" = l."productId"
-    WHERE l."status" = 'active' AND l."stockMilli" > 0 AND l."unit" = p."unit"${productFilter('l."productId"', opts.productId)}${communeFilter(opts.communeCode)}`;
+    WHERE l."status" = 'active' AND l."stockMilli" > 0 AND l."unit" = p."unit"${productFilter('l."productId"', opts.productId)}${communeFilter(
+      opts.communeCode,
+    )}${shopFilter(opts.excludeShopId)}`;
 }
 
 function orderSource(since: Date, opts: BoardOptions, until?: Date): Prisma.Sql {
@@ -82,7 +85,7 @@ function orderSource(since: Date, opts: BoardOptions, until?: Date): Prisma.Sql 
     WHERE o."createdAt" >= ${since}${upper} AND o."status" IN (${Prisma.join([...ACCEPTED_STATUSES])}) AND l."unit" = p."unit"${productFilter(
       'l."productId"',
       opts.productId,
-    )}${communeFilter(opts.communeCode)}`;
+    )}${communeFilter(opts.communeCode)}${shopFilter(opts.excludeShopId)}`;
 }
 
 export interface BoardOptions {
@@ -90,6 +93,8 @@ export interface BoardOptions {
   productId?: string;
   /** one commune only (the listing's commune, kept by triggers) */
   communeCode?: string;
+  /** leave one shop out (a household's price against everybody else's) */
+  excludeShopId?: string;
   now?: Date;
 }
 
