@@ -77,12 +77,12 @@ function liveSource(opts: BoardOptions): Prisma.Sql {
     )}${shopFilter(opts.excludeShopId)}`;
 }
 
-function orderSource(since: Date, opts: BoardOptions, until?: Date): Prisma.Sql {
-  const upper = until ? Prisma.sql` AND o."createdAt" < ${until}` : Prisma.empty;
+function orderSource(since: Date, opts: BoardOptions, withTime = false): Prisma.Sql {
+  const at = withTime ? Prisma.sql`, o."createdAt" AS at` : Prisma.empty;
   return Prisma.sql`
-    SELECT l."productId" AS pid, o."unitPriceVnd" AS price FROM "Order" o
+    SELECT l."productId" AS pid, o."unitPriceVnd" AS price${at} FROM "Order" o
     JOIN "Listing" l ON l."id" = o."listingId" JOIN "Product" p ON p."id" = l."productId"
-    WHERE o."createdAt" >= ${since}${upper} AND o."status" IN (${Prisma.join([...ACCEPTED_STATUSES])}) AND l."unit" = p."unit"${productFilter(
+    WHERE o."createdAt" >= ${since} AND o."status" IN (${Prisma.join([...ACCEPTED_STATUSES])}) AND l."unit" = p."unit"${productFilter(
       'l."productId"',
       opts.productId,
     )}${communeFilter(opts.communeCode)}${shopFilter(opts.excludeShopId)}`;
@@ -143,20 +143,23 @@ export function prices(tx: Tx) {
 
     /**
      * Accepted orders' prices per Vietnamese day over the last 30 days (today included), oldest first;
-     * days without orders are left out. One index range per day, in one statement.
+     * days without orders are left out. One pass over the window, each order put in its day.
      */
     async daily(productId: string, opts: Omit<BoardOptions, "productId"> = {}): Promise<DayPrices[]> {
       const now = opts.now ?? new Date();
       const today = vnDayStart(now);
       const days = Array.from({ length: CHART_DAYS }, (_, i) => new Date(today.getTime() - (CHART_DAYS - 1 - i) * DAY_MS));
-      const parts = days.map(
-        (day, i) => Prisma.sql`
-          SELECT ${i} AS d, COUNT(*) AS n, MIN(price) AS lo, MAX(price) AS hi, AVG(price) AS mean
-          FROM (${orderSource(day, { ...opts, productId }, new Date(day.getTime() + DAY_MS))}) s`,
+      // The day of each order by comparison with the day starts (newest first): portable, one pass.
+      const dayOf = Prisma.join(
+        days.map((day, i) => ({ day, i })).reverse().map(({ day, i }) => Prisma.sql`WHEN at >= ${day} THEN ${i}`),
+        " ",
       );
-      const rows = await tx.$queryRaw<Array<{ d: unknown; n: unknown; lo: unknown; hi: unknown; mean: unknown }>>`${Prisma.join(parts, " UNION ALL ")}`;
+      const rows = await tx.$queryRaw<Array<{ d: unknown; n: unknown; lo: unknown; hi: unknown; mean: unknown }>>`
+        SELECT d, COUNT(*) AS n, MIN(price) AS lo, MAX(price) AS hi, AVG(price) AS mean
+        FROM (SELECT CASE ${dayOf} END AS d, price FROM (${orderSource(days[0], { ...opts, productId }, true)}) s) b
+        GROUP BY d`;
       return rows
-        .filter((r) => num(r.n) > 0)
+        .filter((r) => r.d !== null && num(r.n) > 0)
         .map((r) => ({ day: days[num(r.d)], count: num(r.n), min: num(r.lo), max: num(r.hi), mean: Math.round(num(r.mean)) }))
         .sort((a, b) => a.day.getTime() - b.day.getTime());
     },

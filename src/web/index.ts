@@ -57,6 +57,7 @@ const CHAT_BODY_LIMIT = 16 * 1024;
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
+const PRICE_PAGE_TTL_MS = 60_000;
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 const CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -232,18 +233,35 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // ---- price board ----
 
+    // Province-wide figures take a while at scale (about 2 s for every product over 400,000 listings and
+    // orders on a busy machine) and need not be to the second: each page is drawn at most once a minute.
+    const pricePages = new Map<string, { at: number; body: string }>();
+    const pricePage = async (key: string, draw: () => Promise<string>) => {
+      const hit = pricePages.get(key);
+      if (hit && Date.now() - hit.at < PRICE_PAGE_TTL_MS) return hit.body;
+      const body = await draw();
+      pricePages.set(key, { at: Date.now(), body });
+      return body;
+    };
+
     app.get("/gia", async (_req, reply) => {
-      const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
-      return sendPage(reply, 200, renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items }));
+      const body = await pricePage("", async () => {
+        const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
+        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items });
+      });
+      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
 
     app.get<{ Params: { product: string } }>("/gia/:product", async (req, reply) => {
       const catalog = await opts.engine.catalog.get();
       const product = SLUG.test(req.params.product) ? catalog.byId(req.params.product) : undefined;
       if (!product) return notFound(t, reply);
-      const now = new Date();
-      const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
-      return sendPage(reply, 200, renderProductPricePage(t, { product, row, days, now }));
+      const body = await pricePage(product.id, async () => {
+        const now = new Date();
+        const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
+        return renderProductPricePage(t, { product, row, days, now });
+      });
+      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
 
     // ---- the buyer's order status ----
