@@ -1,5 +1,6 @@
 // "Mua nông sản": anyone may buy, with or without a shop.
 //   product → which offer (shop, commune, price, quantity left) → quantity → name → phone →
+//   (from a sentence, "mua 5 cân na": straight to na's offers, and the 5 kg taken once one is chosen) →
 //   province → address → summary → order placed (stock reserved) → the household is told at once.
 // The buyer then hears about the order here: accepted, declined, picked up by the post office.
 import { checkPersonName } from "../src/core/rules.ts";
@@ -24,6 +25,7 @@ import { cleanText } from "../src/lang/normalize.ts";
 import { formatVnPhone, parseVnMobile } from "../src/lang/phone.ts";
 import { formatPrice } from "../src/lang/price.ts";
 import { matchProduct } from "../src/lang/product.ts";
+import type { Quantity } from "../src/lang/quantity.ts";
 import { displayPrice, displayQuantity } from "./listing-card.ts";
 import { quantityExample, readQuantity, toStock, unitName } from "./questions/amounts.ts";
 
@@ -35,6 +37,8 @@ interface Basket {
   quantity?: number;
   /** the unit the buyer used ("kg" for "20 kg"), to echo it back */
   displayUnit?: string;
+  /** a quantity said with the product ("mua 5 cân na"): taken once an offer is chosen, if it fits */
+  wanted?: Quantity;
   name?: string;
   phone?: string;
   area?: string;
@@ -100,9 +104,21 @@ const listingStep: Step = buttonsStep({
     );
     return say(ctx.t("buy:pickListing", { count: found.length, product: b.productName }), { choices: column(...rows) });
   },
-  on: (id, ctx) => {
-    basket(ctx).listingId = id;
-    return next("quantity");
+  on: async (id, ctx) => {
+    const b = basket(ctx);
+    b.listingId = id;
+    const wanted = b.wanted;
+    if (!wanted) return next("quantity");
+    b.wanted = undefined; // used once: back at the quantity question it is asked for
+    const l = await chosenListing(ctx);
+    if (!l) return next("quantity");
+    const stock = toStock(wanted);
+    if (stock.unit !== l.unit) return next("quantity", say(ctx.t("buy:wrongUnit", { unit: unitName(l.unit) })));
+    if (stock.quantity > l.quantity) return next("quantity", say(ctx.t("buy:tooMuch", { left: displayQuantity(l) })));
+    b.quantity = stock.quantity;
+    b.displayUnit = stock.displayUnit;
+    const quantity = displayQuantity({ ...l, quantity: stock.quantity, displayUnit: stock.displayUnit });
+    return next(b.name ? "confirm" : "name", say(ctx.t("buy:wantedTaken", { quantity })));
   },
 });
 
@@ -241,12 +257,13 @@ const confirmStep: Step = buttonsStep({
  * Buying a product named in a sentence ("mua 5 can na"): straight to its offers when there are
  * some, else the product question after saying so.
  */
-export async function buyProduct(ctx: FlowContext, product: { id: string | null; name: string } | null): Promise<StepResult> {
+export async function buyProduct(ctx: FlowContext, product: { id: string | null; name: string } | null, wanted?: Quantity | null): Promise<StepResult> {
   if (!product?.id) return startFlow("buy");
   ctx.data = { productId: product.id, productName: product.name } satisfies Basket;
   const found = await offers(ctx);
   if (found.length === 0) return startFlow("buy", {}, say(ctx.t("buy:noneFor", { product: product.name })));
-  return { type: "start", flow: "buy", step: "listing", data: { ...ctx.data, listingIds: found.map((l) => l.id) }, say: [] };
+  const data: Basket = { ...ctx.data, listingIds: found.map((l) => l.id), ...(wanted ? { wanted } : {}) };
+  return { type: "start", flow: "buy", step: "listing", data: data as Record<string, unknown>, say: [] };
 }
 
 export const buy: Flow = {

@@ -17,6 +17,7 @@ import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
 import { intents } from "./intents.ts";
 import { shippingActions } from "./shipping.ts";
 import { paymentActions } from "./payments.ts";
+import { priceCommand } from "./market.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -26,7 +27,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand },
   intents,
   actions: {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),

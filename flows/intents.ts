@@ -1,6 +1,6 @@
 // What a request understood in a message does (the engine decides when: src/engine/intents.ts).
 //   sell: the listing sentence, as typed at the menu ("ban 2 ta hoi kho 80k, 50kg na 35k");
-//   buy: the buying flow, at the offers for the product when there are some;
+//   buy: the buying flow, at the offers for the product when there are some, with the quantity said;
 //   price: the catalog's usual range and today's offers on Chợ Số (market.ts);
 //   orders, listings: those lists;
 //   sold out, a new price or quantity: the listing it is about, after a confirm (quick-edit.ts).
@@ -39,7 +39,7 @@ export const intents: IntentHandlers = {
       case "sell":
         return sellFromSentence(ctx, text) ?? startFlow("sell");
       case "buy":
-        return buyProduct(ctx, await productOnSale(ctx, productsNamed(ctx, text, u.product)));
+        return buyProduct(ctx, await productOnSale(ctx, productsNamed(ctx, text, u.product)), u.items.find((i) => i.quantity)?.quantity);
       case "price":
         return intents.answer(u, text, ctx);
       case "orders":

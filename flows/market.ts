@@ -1,14 +1,14 @@
-// "Giá na hôm nay bao nhiêu?": what Chợ Số knows about a product's price. Two honest sources: the
-// catalog's usual range (the same range that warns about a missing zero when listing), and the live
-// offers on Chợ Số right now. No market feed exists, so nothing else is claimed.
+// "Giá na hôm nay bao nhiêu?": what Chợ Số knows about a product's price, from the price board
+// (core/prices.ts): live offers in the province and accepted orders of the last days, with a link to
+// the board's page; the catalog's usual range only when nothing is on sale or sold. No market feed
+// exists, so nothing else is claimed. Also where a household's own price stands (priceStanding).
 import { say, type FlowContext } from "../src/engine/flow.ts";
 import type { Outbound } from "../src/engine/message.ts";
 import type { ProductRef } from "../src/lang/listing.ts";
 import { formatPrice } from "../src/lang/price.ts";
 import { foldWords } from "../src/lang/normalize.ts";
 import { matchProduct } from "../src/lang/product.ts";
-
-const MAX_OFFERS = 50;
+import { pricePath } from "../src/links.ts";
 
 /**
  * The products a name in the message may mean, the understood one first: "na" is Na Chi Lăng, but
@@ -36,28 +36,53 @@ export async function productOnSale(ctx: FlowContext, products: ProductRef[]): P
   return products[0] ?? null;
 }
 
+/** One short message: the board's figures for the product (on sale, sold lately), and its page. */
 export async function priceAnswer(ctx: FlowContext, products: ProductRef[]): Promise<Outbound[]> {
   const product = await productOnSale(ctx, products);
   const item = product ? ctx.catalog.byId(product.id) : undefined;
   if (!item) return [say(ctx.t("market:which"))];
-  const lines = [
-    ctx.t("market:usual", {
-      product: item.name,
-      min: formatPrice({ vnd: item.priceRange.min, per: null }),
-      max: formatPrice({ vnd: item.priceRange.max, per: item.unit }),
-    }),
-  ];
-  const offers = await ctx.services.listings.live({ productId: item.id, excludeShopId: ctx.household?.shop?.id }, MAX_OFFERS);
-  if (offers.length === 0) lines.push(ctx.t("market:noLive", { product: item.name }));
-  else {
-    const prices = offers.map((o) => o.priceVnd);
-    const [min, max] = [Math.min(...prices), Math.max(...prices)];
-    const unit = offers[0].unit;
-    lines.push(
-      min === max
-        ? ctx.t("market:liveOnePrice", { count: offers.length, price: formatPrice({ vnd: min, per: unit }) })
-        : ctx.t("market:live", { count: offers.length, min: formatPrice({ vnd: min, per: null }), max: formatPrice({ vnd: max, per: unit }) }),
-    );
+  const row = await ctx.services.prices.ofProduct(item.id, { now: ctx.now });
+  const unit = row?.unit ?? item.unit;
+  const money = (vnd: number) => formatPrice({ vnd, per: unit });
+  const lines = [ctx.t("prices:chat.title", { product: item.name })];
+  const live = row?.live;
+  if (!live) lines.push(ctx.t("prices:chat.noLive", { product: item.name }));
+  else if (live.min === live.max) lines.push(ctx.t("prices:chat.liveOne", { price: money(live.min), count: live.count }));
+  else lines.push(ctx.t("prices:chat.live", { min: money(live.min), max: money(live.max), median: money(live.median), count: live.count }));
+  const sold = row?.orders7 ? { key: "sold7", f: row.orders7 } : row?.orders30 ? { key: "sold30", f: row.orders30 } : null;
+  if (sold) lines.push(ctx.t(`prices:chat.${sold.key}`, { min: money(sold.f.min), max: money(sold.f.max), count: sold.f.count }));
+  if (!live && !sold) {
+    lines.push(ctx.t("prices:chat.usual", { min: formatPrice({ vnd: item.priceRange.min, per: null }), max: formatPrice({ vnd: item.priceRange.max, per: item.unit }) }));
   }
+  lines.push(ctx.t("prices:chat.more", { url: `${ctx.settings.publicUrl}${pricePath(item.id)}` }));
   return [say(lines.join("\n"))];
+}
+
+/** "/gia" (or "/gia hoi kho"): one product's prices, or the board's link when no product is named. */
+export async function priceCommand(ctx: FlowContext, args: string): Promise<Outbound[]> {
+  const text = args.slice(0, 200);
+  const found = matchProduct(text, ctx.catalog.index);
+  if (found?.length) return priceAnswer(ctx, productsNamed(ctx, text, { id: found[0].item.id, name: found[0].item.name }));
+  return [say(ctx.t("prices:chat.board", { url: `${ctx.settings.publicUrl}${pricePath()}` }))];
+}
+
+/** Fewer live listings (or accepted orders) than this make no "price of the province". */
+export const MIN_FOR_MEDIAN = 3;
+/** Closer than this to the median is "about the median". */
+const SAME_WITHIN = 0.05;
+
+/**
+ * Where a price stands against the province ("thấp hơn giá giữa của tỉnh khoảng 10%"): the median of
+ * other shops' live listings, else of their last 30 days' accepted orders; null when there are too few to say, or
+ * the price is in another unit than the catalog's.
+ */
+export async function priceStanding(ctx: FlowContext, productId: string | null | undefined, unit: string, priceVnd: number): Promise<string | null> {
+  if (!productId || ctx.catalog.byId(productId)?.unit !== unit) return null;
+  const base = await ctx.services.prices.reference(productId, MIN_FOR_MEDIAN, { now: ctx.now, excludeShopId: ctx.household?.shop?.id });
+  if (!base || base.median <= 0) return null;
+  const median = formatPrice({ vnd: base.median, per: unit });
+  const diff = (priceVnd - base.median) / base.median;
+  if (Math.abs(diff) < SAME_WITHIN) return ctx.t("prices:standing.same", { median });
+  const percent = Math.round(Math.abs(diff) * 100);
+  return ctx.t(diff < 0 ? "prices:standing.lower" : "prices:standing.higher", { median, percent });
 }

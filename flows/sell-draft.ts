@@ -35,6 +35,8 @@ export interface Draft {
   typed?: string;
   quantityReadings?: Quantity[];
   priceReadings?: number[];
+  /** the price the household was last told its standing against the province for (issue 16) */
+  standingFor?: number;
 }
 
 export const draft = (ctx: FlowContext) => ctx.data as Draft;

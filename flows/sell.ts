@@ -24,6 +24,7 @@ import { parseListingItems } from "../src/lang/items.ts";
 import { parseListingSentence } from "../src/lang/listing.ts";
 import { formatQuantity } from "../src/lang/quantity.ts";
 import { quantityExample, readPrice, readQuantity, showPrice, unitName } from "./questions/amounts.ts";
+import { priceStanding } from "./market.ts";
 import { advance, batchConfirm, batchIntro, batchItems, editItem, missingNote, removeItem, startBatch } from "./sell-batch.ts";
 import { absorb, draft, draftCard, nextStep, setProduct, setStock, type Draft } from "./sell-draft.ts";
 
@@ -168,14 +169,17 @@ const priceStep: Step = {
     const unit = draft(ctx).stock!.unit;
     return say(ctx.t("sell:askPrice", { unit: unitName(unit), example: "80k" }));
   },
-  answer: (input, ctx) => {
+  answer: async (input, ctx) => {
     const d = draft(ctx);
     d.priceReadings = undefined; // back here from "which price?": this answer replaces those readings
     const read = readPrice(ctx, input.kind === "text" ? input.text : "", d.stock!);
     if (read.ok === false) return retry(say(read.error));
-    if (read.ok === "ambiguous") d.priceReadings = read.readings;
-    else d.priceVnd = read.value;
-    return proceed(ctx);
+    if (read.ok === "ambiguous") {
+      d.priceReadings = read.readings;
+      return proceed(ctx);
+    }
+    d.priceVnd = read.value;
+    return proceed(ctx, ...(await standing(ctx, d)));
   },
 };
 
@@ -186,13 +190,13 @@ const pricePick: Step = buttonsStep({
       choices: column(...(d.priceReadings ?? []).map((p, i) => choice(String(i), showPrice(p, d.stock!.unit)))),
     });
   },
-  on: (id, ctx) => {
+  on: async (id, ctx) => {
     const d = draft(ctx);
     const price = d.priceReadings?.[Number(id)];
     if (price === undefined) return retry();
     d.priceVnd = price;
     d.priceReadings = undefined;
-    return proceed(ctx);
+    return proceed(ctx, ...(await standing(ctx, d)));
   },
 });
 
@@ -245,15 +249,27 @@ const whenStep: Step = {
   },
 };
 
+/** Right after the price: where it stands against the province (never blocks the listing). */
+async function standing(ctx: FlowContext, d: Draft): Promise<Outbound[]> {
+  if (d.priceVnd === undefined || !d.stock || d.batch) return [];
+  const line = await priceStanding(ctx, d.productId, d.stock.unit, d.priceVnd);
+  if (!line) return [];
+  d.standingFor = d.priceVnd;
+  return [say(line)];
+}
+
 const confirmStep: Step = buttonsStep({
-  ask: (ctx) => {
+  ask: async (ctx) => {
     const d = draft(ctx);
     if (d.batch) return batchConfirm(ctx);
+    // Started from one sentence, the price was never asked: its standing goes under the card.
+    const line = d.standingFor === d.priceVnd ? null : await priceStanding(ctx, d.productId, d.stock!.unit, d.priceVnd!);
     const buttons = [choice("publish", ctx.t("sell:publish"), "yes", "done")];
     if (!d.photo) buttons.push(choice("photo", ctx.t("sell:addPhoto")));
     buttons.push(choice("fix", ctx.t("sell:fix")));
     // One message: the card under its heading, the buttons under the card.
-    return say(`${ctx.t("sell:confirmIntro")}\n\n${draftCard(ctx)}`, { choices: column(...buttons) });
+    const card = line ? `${draftCard(ctx)}\n${line}` : draftCard(ctx);
+    return say(`${ctx.t("sell:confirmIntro")}\n\n${card}`, { choices: column(...buttons) });
   },
   on: async (id, ctx): Promise<StepResult> => {
     const d = draft(ctx);
@@ -315,6 +331,12 @@ export const sell: Flow = {
   first: "product",
   needsHousehold: true,
   cancelText: ({ t }) => t("sell:cancelled"),
+  // Left for another request halfway: kept and offered back at the menu (src/engine/parked.ts).
+  resume: ({ t }, data) => {
+    const d = data as Draft;
+    if (d.batch?.length) return t("sell:resumeAny");
+    return d.title ? t("sell:resume", { product: d.title }) : null;
+  },
   steps: {
     product: productStep,
     productPick,

@@ -16,3 +16,6 @@ export const shopUrl = (base: string, slug: string) => `${base}${shopPath(slug)}
 
 /** The buyer's order status page. */
 export const statusUrl = (base: string, token: string) => `${base}${statusPath(token)}`;
+
+/** The price board (`/gia`), or one product's prices (`/gia/<product id>`). */
+export const pricePath = (productId?: string) => (productId ? `/gia/${encodeURIComponent(productId)}` : "/gia");

@@ -70,8 +70,10 @@ describe("requests on the terminal, answered by number", () => {
     expect(texts[2]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");
     expect(replies[2].buttons).toEqual(["📬 Xem đơn hàng", "↩️ Làm tiếp việc đang dở"]);
     expect(texts[3]).toBe("Mình làm tiếp nhé.\n\nBạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg");
-    // Quýt vàng's usual range in the catalog; nobody else sells it.
-    expect(texts[4]).toBe("Giá Quýt vàng thường từ 25.000 đ đến 90.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Quýt vàng.");
+    // Nobody sells Quýt vàng: the catalog's usual range, and the board's page.
+    expect(texts[4]).toMatch(
+      /^💰 Giá Quýt vàng trên Chợ Số:\n• Chưa ai đang bán Quýt vàng\.\n• Giá thường gặp: 25\.000 đ đến 90\.000 đ\/kg\nXem bảng giá: http:\/\/\S+\/gia\/[a-z-]+$/,
+    );
     expect(texts[5]).toBe("Bạn có bao nhiêu Quýt vàng? Ví dụ: 2 tạ, 50 kg");
     expect(texts[6]).toBe("Giá bán bao nhiêu một kg? Ví dụ: 80k");
     expect(texts[7]).toBe("Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở?");

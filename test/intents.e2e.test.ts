@@ -20,6 +20,11 @@ const GREETING = "Dạ, Chợ Số luôn sẵn lòng giúp bạn! 😊";
 const LEAVE = /Bạn muốn chuyển sang việc này, hay làm tiếp việc đang dở\?/;
 const CARRY_ON = "↩️ Làm tiếp việc đang dở";
 
+/** The price answer (flows/market.ts): its lines, then the link to the product's page on the board. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const priceAnswer = (productId: string, ...lines: string[]) => new RegExp(`^${escape(lines.join("\n"))}\nXem bảng giá: http://\\S+/gia/${productId}$`);
+const NO_NA = priceAnswer("na-chi-lang", "💰 Giá Na trên Chợ Số:", "• Chưa ai đang bán Na.", "• Giá thường gặp: 25.000 đ đến 60.000 đ/kg");
+
 afterEach(async () => {
   await bot?.stop();
   await fake?.close();
@@ -65,12 +70,15 @@ describe("requests at the main menu", () => {
     await list(seller, "ban 2 ta hoi kho 80k");
 
     const chat = await household();
-    // The catalog's usual range for hồi khô (50.000–160.000 đ/kg) and the one offer on Chợ Số.
+    // The board's figures for hồi khô: the one offer on Chợ Số, and the link to its page.
     await chat.send("gia hoi hom nay bao nhieu", MENU);
-    expect(chat.paragraphs).toEqual([
-      "Giá Hoa hồi khô thường từ 50.000 đ đến 160.000 đ/kg.\nTrên Chợ Số đang có 1 nơi bán, giá 80.000 đ/kg.",
-      "Bạn muốn làm gì?",
-    ]);
+    expect(chat.paragraphs).toHaveLength(2);
+    expect(chat.paragraphs[0]).toMatch(priceAnswer("hoi-kho", "💰 Giá Hoa hồi khô trên Chợ Số:", "• Đang bán: 80.000 đ/kg (1 tin)"));
+    expect(chat.paragraphs[1]).toBe("Bạn muốn làm gì?");
+    await chat.send("/gia", MENU);
+    expect(chat.paragraphs[0]).toMatch(/^Bảng giá mọi mặt hàng: http:\/\/\S+\/gia\nHỏi giá một món, ví dụ: giá na bao nhiêu$/);
+    await chat.send("/gia hoi kho", MENU);
+    expect(chat.paragraphs[0]).toMatch(priceAnswer("hoi-kho", "💰 Giá Hoa hồi khô trên Chợ Số:", "• Đang bán: 80.000 đ/kg (1 tin)"));
     await chat.send("xem don", /Cửa hàng chưa có đơn nào/);
     await chat.send("/menu", MENU);
     await chat.send("xem hang cua toi", /Bạn chưa đăng hàng nào/);
@@ -103,6 +111,19 @@ describe("requests at the main menu", () => {
     // "na" is any na: the one on sale is Na dai.
     await buyer.send("mua 5 can na", /Có 1 nơi bán Na dai\. Bạn chọn một nơi:/);
     expect(buyer.buttons).toEqual(["Cửa hàng Hoàng Văn Sáng: 35.000 đ/kg · còn 50 kg · Xã Chi Lăng"]);
+    // The 5 cân said with the product is the quantity: no quantity question.
+    await buyer.tap("Cửa hàng Hoàng Văn Sáng: 35.000 đ/kg · còn 50 kg · Xã Chi Lăng", /Tên người nhận hàng/);
+    expect(buyer.paragraphs[0]).toBe("Bạn mua 5 kg.");
+    await buyer.tap("Lành Văn Tuấn", /Số điện thoại người nhận/);
+    await buyer.send("0912 555 666", /tỉnh hoặc thành phố/);
+    await buyer.send("Hà Nội", /Địa chỉ cụ thể/);
+    await buyer.send("Số 5 ngõ 12 Láng Hạ", /Đơn của bạn/);
+    expect(buyer.last.text).toContain("🌿 5 kg Na dai Chi Lăng × 35.000 đ/kg\n💰 Tổng: 175.000 đ");
+    await buyer.send("huỷ", MENU);
+    // More than is left: the quantity question, saying why.
+    await buyer.send("mua 2 ta na", /Có 1 nơi bán/);
+    await buyer.tap("Cửa hàng Hoàng Văn Sáng: 35.000 đ/kg · còn 50 kg · Xã Chi Lăng", /Bạn mua bao nhiêu/);
+    expect(buyer.paragraphs[0]).toBe("Chỉ còn 50 kg. Bạn đặt ít hơn nhé.");
     await buyer.send("huỷ", MENU);
     await buyer.send("toi muon ban hang", /Bạn muốn bán gì\?/);
   });
@@ -145,7 +166,7 @@ describe("requests in the middle of a step", () => {
     await chat.send("/start", /đồng ý chứ/);
     await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
     await chat.send("gia na hom nay bao nhieu", /Tên chủ hộ là gì\?/);
-    expect(chat.paragraphs[0]).toBe("Giá Na thường từ 25.000 đ đến 60.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Na.");
+    expect(chat.paragraphs[0]).toMatch(NO_NA);
     await chat.send("xem don hang", /Tên chủ hộ là gì\?/);
     expect(chat.paragraphs[0]).toBe("Bạn cần mở cửa hàng trước đã.");
     await chat.send("Huy", /Bạn muốn huỷ, hay tên là "Huy"\?/); // as before: a bare "huy" may be a name
@@ -162,7 +183,7 @@ describe("requests in the middle of a step", () => {
     expect(chat.messages.map((m) => m.text).join("\n")).toContain("👤 Huy\n📞 0912 000 222\n📍 Xã Chi Lăng, Lạng Sơn");
   });
 
-  it("listing: an answer that fits stays the answer; a request is asked about once, carrying on keeps the draft, switching drops it", async () => {
+  it("listing: an answer that fits stays the answer; a request is asked about once, carrying on keeps the draft, switching puts it aside", async () => {
     await start();
     const chat = await household();
     await chat.tap("🌾 Đăng bán", /Bạn muốn bán gì/);
@@ -173,7 +194,9 @@ describe("requests in the middle of a step", () => {
     expect(chat.paragraphs).toEqual(["Mình làm tiếp nhé.", "Bạn có bao nhiêu Hoa hồi khô? Ví dụ: 2 tạ, 50 kg"]);
     await chat.send("con 2 ta", /Giá bán bao nhiêu một kg/); // reads as a new quantity, but answers the question
     await chat.send("gia hoi bao nhieu", /Giá bán bao nhiêu một kg/);
-    expect(chat.paragraphs[0]).toBe("Giá Hoa hồi khô thường từ 50.000 đ đến 160.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Hoa hồi khô.");
+    expect(chat.paragraphs[0]).toMatch(
+      priceAnswer("hoi-kho", "💰 Giá Hoa hồi khô trên Chợ Số:", "• Chưa ai đang bán Hoa hồi khô.", "• Giá thường gặp: 50.000 đ đến 160.000 đ/kg"),
+    );
     await chat.send("80k", /Gửi một ảnh/);
     await chat.send("het hang roi", LEAVE);
     expect(chat.buttons).toEqual(["⛔ Báo hết hàng", CARRY_ON]);
@@ -182,10 +205,26 @@ describe("requests in the middle of a step", () => {
     await chat.tap("Có ngay", /🌿/);
     expect(chat.last.text).toMatch(/🌿 Hoa hồi khô\n⚖️ Còn: 2 tạ \(200 kg\)\n💰 Giá: 80\.000 đ\/kg/);
 
-    // Switching leaves the draft unpublished.
+    // Switching leaves the draft unpublished, kept: back at the menu it is offered, and carries on at its card.
     await chat.send("xem hang cua toi", LEAVE);
     await chat.tap("📦 Xem hàng của tôi", /Bạn chưa đăng hàng nào/);
     expect(await listingsOf(chat)).toHaveLength(0);
+    await chat.send("/menu", /Bạn còn tin đăng Hoa hồi khô dở, tiếp tục không\?/);
+    expect(chat.buttons).toEqual(["▶️ Đăng tiếp", "🗑 Bỏ tin này"]);
+    await chat.tap("▶️ Đăng tiếp", /🌿/);
+    expect(chat.paragraphs[0]).toBe("Mình làm tiếp nhé.");
+    await chat.tap("✅ Đăng bán", MENU);
+    expect(await listingsOf(chat)).toMatchObject([{ productId: "hoi-kho", stockMilli: 200_000, priceVnd: 80_000 }]);
+    // Dropped in one tap ("huỷ" too), and not offered again.
+    await chat.tap("🌾 Đăng bán", /Bạn muốn bán gì/);
+    await chat.send("quyt", /Bạn có bao nhiêu Quýt/);
+    await chat.send("xem don", LEAVE);
+    await chat.tap("📬 Xem đơn hàng", /Cửa hàng chưa có đơn nào/);
+    await chat.send("menu", /Bạn còn tin đăng Quýt vàng dở/);
+    await chat.send("huỷ", MENU);
+    expect(chat.paragraphs[0]).toBe("Đã bỏ tin đăng dở.");
+    await chat.send("/menu", MENU);
+    expect(chat.paragraphs).toEqual(["Bạn muốn làm gì?"]);
   });
 
   it("buying: a quantity stays the quantity; a price question at the summary; orders by switching", async () => {
@@ -202,7 +241,7 @@ describe("requests in the middle of a step", () => {
     await buyer.send("Hà Nội", /Địa chỉ cụ thể/);
     await buyer.send("Số 5 ngõ 12 Láng Hạ", /Đơn của bạn/); // "ngô 12 lạng, hạ" could be a request: an address here
     await buyer.send("gia na bao nhieu", /Đơn của bạn/);
-    expect(buyer.paragraphs[0]).toBe("Giá Na dai thường từ 30.000 đ đến 70.000 đ/kg.\nTrên Chợ Số đang có 1 nơi bán, giá 35.000 đ/kg.");
+    expect(buyer.paragraphs[0]).toMatch(priceAnswer("na-dai", "💰 Giá Na dai trên Chợ Số:", "• Đang bán: 35.000 đ/kg (1 tin)"));
     expect(buyer.last.text).toContain("🌿 5 kg Na dai Chi Lăng × 35.000 đ/kg\n💰 Tổng: 175.000 đ");
     expect(buyer.last.text).toContain("Số 5 ngõ 12 Láng Hạ, Hà Nội");
     await buyer.send("don hang cua toi", LEAVE);
@@ -221,7 +260,7 @@ describe("requests in the middle of a step", () => {
     await officer.send("Giá na hôm nay bao nhiêu? Bà con báo xã nhé", /gửi một ảnh kèm theo/);
     await officer.tap("Không kèm ảnh", /Gửi cho ai/);
     await officer.send("gia na bao nhieu", /Gửi cho ai/);
-    expect(officer.paragraphs[0]).toBe("Giá Na thường từ 25.000 đ đến 60.000 đ/kg.\nTrên Chợ Số chưa có ai đang bán Na.");
+    expect(officer.paragraphs[0]).toMatch(NO_NA);
     await officer.send("cam on", /Gửi cho ai/);
     expect(officer.paragraphs[0]).toBe(GREETING);
     await officer.send("huy thoi", /Đã huỷ thông báo/);

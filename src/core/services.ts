@@ -11,6 +11,7 @@ import { orders } from "./orders.ts";
 import { shipments } from "./shipments-store.ts";
 import { paymentState } from "./payment-state.ts";
 import { heldNotices } from "./held-notices.ts";
+import { prices } from "./prices.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -24,6 +25,7 @@ export function createServices(tx: Tx) {
     shipments: shipments(tx),
     payments: paymentState(tx),
     heldNotices: heldNotices(tx),
+    prices: prices(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

@@ -19,7 +19,8 @@ export type GlobalCommand =
   | "login"
   | "stats"
   | "unnotified"
-  | "assist";
+  | "assist"
+  | "prices";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -39,6 +40,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   thongke: "stats",
   chuabao: "unnotified",
   dangkyho: "assist",
+  gia: "prices",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */

@@ -102,6 +102,11 @@ export interface Flow {
   needsHousehold: boolean;
   /** said once when the flow starts, before the first question */
   intro?: (ctx: FlowContext) => Outbound[];
+  /**
+   * Left for another request, this flow's draft is kept and offered back with this question ("Bạn còn
+   * tin đăng na dở, tiếp tục không?"); null when nothing worth keeping was entered. See parked.ts.
+   */
+  resume?: (ctx: FlowContext, data: Record<string, unknown>) => string | null;
 }
 
 // ---- small helpers that make flow files read like sentences ----

@@ -15,6 +15,7 @@ import type { GlobalCommand } from "./commands.ts";
 import type { Answer, FlowContext, Step, StepResult } from "./flow.ts";
 import type { Outbound } from "./message.ts";
 import { onScreen } from "./on-screen.ts";
+import { park } from "./parked.ts";
 import type { FlowRegistry } from "./registry.ts";
 import type { ConversationState } from "./state.ts";
 
@@ -136,6 +137,7 @@ async function act(turn: TurnPort, u: Understanding, text: string): Promise<bool
     else turn.showMenu();
     return true;
   }
+  park(turn); // a draft left for this request is offered back later (parked.ts)
   turn.clearFlow();
   await turn.apply(result);
   return true;

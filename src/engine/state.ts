@@ -23,6 +23,8 @@ export interface ConversationState {
   pending?: { text: string; leave?: string };
   /** failed answers in a row at this step (after a few, we add a hint on how to get help) */
   misses?: number;
+  /** a draft left for another request, offered back at the menu (parked.ts) */
+  parked?: { flow: string; step: string; data: Record<string, unknown>; history: string[] };
 }
 
 export const emptyState = (): ConversationState => ({
@@ -45,4 +47,4 @@ export function parseState(json: string | null | undefined): ConversationState {
 
 /** Nothing worth keeping: the row can be deleted (declined consent, finished flow). A list still on
  * screen (the language list at the menu) is kept, so a typed number can be matched to it. */
-export const isIdle = (s: ConversationState) => !s.flow && !s.pending && !s.locale && s.choices.length === 0;
+export const isIdle = (s: ConversationState) => !s.flow && !s.pending && !s.parked && !s.locale && s.choices.length === 0;

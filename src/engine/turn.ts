@@ -17,6 +17,7 @@ import type { Inbound, Outbound } from "./message.ts";
 import { joinShortMessages } from "./join.ts";
 import type { FlowRegistry } from "./registry.ts";
 import { onScreen, prefixed } from "./on-screen.ts";
+import { DROP, RESUME, dropParked, offerParked, park, settleParked } from "./parked.ts";
 import { resolve, type Resolved } from "./resolve.ts";
 import type { ConversationState } from "./state.ts";
 
@@ -52,6 +53,10 @@ export class Turn implements TurnPort {
       if (pending.leave && input.kind === "choice" && (input.id === "pending.leave" || input.id === "pending.stay")) {
         return this.finish(await settleLeave(this, pending, input.id === "pending.leave", this.currentStep()));
       }
+    }
+
+    if (input.kind === "choice" && !this.state.flow && (input.id === RESUME || input.id === DROP)) {
+      return this.finish(settleParked(this, input.id) === "resumed" ? await this.ask() : this.showMenu());
     }
 
     if (input.kind === "stale") {
@@ -111,6 +116,7 @@ export class Turn implements TurnPort {
         return this.reaskOrMenu();
       case "cancel": {
         const flow = this.currentFlow();
+        if (!flow && dropParked(this)) return this.showMenu();
         if (!flow) {
           this.say(t("common:nothingToCancel"));
           return this.reaskOrMenu();
@@ -189,6 +195,7 @@ export class Turn implements TurnPort {
       this.say(this.ctx.t("common:staleButton"));
       return this.showMenu();
     }
+    park(this);
     this.clearFlow();
     return this.apply(result);
   }
@@ -204,6 +211,7 @@ export class Turn implements TurnPort {
       this.replies.push(...result.say);
       return this.ask();
     }
+    park(this);
     this.clearFlow();
     return this.apply(result);
   }
@@ -348,6 +356,7 @@ export class Turn implements TurnPort {
   }
 
   showMenu(): void {
+    if (offerParked(this)) return; // a draft left for another request comes first
     this.state.choices = []; // the menu is matched on its own (idle), older lists are off screen
     this.replies.push(this.registry.menu.render(this.ctx));
   }

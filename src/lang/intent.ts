@@ -210,8 +210,19 @@ function adminPlaces(tokens: readonly Token[]): Uint8Array {
     if (tokens[i].kind !== "word" || !ADMIN_WORDS.has(tokens[i].text)) continue;
     for (let j = i + 1; j <= i + 2 && tokens[j]?.kind === "word"; j++) out[j] = 1;
   }
+  // A house number and its lane: "so 12 ngo 5", "ngo 5 pho Tran Dang Ninh": "ngo" is ngõ (a lane), not
+  // ngô (maize), when a house number comes before it or a street word after its number.
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind !== "word" || !LANE_WORDS.has(tokens[i].text)) continue;
+    const houseNumber = tokens[i - 1]?.kind === "num" && tokens[i - 2]?.text === "so";
+    const street = tokens[i + 1]?.kind === "num" && tokens[i + 2]?.kind === "word" && STREET_WORDS.has(tokens[i + 2].text);
+    if (houseNumber || street) out[i] = 1;
+  }
   return out;
 }
+
+const LANE_WORDS: ReadonlySet<string> = new Set(["ngo", "ngach", "hem", "kiet"]);
+const STREET_WORDS: ReadonlySet<string> = new Set(["pho", "duong", "ngach", "hem"]);
 
 /** Every word of the catalog's names and aliases: they are never corrected towards a cue. */
 function knownWords(index: CatalogIndex): Set<string> {

@@ -1,5 +1,5 @@
 // The public web pages, server-rendered in Vietnamese: shop pages with order forms (/s/:slug), the
-// market (/cho), the buyer's order status (/don/:token), listing photos (/media/:file) and, on a
+// market (/cho), the price board (/gia), the buyer's order status (/don/:token), listing photos (/media/:file) and, on a
 // machine without bot tokens, the web chat simulator (/chat). Registered as one encapsulated fastify
 // plugin: its form parser, compression and HTML error pages apply to these routes only.
 import { promisify } from "node:util";
@@ -20,6 +20,8 @@ import { MAX_TEXT, SESSION_PATTERN, WebChatChannel } from "./chat-channel.ts";
 import { messagePage } from "./layout.ts";
 import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
+import { prices } from "../core/prices.ts";
+import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
 import { checkOrderForm, formValues, provinces } from "./order-form.ts";
@@ -59,6 +61,7 @@ const CHAT_BODY_LIMIT = 16 * 1024;
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
+const PRICE_PAGE_TTL_MS = 60_000;
 const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 const CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -230,6 +233,39 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       ]);
       const products = catalog.items.map((p) => ({ id: p.id, name: p.name }));
       return sendPage(reply, 200, renderMarketPage({ t, provinceCode: opts.provinceCode, products, query: query.data, ...found }));
+    });
+
+    // ---- price board ----
+
+    // Province-wide figures take a while at scale (about 2 s for every product over 400,000 listings and
+    // orders on a busy machine) and need not be to the second: each page is drawn at most once a minute.
+    const pricePages = new Map<string, { at: number; body: string }>();
+    const pricePage = async (key: string, draw: () => Promise<string>) => {
+      const hit = pricePages.get(key);
+      if (hit && Date.now() - hit.at < PRICE_PAGE_TTL_MS) return hit.body;
+      const body = await draw();
+      pricePages.set(key, { at: Date.now(), body });
+      return body;
+    };
+
+    app.get("/gia", async (_req, reply) => {
+      const body = await pricePage("", async () => {
+        const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
+        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items });
+      });
+      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
+    });
+
+    app.get<{ Params: { product: string } }>("/gia/:product", async (req, reply) => {
+      const catalog = await opts.engine.catalog.get();
+      const product = SLUG.test(req.params.product) ? catalog.byId(req.params.product) : undefined;
+      if (!product) return notFound(t, reply);
+      const body = await pricePage(product.id, async () => {
+        const now = new Date();
+        const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
+        return renderProductPricePage(t, { product, row, days, now });
+      });
+      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
 
     // ---- the buyer's order status ----

@@ -46,7 +46,7 @@ export interface PageOptions {
 }
 
 export function page({ t, title, body, head, lang = "vi" }: PageOptions): string {
-  return html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${title} · ${t("web:siteName")}</title><style>${CSS}</style>${head}</head><body><header><a href="/cho">${t("web:siteName")}</a><a class="muted" href="/cho">${t("web:nav.market")}</a></header><main>${body}</main><footer class="muted">${t("web:tagline")}</footer></body></html>`.value;
+  return html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,"><title>${title} · ${t("web:siteName")}</title><style>${CSS}</style>${head}</head><body><header><a href="/cho">${t("web:siteName")}</a><span><a class="muted" href="/gia">${t("prices:web.link")}</a> · <a class="muted" href="/cho">${t("web:nav.market")}</a></span></header><main>${body}</main><footer class="muted">${t("web:tagline")}</footer></body></html>`.value;
 }
 
 export function messagePage(t: Translate, title: string, text: string): string {

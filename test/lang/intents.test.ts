@@ -72,6 +72,7 @@ describe.each([
   ["intents-holdout", TARGET],
   ["intents-blind", TARGET],
   ["intents-blind2", 0.9],
+  ["intents-blind3", TARGET],
 ])("%s: messages written after the classifier", (name, target) => {
   const cases = load(`./${name}.corpus.json`);
 
