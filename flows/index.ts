@@ -10,14 +10,15 @@ import { myListings } from "./my-listings.ts";
 import { register } from "./register.ts";
 import { sell } from "./sell.ts";
 import { buy } from "./buy.ts";
-import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { blockBuyer, declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { pickOrder, replyToNotice } from "./order-replies.ts";
 import { intents } from "./intents.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, assistedRegister, quickEdit: quickEditFlow },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, assistedRegister, quickEdit: quickEditFlow },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
@@ -25,6 +26,7 @@ export const registry: FlowRegistry = {
   intents,
   actions: {
     tap: orderActions.tap,
+    reply: replyToNotice,
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order.
     keyword: (text, ctx) => (/^\/?mua$/.test(fold(text)) ? startFlow("buy") : orderActions.keyword(text, ctx)),
   },

@@ -17,6 +17,7 @@ import { createDb, type Db } from "./db/client.ts";
 import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
+import { DEFAULT_ORDER_CAPS, type OrderCaps } from "./core/order-caps.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
@@ -97,6 +98,13 @@ export interface AppOptions {
 export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadcast, orderTiming, channelRetry, delivery, zaloOaRefreshBeforeMs }: AppOptions): App {
   const db = createDb(config.DATABASE_URL);
   const publicUrl = publicBaseUrl(config);
+  const orderCaps: OrderCaps = {
+    ...DEFAULT_ORDER_CAPS,
+    perShop: config.ORDER_CAP_PER_SHOP,
+    total: config.ORDER_CAP_TOTAL,
+    maxSharePercent: config.ORDER_MAX_SHARE_PERCENT,
+    floodAfter: config.ORDER_FLOOD_AFTER,
+  };
   const engine = new Engine({
     db,
     postgres: isPostgresUrl(config.DATABASE_URL),
@@ -109,6 +117,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       orderExpireAfterMs: orderTiming?.expireAfterMs ?? config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
       campaignTargetPercent: config.CAMPAIGN_TARGET_PERCENT,
       publicUrl,
+      orderCaps,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -130,7 +139,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
-  });
+  }, orderCaps);
   registerApi(http, {
     db,
     orders: orderService,

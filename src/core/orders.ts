@@ -7,6 +7,7 @@ import type { CARRIER_KEY_NAMES } from "../api-keys.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { fromMilli, toMilli } from "./listings.ts";
+import { blockPhone, checkCaps, DEFAULT_ORDER_CAPS, heldForGroup, type OrderCaps } from "./order-caps.ts";
 
 export type OrderStatus = "pending" | "accepted" | "declined" | "expired" | "cancelled" | "picked_up" | "delivered" | "returned";
 export type Carrier = "viettel_post" | "vnpost";
@@ -42,6 +43,9 @@ export interface OrderView {
   declineReason: string | null;
   expiresAt: Date;
   createdAt: Date;
+  /** when the household was told; null while it waits for a grouped notice (order-caps.ts) */
+  noticeAt: Date | null;
+  remindedAt: Date | null;
   pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number } | null;
   shop: { name: string; householdId: string; communeCode: string };
 }
@@ -58,11 +62,17 @@ export interface PlaceOrder {
   source: string;
   now?: Date;
   expireAfterMs?: number;
+  /** the caps per buyer phone (order-caps.ts); the defaults when not given */
+  caps?: OrderCaps;
 }
 
 export type PlaceResult =
   | { ok: true; order: OrderView }
-  | { ok: false; reason: "not_found" | "not_available" | "not_enough"; availableQuantity?: number };
+  | { ok: false; reason: "not_found" | "not_available" | "not_enough"; availableQuantity?: number }
+  /** the household blocked this phone; the phone holds too many unanswered orders; the order asks for
+   * more than one unanswered order may hold (`maxQuantity`, in the listing's unit) */
+  | { ok: false; reason: "blocked" | "too_many_open" }
+  | { ok: false; reason: "over_share"; maxQuantity: number };
 
 export const DEFAULT_EXPIRE_AFTER_MS = 24 * 3600_000;
 
@@ -102,6 +112,8 @@ function view(r: Row): OrderView {
     declineReason: r.declineReason,
     expiresAt: r.expiresAt,
     createdAt: r.createdAt,
+    noticeAt: r.noticeAt,
+    remindedAt: r.remindedAt,
     pickup: r.pickup
       ? { ...r.pickup, carrier: r.pickup.carrier as Carrier, status: r.pickup.status as PickupStatus }
       : null,
@@ -156,6 +168,10 @@ export function orders(tx: Tx) {
       if (listing.status !== "active") return { ok: false, reason: "not_available" };
       const milli = toMilli(input.quantity);
       if (!(milli > 0)) return { ok: false, reason: "not_enough", availableQuantity: fromMilli(listing.stockMilli) };
+      const caps = input.caps ?? DEFAULT_ORDER_CAPS;
+      const refused = await checkCaps(tx, caps, { shopId: listing.shopId, phone: input.buyer.phone, milli, stockMilli: listing.stockMilli, now });
+      if (refused?.reason === "over_share") return { ok: false, reason: "over_share", maxQuantity: fromMilli(refused.maxQuantityMilli) };
+      if (refused) return { ok: false, reason: refused.reason };
       // The reservation: succeeds only if the stock is still there at this instant.
       const reserved = await tx.listing.updateMany({
         where: { id: listing.id, status: "active", stockMilli: { gte: milli } },
@@ -193,6 +209,7 @@ export function orders(tx: Tx) {
           buyerLocale: input.buyerLocale ?? "vi",
           source: input.source,
           expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
+          noticeAt: (await heldForGroup(tx, caps, listing.shopId, now)) ? null : now,
         },
         include,
       });
@@ -207,6 +224,50 @@ export function orders(tx: Tx) {
       const order = await transition(id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
       if (order) await release(order.listingId, toMilli(order.quantity));
       return order;
+    },
+
+    /**
+     * "Chặn người mua này": the shop takes no more orders from this order's phone, and its unanswered
+     * orders there are declined (stock put back). Returns the declined orders (their buyers are told),
+     * or null when the order is not this shop's.
+     */
+    async blockBuyer(id: string, shopId: string, reason: string, now = new Date()): Promise<OrderView[] | null> {
+      const order = await get({ id });
+      if (!order || order.shopId !== shopId) return null;
+      await blockPhone(tx, shopId, order.buyerPhone);
+      const open = await tx.order.findMany({ where: { shopId, buyerPhone: order.buyerPhone, status: "pending" }, select: { id: true } });
+      const declined: OrderView[] = [];
+      for (const o of open) {
+        const d = await transition(o.id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
+        if (!d) continue;
+        await release(d.listingId, toMilli(d.quantity));
+        declined.push(d);
+      }
+      return declined;
+    },
+
+    /** The shop's unanswered orders, oldest first. */
+    async pendingOfShop(shopId: string, take = 20): Promise<OrderView[]> {
+      const rows = await tx.order.findMany({ where: { shopId, status: "pending" }, include, orderBy: { createdAt: "asc" }, take });
+      return rows.map((r) => view(r as Row));
+    },
+
+    /** Orders still to act on (unanswered, or accepted and not yet collected), for "did you mean DH…?". */
+    async openCodes(shopId: string): Promise<Array<{ id: string; code: string }>> {
+      return tx.order.findMany({ where: { shopId, status: { in: ["pending", "accepted"] } }, select: { id: true, code: true }, orderBy: { createdAt: "desc" }, take: 50 });
+    },
+
+    /** Orders held for a grouped notice, per shop; each is marked told (once, whatever the instances). */
+    async takeHeld(now: Date, limit = 500): Promise<Map<string, OrderView[]>> {
+      const held = await tx.order.findMany({ where: { status: "pending", noticeAt: null }, select: { id: true }, orderBy: { createdAt: "asc" }, take: limit });
+      const byShop = new Map<string, OrderView[]>();
+      for (const { id } of held) {
+        const res = await tx.order.updateMany({ where: { id, noticeAt: null }, data: { noticeAt: now } });
+        if (res.count !== 1) continue;
+        const o = (await get({ id }))!;
+        byShop.set(o.shopId, [...(byShop.get(o.shopId) ?? []), o]);
+      }
+      return byShop;
     },
 
     /** Pending orders past their deadline: expire them and put their stock back. */

@@ -38,6 +38,11 @@ export class Turn implements TurnPort {
   }
 
   async run(inbound: Inbound): Promise<void> {
+    // 0. an answer to a notification that arrived after the question on screen ("1", "nhan")
+    if (inbound.kind === "text" && !this.state.pending && this.registry.actions?.reply && !parseCommand(inbound.text ?? "")) {
+      const reply = await this.registry.actions.reply(inbound.text ?? "", this.ctx, { freeText: !!this.currentStep()?.freeText });
+      if (reply) return this.finish(await this.action(reply));
+    }
     // 1. what did the person mean (resolve.ts)
     const input = resolve(inbound, this.state, this.ctx.channel, this.currentStep());
     if (input.kind === "which") return this.finish(this.askWhich(input.indexes));
