@@ -23,7 +23,6 @@ import { getCommune } from "../src/lang/communes.ts";
 import { cleanText } from "../src/lang/normalize.ts";
 import { formatVnPhone, parseVnMobile } from "../src/lang/phone.ts";
 import { formatPrice } from "../src/lang/price.ts";
-import { formatQuantity } from "../src/lang/quantity.ts";
 import { matchProduct } from "../src/lang/product.ts";
 import { displayPrice, displayQuantity } from "./listing-card.ts";
 import { quantityExample, readQuantity, toStock, unitName } from "./questions/amounts.ts";
@@ -227,9 +226,6 @@ const confirmStep: Step = buttonsStep({
     if (!result.ok) {
       if (result.reason === "blocked") return done(say(ctx.t("buy:blocked")));
       if (result.reason === "too_many_open") return done(say(ctx.t("buy:tooManyOpen")));
-      if (result.reason === "over_share") {
-        return next("quantity", say(ctx.t("buy:overShare", { max: formatQuantity({ value: result.maxQuantity, unit: (await chosenListing(ctx))?.unit ?? "kg" }) })));
-      }
       if (result.reason === "not_enough" && result.availableQuantity) {
         const l = await chosenListing(ctx);
         return next("quantity", say(ctx.t("buy:tooMuch", { left: l ? displayQuantity(l) : String(result.availableQuantity) })));

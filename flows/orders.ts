@@ -7,7 +7,7 @@
 // whether it is still in the right state.
 import type { OrderView } from "../src/core/orders.ts";
 import { CARRIERS, type Carrier } from "../src/core/orders.ts";
-import { notices } from "../src/core/order-notices.ts";
+import { decisionChoices, notices } from "../src/core/order-notices.ts";
 import { buyerTarget } from "../src/core/notify.ts";
 import {
   buttonsStep,
@@ -55,6 +55,8 @@ async function accept(ctx: FlowContext, orderId: string): Promise<StepResult> {
   if (isResult(own)) return own;
   const order = await ctx.services.orders.accept(own.id, own.shopId, ctx.now);
   if (!order) return alreadyDecided(ctx, own);
+  // Held only in part (the share cap) and the stock no longer has the rest.
+  if (order.status === "pending") return end(say(ctx.t("orders:notEnoughToAccept", { code: order.code }), { choices: decisionChoices(ctx.t, order).slice(1, 2) }));
   tellBuyer(ctx, order, notices.buyer.accepted);
   return end(...notices.accepted(ctx.t, order));
 }

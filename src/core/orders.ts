@@ -46,6 +46,8 @@ export interface OrderView {
   /** when the household was told; null while it waits for a grouped notice (order-caps.ts) */
   noticeAt: Date | null;
   remindedAt: Date | null;
+  /** what the unanswered order holds of the stock when less than its quantity (the share cap); null: all of it */
+  heldQuantity: number | null;
   pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number } | null;
   shop: { name: string; householdId: string; communeCode: string };
 }
@@ -69,10 +71,8 @@ export interface PlaceOrder {
 export type PlaceResult =
   | { ok: true; order: OrderView }
   | { ok: false; reason: "not_found" | "not_available" | "not_enough"; availableQuantity?: number }
-  /** the household blocked this phone; the phone holds too many unanswered orders; the order asks for
-   * more than one unanswered order may hold (`maxQuantity`, in the listing's unit) */
-  | { ok: false; reason: "blocked" | "too_many_open" }
-  | { ok: false; reason: "over_share"; maxQuantity: number };
+  /** the household blocked this phone; the phone holds too many unanswered orders */
+  | { ok: false; reason: "blocked" | "too_many_open" };
 
 export const DEFAULT_EXPIRE_AFTER_MS = 24 * 3600_000;
 
@@ -114,6 +114,7 @@ function view(r: Row): OrderView {
     createdAt: r.createdAt,
     noticeAt: r.noticeAt,
     remindedAt: r.remindedAt,
+    heldQuantity: r.heldMilli === null ? null : fromMilli(r.heldMilli),
     pickup: r.pickup
       ? { ...r.pickup, carrier: r.pickup.carrier as Carrier, status: r.pickup.status as PickupStatus }
       : null,
@@ -129,6 +130,9 @@ function orderCode(): string {
   const bytes = randomBytes(6);
   return `DH${[...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("")}`;
 }
+
+/** What an order holds of its listing's stock (before acceptance, perhaps only part of its quantity). */
+const holding = (o: OrderView) => toMilli(o.heldQuantity ?? o.quantity);
 
 export function orders(tx: Tx) {
   const get = async (where: { id: string } | { statusToken: string } | { code: string }) => {
@@ -168,14 +172,15 @@ export function orders(tx: Tx) {
       if (listing.status !== "active") return { ok: false, reason: "not_available" };
       const milli = toMilli(input.quantity);
       if (!(milli > 0)) return { ok: false, reason: "not_enough", availableQuantity: fromMilli(listing.stockMilli) };
+      if (milli > listing.stockMilli) return { ok: false, reason: "not_enough", availableQuantity: fromMilli(listing.stockMilli) };
       const caps = input.caps ?? DEFAULT_ORDER_CAPS;
-      const refused = await checkCaps(tx, caps, { shopId: listing.shopId, phone: input.buyer.phone, milli, stockMilli: listing.stockMilli, now });
-      if (refused?.reason === "over_share") return { ok: false, reason: "over_share", maxQuantity: fromMilli(refused.maxQuantityMilli) };
-      if (refused) return { ok: false, reason: refused.reason };
-      // The reservation: succeeds only if the stock is still there at this instant.
+      const capped = await checkCaps(tx, caps, { shopId: listing.shopId, phone: input.buyer.phone, milli, stockMilli: listing.stockMilli, now });
+      if (!capped.ok) return { ok: false, reason: capped.refusal.reason };
+      const hold = capped.holdMilli;
+      // The reservation: succeeds only if the whole quantity is still there at this instant; holds `hold` of it.
       const reserved = await tx.listing.updateMany({
         where: { id: listing.id, status: "active", stockMilli: { gte: milli } },
-        data: { stockMilli: { decrement: milli } },
+        data: { stockMilli: { decrement: hold } },
       });
       if (reserved.count === 0) {
         const fresh = await tx.listing.findUnique({ where: { id: listing.id }, select: { stockMilli: true } });
@@ -210,19 +215,36 @@ export function orders(tx: Tx) {
           source: input.source,
           expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
           noticeAt: (await heldForGroup(tx, caps, listing.shopId, now)) ? null : now,
+          heldMilli: hold < milli ? hold : null,
         },
         include,
       });
       return { ok: true, order: view(row as Row) };
     },
 
-    /** The household accepts (only its own, only while pending). */
-    accept: (id: string, shopId: string, now = new Date()) =>
-      transition(id, ["pending"], { status: "accepted", decidedAt: now }, shopId),
+    /**
+     * The household accepts (only its own, only while pending): null when it was not that. An order
+     * holding only part of its quantity (the share cap) takes the rest now; when the stock no longer
+     * has it, the order stays pending and comes back as it is (status "pending").
+     */
+    async accept(id: string, shopId: string, now = new Date()): Promise<OrderView | null> {
+      const before = await tx.order.findUnique({ where: { id }, select: { status: true, shopId: true, listingId: true, quantityMilli: true, heldMilli: true } });
+      if (!before || before.status !== "pending" || before.shopId !== shopId) return null;
+      const rest = before.heldMilli === null ? 0 : before.quantityMilli - before.heldMilli;
+      if (rest > 0) {
+        const taken = await tx.listing.updateMany({ where: { id: before.listingId, stockMilli: { gte: rest } }, data: { stockMilli: { decrement: rest } } });
+        if (taken.count === 0) return get({ id });
+        await tx.listing.updateMany({ where: { id: before.listingId, stockMilli: 0, status: "active" }, data: { status: "sold_out" } });
+      }
+      const accepted = await transition(id, ["pending"], { status: "accepted", decidedAt: now, heldMilli: null }, shopId);
+      // Decided meanwhile by another instance: what was just taken goes back.
+      if (!accepted && rest > 0) await release(before.listingId, rest);
+      return accepted;
+    },
 
     async decline(id: string, shopId: string, reason: string, now = new Date()): Promise<OrderView | null> {
       const order = await transition(id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
-      if (order) await release(order.listingId, toMilli(order.quantity));
+      if (order) await release(order.listingId, holding(order));
       return order;
     },
 
@@ -240,7 +262,7 @@ export function orders(tx: Tx) {
       for (const o of open) {
         const d = await transition(o.id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
         if (!d) continue;
-        await release(d.listingId, toMilli(d.quantity));
+        await release(d.listingId, holding(d));
         declined.push(d);
       }
       return declined;
@@ -277,7 +299,7 @@ export function orders(tx: Tx) {
       for (const { id } of due) {
         const order = await transition(id, ["pending"], { status: "expired", decidedAt: now });
         if (!order) continue; // another instance got there first
-        await release(order.listingId, toMilli(order.quantity));
+        await release(order.listingId, holding(order));
         expired.push(order);
       }
       return expired;

@@ -2,6 +2,7 @@
 ALTER TABLE "Order" ADD COLUMN "noticeAt" DATETIME;
 -- Orders placed before this migration were notified when placed.
 UPDATE "Order" SET "noticeAt" = "createdAt";
+ALTER TABLE "Order" ADD COLUMN "heldMilli" INTEGER;
 
 CREATE INDEX "Order_buyerPhone_status_idx" ON "Order"("buyerPhone", "status");
 

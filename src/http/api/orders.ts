@@ -131,11 +131,6 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
         return { status: 403, body: { error: "buyer_blocked", message: "the shop does not take orders from this buyer phone" } };
       case "too_many_open":
         return { status: 429, body: { error: "too_many_open_orders", message: "this buyer phone holds too many unanswered orders" } };
-      case "over_share":
-        return {
-          status: 409,
-          body: { error: "over_share", message: "an unanswered order may hold only part of the listing's stock", maxQuantity: result.maxQuantity, unit },
-        };
     }
   };
 
