@@ -502,7 +502,7 @@ describe("web chat simulator API", () => {
     const fresh = messagesOf(await get(`/chat/api/poll?session=${session}&after=${last}`));
     expect(fresh).toHaveLength(1);
     expect(fresh[0].text).toMatch(/^🛒 Đơn mới DH[0-9A-Z]+: 2 kg Hoa hồi khô, tổng 160\.000 đ/);
-    expect(fresh[0].choices!.flat().map((c) => c.label)).toEqual(["✅ Nhận đơn", "Từ chối"]);
+    expect(fresh[0].choices!.flat().map((c) => c.label)).toEqual(["✅ Nhận đơn", "Từ chối", "📞 Gọi người mua", "🚫 Chặn người mua này"]);
   });
 
   it("refuses bad requests", async () => {
