@@ -44,10 +44,11 @@ function decisionOf(ctx: FlowContext, words: string): Word | null {
 const seenBefore = (ctx: FlowContext) => ctx.household?.seenBefore ?? null;
 
 /** The orders the newest notice was about, if it came after the person's last message. */
-function unseenNotice(pending: OrderView[], since: Date | null): OrderView[] {
+async function unseenNotice(ctx: FlowContext, shopId: string): Promise<OrderView[]> {
+  const since = seenBefore(ctx);
   if (!since) return [];
   const told = (o: OrderView) => Math.max(o.noticeAt?.getTime() ?? 0, o.remindedAt?.getTime() ?? 0);
-  const fresh = pending.filter((o) => told(o) > since.getTime());
+  const fresh = await ctx.services.orders.toldSince(shopId, since);
   if (fresh.length <= 1) return fresh;
   // One grouped notice: the orders told in the same instant. Several notices: nothing to point into.
   return fresh.every((o) => told(o) === told(fresh[0])) ? fresh : [];
@@ -69,8 +70,7 @@ export async function replyToNotice(text: string, ctx: FlowContext, at: { freeTe
 
   const number = /^(?:so )?([1-9])$/.exec(rest);
   if (number) {
-    const pending = await ctx.services.orders.pendingOfShop(shopId);
-    const notice = unseenNotice(pending, seenBefore(ctx));
+    const notice = await unseenNotice(ctx, shopId);
     const n = Number(number[1]);
     if (notice.length === 1 && n <= DECISIONS.length) return ACTIONS[DECISIONS[n - 1]](ctx, notice[0].id);
     if (notice.length > 1 && n <= notice.length) return ACTIONS.open(ctx, notice[n - 1].id);

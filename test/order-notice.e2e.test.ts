@@ -1,6 +1,7 @@
 // The household's order notice end to end: blocking a buyer from it on the Telegram fake (the partner
 // API and the web form then refuse that phone), and answering it in words on the Zalo fake ("nhan"
-// with two orders waiting asks which, a mistyped code gets "did you mean", "chan nguoi mua" blocks).
+// with two orders waiting asks which, a mistyped code gets "did you mean", "chan nguoi mua" blocks, and
+// "1" right after a notice accepts the order in the middle of another step).
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
@@ -88,5 +89,17 @@ describe("the order notice", () => {
     await household.send("co", /Đã chặn người mua/);
     expect(await testDb.db.order.findUniqueOrThrow({ where: { id: first.order.id } })).toMatchObject({ status: "declined" });
     expect(await placeFrom("+84987654321", 1)).toEqual({ ok: false, reason: "blocked" });
+
+    // In the middle of listing something, "1" right after a new order's notice accepts that order, and
+    // the listing's question comes back.
+    await household.send("bán 20 kg hồi khô 90 nghìn", /🌿/);
+    const draft = household.last;
+    const third = await placeFrom("+84903333444", 1);
+    if (!third.ok) throw new Error("order not placed");
+    await zalo.waitFor(() => household.all.at(-1)!.includes(third.order.code));
+    await household.send("1", /🌿/);
+    expect(household.messages.join("\n")).toContain(`Đã nhận đơn ${third.order.code}`);
+    expect(household.last).toBe(draft);
+    expect(await testDb.db.order.findUniqueOrThrow({ where: { id: third.order.id } })).toMatchObject({ status: "accepted" });
   });
 });

@@ -274,6 +274,17 @@ export function orders(tx: Tx) {
       return rows.map((r) => view(r as Row));
     },
 
+    /** Unanswered orders the household was told of (or reminded of) after `since`, oldest first: usually none. */
+    async toldSince(shopId: string, since: Date): Promise<OrderView[]> {
+      const rows = await tx.order.findMany({
+        where: { shopId, status: "pending", OR: [{ noticeAt: { gt: since } }, { remindedAt: { gt: since } }] },
+        include,
+        orderBy: { createdAt: "asc" },
+        take: 50,
+      });
+      return rows.map((r) => view(r as Row));
+    },
+
     /** Orders still to act on (unanswered, or accepted and not yet collected), for "did you mean DH…?". */
     async openCodes(shopId: string): Promise<Array<{ id: string; code: string }>> {
       return tx.order.findMany({ where: { shopId, status: { in: ["pending", "accepted"] } }, select: { id: true, code: true }, orderBy: { createdAt: "desc" }, take: 50 });
