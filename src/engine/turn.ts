@@ -1,5 +1,7 @@
 // One turn of a conversation: one inbound message in, the replies and the next state out.
 // The order of checks is what makes the bot forgiving:
+//   0. a typed answer to a notification that came after the question on screen ("1" right after an
+//      order notice, "nhan" with one order waiting: registry.actions.reply),
 //   1. map taps and typed numbers/labels to the buttons on screen (stale taps are caught here),
 //   2. global words (huỷ, quay lại, menu, trợ giúp, /start, /ngonngu, /xoataikhoan),
 //   3. a request understood in the message that does not answer the step ("xem don", "het na roi":
