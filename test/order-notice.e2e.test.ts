@@ -1,6 +1,7 @@
 // The household's order notice end to end: blocking a buyer from it on the Telegram fake (the partner
 // API and the web form then refuse that phone), and answering it in words on the Zalo fake ("nhan"
-// with two orders waiting asks which, a mistyped code gets "did you mean", "chan nguoi mua" blocks, and
+// with two orders waiting asks which, a mistyped code gets "did you mean", "goi nguoi mua" before
+// accepting says the phone comes with acceptance and "1" under that answer accepts, "CHAN <code>" blocks, and
 // "1" right after a notice accepts the order in the middle of another step).
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
@@ -59,7 +60,7 @@ describe("the order notice", () => {
     expect(await stockKg(seller.listingId)).toBe(9);
   });
 
-  it("Zalo: 'nhan' with two orders waiting asks which; a mistyped code gets 'did you mean'; 'chan nguoi mua' blocks", async () => {
+  it("Zalo: 'nhan' with two waiting asks which; a mistyped code gets 'did you mean'; 'goi nguoi mua', '1' and 'chan <code>' work in words", async () => {
     zalo = await startFakeZaloBot();
     const bot = await startZaloBot(zalo, testDb.url);
     app = bot;
@@ -85,9 +86,18 @@ describe("the order notice", () => {
     const slip = `${code.slice(0, -1)}${code.endsWith("Z") ? "Y" : "Z"}`;
     await household.send(`nhan ${slip}`, new RegExp(`Không thấy đơn ${slip}, bạn có ý đơn ${code}\\?`));
 
-    await household.send("chan nguoi mua", new RegExp(`Chặn người mua của đơn ${code}`));
+    // "Gọi người mua": the phone only once the order is accepted.
+    await household.send("goi nguoi mua", new RegExp(`Bạn nhận đơn ${code} thì mình gửi ngay số điện thoại`));
+    expect(household.last).not.toContain("987");
+    expect(household.last).toContain("1. ✅ Nhận đơn\n2. Từ chối");
+    // the numbers under that answer are its own
+    await household.send("1", new RegExp(`Đã nhận đơn ${code}`));
+    expect(household.messages.join("\n").match(/0987 654 321/g)).toHaveLength(1);
+    await household.send(`goi ${second.order.code}`, /📞 Người mua đơn/);
+    expect(household.last).toContain("0912 111 222");
+
+    await household.send(`chan ${code}`, new RegExp(`Chặn người mua của đơn ${code}`));
     await household.send("co", /Đã chặn người mua/);
-    expect(await testDb.db.order.findUniqueOrThrow({ where: { id: first.order.id } })).toMatchObject({ status: "declined" });
     expect(await placeFrom("+84987654321", 1)).toEqual({ ok: false, reason: "blocked" });
 
     // In the middle of listing something, "1" right after a new order's notice accepts that order, and

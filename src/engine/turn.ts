@@ -212,7 +212,12 @@ export class Turn implements TurnPort {
       return this.ask();
     }
     this.clearFlow();
-    return this.apply(result);
+    await this.apply(result);
+    // An order's card with its own choices ("Nhận đơn", "Từ chối"), nothing else on screen: a typed
+    // "1" means its first choice, as the numbers shown on Zalo say.
+    const last = this.replies.at(-1);
+    const acts = (last?.choices ?? []).flat();
+    if (!this.state.flow && acts.length > 1 && acts.every((c) => c.id.startsWith("a."))) this.state.choices = acts;
   }
 
   /** "viettel" for "Viettel Post" and "Viettel Money": which one? The step stays; the two are on screen. */
