@@ -154,6 +154,9 @@ export function orders(tx: Tx) {
     });
   };
 
+  const oldestFirst = async (where: NonNullable<Parameters<Tx["order"]["findMany"]>[0]>["where"], take: number) =>
+    (await tx.order.findMany({ where, include, orderBy: { createdAt: "asc" }, take })).map((r) => view(r as Row));
+
   /** Move from one status to another only if the order is still in `from`; null when it was not. */
   const transition = async (id: string, from: OrderStatus[], data: Record<string, unknown>, shopId?: string) => {
     const res = await tx.order.updateMany({ where: { id, status: { in: from }, ...(shopId ? { shopId } : {}) }, data });
@@ -269,21 +272,11 @@ export function orders(tx: Tx) {
     },
 
     /** The shop's unanswered orders, oldest first. */
-    async pendingOfShop(shopId: string, take = 20): Promise<OrderView[]> {
-      const rows = await tx.order.findMany({ where: { shopId, status: "pending" }, include, orderBy: { createdAt: "asc" }, take });
-      return rows.map((r) => view(r as Row));
-    },
+    pendingOfShop: (shopId: string, take = 20) => oldestFirst({ shopId, status: "pending" }, take),
 
     /** Unanswered orders the household was told of (or reminded of) after `since`, oldest first: usually none. */
-    async toldSince(shopId: string, since: Date): Promise<OrderView[]> {
-      const rows = await tx.order.findMany({
-        where: { shopId, status: "pending", OR: [{ noticeAt: { gt: since } }, { remindedAt: { gt: since } }] },
-        include,
-        orderBy: { createdAt: "asc" },
-        take: 50,
-      });
-      return rows.map((r) => view(r as Row));
-    },
+    toldSince: (shopId: string, since: Date) =>
+      oldestFirst({ shopId, status: "pending", OR: [{ noticeAt: { gt: since } }, { remindedAt: { gt: since } }] }, 50),
 
     /** Orders still to act on (unanswered, or accepted and not yet collected), for "did you mean DH…?". */
     async openCodes(shopId: string): Promise<Array<{ id: string; code: string }>> {
