@@ -237,8 +237,11 @@ const confirmStep: Step = buttonsStep({
       source: "chat",
       now: ctx.now,
       expireAfterMs: ctx.settings.orderExpireAfterMs,
+      caps: ctx.settings.orderCaps,
     });
     if (!result.ok) {
+      if (result.reason === "blocked") return done(say(ctx.t("buy:blocked")));
+      if (result.reason === "too_many_open") return done(say(ctx.t("buy:tooManyOpen")));
       if (result.reason === "not_enough" && result.availableQuantity) {
         const l = await chosenListing(ctx);
         return next("quantity", say(ctx.t("buy:tooMuch", { left: l ? displayQuantity(l) : String(result.availableQuantity) })));
@@ -247,7 +250,8 @@ const confirmStep: Step = buttonsStep({
     }
     const order = result.order;
     const to = await ctx.services.households.target(order.shop.householdId, (c) => ctx.canSendTo(c as never));
-    if (to) ctx.notify(to, (t) => notices.newOrder(t, order));
+    // During a flood the order waits for one grouped notice (OrderService.tick).
+    if (to && order.noticeAt) ctx.notify(to, (t) => notices.newOrder(t, order));
     const placed = notices.buyer.placed(ctx.t, order);
     return ctx.household ? done(...placed) : end(...placed, say(ctx.t("buy:buyMore")));
   },

@@ -13,7 +13,8 @@ import { myListings } from "./my-listings.ts";
 import { register } from "./register.ts";
 import { sell } from "./sell.ts";
 import { buy } from "./buy.ts";
-import { declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { blockBuyer, declineOrder, orderActions, orderList, pickup } from "./orders.ts";
+import { pickOrder, replyToNotice } from "./order-replies.ts";
 import { intents } from "./intents.ts";
 import { shippingActions } from "./shipping.ts";
 import { paymentActions } from "./payments.ts";
@@ -23,7 +24,7 @@ import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
@@ -33,6 +34,7 @@ export const registry: FlowRegistry = {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order, "DA CHUYEN DH…"
     // its payment; "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
+    reply: replyToNotice,
     keyword: async (text, ctx) =>
       /^\/?mua$/.test(fold(text))
         ? startFlow("buy")

@@ -7,7 +7,7 @@
 // whether it is still in the right state.
 import type { OrderView } from "../src/core/orders.ts";
 import { CARRIERS, type Carrier } from "../src/core/orders.ts";
-import { notices } from "../src/core/order-notices.ts";
+import { decisionChoices, notices } from "../src/core/order-notices.ts";
 import { buyerTarget } from "../src/core/notify.ts";
 import {
   buttonsStep,
@@ -56,6 +56,8 @@ async function accept(ctx: FlowContext, orderId: string): Promise<StepResult> {
   if (isResult(own)) return own;
   const order = await ctx.services.orders.accept(own.id, own.shopId, ctx.now);
   if (!order) return alreadyDecided(ctx, own);
+  // Held only in part (the share cap) and the stock no longer has the rest.
+  if (order.status === "pending") return end(say(ctx.t("orders:notEnoughToAccept", { code: order.code }), { choices: decisionChoices(ctx.t, order).slice(1, 2) }));
   tellBuyer(ctx, order, notices.buyer.accepted);
   const payment = await paymentOnAccept(ctx, order);
   return end(...notices.accepted(ctx.t, order), ...payment);
@@ -76,16 +78,42 @@ async function startPickup(ctx: FlowContext, orderId: string): Promise<StepResul
   return startFlow("pickup", { orderId: own.id, code: own.code, totalVnd: own.totalVnd, weightGrams: kg === null ? null : Math.round(kg * 1000) });
 }
 
-const ACTIONS: Record<string, (ctx: FlowContext, orderId: string) => Promise<StepResult>> = {
+/** "Gọi người mua": the phone once the order is accepted; before, how to get it (accept). */
+async function callBuyer(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  if (own.status === "pending") return end(...notices.callBeforeAccept(ctx.t, own));
+  if (own.status === "declined" || own.status === "expired" || own.status === "cancelled") return alreadyDecided(ctx, own);
+  return end(...notices.callBuyer(ctx.t, own));
+}
+
+/** "Chặn người mua này": asked once (it declines every waiting order of that buyer). */
+async function startBlock(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  return startFlow("blockBuyer", { orderId: own.id, code: own.code });
+}
+
+/** An order's card from the grouped notice: the same card and choices as a single new order. */
+async function openOrder(ctx: FlowContext, orderId: string): Promise<StepResult> {
+  const own = await ownOrder(ctx, orderId);
+  if (isResult(own)) return own;
+  return end(...(own.status === "pending" ? notices.newOrder(ctx.t, own) : notices.statusForHousehold(ctx.t, own)));
+}
+
+export const ACTIONS: Record<string, (ctx: FlowContext, orderId: string) => Promise<StepResult>> = {
   acc: accept,
   dec: startDecline,
   pick: startPickup,
+  call: callBuyer,
+  block: startBlock,
+  open: openOrder,
 };
 
 /** Notification buttons ("a.acc.<id>") and the words typed instead ("NHAN DH7K2F9Q"). */
 export const orderActions = {
   async tap(id: string, ctx: FlowContext): Promise<StepResult | null> {
-    const m = /^a\.(acc|dec|pick)\.([a-z0-9]+)$/.exec(id);
+    const m = /^a\.(acc|dec|pick|call|block|open)\.([a-z0-9]+)$/.exec(id);
     if (!m || !ctx.household) return null;
     return ACTIONS[m[1]](ctx, m[2]);
   },
@@ -99,6 +127,31 @@ export const orderActions = {
     const order = await ctx.services.orders.byCode(m[2]);
     if (!order) return end(say(ctx.t("orders:notYours")));
     return ACTIONS[{ accept: "acc", decline: "dec", pickup: "pick" }[action]](ctx, order.id);
+  },
+};
+
+// ---- "Chặn người mua này": sure? ----
+
+export const blockBuyer: Flow = {
+  id: "blockBuyer",
+  first: "confirm",
+  needsHousehold: true,
+  steps: {
+    confirm: buttonsStep({
+      ask: (ctx) =>
+        say(ctx.t("orders:askBlock", { code: ctx.data.code }), {
+          choices: column(choice("yes", ctx.t("orders:blockYes"), "yes"), choice("no", ctx.t("orders:blockNo"), "no")),
+        }),
+      on: async (id, ctx) => {
+        if (id !== "yes") return done(say(ctx.t("orders:blockKept")));
+        const shopId = ctx.household!.shop!.id;
+        const declined = await ctx.services.orders.blockBuyer(ctx.data.orderId as string, shopId, ctx.t("orders:blockReason"), ctx.now);
+        if (!declined) return done(say(ctx.t("orders:notYours")));
+        for (const o of declined) tellBuyer(ctx, o, notices.buyer.declined);
+        const lines = [ctx.t("orders:blocked", { code: ctx.data.code }), ...(declined.length > 0 ? [ctx.t("orders:blockedDeclined", { count: declined.length })] : [])];
+        return done(say(lines.join("\n")));
+      },
+    }),
   },
 };
 

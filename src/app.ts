@@ -20,6 +20,7 @@ import { createDb, type Db } from "./db/client.ts";
 import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
+import { DEFAULT_ORDER_CAPS, type OrderCaps } from "./core/order-caps.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { ShipmentService } from "./core/shipments.ts";
 import { carriersFromConfig } from "./carriers/index.ts";
@@ -108,6 +109,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const publicUrl = publicBaseUrl(config);
   const metrics = createMetrics(db);
   const carriers = carriersFromConfig(config);
+  const orderCaps: OrderCaps = {
+    ...DEFAULT_ORDER_CAPS,
+    perShop: config.ORDER_CAP_PER_SHOP,
+    total: config.ORDER_CAP_TOTAL,
+    maxSharePercent: config.ORDER_MAX_SHARE_PERCENT,
+    floodAfter: config.ORDER_FLOOD_AFTER,
+  };
   const engine = new Engine({
     db,
     observer: metrics.observer,
@@ -123,6 +131,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       announcementReplyDays: config.ANNOUNCEMENT_REPLY_DAYS,
       publicUrl,
       carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
+      orderCaps,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -153,7 +162,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     remindAfterMs: config.ORDER_REMIND_AFTER_MINUTES * 60_000,
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
-  });
+  }, orderCaps);
   const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
   registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
   // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.

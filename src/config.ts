@@ -69,6 +69,13 @@ const schema = z.object({
   /** an order nobody answered is reminded after this many minutes, and expires after the second */
   ORDER_REMIND_AFTER_MINUTES: z.coerce.number().int().min(1).default(180),
   ORDER_EXPIRE_AFTER_MINUTES: z.coerce.number().int().min(2).default(1440),
+  /** unanswered orders one buyer phone may hold at one shop, and across all shops (issue 22) */
+  ORDER_CAP_PER_SHOP: z.coerce.number().int().min(1).max(1000).default(3),
+  ORDER_CAP_TOTAL: z.coerce.number().int().min(1).max(10000).default(10),
+  /** the largest share of a listing's stock one unanswered order may hold (a buyer the household accepted before: no limit) */
+  ORDER_MAX_SHARE_PERCENT: z.coerce.number().min(1).max(100).default(50),
+  /** orders told one by one within 10 minutes before the next ones are grouped ("5 đơn mới") */
+  ORDER_FLOOD_AFTER: z.coerce.number().int().min(1).max(1000).default(3),
   /** partner marketplaces allowed to POST /api/v1/orders: "postmart:key1,voso:key2" (keys >= 24 chars) */
   PARTNER_API_KEYS: apiKeysField(),
   /** carriers allowed to use the pickup API: "viettel_post:key1,vnpost:key2" (keys >= 24 chars) */

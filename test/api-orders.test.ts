@@ -66,7 +66,7 @@ describe("placing an order", () => {
     expect(notices.at(-1)).toContain(`🛒 Đơn mới ${first.json.order.code}: 2,5 kg Hoa hồi khô, tổng 200.000 đ.`);
     expect(notices.at(-1)).toContain("Người mua: Trần Thị Mai (Hà Nội)");
     expect(notices.at(-1)).not.toContain("0987"); // the phone is shown only after acceptance
-    expect(fake.sent(SELLER).at(-1)?.reply_markup).toMatchObject({ inline_keyboard: [[{ text: "✅ Nhận đơn" }], [{ text: "Từ chối" }]] });
+    expect(fake.sent(SELLER).at(-1)?.reply_markup).toMatchObject({ inline_keyboard: [[{ text: "✅ Nhận đơn" }], [{ text: "Từ chối" }], [{ text: "📞 Gọi người mua" }], [{ text: "🚫 Chặn người mua này" }]] });
 
     // The same request again (keys in another order, other spacing): the first answer, nothing else.
     const body = orderFor(seller.listingId, 2.5);

@@ -213,7 +213,7 @@ describe("after the fuzzing", () => {
     for (const o of orders) {
       for (const v of [o.buyerName, o.buyerAddress, o.buyerArea]) expect(hasUnsafeChars(v), v).toBe(false);
     }
-    const open = orders.filter((o) => ["pending", "accepted"].includes(o.status)).reduce((sum, o) => sum + o.quantityMilli, 0);
+    const open = orders.filter((o) => ["pending", "accepted"].includes(o.status)).reduce((sum, o) => sum + (o.status === "pending" ? (o.heldMilli ?? o.quantityMilli) : o.quantityMilli), 0);
     const listing = await testDb.db.listing.findUniqueOrThrow({ where: { id: seller.listingId } });
     expect(listing.stockMilli + open).toBe(stockBefore);
   });

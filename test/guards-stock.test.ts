@@ -36,7 +36,7 @@ const orderKg = (listingId: string, kg: number, i: number) =>
   call(app!.url, "/api/v1/orders", {
     key: i % 2 ? PARTNER_KEYS.postmart : PARTNER_KEYS.voso,
     idempotencyKey: randomUUID(),
-    body: orderFor(listingId, kg, { name: `Người Mua ${String.fromCharCode(65 + i)}` }),
+    body: orderFor(listingId, kg, { name: `Người Mua ${String.fromCharCode(65 + i)}`, phone: `0912${String(i).padStart(6, "0")}` }),
   });
 
 /** Exactly two 3 kg orders out of `results`, the others refused with 1 kg left; stock 1 kg. */

@@ -30,7 +30,7 @@ const placeOne = (app: ApiApp, listingId: string, i: number) =>
   call(app.url, "/api/v1/orders", {
     key: i % 2 ? PARTNER_KEYS.postmart : PARTNER_KEYS.voso,
     idempotencyKey: randomUUID(),
-    body: orderFor(listingId, 1, { name: `Người Mua ${String.fromCharCode(65 + (i % 26))}` }),
+    body: orderFor(listingId, 1, { name: `Người Mua ${String.fromCharCode(65 + (i % 26))}`, phone: `0912${String(i).padStart(6, "0")}` }),
   });
 
 async function expectExactlyTen(app: ApiApp, listingId: string, results: ApiResponse[]) {

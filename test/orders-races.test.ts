@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { orders, type PlaceOrder } from "../src/core/orders.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
+import { UNCAPPED } from "./support/caps.ts";
 
 const testDb = useTestDatabase();
 const HOUR = 3600_000;
@@ -37,7 +38,7 @@ async function shopWithListing(kg: number) {
 }
 
 async function placed(listingId: string, quantity: number, extra: Partial<PlaceOrder> = {}) {
-  const r = await orders(testDb.db).place({ listingId, quantity, buyer: BUYER, buyerChannel: "web", source: "web", now: NOW, ...extra });
+  const r = await orders(testDb.db).place({ listingId, quantity, buyer: BUYER, buyerChannel: "web", source: "web", now: NOW, caps: UNCAPPED, ...extra });
   if (!r.ok) throw new Error(`order not placed: ${r.reason}`);
   return r.order;
 }
@@ -98,7 +99,7 @@ describe.runIf(usePostgres)("two instances at the same moment (PostgreSQL)", () 
       "Listing",
       listingId,
       1,
-      () => [testDb.db.$transaction((tx) => orders(tx).place({ listingId, quantity: 2, buyer: BUYER, buyerChannel: "web", source: "web" }))],
+      () => [testDb.db.$transaction((tx) => orders(tx).place({ listingId, quantity: 2, buyer: BUYER, buyerChannel: "web", source: "web", caps: UNCAPPED }))],
       (holder) => holder.query(`DELETE FROM "Listing" WHERE id = $1`, [listingId]),
     );
     expect(result).toEqual({ ok: false, reason: "not_enough", availableQuantity: 0 });

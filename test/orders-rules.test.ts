@@ -7,6 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { orders, type PlaceOrder } from "../src/core/orders.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
+import { UNCAPPED } from "./support/caps.ts";
 
 const testDb = useTestDatabase();
 const HOUR = 3600_000;
@@ -44,7 +45,7 @@ async function listing(kg: number, priceVnd = 80_000, status = "active", shopId 
 const stock = async (listingId: string) => testDb.db.listing.findUniqueOrThrow({ where: { id: listingId }, select: { stockMilli: true, status: true } });
 const o = () => orders(testDb.db);
 const order = (listingId: string, quantity: number, extra: Partial<PlaceOrder> = {}) =>
-  o().place({ listingId, quantity, buyer: BUYER, buyerChannel: "web", source: "web", now: NOW, ...extra });
+  o().place({ listingId, quantity, buyer: BUYER, buyerChannel: "web", source: "web", now: NOW, caps: UNCAPPED, ...extra });
 
 async function placed(listingId: string, quantity: number, extra: Partial<PlaceOrder> = {}) {
   const r = await order(listingId, quantity, extra);

@@ -11,6 +11,7 @@ import type { Outbound } from "../src/core/messages.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 import { within } from "./support/within.ts";
+import { UNCAPPED } from "./support/caps.ts";
 
 const testDb = useTestDatabase();
 const HOUR = 3600_000;
@@ -91,7 +92,7 @@ const place = (service: OrderService, quantity = 1, buyerChatKey: string | null 
 describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
   it("a placed order is told to the household at once; a refused one to nobody", async () => {
     const port = new RecordingPort();
-    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING);
+    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING, UNCAPPED);
     const result = await place(service, 2);
     expect(result.ok).toBe(true);
     const code = result.ok ? result.order.code : "";
@@ -109,7 +110,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
 
   it("a new order that reaches nobody is logged as a warning with its code; one that arrives is not", async () => {
     const { log, lines } = recordingLog();
-    const service = new OrderService(testDb.db, new Notifier(new RecordingPort([])), log, TIMING); // no channel running
+    const service = new OrderService(testDb.db, new Notifier(new RecordingPort([])), log, TIMING, UNCAPPED); // no channel running
     const result = await place(service);
     expect(result.ok).toBe(true);
     const warnings = lines.filter((l) => l.msg === "household could not be notified of a new order");
@@ -122,7 +123,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
 
   it("a carrier's update is told to the household and to a buyer who ordered in chat; an update that changes nothing to nobody", async () => {
     const port = new RecordingPort();
-    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING);
+    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING, UNCAPPED);
     const placed = await place(service, 1, "7701");
     if (!placed.ok) throw new Error("not placed");
     await orders(testDb.db).accept(placed.order.id, placed.order.shopId);
@@ -138,7 +139,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
 
   it("tick: reminds the household of orders unanswered for 2 h, expires those past their 12 h deadline and tells the buyer", async () => {
     const port = new RecordingPort();
-    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING);
+    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), TIMING, UNCAPPED);
     const a = await place(service, 1, "7702");
     if (!a.ok) throw new Error("not placed");
     port.sent.length = 0;
@@ -146,12 +147,12 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     const createdAt = row.createdAt.getTime();
     const deadline = row.expiresAt.getTime();
 
-    expect(await service.tick(new Date(createdAt + 2 * HOUR - 1))).toEqual({ reminded: 0, expired: 0 });
-    expect(await service.tick(new Date(createdAt + 2 * HOUR))).toEqual({ reminded: 1, expired: 0 });
+    expect(await service.tick(new Date(createdAt + 2 * HOUR - 1))).toEqual({ reminded: 0, expired: 0, grouped: 0 });
+    expect(await service.tick(new Date(createdAt + 2 * HOUR))).toEqual({ reminded: 1, expired: 0, grouped: 0 });
     expect(port.sent.map((s) => s.to.chatKey)).toEqual(["8801"]);
-    expect(await service.tick(new Date(createdAt + 4 * HOUR))).toEqual({ reminded: 0, expired: 0 }); // once
-    expect(await service.tick(new Date(deadline - 1))).toEqual({ reminded: 0, expired: 0 });
-    expect(await service.tick(new Date(deadline))).toEqual({ reminded: 0, expired: 1 });
+    expect(await service.tick(new Date(createdAt + 4 * HOUR))).toEqual({ reminded: 0, expired: 0, grouped: 0 }); // once
+    expect(await service.tick(new Date(deadline - 1))).toEqual({ reminded: 0, expired: 0, grouped: 0 });
+    expect(await service.tick(new Date(deadline))).toEqual({ reminded: 0, expired: 1, grouped: 0 });
     expect(port.sent.map((s) => s.to.chatKey)).toEqual(["8801", "8801", "7702"]);
     for (const s of port.sent) expect(s.texts.join("\n")).toContain(a.order.code);
     expect((await testDb.db.order.findUniqueOrThrow({ where: { id: a.order.id } })).status).toBe("expired");
@@ -159,7 +160,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
 
   it("startTimer runs the clock's work by itself; a failing run is logged and the timer goes on", async () => {
     const port = new RecordingPort();
-    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), { remindAfterMs: 0, expireAfterMs: 24 * HOUR });
+    const service = new OrderService(testDb.db, new Notifier(port), pino({ level: "silent" }), { remindAfterMs: 0, expireAfterMs: 24 * HOUR }, UNCAPPED);
     const a = await place(service);
     if (!a.ok) throw new Error("not placed");
     service.startTimer(20);
@@ -174,7 +175,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     const { log, line } = recordingLog();
     let runs = 0;
     const failing = { $transaction: () => Promise.reject(new Error(`database gone ${++runs}`)) } as unknown as Db;
-    const broken = new OrderService(failing, new Notifier(port), log, TIMING);
+    const broken = new OrderService(failing, new Notifier(port), log, TIMING, UNCAPPED);
     broken.startTimer(20);
     try {
       const first = await within(line("order reminders/expiry failed"), 10_000, "the failed run logged");
@@ -191,7 +192,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     try {
       let runs = 0;
       const counting = { $transaction: () => Promise.reject(new Error(`run ${++runs}`)) } as unknown as Db;
-      const service = new OrderService(counting, new Notifier(new RecordingPort()), pino({ level: "silent" }), TIMING);
+      const service = new OrderService(counting, new Notifier(new RecordingPort()), pino({ level: "silent" }), TIMING, UNCAPPED);
       service.startTimer();
       expect(vi.getTimerCount()).toBe(1);
       vi.advanceTimersByTime(59_999);

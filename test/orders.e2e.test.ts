@@ -62,7 +62,7 @@ describe("an order placed in chat", () => {
     const notice = household.last;
     expect(notice.text).toMatch(/^🛒 Đơn mới DH[0-9A-Z]{6}: 20 kg Hoa hồi khô, tổng 1\.600\.000 đ\.\nNgười mua: Trần Thị Lan \(Hà Nội\)\.$/);
     expect(notice.text).not.toMatch(/0987|Hàng Bạc/); // no phone or address before accepting
-    expect(household.buttons).toEqual(["✅ Nhận đơn", "Từ chối"]);
+    expect(household.buttons).toEqual(["✅ Nhận đơn", "Từ chối", "📞 Gọi người mua", "🚫 Chặn người mua này"]);
     expect((await stockOf()).stockMilli).toBe(180_000); // reserved
 
     await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /Đã nhận đơn/);
@@ -125,11 +125,11 @@ describe("an order placed in chat", () => {
     await household.act(async () => undefined, /Đơn mới/);
     const placed = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Nông Văn Tư" } });
 
-    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 60_000))).toEqual({ reminded: 0, expired: 0 });
-    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 3 * 3600_000 + 1000))).toEqual({ reminded: 1, expired: 0 });
+    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 60_000))).toEqual({ reminded: 0, expired: 0, grouped: 0 });
+    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 3 * 3600_000 + 1000))).toEqual({ reminded: 1, expired: 0, grouped: 0 });
     await household.act(async () => undefined, /⏰ Đơn DH[0-9A-Z]{6} \(30 kg Hoa hồi khô\) đang chờ bạn trả lời/);
-    expect(household.buttons).toEqual(["✅ Nhận đơn", "Từ chối"]);
-    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 24 * 3600_000 + 1000))).toEqual({ reminded: 0, expired: 1 });
+    expect(household.buttons).toEqual(["✅ Nhận đơn", "Từ chối", "📞 Gọi người mua", "🚫 Chặn người mua này"]);
+    expect(await bot.orders.tick(new Date(placed.createdAt.getTime() + 24 * 3600_000 + 1000))).toEqual({ reminded: 0, expired: 1, grouped: 0 });
     await household.act(async () => undefined, /⌛ Đơn DH[0-9A-Z]{6} đã tự huỷ/);
     await buyer.act(async () => undefined, /⌛ Đơn DH[0-9A-Z]{6} đã tự huỷ vì người bán chưa trả lời kịp/);
     expect((await stockOf()).stockMilli).toBe(200_000);
@@ -147,7 +147,7 @@ describe("orders on Zalo (no buttons)", () => {
     await zalo?.close();
   });
 
-  it("shows the answers as words to type, and NHAN <code> accepts", async () => {
+  it("numbers the answers in the notice itself, and \"1\" right after it accepts; the buyer's details come once", async () => {
     zalo = await startFakeZaloBot();
     app = await startZaloBot(zalo, testDb.url);
     const household = new ZaloChat(zalo, newZaloUser("Lăng Văn Đức"));
@@ -169,11 +169,13 @@ describe("orders on Zalo (no buttons)", () => {
     await household.act(async () => undefined, /Đơn mới/);
     const notice = household.last;
     const code = /DH[0-9A-Z]{6}/.exec(notice)![0];
-    expect(notice).toContain(`• ✅ Nhận đơn: gõ NHAN ${code}`);
-    expect(notice).toContain(`• Từ chối: gõ TUCHOI ${code}`);
-    expect(notice).not.toMatch(/Trả lời 1/);
-    await household.send(`nhận ${code.toLowerCase()}`, /Đã nhận đơn/);
-    expect(household.last).toContain("📞 0978 111 222");
+    expect(notice).toContain("5 kg Na dai");
+    expect(notice).toContain("Phạm Thị Thu (Bắc Giang)");
+    expect(notice).not.toContain("0978");
+    expect(notice).toContain("1. ✅ Nhận đơn\n2. Từ chối\n3. 📞 Gọi người mua\n4. 🚫 Chặn người mua này");
+    expect(notice).toContain(`Trả lời 1, 2, 3 hoặc 4 (hoặc gõ NHAN ${code})`);
+    await household.send("1", /Đã nhận đơn/);
+    expect(household.messages.join("\n").match(/0978 111 222/g)).toHaveLength(1);
     await buyer.act(async () => undefined, /đã nhận đơn/);
   });
 });

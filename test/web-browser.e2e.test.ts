@@ -79,7 +79,7 @@ describe.skipIf(skipBrowserTests)("web pages in Chromium", () => {
     expect(notice?.text).toContain("Trần Thị Lan (Phường Hoàn Kiếm, Thành phố Hà Nội)");
     expect(notice?.text).not.toContain("0987");
     const markup = notice?.reply_markup as { inline_keyboard: Array<Array<{ text: string }>> };
-    expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual(["✅ Nhận đơn", "Từ chối"]);
+    expect(markup.inline_keyboard.flat().map((b) => b.text)).toEqual(["✅ Nhận đơn", "Từ chối", "📞 Gọi người mua", "🚫 Chặn người mua này"]);
 
     // One tap accepts (the chat side of this tap is the orders flow, a.acc.<orderId>) ...
     await household.tap("✅ Nhận đơn", /Đã nhận đơn/);

@@ -14,6 +14,7 @@ import { createServices } from "../src/core/services.ts";
 import { registerWeb } from "../src/web/index.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { TMP_DIR } from "./support/paths.ts";
+import { CAPS_OFF_ENV } from "./support/caps.ts";
 
 const testDb = useTestDatabase();
 const MEDIA_DIR = resolve(TMP_DIR, `web-media-${process.pid}`);
@@ -56,7 +57,7 @@ async function listing(h: HouseholdView, fields: Partial<{ productId: string | n
 beforeAll(async () => {
   mkdirSync(MEDIA_DIR, { recursive: true });
   app = createApp({
-    config: loadConfig({ DATABASE_URL: testDb.url, PORT: "3999", LOG_LEVEL: "silent", MEDIA_DIR, PUBLIC_URL: "https://cho.example.vn", RATE_LIMIT_FACTOR: "0" }),
+    config: loadConfig({ DATABASE_URL: testDb.url, PORT: "3999", LOG_LEVEL: "silent", MEDIA_DIR, PUBLIC_URL: "https://cho.example.vn", RATE_LIMIT_FACTOR: "0", ...CAPS_OFF_ENV }),
     log: pino({ level: process.env.TEST_LOG ?? "silent" }),
   });
   await app.http.ready();
@@ -501,7 +502,7 @@ describe("web chat simulator API", () => {
     const fresh = messagesOf(await get(`/chat/api/poll?session=${session}&after=${last}`));
     expect(fresh).toHaveLength(1);
     expect(fresh[0].text).toMatch(/^🛒 Đơn mới DH[0-9A-Z]+: 2 kg Hoa hồi khô, tổng 160\.000 đ/);
-    expect(fresh[0].choices!.flat().map((c) => c.label)).toEqual(["✅ Nhận đơn", "Từ chối"]);
+    expect(fresh[0].choices!.flat().map((c) => c.label)).toEqual(["✅ Nhận đơn", "Từ chối", "📞 Gọi người mua", "🚫 Chặn người mua này"]);
   });
 
   it("refuses bad requests", async () => {

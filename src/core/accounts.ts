@@ -33,6 +33,14 @@ interface SeenRow {
   shopId: string | null;
   shopName: string | null;
   shopSlug: string | null;
+  lastSeenAt: Date | string | number | null;
+}
+
+/** A raw DateTime column: a Date on PostgreSQL; on SQLite text or milliseconds, depending on how it was written. */
+function rawDate(v: Date | string | number | null): Date | undefined {
+  if (v === null) return undefined;
+  const d = v instanceof Date ? v : new Date(typeof v === "number" ? v : /^\d+$/.test(v) ? Number(v) : v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 export function accounts(tx: Tx) {
@@ -56,7 +64,7 @@ export function accounts(tx: Tx) {
       const seen = new Map<string, SeenAccount>();
       if (people.length === 0) return seen;
       const found = await tx.$queryRaw<SeenRow[]>`
-        SELECT a."id", a."channel", a."userKey", a."chatKey", a."householdId", a."locale",
+        SELECT a."id", a."channel", a."userKey", a."chatKey", a."householdId", a."locale", a."lastSeenAt",
                h."name", h."phone", h."provinceCode", h."communeCode", h."payment", h."lastChannel",
                s."id" AS "shopId", s."name" AS "shopName", s."slug" AS "shopSlug"
         FROM "ChannelAccount" a
@@ -84,6 +92,7 @@ export function accounts(tx: Tx) {
                 communeCode: a.communeCode!,
                 payment: a.payment as PaymentMethod,
                 shop: a.shopId ? { id: a.shopId, name: a.shopName!, slug: a.shopSlug! } : null,
+                seenBefore: rawDate(a.lastSeenAt),
               }
             : null;
         seen.set(`${a.channel}:${a.userKey}`, { id: a.id, channel: a.channel, userKey: a.userKey, chatKey: a.chatKey, householdId: a.householdId, locale: a.locale, household });

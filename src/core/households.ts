@@ -19,6 +19,8 @@ export interface HouseholdView {
   communeCode: string;
   payment: PaymentMethod;
   shop: { id: string; name: string; slug: string } | null;
+  /** when this person last wrote before the message being handled (set for the turn's own household) */
+  seenBefore?: Date;
 }
 
 export interface NewHousehold {

@@ -11,18 +11,46 @@ const qty = (o: OrderView) => formatQuantity({ value: o.quantity, unit: o.unit }
 const money = (vnd: number) => formatPrice({ vnd, per: null });
 const base = (o: OrderView) => ({ code: o.code, quantity: qty(o), title: o.title, total: money(o.totalVnd), shop: o.shop.name });
 
-/** Accept / decline, as buttons (Telegram) or as a word to type (Zalo, terminal). */
-export function decisionChoices(t: TFunction, o: OrderView) {
-  return [
-    [{ id: `a.acc.${o.id}`, label: t("orders:accept"), keyword: `${t("orders:keywords.accept")} ${o.code}` }],
-    [{ id: `a.dec.${o.id}`, label: t("orders:decline"), keyword: `${t("orders:keywords.decline")} ${o.code}` }],
-  ];
+/** What the household can do with an unanswered order, in this order (numbered 1-4 on Zalo and the terminal). */
+export const DECISIONS = ["acc", "dec", "call", "block"] as const;
+export type Decision = (typeof DECISIONS)[number];
+const DECISION_KEY: Record<Decision, { label: string; keyword: string }> = {
+  acc: { label: "orders:accept", keyword: "orders:keywords.accept" },
+  dec: { label: "orders:decline", keyword: "orders:keywords.decline" },
+  call: { label: "orders:callBuyer", keyword: "orders:keywords.call" },
+  block: { label: "orders:block", keyword: "orders:keywords.block" },
+};
+
+/** Accept / decline / call the buyer / block the buyer, as buttons (Telegram) or numbered with a word to type (Zalo, terminal). */
+export function decisionChoices(t: TFunction, o: Pick<OrderView, "id" | "code">) {
+  return DECISIONS.map((d) => [{ id: `a.${d}.${o.id}`, label: t(DECISION_KEY[d].label), keyword: `${t(DECISION_KEY[d].keyword)} ${o.code}` }]);
+}
+
+/** One button per order, opening its card: the grouped notice and "which order?". */
+export function orderChoices(t: TFunction, list: OrderView[], action: "open" | Decision = "open") {
+  return list.map((o) => [
+    {
+      id: `a.${action}.${o.id}`,
+      label: t("orders:orderRow", { code: o.code, quantity: qty(o), title: o.title, total: money(o.totalVnd) }),
+      keyword: `${t(action === "open" ? "orders:keywords.open" : DECISION_KEY[action].keyword)} ${o.code}`,
+    },
+  ]);
 }
 
 export const notices = {
+  /** The card: quantity, amount, the buyer's name and area; the phone and address come once accepted. */
   newOrder: (t: TFunction, o: OrderView): Outbound[] => [
     { text: t("orders:newOrder", { ...base(o), buyer: o.buyerName, area: o.buyerArea }), choices: decisionChoices(t, o) },
   ],
+
+  /** Several orders held during a flood, in one message; each one is one step to open. */
+  grouped: (t: TFunction, list: OrderView[]): Outbound[] => [{ text: t("orders:grouped", { count: list.length }), choices: orderChoices(t, list) }],
+
+  /** "Gọi người mua" before accepting: contact details only come with acceptance. */
+  callBeforeAccept: (t: TFunction, o: OrderView): Outbound[] => [
+    { text: t("orders:callAfterAccept", { code: o.code }), choices: decisionChoices(t, o).slice(0, 2) },
+  ],
+  callBuyer: (t: TFunction, o: OrderView): Outbound[] => [{ text: t("orders:callBuyerPhone", { code: o.code, buyer: o.buyerName, phone: formatVnPhone(o.buyerPhone) }) }],
 
   reminder: (t: TFunction, o: OrderView): Outbound[] => [
     {

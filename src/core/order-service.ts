@@ -4,6 +4,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 import type { Notifier, Queued } from "./notify.ts";
+import { DEFAULT_ORDER_CAPS, type OrderCaps } from "./order-caps.ts";
 import { notices } from "./order-notices.ts";
 import { paymentNotices } from "./payment-notices.ts";
 import { paymentState } from "./payment-state.ts";
@@ -28,20 +29,25 @@ export class OrderService {
     private readonly notifier: Notifier,
     private readonly log: Logger,
     readonly timing: OrderTiming = DEFAULT_ORDER_TIMING,
+    readonly caps: OrderCaps = DEFAULT_ORDER_CAPS,
   ) {}
 
   /** Place an order (web form, partner API) and notify the household at once. */
   async place(input: Omit<PlaceOrder, "expireAfterMs">): Promise<PlaceResult> {
     const { result, notice } = await this.db.$transaction(async (tx) => {
-      const result = await orders(tx).place({ ...input, expireAfterMs: this.timing.expireAfterMs });
+      const result = await orders(tx).place({ ...input, expireAfterMs: this.timing.expireAfterMs, caps: this.caps });
       return { result, notice: result.ok ? await this.queueNew(tx, result.order) : null };
     });
     if (result.ok) await this.deliverNew(result.order, notice);
     return result;
   }
 
-  /** In the order's own transaction: the household's notice of a new order (null: no chat reaches it). */
-  queueNew(tx: Tx, order: OrderView): Promise<Queued | null> {
+  /**
+   * In the order's own transaction: the household's notice of a new order (null: no chat reaches it,
+   * or, during a flood, the order waits for the grouped notice of `tick`).
+   */
+  async queueNew(tx: Tx, order: OrderView): Promise<Queued | null> {
+    if (!order.noticeAt) return [];
     return this.notifier.household(tx, order.shop.householdId, (t) => notices.newOrder(t, order));
   }
 
@@ -75,7 +81,15 @@ export class OrderService {
   }
 
   /** Reminders and expiries that are due. Safe with several instances: each transition happens once. */
-  async tick(now = new Date()): Promise<{ reminded: number; expired: number }> {
+  async tick(now = new Date()): Promise<{ reminded: number; expired: number; grouped: number }> {
+    // Orders held during a flood: one message per household, whatever their number.
+    const grouped = await this.db.$transaction(async (tx) => {
+      const byShop = await orders(tx).takeHeld(now);
+      const queued = [];
+      for (const list of byShop.values()) queued.push(await this.notifier.household(tx, list[0].shop.householdId, (t) => notices.grouped(t, list)));
+      return { count: byShop.size, queued };
+    });
+    await this.notifier.deliver(grouped.queued);
     const reminded = await this.db.$transaction(async (tx) => {
       const due = await orders(tx).remindDue(now, this.timing.remindAfterMs);
       const queued = [];
@@ -94,7 +108,7 @@ export class OrderService {
     });
     await this.notifier.deliver(expired.queued);
     await this.remindPayments(now);
-    return { reminded: reminded.count, expired: expired.count };
+    return { reminded: reminded.count, expired: expired.count, grouped: grouped.count };
   }
 
   /** Part of tick: "the buyer says it paid" a day ago and the household has not answered. Returns how many were reminded. */

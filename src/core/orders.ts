@@ -7,6 +7,7 @@ import type { CARRIER_KEY_NAMES } from "../api-keys.ts";
 import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { fromMilli, toMilli } from "./listings.ts";
+import { blockPhone, checkCaps, DEFAULT_ORDER_CAPS, heldForGroup, type OrderCaps } from "./order-caps.ts";
 
 export type OrderStatus = "pending" | "accepted" | "declined" | "expired" | "cancelled" | "picked_up" | "delivered" | "returned";
 export type Carrier = "viettel_post" | "vnpost";
@@ -44,6 +45,11 @@ export interface OrderView {
   declineReason: string | null;
   expiresAt: Date;
   createdAt: Date;
+  /** when the household was told; null while it waits for a grouped notice (order-caps.ts) */
+  noticeAt: Date | null;
+  remindedAt: Date | null;
+  /** what the unanswered order holds of the stock when less than its quantity (the share cap); null: all of it */
+  heldQuantity: number | null;
   pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number } | null;
   shop: { name: string; householdId: string; communeCode: string };
   /** payment-state.ts */
@@ -62,11 +68,15 @@ export interface PlaceOrder {
   source: string;
   now?: Date;
   expireAfterMs?: number;
+  /** the caps per buyer phone (order-caps.ts); the defaults when not given */
+  caps?: OrderCaps;
 }
 
 export type PlaceResult =
   | { ok: true; order: OrderView }
-  | { ok: false; reason: "not_found" | "not_available" | "not_enough"; availableQuantity?: number };
+  | { ok: false; reason: "not_found" | "not_available" | "not_enough"; availableQuantity?: number }
+  /** the household blocked this phone; the phone holds too many unanswered orders */
+  | { ok: false; reason: "blocked" | "too_many_open" };
 
 export const DEFAULT_EXPIRE_AFTER_MS = 24 * 3600_000;
 
@@ -106,6 +116,9 @@ function view(r: Row): OrderView {
     declineReason: r.declineReason,
     expiresAt: r.expiresAt,
     createdAt: r.createdAt,
+    noticeAt: r.noticeAt,
+    remindedAt: r.remindedAt,
+    heldQuantity: r.heldMilli === null ? null : fromMilli(r.heldMilli),
     pickup: r.pickup
       ? { ...r.pickup, carrier: r.pickup.carrier as Carrier, status: r.pickup.status as PickupStatus }
       : null,
@@ -122,6 +135,9 @@ function orderCode(): string {
   const bytes = randomBytes(6);
   return `DH${[...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join("")}`;
 }
+
+/** What an order holds of its listing's stock (before acceptance, perhaps only part of its quantity). */
+const holding = (o: OrderView) => toMilli(o.heldQuantity ?? o.quantity);
 
 export function orders(tx: Tx) {
   const get = async (where: { id: string } | { statusToken: string } | { code: string }) => {
@@ -143,6 +159,9 @@ export function orders(tx: Tx) {
     });
   };
 
+  const oldestFirst = async (where: NonNullable<Parameters<Tx["order"]["findMany"]>[0]>["where"], take: number) =>
+    (await tx.order.findMany({ where, include, orderBy: { createdAt: "asc" }, take })).map((r) => view(r as Row));
+
   /** Move from one status to another only if the order is still in `from`; null when it was not. */
   const transition = async (id: string, from: OrderStatus[], data: Record<string, unknown>, shopId?: string) => {
     const res = await tx.order.updateMany({ where: { id, status: { in: from }, ...(shopId ? { shopId } : {}) }, data });
@@ -161,10 +180,15 @@ export function orders(tx: Tx) {
       if (listing.status !== "active") return { ok: false, reason: "not_available" };
       const milli = toMilli(input.quantity);
       if (!(milli > 0)) return { ok: false, reason: "not_enough", availableQuantity: fromMilli(listing.stockMilli) };
-      // The reservation: succeeds only if the stock is still there at this instant.
+      if (milli > listing.stockMilli) return { ok: false, reason: "not_enough", availableQuantity: fromMilli(listing.stockMilli) };
+      const caps = input.caps ?? DEFAULT_ORDER_CAPS;
+      const capped = await checkCaps(tx, caps, { shopId: listing.shopId, phone: input.buyer.phone, milli, stockMilli: listing.stockMilli, now });
+      if (!capped.ok) return { ok: false, reason: capped.refusal.reason };
+      const hold = capped.holdMilli;
+      // The reservation: succeeds only if the whole quantity is still there at this instant; holds `hold` of it.
       const reserved = await tx.listing.updateMany({
         where: { id: listing.id, status: "active", stockMilli: { gte: milli } },
-        data: { stockMilli: { decrement: milli } },
+        data: { stockMilli: { decrement: hold } },
       });
       if (reserved.count === 0) {
         const fresh = await tx.listing.findUnique({ where: { id: listing.id }, select: { stockMilli: true } });
@@ -198,20 +222,83 @@ export function orders(tx: Tx) {
           buyerLocale: input.buyerLocale ?? "vi",
           source: input.source,
           expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
+          noticeAt: (await heldForGroup(tx, caps, listing.shopId, now)) ? null : now,
+          heldMilli: hold < milli ? hold : null,
         },
         include,
       });
       return { ok: true, order: view(row as Row) };
     },
 
-    /** The household accepts (only its own, only while pending). */
-    accept: (id: string, shopId: string, now = new Date()) =>
-      transition(id, ["pending"], { status: "accepted", decidedAt: now }, shopId),
+    /**
+     * The household accepts (only its own, only while pending): null when it was not that. An order
+     * holding only part of its quantity (the share cap) takes the rest now; when the stock no longer
+     * has it, the order stays pending and comes back as it is (status "pending").
+     */
+    async accept(id: string, shopId: string, now = new Date()): Promise<OrderView | null> {
+      const before = await tx.order.findUnique({ where: { id }, select: { status: true, shopId: true, listingId: true, quantityMilli: true, heldMilli: true } });
+      if (!before || before.status !== "pending" || before.shopId !== shopId) return null;
+      const rest = before.heldMilli === null ? 0 : before.quantityMilli - before.heldMilli;
+      if (rest > 0) {
+        const taken = await tx.listing.updateMany({ where: { id: before.listingId, stockMilli: { gte: rest } }, data: { stockMilli: { decrement: rest } } });
+        if (taken.count === 0) return get({ id });
+        await tx.listing.updateMany({ where: { id: before.listingId, stockMilli: 0, status: "active" }, data: { status: "sold_out" } });
+      }
+      const accepted = await transition(id, ["pending"], { status: "accepted", decidedAt: now, heldMilli: null }, shopId);
+      // Decided meanwhile by another instance: what was just taken goes back.
+      if (!accepted && rest > 0) await release(before.listingId, rest);
+      return accepted;
+    },
 
     async decline(id: string, shopId: string, reason: string, now = new Date()): Promise<OrderView | null> {
       const order = await transition(id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
-      if (order) await release(order.listingId, toMilli(order.quantity));
+      if (order) await release(order.listingId, holding(order));
       return order;
+    },
+
+    /**
+     * "Chặn người mua này": the shop takes no more orders from this order's phone, and its unanswered
+     * orders there are declined (stock put back). Returns the declined orders (their buyers are told),
+     * or null when the order is not this shop's.
+     */
+    async blockBuyer(id: string, shopId: string, reason: string, now = new Date()): Promise<OrderView[] | null> {
+      const order = await get({ id });
+      if (!order || order.shopId !== shopId) return null;
+      await blockPhone(tx, shopId, order.buyerPhone);
+      const open = await tx.order.findMany({ where: { shopId, buyerPhone: order.buyerPhone, status: "pending" }, select: { id: true } });
+      const declined: OrderView[] = [];
+      for (const o of open) {
+        const d = await transition(o.id, ["pending"], { status: "declined", declineReason: reason, decidedAt: now }, shopId);
+        if (!d) continue;
+        await release(d.listingId, holding(d));
+        declined.push(d);
+      }
+      return declined;
+    },
+
+    /** The shop's unanswered orders, oldest first. */
+    pendingOfShop: (shopId: string, take = 20) => oldestFirst({ shopId, status: "pending" }, take),
+
+    /** Unanswered orders the household was told of (or reminded of) after `since`, oldest first: usually none. */
+    toldSince: (shopId: string, since: Date) =>
+      oldestFirst({ shopId, status: "pending", OR: [{ noticeAt: { gt: since } }, { remindedAt: { gt: since } }] }, 50),
+
+    /** Orders still to act on (unanswered, or accepted and not yet collected), for "did you mean DH…?". */
+    async openCodes(shopId: string): Promise<Array<{ id: string; code: string }>> {
+      return tx.order.findMany({ where: { shopId, status: { in: ["pending", "accepted"] } }, select: { id: true, code: true }, orderBy: { createdAt: "desc" }, take: 50 });
+    },
+
+    /** Orders held for a grouped notice, per shop; each is marked told (once, whatever the instances). */
+    async takeHeld(now: Date, limit = 500): Promise<Map<string, OrderView[]>> {
+      const held = await tx.order.findMany({ where: { status: "pending", noticeAt: null }, select: { id: true }, orderBy: { createdAt: "asc" }, take: limit });
+      const byShop = new Map<string, OrderView[]>();
+      for (const { id } of held) {
+        const res = await tx.order.updateMany({ where: { id, noticeAt: null }, data: { noticeAt: now } });
+        if (res.count !== 1) continue;
+        const o = (await get({ id }))!;
+        byShop.set(o.shopId, [...(byShop.get(o.shopId) ?? []), o]);
+      }
+      return byShop;
     },
 
     /** Pending orders past their deadline: expire them and put their stock back. */
@@ -221,7 +308,7 @@ export function orders(tx: Tx) {
       for (const { id } of due) {
         const order = await transition(id, ["pending"], { status: "expired", decidedAt: now });
         if (!order) continue; // another instance got there first
-        await release(order.listingId, toMilli(order.quantity));
+        await release(order.listingId, holding(order));
         expired.push(order);
       }
       return expired;

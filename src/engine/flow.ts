@@ -9,6 +9,7 @@ import type { Catalog } from "../core/catalog.ts";
 import type { Services } from "../core/services.ts";
 import type { HouseholdView } from "../core/households.ts";
 import type { NotifyTarget } from "../core/notify.ts";
+import type { OrderCaps } from "../core/order-caps.ts";
 import type { ChannelInfo, Choice, Outbound } from "./message.ts";
 
 /** What a step receives: one user action, already mapped to a button when it matched one. */
@@ -59,6 +60,8 @@ export interface FlowSettings {
   publicUrl: string;
   /** how each carrier is reached: "api" (quoted and booked through its partner API) or "manual" (default) */
   carriers?: Readonly<Record<string, "api" | "manual">>;
+  /** caps on orders per buyer phone (core/order-caps.ts); the defaults when not given */
+  orderCaps?: OrderCaps;
 }
 
 /** Defined by the domain, which notifies people too (see core/notify.ts). */

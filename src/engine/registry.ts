@@ -48,6 +48,11 @@ export interface FlowRegistry {
   actions?: {
     tap(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
     keyword(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
+    /**
+     * A typed answer to a notification ("1" right after an order notice, "nhan" with one order
+     * waiting), asked before the message is matched to the question on screen. Null: not one.
+     */
+    reply?(text: string, ctx: FlowContext, at: { freeText: boolean }): StepResult | null | Promise<StepResult | null>;
   };
 }
 

@@ -1,5 +1,7 @@
 // One turn of a conversation: one inbound message in, the replies and the next state out.
 // The order of checks is what makes the bot forgiving:
+//   0. a typed answer to a notification that came after the question on screen ("1" right after an
+//      order notice, "nhan" with one order waiting: registry.actions.reply),
 //   1. map taps and typed numbers/labels to the buttons on screen (stale taps are caught here),
 //   2. global words (huỷ, quay lại, menu, trợ giúp, /start, /ngonngu, /xoataikhoan),
 //   3. a request understood in the message that does not answer the step ("xem don", "het na roi":
@@ -39,6 +41,11 @@ export class Turn implements TurnPort {
   }
 
   async run(inbound: Inbound): Promise<void> {
+    // 0. an answer to a notification that arrived after the question on screen ("1", "nhan")
+    if (inbound.kind === "text" && !this.state.pending && this.registry.actions?.reply && !parseCommand(inbound.text ?? "")) {
+      const reply = await this.registry.actions.reply(inbound.text ?? "", this.ctx, { freeText: !!this.currentStep()?.freeText });
+      if (reply) return this.finish(await this.action(reply));
+    }
     // 1. what did the person mean (resolve.ts)
     const input = resolve(inbound, this.state, this.ctx.channel, this.currentStep());
     if (input.kind === "which") return this.finish(this.askWhich(input.indexes));
@@ -213,7 +220,12 @@ export class Turn implements TurnPort {
     }
     park(this);
     this.clearFlow();
-    return this.apply(result);
+    await this.apply(result);
+    // An order's card with its own choices ("Nhận đơn", "Từ chối"), nothing else on screen: a typed
+    // "1" means its first choice, as the numbers shown on Zalo say.
+    const last = this.replies.at(-1);
+    const acts = (last?.choices ?? []).flat();
+    if (!this.state.flow && acts.length > 1 && acts.every((c) => c.id.startsWith("a."))) this.state.choices = acts;
   }
 
   /** "viettel" for "Viettel Post" and "Viettel Money": which one? The step stays; the two are on screen. */

@@ -216,10 +216,13 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (result.reason === "not_enough" && now) {
         const left = formatQuantity({ value: now.quantity, unit: now.unit });
         state = { listingId: listing.id, values, errors: { quantity: { key: "web:field.quantity.tooMuch", params: { left } } }, notice: t("web:order.notEnough", { left }) };
+      } else if (result.reason === "blocked" || result.reason === "too_many_open") {
+        state = { listingId: listing.id, values, errors: {}, notice: t(result.reason === "blocked" ? "web:order.blocked" : "web:order.tooManyOpen") };
       } else {
         state = { listingId: listing.id, values, errors: {}, notice: t(result.reason === "not_enough" ? "web:order.soldOut" : "web:order.gone") };
       }
-      return sendPage(reply, result.reason === "not_enough" && now ? 400 : 409, renderShopPage(t, fresh, state));
+      const status = result.reason === "not_enough" && now ? 400 : result.reason === "blocked" ? 403 : result.reason === "too_many_open" ? 429 : 409;
+      return sendPage(reply, status, renderShopPage(t, fresh, state));
     });
 
     // ---- market ----

@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.ts";
 import type { FakeTelegram } from "../fakes/telegram-server.ts";
 import { Chat, freePort, register, WEBHOOK_SECRET } from "./bot.ts";
 import { TMP_DIR } from "./paths.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 export const PARTNER_KEYS = {
   postmart: "pm_live_7f3K9qL2xV8nR4tY6wZ1aB5c",
@@ -37,6 +38,7 @@ export async function startApiApp(
     LOG_LEVEL: "silent",
     // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
     RATE_LIMIT_FACTOR: "0",
+    ...CAPS_OFF_ENV,
     MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
     PARTNER_API_KEYS: list(PARTNER_KEYS),
     CARRIER_API_KEYS: list(CARRIER_KEYS),

@@ -7,6 +7,7 @@ import pino from "pino";
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { startFakeTelegram, type FakeTelegram, type SentMessage, type SimUser } from "../fakes/telegram-server.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 export const WEBHOOK_SECRET = "test-secret_0123456789abcdef";
 
@@ -41,6 +42,7 @@ export async function startBot(
     LOG_LEVEL: "silent",
     // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
     RATE_LIMIT_FACTOR: "0",
+    ...CAPS_OFF_ENV,
     MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
   };
   if (mode === "webhook") {

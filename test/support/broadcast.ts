@@ -10,6 +10,7 @@ import type { FakeTelegram } from "../fakes/telegram-server.ts";
 import type { FakeZalo } from "../fakes/zalo-server.ts";
 import { freePort } from "./bot.ts";
 import { FAST_ZALO_TIMING } from "./zalo.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 /** Fast enough for tests to take seconds, with rates the tests can reason about. */
 export const FAST_BROADCAST: Partial<BroadcastOptions> = {
@@ -27,7 +28,7 @@ export async function startBroadcastApp(
   broadcast: Partial<BroadcastOptions> = {},
   opts: { listen?: boolean } = {},
 ): Promise<App> {
-  const env: NodeJS.ProcessEnv = { DATABASE_URL: databaseUrl, PORT: String(await freePort()), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0" };
+  const env: NodeJS.ProcessEnv = { DATABASE_URL: databaseUrl, PORT: String(await freePort()), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0", ...CAPS_OFF_ENV };
   if (fakes.telegram) Object.assign(env, { TELEGRAM_BOT_TOKEN: fakes.telegram.token, TELEGRAM_API_ROOT: fakes.telegram.apiRoot });
   if (fakes.zalo) Object.assign(env, { ZALO_BOT_TOKEN: fakes.zalo.token, ZALO_API_ROOT: fakes.zalo.apiRoot });
   const app = createApp({

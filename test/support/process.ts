@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { afterAll } from "vitest";
 import { freePort } from "./bot.ts";
 import { TMP_DIR } from "./paths.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 export interface BotChild {
   child: ChildProcess;
@@ -24,7 +25,7 @@ export async function spawnBot(
   const port = await freePort();
   const own = typeof env === "function" ? env(port) : env;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0", ...own },
+    env: { ...process.env, PORT: String(port), MEDIA_DIR: resolve(TMP_DIR, `media-${port}`), LOG_LEVEL: "silent", RATE_LIMIT_FACTOR: "0", ...CAPS_OFF_ENV, ...own },
     stdio: opts.output ? ["ignore", "pipe", "pipe"] : "ignore",
   });
   started.add(child);

@@ -12,6 +12,7 @@ import { CARRIER_KEYS, PARTNER_KEYS } from "./api.ts";
 import { freePort, WEBHOOK_SECRET } from "./bot.ts";
 import { TMP_DIR } from "./paths.ts";
 import { ZALO_WEBHOOK_SECRET } from "./zalo.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 const list = (keys: Record<string, string>) => Object.entries(keys).map(([name, key]) => `${name}:${key}`).join(",");
 
@@ -35,6 +36,7 @@ export async function startSecApp(
     CARRIER_API_KEYS: list(CARRIER_KEYS),
     // scripts, not people: the limits are off unless a test sets them (rate-limit.e2e.test.ts)
     RATE_LIMIT_FACTOR: "0",
+    ...CAPS_OFF_ENV,
     ...opts.env,
   };
   if (opts.telegram) Object.assign(env, { TELEGRAM_BOT_TOKEN: opts.telegram.token, TELEGRAM_API_ROOT: opts.telegram.apiRoot });

@@ -12,6 +12,7 @@ import type { FakeTelegram } from "../fakes/telegram-server.ts";
 import { hexId, startFakeZalo, type FakeZalo, type FakeZaloOptions, type ZaloSimUser } from "../fakes/zalo-server.ts";
 import { freePort, WEBHOOK_SECRET as TELEGRAM_WEBHOOK_SECRET } from "./bot.ts";
 import { TMP_DIR } from "./paths.ts";
+import { CAPS_OFF_ENV } from "./caps.ts";
 
 export const ZALO_WEBHOOK_SECRET = "zalo-test-secret.0123456789";
 
@@ -61,6 +62,7 @@ export async function startZaloBot(
     LOG_LEVEL: "silent",
     // Tests are scripts, not people: no rate limits here (test/rate-limit.e2e.test.ts checks them).
     RATE_LIMIT_FACTOR: "0",
+    ...CAPS_OFF_ENV,
     MEDIA_DIR: mediaDir,
   };
   if (opts.telegram) {

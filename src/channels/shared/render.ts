@@ -9,15 +9,17 @@ import type { Outbound } from "../../engine/message.ts";
  */
 export function withNumberedChoices(message: Outbound, t: TFunction): string {
   const all = (message.choices ?? []).flat();
-  // Buttons of a notification (e.g. "Nhận đơn") answer a message that may be long gone from the
-  // conversation: a number could not be matched to them later, so they are shown as a word to type.
-  if (all.length > 0 && all.every((c) => c.keyword)) {
-    return [message.text, ...all.map((c) => t("common:numbered.keyword", { label: c.label, keyword: c.keyword }))].join("\n");
-  }
   const labels = all.map((c) => c.label);
   if (labels.length === 0) return message.text;
   const lines = labels.map((label, i) => `${i + 1}. ${label}`);
   const numbers = labels.map((_, i) => String(i + 1));
+  // Buttons of a notification (e.g. "Nhận đơn") are numbered too: the flows read "1" as the newest
+  // notice's first button while nothing was said since. Its word ("NHAN DH7K2F9Q") still works later.
+  if (all.every((c) => c.keyword) && numbers.length > 1) {
+    const hint = t("common:numbered.keywordHint", { list: numbers.slice(0, -1).join(", "), last: numbers.at(-1), keyword: all[0].keyword });
+    return [message.text, ...lines, hint].join("\n");
+  }
+  if (all.every((c) => c.keyword)) return [message.text, ...all.map((c) => t("common:numbered.keyword", { label: c.label, keyword: c.keyword }))].join("\n");
   const hint =
     numbers.length === 1
       ? t("common:numbered.one")

@@ -134,6 +134,10 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
           status: 409,
           body: { error: "not_enough_stock", message: "not enough stock left", availableQuantity: result.availableQuantity ?? 0, unit },
         };
+      case "blocked":
+        return { status: 403, body: { error: "buyer_blocked", message: "the shop does not take orders from this buyer phone" } };
+      case "too_many_open":
+        return { status: 429, body: { error: "too_many_open_orders", message: "this buyer phone holds too many unanswered orders" } };
     }
   };
 
@@ -163,6 +167,7 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
         buyerChatKey: null,
         source: `api:${partner}`,
         expireAfterMs: deps.orders.timing.expireAfterMs,
+        caps: deps.orders.caps,
       });
       if (!result.ok && result.reason === "not_available") {
         // Sold out is "not enough stock" (none left), as for a buyer who lost the race a moment
