@@ -399,7 +399,7 @@ export class Turn implements TurnPort {
 
   private setLocale(locale: string): void {
     this.ctx.locale = locale;
-    this.ctx.t = tFor(locale) as TFunction;
+    this.ctx.t = tFor(locale, this.ctx.channel.buttons) as TFunction;
   }
 
   private say(text: string): void {

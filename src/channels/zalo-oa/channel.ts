@@ -144,7 +144,7 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
 
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
     if (this.dead) return { ok: false, reason: "failed", detail: "Zalo OA channel stopped (token refused)" };
-    const t = tFor(locale);
+    const t = tFor(locale, this.info.buttons);
     try {
       for (const message of messages) for (const part of renderOa(message, t)) await this.sendPart(chatKey, part);
     } catch (err) {
