@@ -16,6 +16,12 @@ const ITEMS = [
   { id: "m.help", label: "common:menu.help" },
 ];
 
+/** For people without a shop (registration declined or cancelled, a buyer, an account deleted). */
+const GUEST_ITEMS = [
+  { id: "m.register", label: "common:guestMenu.register" },
+  { id: "m.buy", label: "common:menu.buy" },
+];
+
 export const menu: MenuDefinition = {
   render: ({ t }) => say(t("common:menu.title"), { choices: ITEMS.map((i) => [{ id: i.id, label: t(i.label) }]) }),
 
@@ -36,6 +42,8 @@ export const menu: MenuDefinition = {
       }
       case "m.edit":
         return startFlow("editProfile");
+      case "m.register":
+        return ctx.household ? null : startFlow("register"); // an old guest menu's button
       case "m.help":
         return done(...menu.help(ctx));
       default:
@@ -44,6 +52,12 @@ export const menu: MenuDefinition = {
   },
 
   help: ({ t }) => [say(t("common:help"))],
+
+  // An extension officer is no guest: officers get their own way forward (their commands), not this.
+  guest: async (ctx) =>
+    (await ctx.services.officers.find(ctx.identity))
+      ? null
+      : say(ctx.t("common:guestMenu.title"), { choices: GUEST_ITEMS.map((i) => [{ id: i.id, label: ctx.t(i.label) }]) }),
 
   freeText: (text, ctx) => sellFromSentence(ctx, text),
 };
