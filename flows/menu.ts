@@ -18,6 +18,12 @@ const ITEMS = [
   { id: "m.help", label: "common:menu.help" },
 ];
 
+/** For people without a shop (registration declined or cancelled, a buyer, an account deleted). */
+const GUEST_ITEMS = [
+  { id: "m.register", label: "common:guestMenu.register" },
+  { id: "m.buy", label: "common:menu.buy" },
+];
+
 export const menu: MenuDefinition = {
   render: ({ t }) => say(t("common:menu.title"), { choices: ITEMS.map((i) => [{ id: i.id, label: t(i.label) }]) }),
 
@@ -39,6 +45,8 @@ export const menu: MenuDefinition = {
       }
       case "m.edit":
         return startFlow("editProfile");
+      case "m.register":
+        return ctx.household ? null : startFlow("register"); // an old guest menu's button
       case "m.help":
         return done(...menu.help(ctx));
       default:
@@ -47,6 +55,12 @@ export const menu: MenuDefinition = {
   },
 
   help: ({ t }) => [say(t("common:help"))],
+
+  // An extension officer is no guest: officers get their own way forward (their commands), not this.
+  guest: async (ctx) =>
+    (await ctx.services.officers.find(ctx.identity))
+      ? null
+      : say(ctx.t("common:guestMenu.title"), { choices: GUEST_ITEMS.map((i) => [{ id: i.id, label: ctx.t(i.label) }]) }),
 
   // Shortly after an announcement, words the intent layer does not read ("vang a, thu 7 em se den",
   // "cho em hoi ...") go to its officer; otherwise a product named in passing starts "Đăng bán".

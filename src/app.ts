@@ -155,6 +155,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   // through its delivery (a blocked chat is marked there).
   const notifyPort: NotifyPort = {
     reaches: (channel) => engine.hasChannel(channel),
+    wording: (channel) => engine.wording(channel),
     queue: (tx, to, messages) => engine.queueIn(tx, to, messages),
     deliver: (queued) => engine.deliverQueued((queued as PendingMessage[][]).flat()),
   };

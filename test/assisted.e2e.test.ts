@@ -80,7 +80,9 @@ describe("who may use /dangkyho", () => {
     await chat.tap("Chưa có", /Lưu hộ này/);
     await officers(testDb.db).revoke((await officerRow(chat)).id);
     await chat.tap("✅ Lưu", /không còn quyền đăng ký hộ/);
-    expect(chat.messages.at(-1)?.text).toBe("Bạn không còn quyền đăng ký hộ. Chợ Số chưa lưu hộ này.");
+    // no longer an officer: a guest, offered what a guest can do next
+    expect(chat.messages.at(-1)?.text).toBe("Bạn không còn quyền đăng ký hộ. Chợ Số chưa lưu hộ này.\n\nBạn cần gì tiếp theo?");
+    expect(chat.buttons).toEqual(["🏪 Mở cửa hàng", "🛒 Mua nông sản"]);
     expect(await householdByPhone("+84913100002")).toBeNull();
     await chat.send("/dangkyho", /chưa biết lệnh này/);
   });

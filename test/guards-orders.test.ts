@@ -70,12 +70,12 @@ function forgedTap(chat: Chat, data: string) {
 }
 
 /**
- * Try once. The first answer must be "not in your shop"; then "/menu" marks the end of that turn (one
+ * Try once. The first answer must be "not in your shop" (and the menu); then "/menu" marks the end of that turn (one
  * chat's updates are handled in order), and nothing but the menu may have come in between.
  */
 async function expectRefused(action: () => Promise<unknown>, what: string) {
   const [first] = await a.chat.act(action, /./);
-  expect(first.text, what).toBe(NOT_YOURS);
+  expect(first.text, what).toBe(`${NOT_YOURS}\n\nBạn muốn làm gì?`); // with the menu as the way forward
   const rest = await a.chat.act(() => fake.sendText(a.chat.user, "/menu"), MENU);
   expect(rest.map((m) => m.text), what).toEqual([expect.stringMatching(MENU)]);
 }

@@ -31,6 +31,10 @@ function placeholders(value: unknown): string[] {
   return [...found].sort();
 }
 
+/** "common.needTap_numbered": the wording of a key for channels whose choices are typed numbers. */
+const WORDING = /_numbered$/;
+const isWording = (key: string) => WORDING.test(key);
+
 /** Key without its namespace: "common.commands.start" → "commands.start". */
 const inNamespace = (key: string) => key.slice(key.indexOf(".") + 1);
 
@@ -40,16 +44,28 @@ describe("locale parity", () => {
   });
 
   it("every Vietnamese key exists in English and vice versa", () => {
-    const vi = resourceKeys("vi");
-    const en = resourceKeys("en");
+    // Channel wordings ("key_numbered", see tFor) are a language's own: only the base keys must match.
+    const vi = resourceKeys("vi").filter((k) => !isWording(k));
+    const en = resourceKeys("en").filter((k) => !isWording(k));
     expect(vi.filter((k) => !en.includes(k)), "missing in en").toEqual([]);
     expect(en.filter((k) => !vi.includes(k)), "missing in vi").toEqual([]);
+  });
+
+  it("a channel wording has a base key and the same {{placeholders}}", () => {
+    const bad = LOCALES.flatMap((lng) =>
+      resourceKeys(lng)
+        .filter(isWording)
+        .map((key) => [key, key.replace(WORDING, "")])
+        .filter(([key, base]) => !values[lng].has(base) || placeholders(values[lng].get(key)).join("|") !== placeholders(values[lng].get(base)).join("|"))
+        .map(([key]) => `${lng}:${key}`),
+    );
+    expect(bad).toEqual([]);
   });
 
   it("every key has the same {{placeholders}} in both languages", () => {
     const mismatches: string[] = [];
     for (const key of resourceKeys("vi")) {
-      if (!values.en.has(key)) continue; // reported by the parity test above
+      if (!values.en.has(key) || isWording(key)) continue; // reported by the parity tests above
       const vi = placeholders(values.vi.get(key));
       const en = placeholders(values.en.get(key));
       if (vi.join("|") !== en.join("|")) mismatches.push(`${key}: vi {${vi.join(", ")}} en {${en.join(", ")}}`);
@@ -108,6 +124,39 @@ describe("tFor", () => {
 
   it("falls back to Vietnamese for an unknown locale", () => {
     for (const lng of ["fr", "zh-CN", "", "xx"]) expect(tFor(lng)("common:languageChanged")).toBe(viChanged);
+  });
+});
+
+describe("channel-true wording (i18next context per channel)", () => {
+  // On Zalo and the terminal nothing can be pressed: choices are a numbered list answered by typing.
+  // Every text, rendered the way those channels get it, must not ask anyone to press anything.
+  // (The dashboard namespace is only rendered on web pages, which have real buttons.)
+  const PRESS: Record<Locale, RegExp> = { vi: /(?<!\p{L})(bấm|nhấn|nút)(?!\p{L})/iu, en: /\b(tap|press|click)\b/i };
+  const chatKeys = (lng: Locale) => resourceKeys(lng).filter((k) => !isWording(k) && !k.startsWith("dashboard."));
+  const asKey = (key: string) => `${key.slice(0, key.indexOf("."))}:${inNamespace(key)}`;
+
+  it("the wording mechanism picks the numbered text on Zalo and the terminal, the base text elsewhere", () => {
+    expect(tFor("vi", "numbered")("common:needTap")).toBe(values.vi.get("common.needTap_numbered"));
+    expect(tFor("vi", "inline")("common:needTap")).toBe(values.vi.get("common.needTap"));
+    expect(tFor("vi", "numbered")("broadcast:askMoreCommunes", { communes: "Thất Khê" })).toContain("Thất Khê");
+    // a key without a numbered wording falls back to its base text
+    expect(tFor("vi", "numbered")("common:languageChanged")).toBe(values.vi.get("common.languageChanged"));
+  });
+
+  for (const lng of LOCALES) {
+    it(`no ${lng} text asks to press a button where buttons are numbered`, () => {
+      const t = tFor(lng, "numbered");
+      const keys = chatKeys(lng);
+      expect(keys.length).toBeGreaterThan(300);
+      const bad = keys.map((key) => [key, String(t(asKey(key)))] as const).filter(([, text]) => PRESS[lng].test(text.normalize("NFC")));
+      expect(bad.map(([k, v]) => `${k}: ${v}`)).toEqual([]);
+    });
+  }
+
+  it("help texts are never numbered lists, which would read as choices on Zalo", () => {
+    const numberedLines = /(^|\n)\s*\d+[.)]\s/;
+    const bad = LOCALES.flatMap((lng) => chatKeys(lng).filter((k) => numberedLines.test(String(values[lng].get(k)))).map((k) => `${lng}:${k}`));
+    expect(bad).toEqual([]);
   });
 });
 

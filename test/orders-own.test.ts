@@ -11,6 +11,8 @@ import { useTestDatabase } from "./support/db.ts";
 
 const testDb = useTestDatabase();
 const NOT_YOURS = "Không tìm thấy đơn này trong cửa hàng của bạn.";
+/** the answer, then the menu as the way forward (one message: short lines are joined) */
+const NOT_YOURS_THEN_MENU = `${NOT_YOURS}\n\nBạn muốn làm gì?`;
 const DELIVERED = { waitForDelivery: true };
 const CHAT = "9901";
 
@@ -72,7 +74,7 @@ describe("a household without a shop", () => {
     for (const text of [`NHAN ${order.code}`, `TUCHOI ${order.code}`, `GUI ${order.code}`]) {
       const outcome = await engine.handle(inbound(CHAT, { text }), DELIVERED);
       expect(outcome.status, text).toBe("handled");
-      expect(outcome.replies.map((r) => r.text), text).toEqual([NOT_YOURS]);
+      expect(outcome.replies.map((r) => r.text), text).toEqual([NOT_YOURS_THEN_MENU]);
     }
   });
 
@@ -80,14 +82,14 @@ describe("a household without a shop", () => {
     for (const action of ["acc", "dec", "pick"]) {
       const outcome = await engine.handle(inbound(CHAT, { kind: "choice", choiceId: `a.${action}.${order.id}` }), DELIVERED);
       expect(outcome.status, action).toBe("handled");
-      expect(outcome.replies.map((r) => r.text), action).toEqual([NOT_YOURS]);
+      expect(outcome.replies.map((r) => r.text), action).toEqual([NOT_YOURS_THEN_MENU]);
     }
   });
 
   it("the order did not move", async () => {
     const row = await testDb.db.order.findUniqueOrThrow({ where: { id: order.id }, include: { pickup: true } });
     expect(row).toMatchObject({ status: "pending", decidedAt: null, declineReason: null, pickup: null });
-    expect(channel.texts(CHAT).every((t) => t === NOT_YOURS)).toBe(true);
+    expect(channel.texts(CHAT).every((t) => t === NOT_YOURS_THEN_MENU)).toBe(true);
     expect(channel.texts(CHAT)).toHaveLength(6);
   });
 });

@@ -66,13 +66,15 @@ describe("an order placed in chat", () => {
     expect((await stockOf()).stockMilli).toBe(180_000); // reserved
 
     await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /Đã nhận đơn/);
+    const accepted = household.last;
     expect(household.last.text).toMatch(/Người mua: Trần Thị Lan\n📞 0987 654 321\n📍 12 Hàng Bạc, Hoàn Kiếm, Hà Nội/);
     await buyer.act(async () => undefined, /đã nhận đơn DH/);
 
     // A second tap on the old button changes nothing.
     await household.act(() => fake.tapButtonIn(notice.messageId, household.user, "✅ Nhận đơn"), /đã được xử lý rồi/);
 
-    await household.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
+    // (the menu came after "đã được xử lý rồi": the button is the one under the accepted order)
+    await household.act(() => fake.tapButtonIn(accepted.messageId, household.user, "🚚 Gọi bưu điện lấy hàng"), /qua hãng nào/);
     await household.tap("Viettel Post", /nặng khoảng 20 kg/);
     await household.tap("✅ Đúng 20 kg", /thu hộ tiền hàng 1\.600\.000 đ/);
     await household.tap("✅ Thu hộ 1.600.000 đ", /Gửi yêu cầu lấy hàng/);

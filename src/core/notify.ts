@@ -6,7 +6,7 @@
 // to the engine's sending (so core never depends on the engine, and the sending path can change alone).
 import type { TFunction } from "i18next";
 import type { Tx } from "../db/client.ts";
-import { tFor } from "../i18n/index.ts";
+import { tFor, type Wording } from "../i18n/index.ts";
 import type { ChannelName, Outbound } from "./messages.ts";
 import type { OrderView } from "./orders.ts";
 
@@ -26,6 +26,8 @@ export type Queued = readonly unknown[];
 export interface NotifyPort {
   /** Is this channel connected in this deployment (could a message be delivered there)? */
   reaches(channel: string): boolean;
+  /** How people answer there (buttons or typed numbers), for the wording of the texts; "inline" when not given. */
+  wording?(channel: string): Wording;
   /** Writes messages for one chat inside the caller's transaction: they are owed only if it commits. */
   queue(tx: Tx, to: NotifyTarget, messages: Outbound[]): Promise<Queued>;
   /** After the commit: sends what was queued; resolves once sent or given up for now (still owed then). */
@@ -55,13 +57,13 @@ export class Notifier {
   /** In the transaction of the change: the household's notice, or null when no chat reaches it. */
   async household(tx: Tx, householdId: string, build: Build): Promise<Queued | null> {
     const to = await householdTarget(tx, householdId, (c) => this.port.reaches(c));
-    return to ? this.port.queue(tx, to, build(tFor(to.locale))) : null;
+    return to ? this.port.queue(tx, to, build(tFor(to.locale, this.port.wording?.(to.channel)))) : null;
   }
 
   /** In the transaction of the change: the buyer's notice, or null for a web or API buyer. */
   async buyer(tx: Tx, order: OrderView, build: Build): Promise<Queued | null> {
     const to = buyerTarget(order);
-    return to && this.port.reaches(to.channel) ? this.port.queue(tx, to, build(tFor(to.locale))) : null;
+    return to && this.port.reaches(to.channel) ? this.port.queue(tx, to, build(tFor(to.locale, this.port.wording?.(to.channel)))) : null;
   }
 
   /** After the commit. */

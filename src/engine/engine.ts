@@ -148,6 +148,11 @@ export class Engine {
     return sender.info;
   }
 
+  /** How people answer on a channel (buttons or typed numbers): the wording of texts for it (i18n tFor). */
+  wording(name: string): ChannelInfo["buttons"] {
+    return this.senders.get(name as ChannelName)?.info.buttons ?? "inline";
+  }
+
   /**
    * Handle one inbound message: queued behind earlier messages of the same chat. Resolves once the
    * turn is committed (its replies are then safe in the outbox), or delivered with `waitForDelivery`.
@@ -200,7 +205,7 @@ export class Engine {
     this.logFor(inbound).warn("chat flooding: message dropped");
     if (!bucket.told) {
       bucket.told = true;
-      await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale }, [{ text: tFor(locale)("common:slowDown") }]);
+      await this.sendTo({ channel: inbound.channel, chatKey: inbound.chatKey, locale }, [{ text: tFor(locale, this.wording(inbound.channel))("common:slowDown") }]);
     }
     this.opts.observer?.turn(inbound.channel, "dropped", 0);
     return { status: "dropped", replies: [], locale, delivered: Promise.resolve() };
@@ -308,11 +313,12 @@ export class Engine {
     const state = parseState(row?.state);
     const locale = toLocale(account?.locale ?? state.locale ?? inbound.languageHint);
     const { channel, userKey, chatKey } = inbound;
+    const info = this.channelInfo(channel);
     const notifications: Array<{ to: NotifyTarget; messages: Outbound[] }> = [];
     const ctx: FlowContext = {
-      t: tFor(locale) as TFunction,
+      t: tFor(locale, info.buttons) as TFunction,
       locale,
-      channel: this.channelInfo(channel),
+      channel: info,
       data: state.data,
       household: account?.household ?? null,
       displayName: inbound.displayName,
@@ -323,7 +329,7 @@ export class Engine {
       identity: { channel, userKey, chatKey },
       canSendTo: (name) => this.senders.has(name),
       settings: { orderExpireAfterMs: 24 * 3600_000, campaignTargetPercent: 50, announcementReplyDays: 3, publicUrl: "http://127.0.0.1:3000", ...this.opts.settings },
-      notify: (to, build) => notifications.push({ to, messages: build(tFor(to.locale) as TFunction) }),
+      notify: (to, build) => notifications.push({ to, messages: build(tFor(to.locale, this.wording(to.channel)) as TFunction) }),
     };
     const turn = new Turn(state, ctx, this.opts.registry);
     await turn.run(inbound);
@@ -348,7 +354,7 @@ export class Engine {
    */
   private async apologize(inbound: Inbound): Promise<TurnResult> {
     const locale = toLocale(inbound.languageHint);
-    const replies = [{ text: tFor(locale)("common:error") }];
+    const replies = [{ text: tFor(locale, this.wording(inbound.channel))("common:error") }];
     return this.opts.db.$transaction(async (tx) => {
       try {
         await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });

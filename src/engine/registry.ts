@@ -14,6 +14,11 @@ export interface MenuDefinition {
   /** what a menu button does; null when the id is unknown */
   choose(id: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
   help(ctx: FlowContext): Outbound[];
+  /**
+   * What someone without a shop can do next (open one, buy), buttons with ids starting "m." that
+   * `choose` handles: shown wherever a conversation ends for them, so nobody is left at a dead end.
+   */
+  guest?(ctx: FlowContext): Maybe<Outbound | null>;
   /** a typed message at the menu that is not a menu item (e.g. "bán 2 tạ hồi khô 80k") */
   freeText?(text: string, ctx: FlowContext): StepResult | null | Promise<StepResult | null>;
 }

@@ -7,7 +7,8 @@
 //   3. a request understood in the message that does not answer the step ("xem don", "het na roi":
 //      intents.ts), then the current step of the current flow; or, when no flow is running, the
 //      main menu and whatever the message asks for.
-// Every path ends with a question or the menu on screen, so nobody is ever left without a way forward.
+// Every path ends with a question or the menu on screen, so nobody is ever left without a way forward
+// (way-forward.ts makes sure of it).
 // Short one-line remarks are then sent together with the question they lead into (see join.ts).
 import type { TFunction } from "i18next";
 import { tFor, toLocale } from "../i18n/index.ts";
@@ -21,6 +22,7 @@ import type { FlowRegistry } from "./registry.ts";
 import { onScreen, prefixed } from "./on-screen.ts";
 import { DROP, RESUME, dropParked, offerParked, park, settleParked } from "./parked.ts";
 import { resolve, type Resolved } from "./resolve.ts";
+import { guestChoice, guestItems, offerWayForward } from "./way-forward.ts";
 import type { ConversationState } from "./state.ts";
 
 export type { CommandHandler, FlowRegistry, IntentHandlers, MenuDefinition } from "./registry.ts";
@@ -193,7 +195,7 @@ export class Turn implements TurnPort {
   }
 
   private async menuChoice(id: string): Promise<void> {
-    if (!this.ctx.household) {
+    if (!this.ctx.household && !(await guestItems(this)).some((c) => c.id === id)) {
       this.say(this.ctx.t("common:registerFirst"));
       return this.reaskOrStart();
     }
@@ -251,7 +253,11 @@ export class Turn implements TurnPort {
   private async idle(input: Resolved): Promise<void> {
     const { t, household } = this.ctx;
     if (!household) {
-      if (input.kind === "text" && (await runAtMenu(this, input.text))) return;
+      if (input.kind === "text") {
+        const picked = await guestChoice(this, input.text); // the guest menu offered when something ended
+        if (picked) return this.menuChoice(picked);
+        if (await runAtMenu(this, input.text)) return;
+      }
       return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
     }
     if (input.kind === "text") {
@@ -356,6 +362,13 @@ export class Turn implements TurnPort {
     if (!step) return;
     const asked = await step.ask(this.ctx);
     const messages = Array.isArray(asked) ? asked : [asked];
+    if (step.accepts.every((k) => k === "choice") && !messages.some((m) => m.choices?.length)) {
+      // A list with nothing in it ("no orders yet") cannot be answered: the flow is over, and what
+      // comes next is offered below it (finish).
+      this.replies.push(...messages);
+      this.clearFlow();
+      return;
+    }
     this.state.seq += 1;
     const seq = this.state.seq;
     this.state.choices = messages.flatMap((m) => (m.choices ?? []).flat());
@@ -386,7 +399,8 @@ export class Turn implements TurnPort {
 
   // ---- bookkeeping ----
 
-  private finish(_: void | Promise<void>): void {
+  private async finish(_: void | Promise<void>): Promise<void> {
+    await offerWayForward(this);
     // A share-phone keyboard from an earlier question is taken away with the first plain message.
     if (this.hadKeyboard && !this.state.keyboard) {
       const plain = this.replies.find((r) => !r.choices && !r.askContact);
@@ -420,7 +434,7 @@ export class Turn implements TurnPort {
 
   private setLocale(locale: string): void {
     this.ctx.locale = locale;
-    this.ctx.t = tFor(locale) as TFunction;
+    this.ctx.t = tFor(locale, this.ctx.channel.buttons) as TFunction;
   }
 
   private say(text: string): void {

@@ -37,26 +37,43 @@ instance.init({
 
 export type T = TFunction;
 
-const fixed = new Map<Locale, TFunction>();
+/**
+ * How a person answers on a channel: "inline" where buttons can be pressed (Telegram, the web chat),
+ * "numbered" where choices are a numbered list answered by typing (Zalo, the terminal). It is the
+ * i18next *context* of every text rendered for that person: a key "foo_numbered", when it exists, is
+ * used instead of "foo" there ("gõ Xong" instead of "bấm Xong"). Callers pass the channel's
+ * `ChannelInfo.buttons`; this is the only place the wording is chosen.
+ */
+export type Wording = "inline" | "numbered";
+
+const fixed = new Map<string, TFunction>();
 
 /**
- * The translate function of a language. A key asked for without options (a button label, a fixed
- * line) is looked up once and remembered: the texts never change while the process runs, and a
- * turn asks for a dozen of them (the menu alone has eight), each costing i18next's full lookup.
+ * The translate function of a language, worded for a channel. A key asked for without options (a
+ * button label, a fixed line) is looked up once and remembered: the texts never change while the
+ * process runs, and a turn asks for a dozen of them (the menu alone has eight), each costing
+ * i18next's full lookup.
  */
-export function tFor(locale: string): TFunction {
+export function tFor(locale: string, wording: Wording = "inline"): TFunction {
   const lng = toLocale(locale);
-  let t = fixed.get(lng);
+  const id = `${lng}:${wording}`;
+  let t = fixed.get(id);
   if (!t) {
-    const lookUp = instance.getFixedT(lng);
+    const lookUp = instance.getFixedT(lng) as unknown as (key: unknown, options?: Record<string, unknown>) => unknown;
+    const context = wording === "inline" ? undefined : wording;
     const plain = new Map<string, string>();
     t = ((key: string | string[], ...rest: unknown[]) => {
-      if (rest.length > 0 || typeof key !== "string") return (lookUp as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+      if (rest.length > 0 || typeof key !== "string") {
+        const options = rest[0];
+        if (!context) return lookUp(key, ...(rest as [Record<string, unknown>]));
+        if (typeof options === "string") return lookUp(key, { defaultValue: options, context, ...(rest[1] as object) });
+        return lookUp(key, { context, ...(options as object | undefined) });
+      }
       let text = plain.get(key);
-      if (text === undefined) plain.set(key, (text = lookUp(key)));
+      if (text === undefined) plain.set(key, (text = lookUp(key, context ? { context } : undefined) as string));
       return text;
     }) as unknown as TFunction;
-    fixed.set(lng, t);
+    fixed.set(id, t);
   }
   return t;
 }

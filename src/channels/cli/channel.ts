@@ -29,7 +29,7 @@ export class CliChannel implements ChannelSender {
   }
 
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
-    const t = tFor(locale);
+    const t = tFor(locale, this.info.buttons);
     for (const m of messages) {
       const choices = (m.choices ?? []).flat();
       if (choices.length > 0) this.lastChoices.set(chatKey, choices);

@@ -176,7 +176,7 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
 
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
     if (this.dead) return { ok: false, reason: "failed", detail: "Zalo OA channel stopped (token refused)" };
-    const t = tFor(locale);
+    const t = tFor(locale, this.info.buttons);
     for (const [i, message] of messages.entries()) {
       try {
         for (const part of renderOa(message, t)) await this.sendPart(chatKey, part, t);

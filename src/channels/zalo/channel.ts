@@ -161,7 +161,7 @@ export class ZaloChannel implements ChannelSender, SupervisedChannel {
 
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
     if (this.client.stopped) return { ok: false, reason: "failed", detail: "Zalo channel stopped (401)" };
-    const t = tFor(locale);
+    const t = tFor(locale, this.info.buttons);
     for (const message of messages) {
       for (const part of renderZalo(message, t)) {
         try {

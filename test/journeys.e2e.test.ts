@@ -1,0 +1,132 @@
+// Journeys (#20): everyday farmer and buyer tasks on the Zalo fake, typed the way people type (no
+// diacritics, short, northern words), against the same tasks on the shortest path (menu numbers). Each
+// task is scored by its outcome in the database, its messages are counted (natural within 1.5× the
+// shortest path), and no task ends without a numbered way forward. The real app on real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tFor } from "../src/i18n/index.ts";
+import type { FakeZalo } from "./fakes/zalo-server.ts";
+import { useTestDatabase } from "./support/db.ts";
+import { newZaloUser, splitNumbered, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
+
+const testDb = useTestDatabase();
+let fake: FakeZalo;
+let bot: ZaloApp;
+
+beforeAll(async () => {
+  fake = await startFakeZaloBot();
+  bot = await startZaloBot(fake, testDb.url);
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+const MENU = /Bạn muốn làm gì\?/;
+type Script = Array<[text: string | (() => string), expect: RegExp]>;
+
+interface Tally {
+  task: string;
+  natural: number;
+  shortest: number;
+  deadEnds: number;
+}
+const tally: Tally[] = [];
+
+/** Sends a script; returns how many messages it took and whether it ended without a way forward. */
+async function play(chat: ZaloChat, script: Script): Promise<{ messages: number; deadEnd: boolean }> {
+  for (const [text, expect] of script) await chat.send(typeof text === "function" ? text() : text, expect);
+  // A way forward on Zalo: a numbered list, or a notice's word to type ("• Gọi bưu điện: gõ GOI DH…").
+  const keyword = new RegExp(`\n${tFor("vi", "numbered")("common:numbered.keyword", { label: ".+", keyword: "\\S+" }).replace("•", "\\u2022")}`);
+  return { messages: script.length, deadEnd: splitNumbered(chat.last).buttons.length === 0 && !keyword.test(chat.last) };
+}
+
+/** One task played both ways; `check` reads the outcome of each from the database. */
+async function task(name: string, natural: [ZaloChat, Script], shortest: [ZaloChat, Script], check: (chat: ZaloChat) => Promise<void>) {
+  const n = await play(...natural);
+  await check(natural[0]);
+  const s = await play(...shortest);
+  await check(shortest[0]);
+  tally.push({ task: name, natural: n.messages, shortest: s.messages, deadEnds: Number(n.deadEnd) + Number(s.deadEnd) });
+}
+
+/** The number of the option matching `label` in the last numbered list (the shortest way to pick it). */
+function numberOf(chat: ZaloChat, label: RegExp): string {
+  const list = [...chat.all].reverse().map((m) => splitNumbered(m)).find((m) => m.buttons.length > 0);
+  const index = list?.buttons.findIndex((b) => label.test(b)) ?? -1;
+  if (index < 0) throw new Error(`no ${label} in ${JSON.stringify(list?.buttons)}`);
+  return String(index + 1);
+}
+
+const householdOf = (chat: ZaloChat) =>
+  testDb.db.household.findFirst({
+    where: { accounts: { some: { channel: "zalo", userKey: chat.user.id } } },
+    include: { shop: { include: { listings: true } } },
+  });
+
+/** The code of the newest order notice this chat got ("NHAN DH7K2F9Q"). */
+const orderCode = (chat: ZaloChat) => () => {
+  const code = [...chat.all].reverse().map((m) => /NHAN (DH[0-9A-Z]+)/.exec(m)?.[1]).find(Boolean);
+  if (!code) throw new Error("no order notice with a code");
+  return code;
+};
+
+describe("journeys typed naturally on Zalo, against the shortest path", () => {
+  it("farmer and buyer tasks are done, within 1.5× the messages of the shortest path, with no dead end", async () => {
+    const farmer = new ZaloChat(fake, newZaloUser("Hoàng Văn Nam"));
+    const farmerS = new ZaloChat(fake, newZaloUser("Lộc Thị Hạnh"));
+    const buyer = new ZaloChat(fake, newZaloUser("Trần Thị Hoa"));
+    const buyerS = new ZaloChat(fake, newZaloUser("Vi Văn Long"));
+
+    await task(
+      "register",
+      [farmer, [["chao", /đồng ý chứ/], ["dung roi", /Tên chủ hộ/], ["Hoang Van Nam", /Số điện thoại/], ["sdt 0915 234 001", /xã hoặc phường/], ["o xa that khe", /chọn xã/], ["u dung roi", /Đặt tên/], ["ok", /thanh toán điện tử/], ["co viettel money", MENU]]],
+      [farmerS, [["/start", /đồng ý chứ/], ["1", /Tên chủ hộ/], ["Loc Thi Hanh", /Số điện thoại/], ["0915 234 002", /xã hoặc phường/], ["chi lang", /chọn xã/], [() => String(farmerS.numberOf("Xã Chi Lăng")), /Đặt tên/], ["1", /thanh toán điện tử/], ["1", MENU]]],
+      async (chat) => expect((await householdOf(chat))?.shop).toBeTruthy(),
+    );
+
+    await task(
+      "list 2 tạ of dried star anise at 80k",
+      [farmer, [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy/], ["dang luon", /Đã đăng bán/]]],
+      [farmerS, [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy/], ["1", /Đã đăng bán/]]],
+      async (chat) => expect((await householdOf(chat))?.shop?.listings).toMatchObject([{ unit: "kg", stockMilli: 200_000, priceVnd: 80_000, status: "active" }]),
+    );
+
+    await task(
+      "lower the price to 70k",
+      [farmer, [["hoi kho ha gia con 70k", /Đổi giá/], ["u", MENU]]],
+      [farmerS, [["sua gia hoi kho 70k", /Đổi giá/], ["1", MENU]]],
+      async (chat) => expect((await householdOf(chat))?.shop?.listings[0]?.priceVnd).toBe(70_000),
+    );
+
+    const ordersOf = async (chat: ZaloChat) => testDb.db.order.findMany({ where: { buyerChatKey: chat.user.id } });
+    await task(
+      "buy 20 kg",
+      [buyer, [["mua hoi kho", /nơi bán/], ["o that khe", /Bạn mua bao nhiêu/], ["lay 20 can", /Tên người nhận/], ["Tran Thi Hoa", /Số điện thoại/], ["0987 654 321", /tỉnh hoặc thành phố/], ["ha noi", /Địa chỉ cụ thể/], ["so 5 ngo 10 Kim Ma", /Đơn của bạn/], ["dat hang", /Đã gửi đơn/]]],
+      [buyerS, [["/mua", /Bạn muốn mua gì/], ["1", /nơi bán/], [() => numberOf(buyerS, /Chi Lăng/), /Bạn mua bao nhiêu/], ["20 kg", /Tên người nhận/], ["Vi Van Long", /Số điện thoại/], ["0987 654 322", /tỉnh hoặc thành phố/], ["Ha Noi", /Địa chỉ cụ thể/], ["so 7 ngo 10 Kim Ma", /Đơn của bạn/], ["1", /Đã gửi đơn/]]],
+      async (chat) => expect(await ordersOf(chat)).toMatchObject([{ quantityMilli: 20_000, status: "pending" }]),
+    );
+
+    await task(
+      "accept the order",
+      [farmer, [[() => `nhan ${orderCode(farmer)().toLowerCase()}`, /Đã nhận đơn/]]],
+      [farmerS, [[() => `NHAN ${orderCode(farmerS)()}`, /Đã nhận đơn/]]],
+      async (chat) => expect(await testDb.db.order.count({ where: { status: "accepted", listing: { shop: { household: { accounts: { some: { userKey: chat.user.id } } } } } } })).toBe(1),
+    );
+
+    await task(
+      "sold out",
+      [farmer, [["het hoi kho roi", /Báo hết hàng/], ["dung roi", MENU]]],
+      [farmerS, [["het hoi kho roi", /Báo hết hàng/], ["1", MENU]]],
+      async (chat) => expect((await householdOf(chat))?.shop?.listings[0]?.status).toBe("sold_out"),
+    );
+
+    const natural = tally.reduce((n, t) => n + t.natural, 0);
+    const shortest = tally.reduce((n, t) => n + t.shortest, 0);
+    console.log(
+      `journeys: ${tally.map((t) => `${t.task} ${t.natural}/${t.shortest}`).join(", ")}; natural ${natural} vs shortest ${shortest} messages (${(natural / shortest).toFixed(2)}×), ` +
+        `${tally.reduce((n, t) => n + t.deadEnds, 0)} dead ends`,
+    );
+    for (const t of tally) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
+    expect(tally.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
+  }, 120_000);
+});
