@@ -29,7 +29,7 @@ export interface CatalogItem {
   harvestMonths: readonly number[];
   /** The subset of harvestMonths that is a smaller or off-season crop (na Oct-Dec, winter star anise). */
   offSeasonMonths?: readonly number[];
-  /** A protected place name ("Na Chi Lăng") used as the title only for households of its areas (origin.ts). */
+  /** A protected place name ("Na Chi Lang") used as the title only for households of its areas (origin.ts). */
   protected?: { name: string; areas: readonly string[] };
 }
 

@@ -283,7 +283,8 @@ describe("fake Telegram Bot API server", () => {
       caption: "Mới", reply_markup: new InlineKeyboard().text("Mua", "buy:1"),
     });
     expect(uploaded).toMatchObject({ caption: "Mới", reply_markup: { inline_keyboard: [[{ text: "Mua", callback_data: "buy:1" }]] } });
-    expect(fake.calls.at(-1)?.body.photo).toEqual({ filename: "rau.jpg", size: 4 });
+    // the upload as it arrived: its name, size and bytes
+    expect(fake.calls.at(-1)?.body.photo).toEqual({ filename: "rau.jpg", size: 4, data: Buffer.from([1, 2, 3, 4]) });
     expect(fake.sentTexts(11)).toEqual(["Đã nhận", "Mới"]);
     await expect(api.sendPhoto(11, "not-a-file-id")).rejects.toMatchObject({ error_code: 400 });
 
