@@ -11,7 +11,7 @@
 // (way-forward.ts makes sure of it).
 // Short one-line remarks are then sent together with the question they lead into (see join.ts).
 import type { TFunction } from "i18next";
-import { tFor, toLocale } from "../i18n/index.ts";
+import { tFor } from "../i18n/index.ts";
 import { matchChoice } from "../lang/choice.ts";
 import { couldBeName, parseCommand, type GlobalCommand } from "./commands.ts";
 import type { Flow, FlowContext, Step, StepResult } from "./flow.ts";
@@ -20,7 +20,8 @@ import type { Inbound, Outbound } from "./message.ts";
 import { joinShortMessages } from "./join.ts";
 import type { FlowRegistry } from "./registry.ts";
 import { onScreen, prefixed } from "./on-screen.ts";
-import { DROP, RESUME, dropParked, offerParked, park, settleParked } from "./parked.ts";
+import { DROP, RESUME, offerParked, park, settleParked } from "./parked.ts";
+import { globalWord, languageChoice } from "./global-words.ts";
 import { resolve, type Resolved } from "./resolve.ts";
 import { guestChoice, guestItems, offerWayForward } from "./way-forward.ts";
 import type { ConversationState } from "./state.ts";
@@ -28,7 +29,6 @@ import type { ConversationState } from "./state.ts";
 export type { CommandHandler, FlowRegistry, IntentHandlers, MenuDefinition } from "./registry.ts";
 
 const MISSES_BEFORE_HINT = 3;
-const LANGUAGE_CHOICES = ["vi", "en"] as const;
 
 export class Turn implements TurnPort {
   readonly replies: Outbound[] = [];
@@ -97,101 +97,14 @@ export class Turn implements TurnPort {
     return this.finish(await this.answerStep(input));
   }
 
-  // ---- 2. words that work everywhere ----
+  // ---- 2. words that work everywhere (global-words.ts) ----
 
-  async global(command: GlobalCommand, args = ""): Promise<void> {
-    const { t, household } = this.ctx;
-    switch (command) {
-      case "start":
-        if (household) {
-          this.clearFlow();
-          this.say(t("common:welcomeBack", { name: household.name }));
-          return this.showMenu();
-        }
-        if (this.state.flow) {
-          this.say(t("common:continueWhereLeft"));
-          return this.ask();
-        }
-        return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
-      case "menu":
-        if (household) {
-          this.clearFlow();
-          return this.showMenu();
-        }
-        this.say(t("common:registerFirst"));
-        return this.reaskOrStart();
-      case "help":
-        this.replies.push(...this.registry.menu.help(this.ctx));
-        return this.reaskOrMenu();
-      case "cancel": {
-        const flow = this.currentFlow();
-        if (!flow && dropParked(this)) return this.showMenu();
-        if (!flow) {
-          this.say(t("common:nothingToCancel"));
-          return this.reaskOrMenu();
-        }
-        this.clearFlow();
-        this.say(flow.cancelText ? flow.cancelText(this.ctx) : t("common:cancelled"));
-        if (household) this.showMenu();
-        return;
-      }
-      case "back":
-        if (!this.state.flow) {
-          this.say(t("common:nothingToGoBack"));
-          return this.reaskOrMenu();
-        }
-        if (this.state.history.length === 0) {
-          this.say(t("common:atFirstStep"));
-          return this.ask();
-        }
-        this.state.step = this.state.history.pop() ?? this.state.step;
-        this.state.misses = 0;
-        return this.ask();
-      case "language": {
-        const choices = LANGUAGE_CHOICES.map((l) => ({ id: `g.lang.${l}`, label: t(`common:languageName.${l}`) }));
-        // Remembered so that where buttons are numbered (Zalo), "2" picks English, not the menu's item 2.
-        this.state.choices = choices;
-        this.replies.push({ text: t("common:chooseLanguage"), choices: [choices] });
-        return;
-      }
-      case "deleteAccount":
-        if (!household) {
-          this.say(t("common:noAccount"));
-          return this.reaskOrStart();
-        }
-        return this.apply({ type: "start", flow: this.registry.deleteAccount, say: [] });
-      default:
-        return this.registered(command, args);
-    }
+  global(command: GlobalCommand, args = ""): Promise<void> {
+    return globalWord(this, command, args);
   }
 
-  private async registered(command: GlobalCommand, args: string): Promise<void> {
-    const handler = this.registry.commands?.[command];
-    const result = handler ? await handler(this.ctx, args) : null;
-    if (!result) {
-      this.say(this.ctx.t("common:unknownCommand"));
-      return this.reaskOrMenu();
-    }
-    if (Array.isArray(result)) {
-      this.replies.push(...result);
-      return this.reaskOrMenu();
-    }
-    return this.apply(result);
-  }
-
-  private async globalChoice(id: string): Promise<void> {
-    const lang = /^g\.lang\.(\w+)$/.exec(id);
-    if (!lang) {
-      this.say(this.ctx.t("common:staleButton"));
-      return this.reaskOrMenu();
-    }
-    const locale = toLocale(lang[1]);
-    this.state.choices = []; // the language list is answered; reaskOrMenu puts the question's own back
-    if (this.ctx.household) await this.ctx.services.accounts.setLocale(this.ctx.identity, locale);
-    else this.state.locale = locale;
-    this.setLocale(locale);
-    this.say(this.ctx.t("common:languageChanged"));
-    return this.reaskOrMenu();
+  private globalChoice(id: string): Promise<void> {
+    return languageChoice(this, id);
   }
 
   private async menuChoice(id: string): Promise<void> {
@@ -386,13 +299,15 @@ export class Turn implements TurnPort {
     this.replies.push(this.registry.menu.render(this.ctx));
   }
 
-  private reaskOrMenu(): Promise<void> | void {
+  /** @internal also for global-words.ts */
+  reaskOrMenu(): Promise<void> | void {
     if (this.state.flow) return this.ask();
     if (this.ctx.household) return this.showMenu();
     this.say(this.ctx.t("common:startHint"));
   }
 
-  private reaskOrStart(): Promise<void> | void {
+  /** @internal also for global-words.ts */
+  reaskOrStart(): Promise<void> | void {
     if (this.state.flow) return this.ask();
     return this.apply({ type: "start", flow: this.registry.onboarding, say: [] });
   }
@@ -412,7 +327,8 @@ export class Turn implements TurnPort {
     this.replies.splice(0, this.replies.length, ...joinShortMessages(this.replies));
   }
 
-  private currentFlow(): Flow | undefined {
+  /** @internal also for global-words.ts */
+  currentFlow(): Flow | undefined {
     return this.state.flow ? this.registry.flows[this.state.flow] : undefined;
   }
 
@@ -432,12 +348,14 @@ export class Turn implements TurnPort {
     this.ctx.data = this.state.data;
   }
 
-  private setLocale(locale: string): void {
+  /** @internal also for global-words.ts */
+  setLocale(locale: string): void {
     this.ctx.locale = locale;
     this.ctx.t = tFor(locale, this.ctx.channel.buttons) as TFunction;
   }
 
-  private say(text: string): void {
+  /** @internal also for global-words.ts */
+  say(text: string): void {
     this.replies.push({ text });
   }
 }
