@@ -58,7 +58,10 @@ describe.skipIf(!usePostgres)("two instances polling one bot", () => {
     const admin = new pg.Client({ connectionString: testDb.url });
     await admin.connect();
     try {
-      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_try_advisory_lock%' AND pid <> pg_backend_pid() AND datname = current_database()");
+      // the session holding the poll lock, whatever it ran last (its heartbeat, or the lock itself)
+      const { rowCount } = await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      );
       expect(rowCount).toBe(1);
     } finally {
       await admin.end();
