@@ -17,6 +17,7 @@ import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } fr
 import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
 import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
+import { migrationNames } from "./db/migrate.ts";
 import { startMaintenance } from "./core/maintenance.ts";
 import { MediaFetcher } from "./core/media.ts";
 import { Notifier, type NotifyPort } from "./core/notify.ts";
@@ -146,7 +147,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     if (zaloOa) checks.zalo_oa = zaloOa.readiness();
     return checks;
   };
-  const http = buildHttpServer({ db, log, details: () => ({ channels: channels.status() }), readiness, notFound: webNotFound, trustProxy: config.TRUST_PROXY });
+  const http = buildHttpServer({ db, log, migrations: migrationNames(config.DATABASE_URL), details: () => ({ channels: channels.status() }), readiness, notFound: webNotFound, trustProxy: config.TRUST_PROXY });
   const sharedLimits = (config.RATE_LIMIT_STORE ?? (isPostgresUrl(config.DATABASE_URL) ? "database" : "memory")) === "database";
   const limits = rateLimits(http, config.RATE_LIMIT_FACTOR, sharedLimits ? db : undefined);
   registerMetrics(http, metrics, config.METRICS_TOKEN);

@@ -1,6 +1,6 @@
 // GET /metrics (src/http/metrics.ts): Prometheus text with the engine's turns and sends, the outbox,
 // orders and HTTP requests; served to a bearer of METRICS_TOKEN only (a 404 to anyone else), or,
-// without a token, to this machine.
+// without a token, to this machine. /readyz says whether the database has every migration this code needs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
@@ -68,5 +68,23 @@ describe("GET /metrics", () => {
     expect(text).not.toContain("secret-order-token");
     expect(sample(text, "choso_process_resident_memory_bytes")).toBeGreaterThan(0);
     expect(text).toContain("# TYPE choso_orders gauge");
+  });
+
+  it("/readyz: ready with every migration applied, 503 naming it when one is missing", async () => {
+    const ready = await send(app.url, "/readyz");
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text).checks.database).toEqual({ ok: true });
+    const [last] = await testDb.db.$queryRawUnsafe<Array<{ id: string; migration_name: string }>>(
+      "SELECT id, migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1",
+    );
+    await testDb.db.$executeRawUnsafe(`UPDATE _prisma_migrations SET migration_name = 'renamed' WHERE id = '${last.id}'`);
+    try {
+      const pending = await send(app.url, "/readyz");
+      expect(pending.status).toBe(503);
+      expect(JSON.parse(pending.text).checks.database).toEqual({ ok: false, problem: "migrations_pending", detail: "1 not applied" });
+    } finally {
+      await testDb.db.$executeRawUnsafe(`UPDATE _prisma_migrations SET migration_name = '${last.migration_name}' WHERE id = '${last.id}'`);
+    }
+    expect((await send(app.url, "/readyz")).status).toBe(200);
   });
 });

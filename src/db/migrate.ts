@@ -38,13 +38,18 @@ async function runPrismaMigrate(databaseUrl: string): Promise<void> {
   }
 }
 
+/** The migrations this version of the code brings (folder names), for the database's kind. */
+export function migrationNames(databaseUrl: string): string[] {
+  const dir = resolve(root, isPostgresUrl(databaseUrl) ? "prisma/postgres/migrations" : "prisma/migrations");
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+}
+
 /** Are all migration folders recorded as finished in `_prisma_migrations`? */
 async function upToDate(databaseUrl: string): Promise<boolean> {
   const pgDb = isPostgresUrl(databaseUrl);
-  const dir = resolve(root, pgDb ? "prisma/postgres/migrations" : "prisma/migrations");
-  const wanted = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name);
+  const wanted = migrationNames(databaseUrl);
   const sql = "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL";
   let applied: string[];
   if (pgDb) {

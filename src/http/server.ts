@@ -8,6 +8,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** details for /healthz (e.g. each channel's state); never secrets */
   details?: () => Record<string, unknown>;
+  /** the migrations this code needs applied (/readyz is 503 until they are) */
+  migrations?: string[];
   /** what /readyz checks besides the database: each part ready or not, with why; never secrets */
   readiness?: () => Record<string, { ok: boolean; problem?: string; detail?: string }>;
   /** proxies whose X-Forwarded-For is believed (TRUST_PROXY); unset: the socket's address is the client */
@@ -46,13 +48,19 @@ export function buildHttpServer(opts: HttpServerOptions): FastifyInstance {
     }
   });
 
-  // "Ready to serve": the database answers and no part needs an operator (a token a platform refused,
-  // an OA token expired); 503 names what is wrong. A channel that is merely unreachable stays ready.
+  // "Ready to serve": the database answers with every migration this code needs applied, and no part
+  // needs an operator (a token a platform refused, an OA token expired); 503 names what is wrong. A
+  // channel that is merely unreachable stays ready. Migrations newer than the code (a rolling upgrade
+  // migrates first) are fine.
   app.get("/readyz", async (_req, reply) => {
     const checks: Record<string, { ok: boolean; problem?: string; detail?: string }> = { ...opts.readiness?.() };
     try {
-      await opts.db.$queryRawUnsafe("SELECT 1");
-      checks.database = { ok: true };
+      const rows = await opts.db.$queryRawUnsafe<Array<{ migration_name: string }>>(
+        "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+      );
+      const applied = new Set(rows.map((r) => r.migration_name));
+      const pending = (opts.migrations ?? []).filter((m) => !applied.has(m));
+      checks.database = pending.length === 0 ? { ok: true } : { ok: false, problem: "migrations_pending", detail: `${pending.length} not applied` };
     } catch {
       checks.database = { ok: false, problem: "unreachable" };
     }
