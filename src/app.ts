@@ -337,9 +337,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       await stopping("replies", () => engine.stopDelivery(Math.max(1000, config.SHUTDOWN_TIMEOUT_SECONDS * 300)));
       // 3. Background work, then the database.
       media.stop();
-      orderService.stop();
+      const orderClock = orderService.stop();
       shipments.stop();
       stopMaintenance();
+      await stopping("order reminders", () => orderClock);
       await stopping("photo downloads", () => media.idle());
       await stopping("carrier calls", () => shipments.idle());
       await stopping("database", () => db.$disconnect());

@@ -169,7 +169,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
       expect(port.sent[1].texts.join("\n")).toContain(a.order.code);
       expect((await testDb.db.order.findUniqueOrThrow({ where: { id: a.order.id } })).remindedAt).not.toBeNull();
     } finally {
-      service.stop();
+      await service.stop();
     }
 
     const { log, line } = recordingLog();
@@ -183,7 +183,7 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
       const second = await within(line("order reminders/expiry failed"), 10_000, "a second run after the failure");
       expect(second).toMatchObject({ err: { message: "database gone 2" } });
     } finally {
-      broken.stop();
+      await broken.stop();
     }
   });
 
@@ -204,5 +204,27 @@ describe(`order service (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("a run still going when the next is due is not doubled, and stop() waits for it", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let runs = 0;
+    const slow = {
+      $transaction: async () => {
+        runs++;
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 120));
+        inFlight--;
+        throw new Error("slow database");
+      },
+    } as unknown as Db;
+    const service = new OrderService(slow, new Notifier(new RecordingPort()), pino({ level: "silent" }), TIMING, UNCAPPED);
+    service.startTimer(10);
+    await new Promise((r) => setTimeout(r, 400));
+    await service.stop();
+    expect(inFlight).toBe(0); // stop() resolved after the run in progress
+    expect(most).toBe(1);
+    expect(runs).toBeGreaterThanOrEqual(2);
   });
 });

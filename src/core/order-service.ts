@@ -23,6 +23,7 @@ export const DEFAULT_ORDER_TIMING: OrderTiming = { remindAfterMs: 3 * 3600_000, 
 
 export class OrderService {
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -123,14 +124,20 @@ export class OrderService {
     return count;
   }
 
+  /** Runs tick() every `everyMs`; a run still going when the next is due is not doubled (a slow database would pile them up). */
   startTimer(everyMs = 60_000): void {
     this.timer = setInterval(() => {
-      this.tick().catch((err) => this.log.error({ err }, "order reminders/expiry failed"));
+      if (this.running) return;
+      this.running = this.tick()
+        .then(() => undefined, (err) => this.log.error({ err }, "order reminders/expiry failed"))
+        .finally(() => (this.running = undefined));
     }, everyMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer; resolves once a run in progress has ended. */
+  stop(): Promise<void> {
     clearInterval(this.timer);
+    return this.running ?? Promise.resolve();
   }
 }
