@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
+import { BackgroundPass } from "./background.ts";
 
 export type PhotoDownloader = (ref: string) => Promise<{ data: Buffer; ext: string }>;
 
@@ -23,9 +24,7 @@ export function imageExtension(data: Buffer): string | null {
 
 export class MediaFetcher {
   private readonly downloaders = new Map<string, PhotoDownloader>();
-  private running: Promise<number> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly worker = new BackgroundPass(() => this.fetchPending(), (err) => this.log.error({ err }, "media fetch failed"));
   private readonly failures = new Map<string, number>();
 
   constructor(
@@ -40,36 +39,20 @@ export class MediaFetcher {
 
   /** Fetch soon (coalesces bursts: at most one pass at a time, plus one queued). */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.fetchPending()
-      .catch((err) => {
-        this.log.error({ err }, "media fetch failed");
-        return 0;
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.worker.kick();
   }
 
   /** Wait for the current pass (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.worker.idle();
   }
 
   startTimer(everyMs = 60_000): void {
-    this.timer = setInterval(() => this.kick(), everyMs);
-    this.timer.unref();
+    this.worker.startTimer(everyMs);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Download every listing photo not yet stored locally. Returns how many were saved. */

@@ -9,6 +9,7 @@ import { notices } from "./order-notices.ts";
 import { paymentNotices } from "./payment-notices.ts";
 import { paymentState } from "./payment-state.ts";
 import { orders, type Carrier, type OrderView, type PickupStatus, type PlaceOrder, type PlaceResult } from "./orders.ts";
+import { BackgroundPass } from "./background.ts";
 
 export interface OrderTiming {
   /** remind the household after this long without an answer */
@@ -22,8 +23,7 @@ export interface OrderTiming {
 export const DEFAULT_ORDER_TIMING: OrderTiming = { remindAfterMs: 3 * 3600_000, expireAfterMs: 24 * 3600_000, payRemindAfterMs: 24 * 3600_000 };
 
 export class OrderService {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly clock = new BackgroundPass(() => this.tick(), (err) => this.log.error({ err }, "order reminders/expiry failed"));
 
   constructor(
     private readonly db: Db,
@@ -126,18 +126,11 @@ export class OrderService {
 
   /** Runs tick() every `everyMs`; a run still going when the next is due is not doubled (a slow database would pile them up). */
   startTimer(everyMs = 60_000): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .then(() => undefined, (err) => this.log.error({ err }, "order reminders/expiry failed"))
-        .finally(() => (this.running = undefined));
-    }, everyMs);
-    this.timer.unref();
+    this.clock.startTimer(everyMs);
   }
 
   /** Stops the timer; resolves once a run in progress has ended. */
   stop(): Promise<void> {
-    clearInterval(this.timer);
-    return this.running ?? Promise.resolve();
+    return this.clock.stop();
   }
 }

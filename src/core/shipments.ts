@@ -6,6 +6,7 @@
 // answer and our commit only repeats the call, with the same order code as the reference, which the
 // carrier refuses as a duplicate (or, for VNPost, finds by that code) — never a second shipment.
 import type { Db, Tx } from "../db/client.ts";
+import { BackgroundPass } from "./background.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { getCommune, getProvince } from "../lang/communes.ts";
 import type { Logger } from "../log.ts";
@@ -42,9 +43,7 @@ interface Row {
 }
 
 export class ShipmentService {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly worker = new BackgroundPass(() => this.tick(), (err) => this.log.error({ err }, "shipment worker failed"));
 
   constructor(
     private readonly db: Db,
@@ -64,34 +63,20 @@ export class ShipmentService {
 
   /** After a turn that may have asked for a quote, a booking or a cancel: work now, once at a time. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.tick()
-      .then(() => undefined)
-      .catch((err) => this.log.error({ err }, "shipment worker failed"))
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.worker.kick();
   }
 
   /** Resolves once the current pass (if any) is over. */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.worker.idle();
   }
 
   startTimer(everyMs = 5000): void {
-    this.timer = setInterval(() => this.kick(), everyMs);
-    this.timer.unref();
+    this.worker.startTimer(everyMs);
   }
 
-  stop(): void {
-    clearInterval(this.timer);
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** One pass over the due rows; returns how many were worked on. */
