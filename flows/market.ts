@@ -73,12 +73,13 @@ const SAME_WITHIN = 0.05;
 
 /**
  * Where a price stands against the province ("thấp hơn giá giữa của tỉnh khoảng 10%"): the median of
- * other shops' live listings, else of their last 30 days' accepted orders; null when there are too few to say, or
+ * other shops' live listings, else of their last 30 days' accepted orders (as read in the last minute:
+ * core/market-sample.ts); null when there are too few to say, or
  * the price is in another unit than the catalog's.
  */
 export async function priceStanding(ctx: FlowContext, productId: string | null | undefined, unit: string, priceVnd: number): Promise<string | null> {
   if (!productId || ctx.catalog.byId(productId)?.unit !== unit) return null;
-  const base = await ctx.services.prices.reference(productId, MIN_FOR_MEDIAN, { now: ctx.now, excludeShopId: ctx.household?.shop?.id });
+  const base = await ctx.services.market.reference(productId, MIN_FOR_MEDIAN, { now: ctx.now, excludeShopId: ctx.household?.shop?.id });
   if (!base || base.median <= 0) return null;
   const median = formatPrice({ vnd: base.median, per: unit });
   const diff = (priceVnd - base.median) / base.median;

@@ -27,17 +27,28 @@ const LABELS: Record<Word, string> = {
   pick: "orders:callPickup",
 };
 
-function phrases(ctx: FlowContext, d: Word): string[] {
-  return ctx.t(`orders:replyWords.${d}`).split("|").map((p) => foldWords(p)).filter(Boolean);
+/**
+ * Every folded phrase of every decision ("nhan", "ok nhan", "tu choi"…), from the locale, made once per
+ * language: this is asked of every short message a household sends, at any step. Where two
+ * decisions share a phrase, the first in DECISIONS order keeps it.
+ */
+const PHRASES = new Map<string, Map<string, Word>>();
+
+function phraseTable(ctx: FlowContext): Map<string, Word> {
+  let table = PHRASES.get(ctx.locale);
+  if (!table) {
+    table = new Map();
+    for (const d of [...DECISIONS, "open", "pick"] as const) {
+      const said = [ctx.t(`orders:keywords.${d}`), ...ctx.t(`orders:replyWords.${d}`).split("|")].map((p) => foldWords(p)).filter(Boolean);
+      for (const phrase of said) if (!table.has(phrase)) table.set(phrase, d);
+    }
+    PHRASES.set(ctx.locale, table);
+  }
+  return table;
 }
 
 function decisionOf(ctx: FlowContext, words: string): Word | null {
-  if (!words) return null;
-  for (const d of [...DECISIONS, "open", "pick"] as const) {
-    const keyword = foldWords(ctx.t(`orders:keywords.${d}`));
-    if (words === keyword || phrases(ctx, d).includes(words)) return d;
-  }
-  return null;
+  return words ? (phraseTable(ctx).get(words) ?? null) : null;
 }
 
 /** When the person last wrote before this message (null: unknown, then numbers are left to the question). */

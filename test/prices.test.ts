@@ -185,6 +185,34 @@ describe("the median a new price is compared with", () => {
     expect(others!.count).toBeLessThan(9);
     expect(await services().prices.reference("gao", 1, { now: NOW })).toBeNull();
   });
+
+  it("comes the same from the minute-old sample a listing turn reads, and a minute later includes new listings", async () => {
+    const market = () => createServices(app.db).market; // a new binding each time: the sample belongs to the database
+    const own = made[0].shopId;
+    for (const [productId, atLeast, excludeShopId] of [
+      ["hoi-kho", 3, undefined],
+      ["hoi-kho", 10, undefined],
+      ["hoi-kho", 3, own],
+      ["na-chi-lang", 5, undefined],
+      ["gao", 1, undefined],
+    ] as const) {
+      expect(await market().reference(productId, atLeast, { now: NOW, excludeShopId })).toEqual(
+        await services().prices.reference(productId, atLeast, { now: NOW, excludeShopId }),
+      );
+    }
+    // A new listing far below the rest: not in the sample read a moment ago, in the next one.
+    const before = (await market().reference("hoi-kho", 3, { now: NOW }))!;
+    const h = await household("Hộ mới giá thấp", CHI_LANG);
+    const cheap = await services().listings.create({ shopId: h.shop!.id, productId: "hoi-kho", title: "Hồi khô", unit: "kg", quantity: 5, displayUnit: "kg", priceVnd: 1_000 });
+    try {
+      expect(await market().reference("hoi-kho", 3, { now: new Date(NOW.getTime() + 30_000) })).toEqual(before);
+      const later = await market().reference("hoi-kho", 3, { now: new Date(NOW.getTime() + 61_000) });
+      expect(later).toEqual({ ...before, count: before.count + 1, min: 1_000, median: later!.median });
+      expect(later).toEqual(await services().prices.reference("hoi-kho", 3, { now: NOW }));
+    } finally {
+      await services().listings.update(h.shop!.id, cheap.id, { status: "deleted" }); // the board tests below count 9
+    }
+  });
 });
 
 describe("the /gia pages", () => {

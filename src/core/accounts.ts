@@ -2,6 +2,7 @@
 // (a registration or a chosen language), so someone who declines consent leaves nothing behind.
 import type { Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { executeSql, queryRows } from "../db/plain-sql.ts";
 import type { HouseholdView, PaymentMethod } from "./households.ts";
 import type { ChannelName } from "./messages.ts";
 
@@ -58,23 +59,23 @@ export function accounts(tx: Tx) {
      * These people wrote (a group of turns): each is reachable again, and the channel they wrote on is
      * the one to notify their household on. One read (account, household and shop joined) and at most
      * one write per table, whatever the number of people. Keyed by "channel:userKey"; nobody new is
-     * created. Plain SQL: Prisma's own statements cost about 0.3 ms per person here (see engine/sql.ts).
+     * created. Plain SQL: Prisma's own statements cost about 0.3 ms per person here (see db/plain-sql.ts).
      */
     async seenMany(people: Array<{ channel: ChannelName; userKey: string }>): Promise<Map<string, SeenAccount>> {
       const seen = new Map<string, SeenAccount>();
       if (people.length === 0) return seen;
-      const found = await tx.$queryRaw<SeenRow[]>`
+      const found = await queryRows<SeenRow>(tx, Prisma.sql`
         SELECT a."id", a."channel", a."userKey", a."chatKey", a."householdId", a."locale", a."lastSeenAt",
                h."name", h."phone", h."provinceCode", h."communeCode", h."payment", h."lastChannel",
                s."id" AS "shopId", s."name" AS "shopName", s."slug" AS "shopSlug"
         FROM "ChannelAccount" a
         LEFT JOIN "Household" h ON h."id" = a."householdId"
         LEFT JOIN "Shop" s ON s."householdId" = h."id"
-        WHERE (a."channel", a."userKey") IN (VALUES ${Prisma.join(people.map(({ channel, userKey }) => Prisma.sql`(${channel}, ${userKey})`))})`;
+        WHERE (a."channel", a."userKey") IN (VALUES ${Prisma.join(people.map(({ channel, userKey }) => Prisma.sql`(${channel}, ${userKey})`))})`);
       if (found.length === 0) return seen;
-      await tx.$executeRaw`
+      await executeSql(tx, Prisma.sql`
         UPDATE "ChannelAccount" SET "lastSeenAt" = ${new Date()}, "unreachable" = FALSE
-        WHERE "id" IN (${Prisma.join(found.map((a) => a.id))})`;
+        WHERE "id" IN (${Prisma.join(found.map((a) => a.id))})`);
       // Only households whose channel changed are written: a write here would also move their updatedAt.
       const moved = new Map<string, string[]>();
       for (const a of found) {

@@ -8,6 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 import { isPostgresUrl } from "../config.ts";
+import { newPlainSqlHandle, PLAIN_SQL, type PlainSqlHandle } from "./plain-sql.ts";
 
 export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
@@ -47,16 +48,45 @@ function oneQueryAtATime(tx: PgTransaction): PgTransaction {
   return tx;
 }
 
+/** PrismaBetterSQLite3 that hands its connection to plain-sql.ts once it has opened it. */
+class PrismaBetterSQLite3Shared extends PrismaBetterSQLite3 {
+  constructor(
+    config: ConstructorParameters<typeof PrismaBetterSQLite3>[0],
+    private readonly handle: PlainSqlHandle,
+  ) {
+    super(config);
+  }
+
+  override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
+    const adapter = await super.connect();
+    this.handle.statements.clear();
+    this.handle.sqlite = (adapter as unknown as { client: PlainSqlHandle["sqlite"] }).client;
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      this.handle.sqlite = undefined; // back to Prisma's path: the connection is closing
+      this.handle.statements.clear();
+      return dispose();
+    };
+    return adapter;
+  }
+}
+
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {
     const adapter = new PrismaPgSerialTransactions({ connectionString: url });
-    return new PgPrismaClient({ adapter }) as unknown as Db;
+    const client = new PgPrismaClient({ adapter }) as unknown as Db;
+    Object.defineProperty(client, PLAIN_SQL, { value: newPlainSqlHandle() }); // its caches (no SQLite connection)
+    return client;
   }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
   // The busy timeout makes a second process (e.g. `npm run chat` beside `npm start`) wait for the write
   // lock instead of failing; migrate() switches the file to WAL so readers never block the writer.
-  const adapter = new PrismaBetterSQLite3({ url, timeout: 5000 });
-  return new PrismaClient({ adapter });
+  const handle = newPlainSqlHandle();
+  const adapter = new PrismaBetterSQLite3Shared({ url, timeout: 5000 }, handle);
+  const client = new PrismaClient({ adapter });
+  // Read back through transactions too: Prisma's transaction client forwards unknown keys to this one.
+  Object.defineProperty(client, PLAIN_SQL, { value: handle });
+  return client;
 }
 
 /**

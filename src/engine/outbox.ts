@@ -8,6 +8,7 @@
 import type { NotifyTarget } from "../core/notify.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { executeSql, queryRows } from "../db/plain-sql.ts";
 import type { ChannelName, Outbound } from "./message.ts";
 
 export interface PendingMessage {
@@ -48,10 +49,10 @@ export class Outbox {
     // statement on both databases, so the sorted ids follow `data`.
     for (let i = 0; i < data.length; i += WRITE_CHUNK) {
       const chunk = data.slice(i, i + WRITE_CHUNK);
-      const rows = await tx.$queryRaw<Array<{ id: number | bigint }>>`
+      const rows = await queryRows<{ id: number | bigint }>(tx, Prisma.sql`
         INSERT INTO "ChatOutbox" ("channel", "chatKey", "locale", "message", "attempts", "nextAttemptAt", "leaseUntil", "createdAt")
         VALUES ${Prisma.join(chunk.map((d) => Prisma.sql`(${d.channel}, ${d.chatKey}, ${d.locale}, ${d.text}, 0, 0, ${now + this.opts.leaseMs}, ${createdAt})`))}
-        RETURNING "id"`;
+        RETURNING "id"`);
       const ids = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
       chunk.forEach((d, j) => pending.push({ id: ids[j], channel: d.channel as ChannelName, chatKey: d.chatKey, locale: d.locale, message: d.message, attempts: 0 }));
     }
@@ -70,14 +71,14 @@ export class Outbox {
     const until = now + this.opts.leaseMs;
     const leaseBound = opts.all ? Number.MAX_VALUE : now;
     const lock = this.opts.postgres ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-    const rows = await this.db.$queryRaw<Array<{ id: number | bigint; channel: string; chatKey: string; locale: string; message: string; attempts: number | bigint }>>`
+    const rows = await queryRows<{ id: number | bigint; channel: string; chatKey: string; locale: string; message: string; attempts: number | bigint }>(this.db, Prisma.sql`
       UPDATE "ChatOutbox" SET "leaseUntil" = ${until}
       WHERE "id" IN (
         SELECT "id" FROM "ChatOutbox"
         WHERE "leaseUntil" < ${leaseBound} AND "nextAttemptAt" <= ${now} AND "channel" IN (${Prisma.join(channels)})
         ORDER BY "id" LIMIT ${limit} ${lock}
       )
-      RETURNING "id", "channel", "chatKey", "locale", "message", "attempts"`;
+      RETURNING "id", "channel", "chatKey", "locale", "message", "attempts"`);
     return rows
       .map((r) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts), channel: r.channel as ChannelName, message: JSON.parse(r.message) as Outbound }))
       .sort((a, b) => a.id - b.id);
@@ -85,7 +86,7 @@ export class Outbox {
 
   /** Delivered or given up: the rows go. */
   async done(ids: number[]): Promise<void> {
-    if (ids.length > 0) await this.db.$executeRaw`DELETE FROM "ChatOutbox" WHERE "id" IN (${Prisma.join(ids)})`;
+    if (ids.length > 0) await executeSql(this.db, Prisma.sql`DELETE FROM "ChatOutbox" WHERE "id" IN (${Prisma.join(ids)})`);
   }
 
   /** Will be tried again at `at`; the lease covers the wait so no other instance takes it meanwhile. */
