@@ -31,6 +31,31 @@ describe("plain SQL", () => {
     expect((await keysLike(db, "roll:")).map((r) => r.key)).toEqual(["roll:2"]);
   });
 
+  it("refuses a transaction's tx once that transaction has ended, and keeps concurrent transactions apart", async () => {
+    const db = testDb.db;
+    let kept: Parameters<Parameters<typeof db.$transaction>[0]>[0] | undefined;
+    await db.$transaction(async (tx) => {
+      kept = tx;
+      await executeSql(tx, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"ended:1"}, ${new Date()})`);
+    });
+    await expect(executeSql(kept!, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"ended:2"}, ${new Date()})`)).rejects.toThrow();
+    expect((await keysLike(db, "ended:")).map((r) => r.key)).toEqual(["ended:1"]);
+
+    // Two transactions at once (PostgreSQL runs them side by side; SQLite one after the other): each
+    // statement lands in its own, so the one that fails takes back only its own row.
+    const results = await Promise.allSettled(
+      ["apart:kept", "apart:lost"].map((key) =>
+        db.$transaction(async (tx) => {
+          await executeSql(tx, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${key}, ${new Date()})`);
+          await new Promise((r) => setTimeout(r, 20));
+          if (key.endsWith("lost")) throw new Error("this one fails");
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
+    expect((await keysLike(db, "apart:")).map((r) => r.key)).toEqual(["apart:kept"]);
+  });
+
   it("writes dates and booleans as Prisma reads them, and reads Prisma's back", async () => {
     const db = testDb.db;
     const at = new Date("2026-12-06T08:30:15.123Z");

@@ -9,6 +9,8 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 import { isPostgresUrl } from "../config.ts";
 import { newPlainSqlHandle, PLAIN_SQL, type PlainSqlHandle } from "./plain-sql.ts";
+import type { RawQueryable } from "./plain-sql-pg.ts";
+import { recordTransaction, scopeTransactions } from "./transaction-scope.ts";
 
 export type Db = PrismaClient;
 /** The client handed to `db.$transaction(async (tx) => ...)`. */
@@ -26,10 +28,24 @@ export function sqliteFilePath(url: string): string {
  * takes its own pool connection and runs in parallel as before.
  */
 class PrismaPgSerialTransactions extends PrismaPg {
+  constructor(
+    config: ConstructorParameters<typeof PrismaPg>[0],
+    private readonly handle: PlainSqlHandle,
+  ) {
+    super(config);
+  }
+
   override async connect(): ReturnType<PrismaPg["connect"]> {
     const adapter = await super.connect();
     const start = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolationLevel) => oneQueryAtATime(await start(isolationLevel));
+    // Also recorded for plain SQL (plain-sql-pg.ts), in the scope of the `$transaction` call that opened it.
+    adapter.startTransaction = async (isolationLevel) => recordTransaction(oneQueryAtATime(await start(isolationLevel)));
+    this.handle.pg = adapter as unknown as RawQueryable;
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      this.handle.pg = undefined; // back to Prisma's path, which connects again
+      return dispose();
+    };
     return adapter;
   }
 }
@@ -61,6 +77,8 @@ class PrismaBetterSQLite3Shared extends PrismaBetterSQLite3 {
     const adapter = await super.connect();
     this.handle.statements.clear();
     this.handle.sqlite = (adapter as unknown as { client: PlainSqlHandle["sqlite"] }).client;
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => recordTransaction(await start(isolationLevel));
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       this.handle.sqlite = undefined; // back to Prisma's path: the connection is closing
@@ -73,9 +91,12 @@ class PrismaBetterSQLite3Shared extends PrismaBetterSQLite3 {
 
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {
-    const adapter = new PrismaPgSerialTransactions({ connectionString: url });
+    const handle = newPlainSqlHandle();
+    const adapter = new PrismaPgSerialTransactions({ connectionString: url }, handle);
     const client = new PgPrismaClient({ adapter }) as unknown as Db;
-    Object.defineProperty(client, PLAIN_SQL, { value: newPlainSqlHandle() }); // its caches (no SQLite connection)
+    handle.client = client;
+    Object.defineProperty(client, PLAIN_SQL, { value: handle });
+    scopeTransactions(client);
     return client;
   }
   mkdirSync(dirname(sqliteFilePath(url)), { recursive: true });
@@ -84,8 +105,10 @@ export function createDb(url: string): Db {
   const handle = newPlainSqlHandle();
   const adapter = new PrismaBetterSQLite3Shared({ url, timeout: 5000 }, handle);
   const client = new PrismaClient({ adapter });
+  handle.client = client;
   // Read back through transactions too: Prisma's transaction client forwards unknown keys to this one.
   Object.defineProperty(client, PLAIN_SQL, { value: handle });
+  scopeTransactions(client);
   return client;
 }
 
