@@ -1,10 +1,12 @@
 // What the household and the buyer are told when the bank reports a transfer (core/bank-transfers.ts).
 import type { TFunction } from "i18next";
 import { formatPrice } from "../lang/price.ts";
-import type { TransferOutcome } from "./bank-transfers.ts";
 import type { Outbound } from "./messages.ts";
 import type { OrderView } from "./orders.ts";
 import { householdPayChoices } from "./payment-notices.ts";
+
+/** What a reported transfer meant for its order (core/bank-transfers.ts decides). */
+export type TransferOutcome = "paid" | "overpaid" | "underpaid" | "early" | "late" | "again" | "other_account" | "unmatched";
 
 const money = (vnd: number) => formatPrice({ vnd, per: null });
 

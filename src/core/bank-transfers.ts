@@ -16,7 +16,9 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Logger } from "../log.ts";
 import { fold } from "../lang/normalize.ts";
-import { bankNotices } from "./bank-notices.ts";
+import { bankNotices, type TransferOutcome } from "./bank-notices.ts";
+
+export type { TransferOutcome };
 import type { Notifier, Queued } from "./notify.ts";
 import { orders, type OrderView } from "./orders.ts";
 import { paymentState } from "./payment-state.ts";
@@ -35,7 +37,6 @@ export interface IncomingTransfer {
   bankTime?: string;
 }
 
-export type TransferOutcome = "paid" | "overpaid" | "underpaid" | "early" | "late" | "again" | "other_account" | "unmatched";
 
 export interface TransferResult {
   /** false: this provider id was recorded before (a retry, a replay, a concurrent duplicate) */

@@ -100,3 +100,40 @@ export const accountTally: TallyCheck = {
 
 /** Every tally of this module by name, for a verification command. */
 export const MONTHLY_TALLIES: Record<string, TallyCheck> = { paymentTally, shipmentTally, accountTally };
+
+/** The carriers whose shipments the dashboard shows in columns of their own. */
+export const DASHBOARD_CARRIERS = ["viettel_post", "vnpost"] as const;
+
+export interface MonthlyCommuneFigures {
+  transferOrders: number;
+  transferVnd: number;
+  codOrders: number;
+  codVnd: number;
+  transferShops: number;
+  shipped: Record<string, number>;
+  delivered: number;
+  returned: number;
+}
+
+/** This month's tallies of the given communes: two reads of at most one row per commune (and carrier). */
+export async function monthlyFigures(db: Reader, communes: string[], month: string): Promise<Map<string, MonthlyCommuneFigures>> {
+  const [pay, ship] = await Promise.all([
+    db.paymentTally.findMany({ where: { month, communeCode: { in: communes } } }),
+    db.shipmentTally.findMany({ where: { month, communeCode: { in: communes } } }),
+  ]);
+  const out = new Map<string, MonthlyCommuneFigures>();
+  const row = (code: string) => {
+    if (!out.has(code)) out.set(code, { transferOrders: 0, transferVnd: 0, codOrders: 0, codVnd: 0, transferShops: 0, shipped: {}, delivered: 0, returned: 0 });
+    return out.get(code)!;
+  };
+  for (const p of pay) {
+    Object.assign(row(p.communeCode), { transferOrders: p.transferOrders, transferVnd: num(p.transferVnd), codOrders: p.codOrders, codVnd: num(p.codVnd), transferShops: p.transferShops });
+  }
+  for (const s of ship) {
+    const r = row(s.communeCode);
+    r.shipped[s.carrier] = (r.shipped[s.carrier] ?? 0) + s.shipped;
+    r.delivered += s.delivered;
+    r.returned += s.returned;
+  }
+  return out;
+}
