@@ -16,6 +16,7 @@ CREATE TABLE "BankTransfer" (
 );
 CREATE UNIQUE INDEX "BankTransfer_provider_providerTxId_key" ON "BankTransfer"("provider", "providerTxId");
 CREATE INDEX "BankTransfer_communeCode_receivedAt_idx" ON "BankTransfer"("communeCode", "receivedAt");
+CREATE INDEX "BankTransfer_receivedAt_idx" ON "BankTransfer"("receivedAt");
 CREATE INDEX "BankTransfer_orderId_idx" ON "BankTransfer"("orderId");
 
 -- Monthly figures per commune (issue 15 part 4, issue 21 part 5), kept by triggers like CommuneTally:
