@@ -5,6 +5,7 @@
 // to the household, duplicates (even at the same moment) change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { orderCodesIn } from "../src/core/bank-transfers.ts";
+import { households } from "../src/core/households.ts";
 import { sortedJson, verifyCasso } from "../src/http/bank/casso.ts";
 import { verifySepay } from "../src/http/bank/sepay.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
@@ -248,5 +249,12 @@ describe("bank webhooks over HTTP", () => {
     ]);
     expect(await state(cash.id)).toMatchObject({ status: "delivered", payState: "paid", paidBy: "cod" });
     expect(await state(partial.id)).toMatchObject({ status: "delivered", payState: "unpaid", paidBy: null });
+  });
+
+  it("forgets the household's transfers when it deletes its account", async () => {
+    const h = await testDb.db.household.findUniqueOrThrow({ where: { phone: "+84917300911" } });
+    expect(await testDb.db.bankTransfer.count({ where: { householdId: h.id } })).toBeGreaterThan(0);
+    await testDb.db.$transaction((tx) => households(tx).remove(h.id));
+    expect(await testDb.db.bankTransfer.count()).toBe(0);
   });
 });
