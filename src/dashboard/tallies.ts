@@ -35,32 +35,47 @@ function normalise(rows: Array<Record<string, unknown>>, keys: string[], counts:
 const PAY_COUNTS = ["transferOrders", "transferVnd", "codOrders", "codVnd", "transferShops"];
 const SHIP_COUNTS = ["shipped", "delivered", "returned"];
 
-/** Orders paid per month and commune, by transfer and cash on delivery; shops paid by transfer. */
+/** Vietnamese months [start, end) covering from..to, as UTC instants (UTC+7, no daylight saving). */
+function monthsBetween(from: Date, to: Date): Array<{ month: string; start: Date; end: Date }> {
+  const out = [];
+  const [y, m] = monthKey(from).split("-").map(Number);
+  for (let year = y, month = m; ; month === 12 ? ((month = 1), year++) : month++) {
+    const start = new Date(Date.UTC(year, month - 1, 1) - 7 * 3600_000);
+    if (start > to) break;
+    out.push({ month: `${year}-${String(month).padStart(2, "0")}`, start, end: new Date(Date.UTC(year, month, 1) - 7 * 3600_000) });
+  }
+  return out;
+}
+
+/**
+ * Orders paid per month and commune, by transfer and cash on delivery; shops paid by transfer. The
+ * recount is one grouped range query per month (portable SQL, the database does the counting), so it
+ * stays usable on millions of orders.
+ */
 export const paymentTally: TallyCheck = {
   async stored(db) {
     return normalise(await db.paymentTally.findMany(), ["month", "communeCode"], PAY_COUNTS);
   },
   async recount(db) {
-    const paid = await db.order.findMany({
-      where: { payState: "paid", paidAt: { not: null }, communeCode: { not: null }, paidBy: { in: ["transfer", "cod"] } },
-      select: { paidAt: true, communeCode: true, paidBy: true, totalVnd: true, shopId: true },
-    });
-    const byKey = new Map<string, Record<string, unknown> & { shops: Set<string> }>();
-    for (const o of paid) {
-      const month = monthKey(o.paidAt!);
-      const key = `${month}|${o.communeCode}`;
-      const row = byKey.get(key) ?? { month, communeCode: o.communeCode, transferOrders: 0, transferVnd: 0, codOrders: 0, codVnd: 0, shops: new Set<string>() };
-      byKey.set(key, row);
-      const kind = o.paidBy === "transfer" ? "transfer" : "cod";
-      row[`${kind}Orders`] = num(row[`${kind}Orders`]) + 1;
-      row[`${kind}Vnd`] = num(row[`${kind}Vnd`]) + o.totalVnd;
-      if (kind === "transfer") row.shops.add(o.shopId);
+    const paid = Prisma.sql`o."payState" = 'paid' AND o."paidAt" IS NOT NULL AND o."communeCode" IS NOT NULL AND o."paidBy" IN ('transfer', 'cod')`;
+    const [span] = await db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>(Prisma.sql`SELECT MIN(o."paidAt") AS "first", MAX(o."paidAt") AS "last" FROM "Order" o WHERE ${paid}`);
+    if (!span?.first || !span.last) return [];
+    const rows: Array<Record<string, unknown>> = [];
+    for (const { month, start, end } of monthsBetween(new Date(span.first), new Date(span.last))) {
+      const groups = await db.$queryRaw<Array<{ communeCode: string; paidBy: string; orders: unknown; vnd: unknown; shops: unknown }>>(Prisma.sql`
+        SELECT o."communeCode" AS "communeCode", o."paidBy" AS "paidBy", COUNT(*) AS "orders", SUM(o."totalVnd") AS "vnd", COUNT(DISTINCT o."shopId") AS "shops"
+        FROM "Order" o WHERE ${paid} AND o."paidAt" >= ${start} AND o."paidAt" < ${end} GROUP BY o."communeCode", o."paidBy"`);
+      const byCommune = new Map<string, Record<string, unknown>>();
+      for (const g of groups) {
+        const row = byCommune.get(g.communeCode) ?? { month, communeCode: g.communeCode, transferShops: 0 };
+        byCommune.set(g.communeCode, row);
+        row[`${g.paidBy}Orders`] = num(g.orders);
+        row[`${g.paidBy}Vnd`] = num(g.vnd);
+        if (g.paidBy === "transfer") row.transferShops = num(g.shops);
+      }
+      rows.push(...byCommune.values());
     }
-    return normalise(
-      [...byKey.values()].map((r) => ({ ...r, transferShops: r.shops.size })),
-      ["month", "communeCode"],
-      PAY_COUNTS,
-    );
+    return normalise(rows, ["month", "communeCode"], PAY_COUNTS);
   },
 };
 
@@ -70,18 +85,19 @@ export const shipmentTally: TallyCheck = {
     return normalise(await db.shipmentTally.findMany(), ["month", "communeCode", "carrier"], SHIP_COUNTS);
   },
   async recount(db) {
-    const rows = await db.pickup.findMany({ select: { createdAt: true, communeCode: true, carrier: true, status: true } });
-    const byKey = new Map<string, Record<string, unknown>>();
-    for (const p of rows) {
-      const month = monthKey(p.createdAt);
-      const key = `${month}|${p.communeCode}|${p.carrier}`;
-      const row = byKey.get(key) ?? { month, communeCode: p.communeCode, carrier: p.carrier, shipped: 0, delivered: 0, returned: 0 };
-      byKey.set(key, row);
-      if (["picked_up", "delivered", "returned"].includes(p.status)) row.shipped = num(row.shipped) + 1;
-      if (p.status === "delivered") row.delivered = num(row.delivered) + 1;
-      if (p.status === "returned") row.returned = num(row.returned) + 1;
+    const [span] = await db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>(Prisma.sql`SELECT MIN(p."createdAt") AS "first", MAX(p."createdAt") AS "last" FROM "Pickup" p`);
+    if (!span?.first || !span.last) return [];
+    const rows: Array<Record<string, unknown>> = [];
+    for (const { month, start, end } of monthsBetween(new Date(span.first), new Date(span.last))) {
+      const groups = await db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+        SELECT p."communeCode" AS "communeCode", p."carrier" AS "carrier",
+          SUM(CASE WHEN p."status" IN ('picked_up', 'delivered', 'returned') THEN 1 ELSE 0 END) AS "shipped",
+          SUM(CASE WHEN p."status" = 'delivered' THEN 1 ELSE 0 END) AS "delivered",
+          SUM(CASE WHEN p."status" = 'returned' THEN 1 ELSE 0 END) AS "returned"
+        FROM "Pickup" p WHERE p."createdAt" >= ${start} AND p."createdAt" < ${end} GROUP BY p."communeCode", p."carrier"`);
+      rows.push(...groups.map((g) => ({ ...g, month })));
     }
-    return normalise([...byKey.values()], ["month", "communeCode", "carrier"], SHIP_COUNTS);
+    return normalise(rows, ["month", "communeCode", "carrier"], SHIP_COUNTS);
   },
 };
 
