@@ -203,6 +203,7 @@ describe("bank webhooks over HTTP", () => {
     const elsewhere = await order();
     await sendSepay(sepayUrl(), sepayBody({ amount: 80_000, memo: bankMemos.mb(elsewhere.code), accountNumber: "1900123456" }), { kind: "hmac", secret: SEPAY_SECRET });
     expect(await state(elsewhere.id)).toMatchObject({ payState: "unpaid" });
+    await household.act(async () => undefined, new RegExp(`ghi đơn ${elsewhere.code} nhưng chuyển vào một tài khoản khác`));
 
     expect({
       over: await recorded(over.id), expired: await recorded(expired.id), pending: await recorded(pending.id), paid: await recorded(paid.id), elsewhere: await recorded(elsewhere.id),
