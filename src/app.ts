@@ -26,6 +26,8 @@ import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { ShipmentService } from "./core/shipments.ts";
 import { carriersFromConfig } from "./carriers/index.ts";
 import { registerCarrierWebhooks } from "./http/carrier-webhook.ts";
+import { registerBankWebhooks } from "./http/bank-webhook.ts";
+import { BankTransferService } from "./core/bank-transfers.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
 import type { PendingMessage } from "./engine/outbox.ts";
@@ -69,6 +71,8 @@ export interface App {
   orders: OrderService;
   /** carrier quotes, bookings, cancels and tracking webhooks (issue 21) */
   shipments: ShipmentService;
+  /** transfers reported by SePay or Casso (issue 21 part 4) */
+  bankTransfers: BankTransferService;
   zalo?: ZaloChannel;
   zaloOa?: ZaloOaChannel;
   /** each messaging channel's connection, retried on its own */
@@ -167,6 +171,16 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   }, orderCaps);
   const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
   registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
+  const bankTransfers = new BankTransferService(db, new Notifier(notifyPort), log.child({ part: "bank" }));
+  registerBankWebhooks(
+    http,
+    bankTransfers,
+    {
+      sepay: { secret: config.SEPAY_WEBHOOK_SECRET, apiKey: config.SEPAY_API_KEY },
+      casso: { checksumKey: config.CASSO_CHECKSUM_KEY, secureToken: config.CASSO_SECURE_TOKEN },
+    },
+    log.child({ part: "bank-webhook" }),
+  );
   // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => shipments.kick()));
   registerApi(http, {
@@ -308,6 +322,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     media,
     orders: orderService,
     shipments,
+    bankTransfers,
     zalo,
     zaloOa,
     channels,

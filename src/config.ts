@@ -132,6 +132,16 @@ const schema = z.object({
   VNPOST_API_ROOT: z.url().default("https://connect-my.vnpost.vn"),
   /** a carrier API call is abandoned after this (a booking is then retried with the same reference) */
   CARRIER_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
+  /**
+   * Bank notifications of money in (issue 21, docs/payments.md): SePay's webhook with "HMAC-SHA256" (the
+   * secret it shows once) or "API Key" authentication, at PUBLIC_URL/webhook/bank/sepay; Casso's with
+   * its checksum key (v2 signature) or, for old webhooks, its Secure-Token, at PUBLIC_URL/webhook/bank/casso.
+   * Without them the route does not exist and payments stay confirmed by hand.
+   */
+  SEPAY_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  SEPAY_API_KEY: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  CASSO_CHECKSUM_KEY: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  CASSO_SECURE_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

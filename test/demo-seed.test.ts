@@ -8,6 +8,7 @@ import { DEMO_OFFICER, RealHouseholdsError, seedDemo } from "../src/admin/demo-s
 import { getCommune, listCommunes } from "../src/lang/communes.ts";
 import { parseVnMobile } from "../src/lang/phone.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { accountTally, paymentTally, shipmentTally } from "../src/dashboard/tallies.ts";
 
 const testDb = useTestDatabase({ perTest: true }); // each test starts from an empty database
 const HOUSEHOLDS = 400;
@@ -150,6 +151,27 @@ describe("seed:demo", () => {
     expect(await db.pickup.count()).toBe(result.pickups);
 
     await expectTallyMatches();
+
+    // money (demo-money.ts): bank households have a valid account, wallets their phone; about half of a
+    // bank household's accepted orders paid by transfer (no cash on delivery then), delivered others by COD
+    const banks = households.filter((h) => h.payment === "bank");
+    expect(banks.length).toBeGreaterThan(HOUSEHOLDS * 0.05);
+    for (const h of banks) expect([h.payBankBin, /^\d{9,14}$/.test(h.payAccount ?? "")]).toEqual([expect.stringMatching(/^9704\d\d$/), true]);
+    for (const h of households.filter((x) => ["viettel_money", "postpay", "momo"].includes(x.payment))) expect(h.payAccount).toBe(h.phone);
+    for (const h of households.filter((x) => x.payment === "none" || x.payment === "other")) expect(h.payAccount).toBeNull();
+    const bankShops = new Set(banks.map((h) => h.shop!.id));
+    for (const o of orders) {
+      if (o.paidBy === "transfer") expect([bankShops.has(o.shopId), o.payState, o.paidAt !== null, o.pickup?.codVnd ?? 0]).toEqual([true, "paid", true, 0]);
+      if (o.paidBy === "cod") expect([o.status, o.pickup?.codVnd]).toEqual(["delivered", o.totalVnd]);
+      if (!["accepted", "picked_up", "delivered"].includes(o.status)) expect(o.payState).toBe("unpaid");
+    }
+    const accepted = orders.filter((o) => bankShops.has(o.shopId) && ["accepted", "picked_up", "delivered"].includes(o.status));
+    const byTransfer = accepted.filter((o) => o.paidBy === "transfer").length / Math.max(1, accepted.length);
+    expect(byTransfer).toBeGreaterThan(0.25);
+    expect(byTransfer).toBeLessThan(0.75);
+    expect(orders.some((o) => o.paidBy === "cod")).toBe(true);
+    // …and the monthly tallies the dashboard reads equal a recount of those rows
+    for (const tally of [paymentTally, shipmentTally, accountTally]) expect(await tally.stored(db)).toEqual(await tally.recount(db));
 
     // commune totals: most communes, about 2.5× their demo households
     const totals = await db.communeHouseholds.findMany();

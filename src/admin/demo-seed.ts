@@ -11,6 +11,9 @@
 //   over the last ~3 months including this month (pending only in the last day, as the app expires
 //   the others), totalVnd = round(quantityMilli × unitPriceVnd / 1000); pickups for orders the post
 //   office collected. Buyers order from the web or a partner API (no chat key): nobody is messaged.
+// - payment details and how orders were paid (demo-money.ts): bank accounts and wallet phones for the
+//   households that named them; about half of a bank household's accepted orders paid by transfer, the
+//   delivered rest by cash on delivery (the monthly tallies follow through their triggers);
 // - the commune totals (CommuneHouseholds, the campaign's denominator) of ~90% of the communes, about
 //   2.5× the commune's demo households (1.3–5×, so the share against the target varies).
 //
@@ -38,6 +41,7 @@ import { tFor } from "../i18n/index.ts";
 import { getProvince, listCommunes, type Commune } from "../lang/communes.ts";
 import { foldWords } from "../lang/normalize.ts";
 import type { CatalogItem } from "../lang/product.ts";
+import { demoOrderPayment, demoPaymentDetails } from "./demo-money.ts";
 
 export const DEMO_NAMES_PATH = new URL("../../prisma/seed/demo-names.json", import.meta.url);
 export const DEFAULT_DEMO_SEED = "cho-so-demo";
@@ -302,7 +306,7 @@ const time = "timestamp" as const;
 const COLUMNS = {
   Household: {
     id: text, name: text, phone: text, provinceCode: text, communeCode: text, payment: text, consentAt: time, lastChannel: text,
-    registeredById: text, openedAt: time, demo: "boolean", createdAt: time, updatedAt: time,
+    registeredById: text, openedAt: time, demo: "boolean", createdAt: time, updatedAt: time, payBankBin: text, payAccount: text, payAccountName: text,
   },
   Shop: { id: text, householdId: text, name: text, slug: text, createdAt: time, updatedAt: time },
   Listing: {
@@ -313,6 +317,7 @@ const COLUMNS = {
     id: text, code: text, statusToken: text, listingId: text, shopId: text, quantityMilli: int, unitPriceVnd: int, totalVnd: int,
     buyerName: text, buyerPhone: text, buyerAddress: text, buyerArea: text, buyerChannel: text, buyerChatKey: text, buyerLocale: text,
     source: text, status: text, declineReason: text, expiresAt: time, remindedAt: time, decidedAt: time, createdAt: time, updatedAt: time,
+    payState: text, paidAt: time, paidBy: text,
   },
   Pickup: { id: text, orderId: text, carrier: text, weightGrams: int, codVnd: int, status: text, communeCode: text, createdAt: time, updatedAt: time },
 } as const satisfies Record<string, Record<string, ColumnType>>;
@@ -633,10 +638,12 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
         // ids grow with i, and so do registration times: rows are appended in key order, like real ones
         const key = i.toString(36).padStart(7, "0");
         const householdId = `demoh${key}`;
+        const phone = nextPhone();
+        const payDetails = demoPaymentDetails(rng, payment, phone, person.name);
         households.add(
           householdId,
           person.name,
-          nextPhone(),
+          phone,
           opts.provinceCode,
           code,
           payment,
@@ -647,6 +654,9 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
           true,
           new Date(createdAt),
           new Date(openedAt ?? createdAt),
+          payDetails.bankBin,
+          payDetails.account,
+          payDetails.accountName,
         );
 
         const shopId = `demos${key}`;
@@ -726,6 +736,7 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
             const buyer = names.person(rng);
             const orderId = `demoo${key}${l}${o.toString(36)}`;
             const totalVnd = Math.round((quantityMilli * price) / 1000);
+            const paid = demoOrderPayment(rng, { status: orderStatus, totalVnd, decidedAt, movedAt, nowMs, bank: payDetails.bankBin !== null });
             orders.add(
               orderId,
               nextCode(),
@@ -750,6 +761,9 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
               decidedAt === null ? null : new Date(decidedAt),
               new Date(createdMs),
               new Date(movedAt),
+              paid.payState,
+              paid.paidAt,
+              paid.paidBy,
             );
             counts.orders++;
             if (orderStatus === "picked_up" || orderStatus === "delivered") {
@@ -759,7 +773,7 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
                 orderId,
                 rng.chance(0.6) ? "viettel_post" : "vnpost",
                 grams + 300,
-                totalVnd,
+                paid.codVnd,
                 orderStatus,
                 code,
                 new Date(Math.min(decidedAt! + 3_600_000, movedAt)),

@@ -218,6 +218,9 @@ export function households(tx: Tx) {
       await tx.channelAccount.deleteMany({ where: { householdId: id } });
       // its words forwarded to officers (replies to announcements) go with it
       await tx.announcementReply.deleteMany({ where: { householdId: id } });
+      // transfers the bank reported into its account or for its orders (their memos name the buyers)
+      const orderIds = (await tx.order.findMany({ where: { shop: { householdId: id } }, select: { id: true } })).map((o) => o.id);
+      await tx.bankTransfer.deleteMany({ where: { OR: [{ householdId: id }, { orderId: { in: orderIds } }] } });
       await tx.household.delete({ where: { id } });
     },
   };

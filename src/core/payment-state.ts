@@ -4,6 +4,7 @@
 //   buyer_paid --household "Chưa nhận"--> unpaid (the buyer is told to check)
 //   unpaid --household "Đã nhận tiền" (cash, or a transfer it saw first)--> paid
 //   a carrier's delivery with cash on delivery --> paid (by cod)
+//   unpaid | buyer_paid --the bank reports a transfer that covers it--> paid (by transfer)
 import type { Tx } from "../db/client.ts";
 import type { PaymentMethod } from "./households.ts";
 import { orders, type OrderStatus, type OrderView } from "./orders.ts";
@@ -60,6 +61,10 @@ export function paymentState(tx: Tx) {
     /** The household confirms the money arrived (its own order only). */
     received: (id: string, shopId: string, now: Date) =>
       move(id, { shopId, payState: { in: ["unpaid", "buyer_paid"] } }, { payState: "paid", paidAt: now, paidBy: "transfer" }),
+
+    /** The bank (through SePay or Casso) reported a transfer that covers the order (core/bank-transfers.ts). */
+    bankConfirmed: (id: string, now: Date) =>
+      move(id, { payState: { in: ["unpaid", "buyer_paid"] } }, { payState: "paid", paidAt: now, paidBy: "transfer" }),
 
     /** The household has not seen the transfer the buyer announced. */
     notReceived: (id: string, shopId: string) => move(id, { shopId, payState: "buyer_paid" }, { payState: "unpaid", buyerPaidAt: null, payRemindedAt: null }),

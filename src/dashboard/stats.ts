@@ -18,6 +18,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Scope } from "../broadcast/store.ts";
 import { getCommune, listCommunes } from "../lang/communes.ts";
+import { monthKey, monthlyFigures } from "./tallies.ts";
 
 export const SOLD_STATUSES = ["accepted", "picked_up", "delivered"] as const;
 export const WEEKS_SHOWN = 12;
@@ -37,6 +38,22 @@ export interface CommuneFigures {
   claimed: number;
   ordersMonth: number;
   salesMonthVnd: number;
+  /** households that gave an account number (bank account or e-wallet phone) */
+  payAccount: number;
+  /** households (shops) with at least one order paid by transfer this month */
+  transferShops: number;
+  /** orders paid this month (month of the payment), by transfer and by cash on delivery, and their value */
+  transferOrders: number;
+  codOrders: number;
+  transferVnd: number;
+  codVnd: number;
+  /** this month's pickups picked up (or further) by Viettel Post and by VNPost; delivered and returned, all carriers */
+  shippedViettelPost: number;
+  shippedVnpost: number;
+  delivered: number;
+  returned: number;
+  /** transferOrders / (transferOrders + codOrders), or null when no order was paid this month */
+  transferShare: number | null;
   /** the commune's households (imported), or null when unknown */
   households: number | null;
   /** counted / households, 0..1, or null without a total */
@@ -58,11 +75,14 @@ export interface Dashboard {
   demo: boolean;
 }
 
-const COUNTS = ["registered", "opened", "live", "epay", "counted", "assisted", "claimed", "ordersMonth", "salesMonthVnd"] as const;
+const COUNTS = [
+  "registered", "opened", "live", "epay", "counted", "assisted", "claimed", "ordersMonth", "salesMonthVnd", "payAccount", "transferShops",
+  "transferOrders", "codOrders", "transferVnd", "codVnd", "shippedViettelPost", "shippedVnpost", "delivered", "returned",
+] as const;
 
 function emptyFigures(code: string, households: number | null): CommuneFigures {
   const zeros = Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<(typeof COUNTS)[number], number>;
-  return { code, name: getCommune(code)?.name ?? code, ...zeros, households, share: null };
+  return { code, name: getCommune(code)?.name ?? code, ...zeros, households, share: null, transferShare: null };
 }
 
 const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -92,6 +112,10 @@ function scopeSql(scope: Scope): Prisma.Sql {
 /** Share of households that count toward the target: 0..1, or null without a known total. */
 export const shareOf = (counted: number, households: number | null) => (households ? counted / households : null);
 
+/** Share of this month's paid orders that were paid by transfer: 0..1, or null when none was paid. */
+export const transferShareOf = (c: Pick<CommuneFigures, "transferOrders" | "codOrders">) =>
+  c.transferOrders + c.codOrders > 0 ? c.transferOrders / (c.transferOrders + c.codOrders) : null;
+
 function gapOf(c: CommuneFigures, target: number): number {
   return c.share === null ? Number.NEGATIVE_INFINITY : target - c.share;
 }
@@ -119,7 +143,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
   );
 
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
-  const [households, live, orders, weeks, assistants, totals] = await Promise.all([
+  const [households, live, orders, weeks, assistants, totals, monthly] = await Promise.all([
     // Household counts are kept per commune by triggers (CommuneTally): no pass over the households.
     db.communeTally.findMany({
       where: { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) },
@@ -146,6 +170,8 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
       FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${inScope}
       GROUP BY h."registeredById" ORDER BY registered DESC`,
     db.communeHouseholds.findMany({ where: { communeCode: { in: scopeCommunes(scope) } } }),
+    // Money in and shipments this month: tallies kept by triggers (bank_transfers migration).
+    monthlyFigures(db, scopeCommunes(scope), monthKey(now)),
   ]);
 
   const totalsByCode = new Map(totals.map((t) => [t.communeCode, t.households]));
@@ -158,12 +184,22 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
   };
   for (const r of households) {
     if (r.registered === 0) continue; // every household of the commune has left
-    const { registered, opened, epay, counted, assisted, claimed } = r;
-    Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed });
+    const { registered, opened, epay, counted, assisted, claimed, payAccount } = r;
+    Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed, payAccount });
+  }
+  for (const [code, m] of monthly) {
+    const { transferOrders, transferVnd, codOrders, codVnd, transferShops, delivered, returned } = m;
+    Object.assign(row(code), {
+      transferOrders, transferVnd, codOrders, codVnd, transferShops, delivered, returned,
+      shippedViettelPost: m.shipped.viettel_post ?? 0, shippedVnpost: m.shipped.vnpost ?? 0,
+    });
   }
   for (const r of live) if (r.kind === "commune") row(r.key).live = num(r.shops);
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
-  for (const c of byCode.values()) c.share = shareOf(c.counted, c.households);
+  for (const c of byCode.values()) {
+    c.share = shareOf(c.counted, c.households);
+    c.transferShare = transferShareOf(c);
+  }
 
   const target = opts.targetPercent / 100;
   const communes = [...byCode.values()].sort((a, b) => gapOf(b, target) - gapOf(a, target) || a.name.localeCompare(b.name, "vi"));
@@ -179,6 +215,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     known.reduce((sum, c) => sum + c.counted, 0),
     total.households,
   );
+  total.transferShare = transferShareOf(total);
 
   const officerNames = new Map(
     (await db.officer.findMany({ where: { id: { in: assistants.map((a) => String(a.officer)) } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),

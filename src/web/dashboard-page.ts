@@ -23,6 +23,8 @@ export interface DashboardPageInput {
   broadcasts: Array<Report & { text: string }>;
   /** the officer's open sessions (sessionsCard), shown last */
   sessions?: Html;
+  /** transfers of this month that did not simply pay their order (underpaid, late, unmatched...) */
+  transfers?: Array<{ outcome: string; amountVnd: number; receivedAt: Date; communeCode: string | null; orderCode: string | null }>;
 }
 
 const CSS = raw(`<style>
@@ -78,6 +80,45 @@ function cells(t: Translate, c: CommuneFigures): Html[] {
     sales: money(c.salesMonthVnd),
   };
   return CELLS.map((k) => html`<td data-col="${k}">${values[k]}</td>`);
+}
+
+const MONEY_CELLS = ["payAccount", "transferShops", "transferShare", "transferVnd", "codVnd", "shippedViettelPost", "shippedVnpost", "delivered", "returned"] as const;
+
+/** Payments and shipments of this month, per commune (issue 15 part 4, issue 21 part 5). */
+function moneyCells(t: Translate, c: CommuneFigures): Html[] {
+  const values: Record<(typeof MONEY_CELLS)[number], string> = {
+    payAccount: count(c.payAccount),
+    transferShops: count(c.transferShops),
+    transferShare: c.transferShare === null ? t("dashboard:table.noValue") : percent(c.transferShare),
+    transferVnd: money(c.transferVnd),
+    codVnd: money(c.codVnd),
+    shippedViettelPost: count(c.shippedViettelPost),
+    shippedVnpost: count(c.shippedVnpost),
+    delivered: count(c.delivered),
+    returned: count(c.returned),
+  };
+  return MONEY_CELLS.map((k) => html`<td data-col="${k}">${values[k]}</td>`);
+}
+
+function moneyTable(t: Translate, stats: Dashboard): Html {
+  return html`<div class="scroll"><table id="money"><thead><tr><th>${t("dashboard:table.commune")}</th>${MONEY_CELLS.map(
+    (k) => html`<th>${t(`dashboard:money.${k}`)}</th>`,
+  )}</tr></thead><tbody>${stats.communes.map((c) => html`<tr data-code="${c.code}"><td>${c.name}</td>${moneyCells(t, c)}</tr>`)}</tbody><tfoot><tr data-code="total"><td>${t(
+    "dashboard:table.total",
+  )}</td>${moneyCells(t, stats.total)}</tr></tfoot></table></div>`;
+}
+
+function transfersList(t: Translate, transfers: NonNullable<DashboardPageInput["transfers"]>): Html {
+  if (!transfers.length) return html`<p class="muted">${t("dashboard:transfers.none")}</p>`;
+  return html`<ul id="transfers">${transfers.map(
+    (x) =>
+      html`<li data-outcome="${x.outcome}">${t("dashboard:transfers.line", {
+        when: formatDateTime(x.receivedAt),
+        amount: money(x.amountVnd),
+        outcome: t(`dashboard:transfers.outcome.${x.outcome}`),
+        order: x.orderCode ?? t("dashboard:transfers.noOrder"),
+      })}</li>`,
+  )}</ul>`;
 }
 
 /** Registrations per week as a line chart, with the figures in <title>s and a table beside it. */
@@ -176,7 +217,9 @@ export function renderDashboardPage(input: DashboardPageInput): string {
     "dashboard:legend",
   )}</p><h2>${t("dashboard:downloads.title")}</h2><ul><li><a href="/canbo/xa.csv${query}" download>${t("dashboard:downloads.communes")}</a></li><li><a href="/canbo/ho.csv${query}" download>${t(
     "dashboard:downloads.households",
-  )}</a></li></ul></div><div class="card"><h2>${t("dashboard:weeks.title")}</h2>${weekChart(t, stats.weeks)}</div><div class="card"><h2>${t(
+  )}</a></li></ul></div><div class="card"><h2>${t("dashboard:money.title")}</h2>${moneyTable(t, stats)}<p class="muted">${t("dashboard:money.legend")}</p><h3>${t(
+    "dashboard:transfers.title",
+  )}</h3>${transfersList(t, input.transfers ?? [])}</div><div class="card"><h2>${t("dashboard:weeks.title")}</h2>${weekChart(t, stats.weeks)}</div><div class="card"><h2>${t(
     "dashboard:products.title",
   )}</h2>${products}</div><div class="card"><h2>${t("dashboard:assisted.title")}</h2>${assisted}</div><div class="card"><h2>${t("dashboard:broadcasts.title")}</h2>${broadcasts}</div>${input.sessions ?? null}`;
 

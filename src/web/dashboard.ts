@@ -11,7 +11,8 @@ import { broadcasts, type Scope } from "../broadcast/store.ts";
 import type { CatalogStore } from "../core/catalog.ts";
 import { DashboardCache } from "../dashboard/cache.ts";
 import { officerLogins, officerSessions, SESSION_COOKIE, SESSION_TTL_MS } from "../dashboard/auth.ts";
-import { dashboardStats, scopeCommunes, type CommuneFigures, type Dashboard } from "../dashboard/stats.ts";
+import { dashboardStats, monthStartOf, scopeCommunes, type CommuneFigures, type Dashboard } from "../dashboard/stats.ts";
+import { transfersToReview } from "../core/bank-transfers.ts";
 import type { Db } from "../db/client.ts";
 import { csvLine, UTF8_BOM, type Cell } from "../http/api/csv.ts";
 import { getCommune } from "../lang/communes.ts";
@@ -159,12 +160,13 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     const { t } = who;
     const full = scopeOf(who.officer, deps.provinceCode);
     const token = req.cookies[SESSION_COOKIE];
-    const [figures, catalog, recent, sessions, currentId] = await Promise.all([
+    const [figures, catalog, recent, sessions, currentId, transfers] = await Promise.all([
       stats(who.scope),
       deps.catalog.get(),
       broadcasts(db).recentInScope(who.scope),
       officerSessions(db).list(who.officer.id),
       officerSessions(db).idOf(token),
+      transfersInScope(db, who.scope),
     ]);
     const names = new Map(catalog.items.map((p) => [p.id, p.name]));
     const body = renderDashboardPage({
@@ -178,6 +180,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       productName: (id) => (id === null ? t("dashboard:products.other") : (names.get(id) ?? id)),
       broadcasts: recent,
       sessions: sessionsCard(t, sessions, currentId),
+      transfers,
     });
     return deps.send(reply, 200, body, { cache: "no-store" });
   });
@@ -200,6 +203,17 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   });
 }
 
+/**
+ * This month's transfers to look at, for the officer's communes. Money nobody could be linked to (no
+ * code, an account no household has) has no commune: only province-wide officers see it.
+ */
+async function transfersInScope(db: Db, scope: Scope) {
+  const rows = await transfersToReview(db, scope.communes.length ? scope.communes : null, monthStartOf(new Date()));
+  const ids = rows.map((r) => r.orderId).filter((id): id is string => id !== null);
+  const codes = new Map((await db.order.findMany({ where: { id: { in: ids } }, select: { id: true, code: true } })).map((o) => [o.id, o.code]));
+  return rows.map((r) => ({ ...r, orderCode: r.orderId ? (codes.get(r.orderId) ?? null) : null }));
+}
+
 const stamp = () => new Date().toISOString().slice(0, 10);
 
 function csv(reply: FastifyReply, filename: string, body: string | Readable): FastifyReply {
@@ -211,11 +225,18 @@ function csv(reply: FastifyReply, filename: string, body: string | Readable): Fa
     .send(body);
 }
 
-const COMMUNE_COLUMNS = ["code", "commune", "registered", "opened", "live", "epay", "counted", "households", "share", "target", "assisted", "claimed", "orders", "sales"] as const;
+const COMMUNE_COLUMNS = [
+  "code", "commune", "registered", "opened", "live", "epay", "counted", "households", "share", "target", "assisted", "claimed", "orders", "sales",
+  "payAccount", "transferShops", "transferOrders", "codOrders", "transferShare", "transferVnd", "codVnd", "shippedViettelPost", "shippedVnpost", "delivered", "returned",
+] as const;
+
+const percentOf = (share: number | null) => (share === null ? null : Math.round(share * 1000) / 10);
 
 function communeRow(c: CommuneFigures, target: number): Cell[] {
-  const share = c.share === null ? null : Math.round(c.share * 1000) / 10;
-  return [c.code, c.name, c.registered, c.opened, c.live, c.epay, c.counted, c.households, share, target, c.assisted, c.claimed, c.ordersMonth, c.salesMonthVnd];
+  return [
+    c.code, c.name, c.registered, c.opened, c.live, c.epay, c.counted, c.households, percentOf(c.share), target, c.assisted, c.claimed, c.ordersMonth, c.salesMonthVnd,
+    c.payAccount, c.transferShops, c.transferOrders, c.codOrders, percentOf(c.transferShare), c.transferVnd, c.codVnd, c.shippedViettelPost, c.shippedVnpost, c.delivered, c.returned,
+  ];
 }
 
 /** The per-commune table, in the page's order, then the total. Numbers stay plain for spreadsheets. */

@@ -32,6 +32,8 @@ export async function startBot(
   fake: FakeTelegram,
   databaseUrl: string,
   mode: "polling" | "webhook" = "polling",
+  /** more settings (bank webhooks' secrets, ...) */
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<App & { url: string }> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -44,6 +46,7 @@ export async function startBot(
     RATE_LIMIT_FACTOR: "0",
     ...CAPS_OFF_ENV,
     MEDIA_DIR: resolve(TMP_DIR, `media-${port}`),
+    ...extraEnv,
   };
   if (mode === "webhook") {
     env.PUBLIC_URL = `http://127.0.0.1:${port}`;

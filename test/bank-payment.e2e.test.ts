@@ -1,0 +1,114 @@
+// Paid by transfer, confirmed by the bank, end to end (issue 21 part 4): a household registers its
+// Agribank account in chat on the fake Telegram, accepts an order; the buyer's VietQR photo is decoded;
+// the buyer's bank sends the QR's amount with its memo mangled the way MB Bank does, SePay posts it
+// (signed, as the fake sender does) and the order is paid without the household touching anything:
+// both are told in chat, the order page shows it (over HTTP and in Chromium). A second order is paid
+// through Casso (v2 signature) with a split, lower-case code.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseVietQr } from "../src/core/vietqr.ts";
+import type { FakeTelegram, SentMessage } from "./fakes/telegram-server.ts";
+import { bankMemos, cassoBody, sendCasso, sendSepay, sepayBody } from "./fakes/bank-senders.ts";
+import { Chat, startBot, startFakeBotApi } from "./support/bot.ts";
+import { launchBrowser, noteIfSkipped, skipBrowserTests } from "./support/browser.ts";
+import { useTestDatabase } from "./support/db.ts";
+import { decodeQrPng } from "./support/qr.ts";
+
+const testDb = useTestDatabase();
+const MENU = /Bạn muốn làm gì/;
+const SEPAY_SECRET = "sepay-e2e-secret-0123456789";
+const CASSO_KEY = "casso-e2e-checksum-0123456789";
+
+let fake: FakeTelegram;
+let bot: Awaited<ReturnType<typeof startBot>>;
+let paidToken = "";
+
+beforeAll(async () => {
+  fake = await startFakeBotApi();
+  bot = await startBot(fake, testDb.url, "polling", { SEPAY_WEBHOOK_SECRET: SEPAY_SECRET, CASSO_CHECKSUM_KEY: CASSO_KEY });
+});
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+describe("an order paid by transfer and confirmed by the bank", () => {
+  it("order → VietQR → SePay and Casso webhooks → paid, told in chat and shown on the order page", async () => {
+    const household = new Chat(fake, { id: 9931, first_name: "Hoàng Văn Sinh", language_code: "vi" });
+    await household.send("/start", /đồng ý chứ/);
+    await household.tap("✅ Đồng ý", /Tên chủ hộ/);
+    await household.send("Hoàng Văn Sinh", /gửi số/);
+    await household.contact("84917300931", /xã hoặc phường nào/);
+    await household.send("chi lang", /chọn xã/);
+    await household.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
+    await household.tap("Cửa hàng Hoàng Văn Sinh", /thanh toán điện tử/);
+    await household.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
+    await household.send("agri", /Số tài khoản Agribank/);
+    await household.send("8888 1234 5678 9", /Tên chủ tài khoản/);
+    await household.tap("HOANG VAN SINH", MENU);
+    await household.send("bán 2 tạ hồi khô giá 80k", /🌿/);
+    await household.tap("✅ Đăng bán", MENU);
+
+    const buyer = new Chat(fake, { id: 9932, first_name: "Trần Thị Lan", language_code: "vi" });
+    await buyer.send("/mua", /Bạn muốn mua gì/);
+    const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
+    const place = (quantity: number) =>
+      bot.orders.place({
+        listingId: listing.id, quantity, buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
+        buyerChannel: "telegram", buyerChatKey: "9932", buyerLocale: "vi", source: "chat",
+      });
+
+    // The first order: accepted, the buyer's VietQR decoded.
+    expect((await place(1)).ok).toBe(true);
+    await household.act(async () => undefined, /Đơn mới/);
+    await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /Khi nhận được 80\.000 đ cho đơn/);
+    await buyer.act(async () => undefined, /trả tiền mặt khi nhận hàng/);
+    const photo = buyer.messages.find((m: SentMessage) => m.method === "sendPhoto")!;
+    const sizes = (photo.message as { photo?: Array<{ file_id: string }> }).photo ?? [];
+    const qr = parseVietQr(decodeQrPng(fake.uploadedFile(sizes.at(-1)!.file_id)!)!)!;
+    expect(qr).toMatchObject({ amountVnd: 80_000, account: "8888123456789", crcOk: true });
+    const order = await testDb.db.order.findFirstOrThrow({ where: { code: qr.memo } });
+    paidToken = order.statusToken;
+
+    // The buyer's bank pays exactly what the code says; SePay reports it with the bank's memo.
+    const delivery = await sendSepay(`${bot.url}/webhook/bank/sepay`, sepayBody({ amount: qr.amountVnd!, memo: bankMemos.mb(qr.memo!), accountNumber: qr.account, code: null }), {
+      kind: "hmac",
+      secret: SEPAY_SECRET,
+    });
+    expect(delivery.statuses).toEqual([200]);
+    await household.act(async () => undefined, new RegExp(`💰 Ngân hàng báo đã nhận 80\\.000 đ cho đơn ${order.code}`));
+    await buyer.act(async () => undefined, new RegExp(`✅ Ngân hàng đã báo hộ bán nhận 80\\.000 đ cho đơn ${order.code}`));
+    expect(await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ payState: "paid", paidBy: "transfer" });
+    const page = await (await fetch(`${bot.url}/don/${order.statusToken}`)).text();
+    expect(page).toMatch(/đã trả tiền lúc/);
+
+    // "Đơn hàng" → the order: paid, no "Đã nhận tiền" left to tap.
+    await household.send("/menu", MENU);
+    await household.tap("📬 Đơn hàng", /Đơn gần đây/);
+    await household.tap(household.buttons.find((b) => b.includes(order.code)) ?? household.buttons[0], /💳 Tiền hàng: đã trả tiền/);
+    expect(household.buttons).not.toContain("💰 Đã nhận tiền");
+
+    // The second order, 2 kg, paid through Casso with the code split and lower-cased.
+    expect((await place(2)).ok).toBe(true);
+    await household.act(async () => undefined, /Đơn mới/);
+    await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /Khi nhận được 160\.000 đ cho đơn/);
+    const second = await testDb.db.order.findFirstOrThrow({ where: { totalVnd: 160_000 } });
+    expect(await sendCasso(`${bot.url}/webhook/bank/casso`, cassoBody({ amount: 160_000, memo: bankMemos.splitLower(second.code), accountNumber: "8888123456789" }), CASSO_KEY)).toBe(200);
+    await household.act(async () => undefined, new RegExp(`💰 Ngân hàng báo đã nhận 160\\.000 đ cho đơn ${second.code}`));
+    expect(await testDb.db.order.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ payState: "paid", paidBy: "transfer" });
+  });
+
+  it.skipIf(skipBrowserTests)("shows the order paid on its page in Chromium", async () => {
+    expect(paidToken).not.toBe("");
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${bot.url}/don/${paidToken}`);
+      await page.locator("#payment").waitFor();
+      expect(await page.locator("#payment").innerText()).toMatch(/••••6789[\s\S]*đã trả tiền lúc/);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+noteIfSkipped("bank-payment.e2e browser check");
