@@ -25,6 +25,7 @@ import { DEFAULT_ORDER_CAPS, type OrderCaps } from "./core/order-caps.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { ShipmentService } from "./core/shipments.ts";
 import { carriersFromConfig } from "./carriers/index.ts";
+import { BuyerQuotes } from "./core/shipping-quotes.ts";
 import { registerCarrierWebhooks } from "./http/carrier-webhook.ts";
 import type { DeliveryOptions } from "./engine/delivery.ts";
 import { Engine } from "./engine/engine.ts";
@@ -110,6 +111,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const publicUrl = publicBaseUrl(config);
   const metrics = createMetrics(db);
   const carriers = carriersFromConfig(config);
+  // The buyer's shipping fee before confirming (web form and chat), kept a few minutes per route and weight.
+  const shippingQuotes = new BuyerQuotes(carriers, { log: log.child({ part: "shipping-quotes" }) });
   const orderCaps: OrderCaps = {
     ...DEFAULT_ORDER_CAPS,
     perShop: config.ORDER_CAP_PER_SHOP,
@@ -133,6 +136,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       publicUrl,
       carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
       orderCaps,
+      shippingQuotes,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -194,6 +198,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     publicUrl,
     log,
     limits,
+    shippingQuotes,
+    carriers,
   });
 
   // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
