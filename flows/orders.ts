@@ -8,6 +8,7 @@
 import type { OrderView } from "../src/core/orders.ts";
 import { CARRIERS, type Carrier } from "../src/core/orders.ts";
 import { decisionChoices, notices } from "../src/core/order-notices.ts";
+import { labelLine } from "../src/core/shipment-notices.ts";
 import { buyerTarget } from "../src/core/notify.ts";
 import {
   buttonsStep,
@@ -305,7 +306,7 @@ export const pickup: Flow = {
           return done(say(ctx.t("shipping:quoting", { carrier: ctx.t(`orders:carrier.${d.carrier}`), code: order.code })));
         }
         tellBuyer(ctx, order, notices.buyer.pickup);
-        return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) })));
+        return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) }) + labelLine(ctx.t, order, ctx.settings.publicUrl)));
       },
     }),
   },

@@ -169,7 +169,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
   }, orderCaps);
-  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
+  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }), publicUrl);
   registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
   // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => shipments.kick()));

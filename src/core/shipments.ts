@@ -50,6 +50,8 @@ export class ShipmentService {
     private readonly carriers: CarrierSet,
     private readonly notifier: Notifier,
     private readonly log: Logger,
+    /** where the household's label pages are reached (links in its messages); none: no link */
+    private readonly publicUrl?: string,
   ) {}
 
   /** How each carrier is reached in this deployment (the pickup flow offers quotes only for "api"). */
@@ -141,7 +143,7 @@ export class ShipmentService {
   /** No API (or no answer): the post office collects it as before; household and buyer are told. */
   private toManual(row: Row, reason: "no_quote" | "refused") {
     return this.settle(row, { booking: "manual" satisfies BookingState, nextTryAt: null }, async (tx, order) => [
-      await this.notifier.household(tx, order.shop.householdId, (t) => notice.manual(t, order, reason)),
+      await this.notifier.household(tx, order.shop.householdId, (t) => notice.manual(t, order, reason, this.publicUrl)),
       await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, null)),
     ]);
   }
@@ -196,7 +198,7 @@ export class ShipmentService {
 
   private booked(row: Row, waybill: string) {
     return this.settle(row, { booking: "booked" satisfies BookingState, waybill, nextTryAt: null }, async (tx, order) => [
-      await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, waybill)),
+      await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, waybill, this.publicUrl)),
       await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, waybill)),
     ]);
   }
@@ -245,7 +247,7 @@ export class ShipmentService {
             pickup = { ...(byCode as Row), waybill: event.waybill, booking: "booked" };
             const order = (await orders(tx).get(byCode.orderId))!;
             const q = [
-              await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, event.waybill)),
+              await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, event.waybill, this.publicUrl)),
               await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, event.waybill)),
             ];
             return [...q, ...(await this.applyEvent(tx, carrier, pickup, event, now, stats))];

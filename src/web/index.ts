@@ -22,6 +22,7 @@ import { shopPath, statusPath } from "../links.ts";
 import { routeOf, type BuyerQuotes, type QuoteLookup } from "../core/shipping-quotes.ts";
 import type { CarrierSet } from "../core/shipments.ts";
 import { renderOrderSummary } from "./order-summary.ts";
+import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
@@ -329,6 +330,18 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       // Only where the page offers it: a household with a bank account, an order not yet said paid.
       if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
       return reply.code(303).header("location", `${statusPath(order.statusToken)}#payment`).header("cache-control", "no-store").send();
+    });
+
+    // ---- the household's printable label ----
+
+    registerLabelPage(app, {
+      db,
+      carriers: opts.carriers,
+      log,
+      t,
+      limit: limited("orderStatus", [perAddress(LIMITS.orderStatus)]),
+      send: (reply, status, body) => sendPage(reply, status, body, { cache: "no-store" }),
+      notFound: (reply) => notFound(t, reply, "no-store"),
     });
 
     // ---- photos ----

@@ -112,6 +112,13 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       stallNextCreateMs = 0;
       return { ...answer, delayMs };
     }
+    if (path === "/v2/order/printing-code") {
+      // The print code comes back in `message` (VTPDOC §9.2); only waybills of this account are printed.
+      const list: unknown[] = Array.isArray(body?.ORDER_ARRAY) ? body.ORDER_ARRAY : [];
+      if (!list.length || list.some((w) => !orders.has(String(w)))) return fail("Order does not exist");
+      if (!(Number(body?.EXPIRY_TIME) > clock)) return fail("Incorrect data: EXPIRY_TIME");
+      return { json: { status: 200, error: false, message: `PRINT-${list.join("-")}-${Number(body.EXPIRY_TIME)}`, data: null } };
+    }
     if (path === "/v2/order/UpdateOrder") {
       const order = orders.get(String(body?.ORDER_NUMBER));
       if (!order) return fail("Order does not exist");
