@@ -13,6 +13,7 @@ import type { Logger } from "../log.ts";
 import { CarrierUnavailable, FINAL_RANK, TRACK_RANK, type BookRequest, type Carrier, type CarrierAdapter, type QuoteRequest, type TrackStep, type TrackingEvent } from "../carriers/port.ts";
 import type { Notifier, Queued } from "./notify.ts";
 import { orders, type OrderView } from "./orders.ts";
+import { paymentState } from "./payment-state.ts";
 import { splitArea } from "../carriers/areas.ts";
 import { cancelOrder, type BookingState } from "./shipments-store.ts";
 import { shipmentNotices as notice } from "./shipment-notices.ts";
@@ -306,7 +307,10 @@ export class ShipmentService {
       return [await this.notifier.household(tx, order.shop.householdId, (t) => notice.carrierDropped(t, order))];
     }
     const orderStep = step === "picked_up" || step === "delivered" || step === "returned" ? step : null;
-    const order = orderStep ? ((await orders(tx).pickupUpdate(pickup.id, carrier, orderStep)) ?? (await orders(tx).get(pickup.orderId))!) : (await orders(tx).get(pickup.orderId))!;
+    const moved = orderStep ? await orders(tx).pickupUpdate(pickup.id, carrier, orderStep) : null;
+    let order = moved ?? (await orders(tx).get(pickup.orderId))!;
+    // Delivered with the whole price to collect on delivery: the postman took the cash, the order is paid (COD).
+    if (moved && step === "delivered" && pickup.codVnd >= order.totalVnd) order = (await paymentState(tx).codCollected(order.id, new Date())) ?? order;
     const waybill = pickup.waybill ?? "";
     return [
       notice.householdHears(step) ? await this.notifier.household(tx, order.shop.householdId, (t) => notice.track(t, order, step, waybill)) : null,

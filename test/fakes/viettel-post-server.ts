@@ -46,6 +46,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
   const orders = new Map<string, VtpOrder>();
   const calls: Array<{ path: string; body: any; token?: string }> = [];
   let stallNextCreateMs = 0;
+  let stallPricesMs = 0;
   let failNextCreateWith: string | string[] | null = null;
   let seq = 1_587_818_001;
 
@@ -83,6 +84,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       if (!VTP_WARDS[from] || !VTP_WARDS[to]) return fail("Price does not apply to this itinerary!", 204);
       const kg = Math.max(1, Math.ceil(Number(body.PRODUCT_WEIGHT) / 1000));
       return {
+        delayMs: stallPricesMs,
         json: [
           { MA_DV_CHINH: "VCN", TEN_DICHVU: "Chuyển phát nhanh", GIA_CUOC: 22_000 + kg * 5_000, THOI_GIAN: "24 giờ", EXCHANGE_WEIGHT: body.PRODUCT_WEIGHT, EXTRA_SERVICE: [] },
           { MA_DV_CHINH: "VTK", TEN_DICHVU: "Tiết kiệm", GIA_CUOC: 16_000 + kg * 3_000, THOI_GIAN: "72 giờ", EXCHANGE_WEIGHT: body.PRODUCT_WEIGHT, EXTRA_SERVICE: [] },
@@ -148,6 +150,10 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
     /** the next createOrder creates the order, then answers only after `ms` (longer than the client waits) */
     createThenStall(ms: number) {
       stallNextCreateMs = ms;
+    },
+    /** every getPriceAll answers only after `ms` (0: at once): a carrier too slow to quote */
+    stallPrices(ms: number) {
+      stallPricesMs = ms;
     },
     failNextCreate(message: string | string[]) {
       failNextCreateWith = message;
