@@ -323,6 +323,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       media.startTimer();
       orderService.startTimer();
       shipments.startTimer();
+      // One process on SQLite: what the previous run was doing with a carrier is taken up at once.
+      if (!isPostgresUrl(config.DATABASE_URL)) await shipments.reclaim();
+      shipments.kick();
       stopMaintenance = startMaintenance(db, log);
       engine.startDelivery();
       channels.start();

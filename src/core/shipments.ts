@@ -82,6 +82,19 @@ export class ShipmentService {
     return this.worker.stop();
   }
 
+  /**
+   * SQLite is one process: at its start, a step the previous run had claimed (its lease) belongs to
+   * nobody, since that run is gone (a crash between the carrier's answer and our commit included). It is
+   * tried again now rather than when the lease runs out, with the same order code, so a booking the
+   * carrier did create comes back as a duplicate (or is found by that code): never a second shipment.
+   * (On PostgreSQL other instances may hold leases: they run out instead.)
+   */
+  async reclaim(now = new Date()): Promise<number> {
+    const { count } = await this.db.pickup.updateMany({ where: { booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { gt: now } }, data: { nextTryAt: now } });
+    if (count > 0) this.log.info({ count }, "carrier steps of the previous run taken up again");
+    return count;
+  }
+
   /** One pass over the due rows; returns how many were worked on. */
   async tick(now = new Date()): Promise<number> {
     const due = await this.db.pickup.findMany({

@@ -47,6 +47,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
   const calls: Array<{ path: string; body: any; token?: string }> = [];
   let stallNextCreateMs = 0;
   let stallPricesMs = 0;
+  let onCreate: ((order: VtpOrder) => void) | null = null;
   let failNextCreateWith: string | string[] | null = null;
   let seq = 1_587_818_001;
 
@@ -109,6 +110,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       }
       const waybill = `PKE${seq++}`;
       orders.set(waybill, { waybill, reference, status: 102, body });
+      onCreate?.(orders.get(waybill)!);
       const answer = ok({ ORDER_NUMBER: waybill, MONEY_COLLECTION: body.MONEY_COLLECTION, MONEY_TOTAL: 27_000, MONEY_TOTAL_FEE: 25_000, MONEY_FEE: 0, MONEY_COLLECTION_FEE: 0, MONEY_VAT: 2_000, KPI_HT: 24 });
       const delayMs = stallNextCreateMs;
       stallNextCreateMs = 0;
@@ -155,11 +157,15 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
     stallPrices(ms: number) {
       stallPricesMs = ms;
     },
+    /** called once an order is created, before the answer is sent (a crash test kills the app there) */
+    onCreate(fn: ((order: VtpOrder) => void) | null) {
+      onCreate = fn;
+    },
     failNextCreate(message: string | string[]) {
       failNextCreateWith = message;
     },
     /** POSTs a status event as Viettel Post does ({DATA, TOKEN} + Authorization), retrying on non-200 */
-    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both" } = {}) {
+    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both"; backoffMs?: number } = {}) {
       const order = orders.get(waybill);
       if (order) order.status = status;
       const DATA: Record<string, unknown> = {
@@ -177,7 +183,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
         ...(extra.omitReturning ? {} : { IS_RETURNING: status >= 502 && status !== 501 }),
       };
       const where = extra.tokenIn ?? "both";
-      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {});
+      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {}, 5, extra.backoffMs ?? 0);
     },
   };
 }
