@@ -14,6 +14,9 @@ import { seedHouseholds } from "./support/broadcast.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 import { newZaloUser, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
+import { launchBrowser, noteIfSkipped, skipBrowserTests } from "./support/browser.ts";
+
+noteIfSkipped("shipping fee browser test");
 
 const SECRET = "vtp-hook-secret-buyer-42";
 const SELLER = 8801;
@@ -218,5 +221,47 @@ describe("the buyer sees the shipping fee before confirming", () => {
     }
     // An unknown token shows nothing.
     expect((await fetch(`${app.url}/nhan/${"x".repeat(32)}`)).status).toBe(404);
+  });
+});
+
+describe.skipIf(skipBrowserTests)("in a browser", () => {
+  it("the order form's summary, its two buttons, and the order page with the fee; the label prints without the site's frame", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${app.url}/s/${slug}`);
+      const card = page.locator("article").first();
+      await card.locator("summary").click();
+      const form = card.locator("form");
+      await form.locator('[name="quantity"]').fill("3");
+      await form.locator('[name="name"]').fill("Vi Thị Thu");
+      await form.locator('[name="phone"]').fill("0987 222 333");
+      await form.locator('[name="province"]').selectOption({ label: "Thành phố Hà Nội" });
+      await form.locator('[name="address"]').fill("8 Lý Thái Tổ");
+      await form.locator('button[type="submit"]').click();
+      await page.locator("h1", { hasText: "Xem lại đơn hàng" }).waitFor();
+      const summary = (await page.locator("main").textContent()) ?? "";
+      expect(summary).toContain("Phí gửi: 25.000 đ (Viettel Post, 72 giờ)");
+      expect(summary).toContain("Tổng cả phí gửi: 265.000 đ");
+      // "Sửa lại" goes back to the form, filled in; sending it again shows the summary again.
+      await page.getByRole("button", { name: "Sửa lại" }).click();
+      await page.locator('input[name="name"][value="Vi Thị Thu"]').waitFor();
+      await page.locator("article form").first().locator('button[type="submit"]').click();
+      await page.getByRole("button", { name: "✅ Đặt hàng" }).click();
+      await page.waitForURL(/\/don\/[A-Za-z0-9_-]{32}$/);
+      const status = (await page.locator("main").textContent()) ?? "";
+      expect(status).toContain("Phí gửi: 25.000 đ (Viettel Post, 72 giờ)");
+      expect(await app.db.order.count({ where: { buyerName: "Vi Thị Thu" } })).toBe(1);
+
+      // Chợ Số's own label: on paper, only the label (no site header or footer).
+      const manual = await app.db.pickup.findFirstOrThrow({ where: { booking: "manual", labelToken: { not: null } } });
+      await page.goto(`${app.url}/nhan/${manual.labelToken}`);
+      await page.emulateMedia({ media: "print" });
+      expect(await page.locator("header").isVisible()).toBe(false);
+      expect(await page.locator(".label").isVisible()).toBe(true);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
