@@ -10,8 +10,12 @@
  *   CHECK_UNIQUE (the duplicate message is invented: the real one is not documented), mints string
  *   waybills, and can create an order then answer too late (`createThenStall`).
  * - UpdateOrder TYPE 4 cancels only while the status is below 200 and not 105/107.
- * - The webhook sender posts {DATA, TOKEN} with an Authorization header, retries 5 times on non-200,
- *   and sends both LOCALION_CURRENTLY and LOCATION_CURRENTLY.
+ * - printing-code answers the print code in `message` (VTPDOC §9.2), for this account's waybills only.
+ * - Test hooks: getPriceAll can be slowed (`stallPrices`), and `onCreate` runs once an order exists but
+ *   before its answer is sent (the crash test kills the app there).
+ * - The webhook sender posts {DATA, TOKEN} with an Authorization header, retries 5 times on non-200
+ *   (with a backoff when asked: Viettel Post does not document its interval), and sends both
+ *   LOCALION_CURRENTLY and LOCATION_CURRENTLY.
  */
 import { deliverWebhook, fakeJwt, jsonServer } from "./carrier-http.ts";
 
