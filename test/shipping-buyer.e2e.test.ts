@@ -13,13 +13,14 @@ import { call, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
 import { seedHouseholds } from "./support/broadcast.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
-import { newZaloUser, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
+import { newZaloUser, splitNumbered, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
 import { launchBrowser, noteIfSkipped, skipBrowserTests } from "./support/browser.ts";
 
 noteIfSkipped("shipping fee browser test");
 
 const SECRET = "vtp-hook-secret-buyer-42";
 const SELLER = 8801;
+const ZALO_SELLER = newZaloUser("Nông Thị Hoa");
 let database: TestDatabase;
 let tg: FakeTelegram;
 let zalo: FakeZalo;
@@ -48,6 +49,12 @@ beforeAll(async () => {
   const listing = await app.db.listing.findFirstOrThrow({ where: { shop: { householdId } }, include: { shop: true } });
   await app.db.listing.update({ where: { id: listing.id }, data: { title: "Hoa hồi khô", priceVnd: 80_000 } });
   slug = listing.shop.slug;
+  await app.db.shop.update({ where: { id: listing.shopId }, data: { name: "Hồi khô Tài" } });
+  // A second household, on Zalo, selling the same: the Zalo buyer orders from it.
+  const [zaloHouseholdId] = await seedHouseholds(app.db, [{ commune: "06463", zalo: ZALO_SELLER.id, product: "hoi-kho" }]);
+  await app.db.household.update({ where: { id: zaloHouseholdId }, data: { openedAt: new Date(), name: "Nông Thị Hoa" } });
+  await app.db.shop.update({ where: { householdId: zaloHouseholdId }, data: { name: "Hồi khô Hoa" } });
+  await app.db.listing.updateMany({ where: { shop: { householdId: zaloHouseholdId } }, data: { title: "Hoa hồi khô", priceVnd: 80_000 } });
   seller = { chat: new Chat(tg, { id: SELLER, first_name: "Tài", language_code: "vi" }), householdId, shopId: listing.shopId, listingId: listing.id };
 });
 afterAll(async () => {
@@ -78,6 +85,19 @@ async function acceptAndBook(code: string): Promise<{ waybill: string; label: st
   return { waybill, label };
 }
 
+/**
+ * Answers a choice as a Zalo user reads it: the number before `label` ("1. ✅ Nhận đơn"), or the word
+ * given for it ("• 🚚 Gọi bưu điện lấy hàng: gõ GUI DH…") where a notice offers one.
+ */
+async function choose(chat: ZaloChat, label: string, expect: RegExp) {
+  const lines = [...chat.all].reverse().flatMap((m) => m.split("\n").reverse());
+  const numbered = lines.find((l) => l.endsWith(`. ${label}`));
+  if (numbered) return chat.send(numbered.slice(0, numbered.indexOf(".")), expect);
+  const typed = lines.map((l) => new RegExp(`^• ${label.replace(/[.()]/g, "\\$&")}: gõ (.+)$`).exec(l)).find(Boolean);
+  if (typed) return chat.send(typed[1], expect);
+  throw new Error(`no "${label}" to answer: ${JSON.stringify(chat.all.slice(-2))}`);
+}
+
 const hook = (waybill: string, status: number, at: string) => vtp.push(`${app.url}/webhook/carrier/viettel_post`, SECRET, waybill, status, at);
 
 /** Viettel Post's journey to delivered; then the order is delivered and paid by the cash collected. */
@@ -95,7 +115,7 @@ describe("the buyer sees the shipping fee before confirming", () => {
   it("Telegram: fee and total in the summary, kept with the order; accept, book (COD goods + fee), label, webhooks, delivered, paid", async () => {
     const buyer = new Chat(tg, { id: 8811, first_name: "Hương", language_code: "vi" });
     await buyer.send("mua 3 kg hoi kho", /Bạn chọn một nơi/);
-    await buyer.tap(buyer.buttons[0], /Tên người nhận hàng/);
+    await buyer.tap(buyer.buttons.find((b) => b.startsWith("Hồi khô Tài"))!, /Tên người nhận hàng/);
     await buyer.send("Đặng Thị Hương", /Số điện thoại người nhận/);
     await buyer.send("0987 111 222", /tỉnh hoặc thành phố/);
     // The fee is asked now, while the buyer types the address.
@@ -130,12 +150,12 @@ describe("the buyer sees the shipping fee before confirming", () => {
     await tg.waitFor(() => tg.sentTexts(8811).some((t) => t.includes(`Đơn ${code} đã giao`)));
   });
 
-  it("Zalo: the same fee in the numbered summary; the order goes all the way to paid (COD)", async () => {
-    const user = newZaloUser("Nông Thị Hoa");
+  it("Zalo, buyer and household: the fee in the numbered summary; accept, book by typed numbers, label, delivered, paid (COD)", async () => {
+    const user = newZaloUser("Lò Thị Én");
     const buyer = new ZaloChat(zalo, user);
     await buyer.send("mua 3 kg hoi kho", /Bạn chọn một nơi/);
-    await buyer.send("1", /Tên người nhận hàng/);
-    await buyer.send("Nông Thị Hoa", /Số điện thoại người nhận/);
+    await buyer.pick(splitNumbered(buyer.last).buttons.find((b) => b.startsWith("Hồi khô Hoa"))!, /Tên người nhận hàng/);
+    await buyer.send("Lò Thị Én", /Số điện thoại người nhận/);
     await buyer.send("0912 333 444", /tỉnh hoặc thành phố/);
     await buyer.send("Hà Nội", /Địa chỉ cụ thể/);
     await buyer.send("5 Kim Mã", /Đơn của bạn/);
@@ -144,10 +164,27 @@ describe("the buyer sees the shipping fee before confirming", () => {
     await buyer.pick("✅ Đặt hàng", /Đã gửi đơn/);
     const code = /Đã gửi đơn (DH\w+)/.exec(buyer.last)![1];
 
-    const { waybill } = await acceptAndBook(code);
+    // The household on Zalo answers by typing the numbers it is shown.
+    const household = new ZaloChat(zalo, ZALO_SELLER);
+    await household.act(async () => undefined, new RegExp(`Đơn mới ${code}`));
+    await choose(household, "✅ Nhận đơn", new RegExp(`Đã nhận đơn ${code}`));
+    await choose(household, "🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
+    await choose(household, "Viettel Post", /nặng khoảng 3 kg/);
+    await choose(household, "✅ Đúng 3 kg", /Bưu điện thu hộ 265\.000 đ khi giao/);
+    await choose(household, "✅ Thu hộ 265.000 đ", /Gửi yêu cầu lấy hàng/);
+    await choose(household, "✅ Gửi yêu cầu", /Đang hỏi giá cước Viettel Post/);
+    await household.act(async () => undefined, new RegExp(`Giá gửi đơn ${code} qua Viettel Post`));
+    await choose(household, "Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
+    await household.act(async () => undefined, /Mã vận đơn: PKE\d+/);
+    const waybill = /Mã vận đơn: (PKE\d+)/.exec(household.last)![1];
+    expect(household.last).toMatch(/🏷️ In phiếu gửi hàng: http:\/\/127\.0\.0\.1:\d+\/nhan\/[A-Za-z0-9_-]{32}/);
+    expect(household.last).not.toMatch(/bấm|nút/);
+    expect(vtp.orders.get(waybill)!.body).toMatchObject({ ORDER_NUMBER: code, ORDER_PAYMENT: 3, MONEY_COLLECTION: 265_000 });
+
     await zalo.waitFor(() => zalo.sentTexts(user.id).some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
     await deliver(code, waybill);
     await zalo.waitFor(() => zalo.sentTexts(user.id).some((t) => t.includes(`Đơn ${code} đã giao`)));
+    await zalo.waitFor(() => household.all.some((t) => t.includes(`Đơn ${code} đã giao tới người mua`)));
   });
 
   it("web: the form shows a summary with fee and total, 'Sửa lại' keeps the values, 'Đặt hàng' places it with the fee", async () => {
@@ -192,7 +229,7 @@ describe("the buyer sees the shipping fee before confirming", () => {
     // Cao Bằng in chat: Viettel Post does not price the route.
     const buyer = new Chat(tg, { id: 8812, first_name: "Minh", language_code: "vi" });
     await buyer.send("mua 3 kg hoi kho", /Bạn chọn một nơi/);
-    await buyer.tap(buyer.buttons[0], /Tên người nhận hàng/);
+    await buyer.tap(buyer.buttons.find((b) => b.startsWith("Hồi khô Tài"))!, /Tên người nhận hàng/);
     await buyer.send("Hoàng Văn Minh", /Số điện thoại người nhận/);
     await buyer.send("0912 888 999", /tỉnh hoặc thành phố/);
     await buyer.send("Cao Bằng", /Địa chỉ cụ thể/);
