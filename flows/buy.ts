@@ -26,6 +26,7 @@ import { formatVnPhone, parseVnMobile } from "../src/lang/phone.ts";
 import { formatPrice } from "../src/lang/price.ts";
 import { matchProduct } from "../src/lang/product.ts";
 import type { Quantity } from "../src/lang/quantity.ts";
+import { routeOf, type QuoteLookup } from "../src/core/shipping-quotes.ts";
 import { displayPrice, displayQuantity } from "./listing-card.ts";
 import { quantityExample, readQuantity, toStock, unitName } from "./questions/amounts.ts";
 
@@ -46,6 +47,29 @@ interface Basket {
 }
 
 const basket = (ctx: FlowContext) => ctx.data as Basket;
+
+/**
+ * The shipping fee for what is in the basket, from memory: asking for it early (once the area is
+ * known) lets the carrier answer while the buyer types the address.
+ */
+function shippingFee(ctx: FlowContext, l: { communeCode: string; unit: string; priceVnd: number } | null): QuoteLookup {
+  const b = basket(ctx);
+  const quotes = ctx.settings.shippingQuotes;
+  if (!quotes || !l || !b.area || !b.quantity) return { state: "off" };
+  return quotes.peek(routeOf(l, b.quantity, b.area));
+}
+
+/** The lines under the summary: the fee and the total with it, or who will tell the fee. */
+function shippingLines(ctx: FlowContext, fee: QuoteLookup, goodsVnd: number): string {
+  if (fee.state === "off") return "";
+  if (fee.state === "pending") return `\n${ctx.t("buy:shipping.pending")}`;
+  if (fee.state === "unavailable") return `\n${ctx.t("buy:shipping.unavailable")}`;
+  const q = fee.quote;
+  const carrier = ctx.t(`orders:carrier.${q.carrier}`);
+  const line = q.eta ? ctx.t("buy:shipping.feeEta", { fee: money(q.feeVnd), carrier, eta: q.eta }) : ctx.t("buy:shipping.fee", { fee: money(q.feeVnd), carrier });
+  return `\n${line}\n${ctx.t("buy:shipping.total", { total: money(goodsVnd + q.feeVnd) })}`;
+}
+const money = (vnd: number) => formatPrice({ vnd, per: null });
 
 async function chosenListing(ctx: FlowContext) {
   const id = basket(ctx).listingId;
@@ -183,10 +207,11 @@ const areaStep: Step = {
   accepts: ["text"],
   freeText: true,
   ask: (ctx) => say(ctx.t("buy:askArea")),
-  answer: (input, ctx) => {
+  answer: async (input, ctx) => {
     const area = cleanText(input.kind === "text" ? input.text : "");
     if ([...area].length < 2 || [...area].length > 60 || !/\p{L}{2,}/u.test(area)) return retry(say(ctx.t("buy:areaBad")));
     basket(ctx).area = area;
+    shippingFee(ctx, await chosenListing(ctx)); // asked now, answered by the summary
     return next("address");
   },
 };
@@ -208,6 +233,11 @@ const confirmStep: Step = buttonsStep({
     const b = basket(ctx);
     const l = await chosenListing(ctx);
     if (!l) return say(ctx.t("buy:gone"), { choices: column(choice("again", ctx.t("buy:changeQuantity"))) });
+    const goodsVnd = Math.round(b.quantity! * l.priceVnd);
+    const fee = shippingFee(ctx, l);
+    const choices = [choice("place", ctx.t("buy:place"), "yes", "done"), choice("quantity", ctx.t("buy:changeQuantity"))];
+    // Still asking the carrier: the buyer may look again, or order now (the household then tells the fee).
+    if (fee.state === "pending") choices.splice(1, 0, choice("fee", ctx.t("buy:shipping.again")));
     return say(
       ctx.t("buy:confirm", {
         quantity: displayQuantity({ ...l, quantity: b.quantity!, displayUnit: b.displayUnit ?? l.displayUnit }),
@@ -220,13 +250,15 @@ const confirmStep: Step = buttonsStep({
         phone: formatVnPhone(b.phone!),
         address: b.address,
         area: b.area,
-      }),
-      { choices: column(choice("place", ctx.t("buy:place"), "yes", "done"), choice("quantity", ctx.t("buy:changeQuantity"))) },
+      }) + shippingLines(ctx, fee, goodsVnd),
+      { choices: column(...choices) },
     );
   },
   on: async (id, ctx): Promise<StepResult> => {
+    if (id === "fee") return retry();
     if (id !== "place") return next("quantity");
     const b = basket(ctx);
+    const fee = shippingFee(ctx, await chosenListing(ctx));
     const result = await ctx.services.orders.place({
       listingId: b.listingId!,
       quantity: b.quantity!,
@@ -238,6 +270,7 @@ const confirmStep: Step = buttonsStep({
       now: ctx.now,
       expireAfterMs: ctx.settings.orderExpireAfterMs,
       caps: ctx.settings.orderCaps,
+      shippingQuote: fee.state === "quoted" ? fee.quote : null,
     });
     if (!result.ok) {
       if (result.reason === "blocked") return done(say(ctx.t("buy:blocked")));

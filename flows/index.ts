@@ -34,7 +34,8 @@ export const registry: FlowRegistry = {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order, "DA CHUYEN DH…"
     // its payment; "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
-    reply: replyToNotice,
+    // "1" right after a notice: a quote's service, else an order notice's choice.
+    reply: async (text, ctx, at) => (await shippingActions.reply(text, ctx)) ?? replyToNotice(text, ctx, at),
     keyword: async (text, ctx) =>
       /^\/?mua$/.test(fold(text))
         ? startFlow("buy")

@@ -8,6 +8,7 @@
 import type { OrderView } from "../src/core/orders.ts";
 import { CARRIERS, type Carrier } from "../src/core/orders.ts";
 import { decisionChoices, notices } from "../src/core/order-notices.ts";
+import { labelLine } from "../src/core/shipment-notices.ts";
 import { buyerTarget } from "../src/core/notify.ts";
 import {
   buttonsStep,
@@ -75,7 +76,13 @@ async function startPickup(ctx: FlowContext, orderId: string): Promise<StepResul
   if (isResult(own)) return own;
   if (own.status !== "accepted" || own.pickup) return end(say(ctx.t("orders:pickupNotPossible")));
   const kg = own.unit === "kg" ? own.quantity : null;
-  return startFlow("pickup", { orderId: own.id, code: own.code, totalVnd: own.totalVnd, weightGrams: kg === null ? null : Math.round(kg * 1000) });
+  return startFlow("pickup", {
+    orderId: own.id,
+    code: own.code,
+    totalVnd: own.totalVnd,
+    feeVnd: own.shippingQuote?.feeVnd ?? 0,
+    weightGrams: kg === null ? null : Math.round(kg * 1000),
+  });
 }
 
 /** "Gọi người mua": the phone once the order is accepted; before, how to get it (accept). */
@@ -200,6 +207,8 @@ interface PickupDraft {
   orderId: string;
   code: string;
   totalVnd: number;
+  /** the shipping fee the buyer was shown and agreed to (0: none was quoted) */
+  feeVnd?: number;
   weightGrams: number | null;
   carrier?: Carrier;
   codVnd?: number;
@@ -250,15 +259,18 @@ export const pickup: Flow = {
       accepts: ["text", "choice"],
       fits: (text) => parsePrice(text.slice(0, 100)) !== null,
       ask: (ctx) => {
-        const total = money(pickupDraft(ctx).totalVnd);
-        return say(ctx.t("orders:askCod", { total }), {
+        const d = pickupDraft(ctx);
+        const total = money(d.totalVnd + (d.feeVnd ?? 0));
+        // The buyer confirmed a total with the quoted shipping fee: that is what the post office collects.
+        const question = d.feeVnd ? ctx.t("orders:askCodWithFee", { total, goods: money(d.totalVnd), fee: money(d.feeVnd) }) : ctx.t("orders:askCod", { total });
+        return say(question, {
           choices: column(choice("yes", ctx.t("orders:codYes", { total }), "yes"), choice("no", ctx.t("orders:codNo"), "no")),
         });
       },
       answer: (input, ctx) => {
         const d = pickupDraft(ctx);
         if (input.kind === "choice") {
-          d.codVnd = input.id === "yes" ? d.totalVnd : 0;
+          d.codVnd = input.id === "yes" ? d.totalVnd + (d.feeVnd ?? 0) : 0;
           return next("confirm");
         }
         const p = input.kind === "text" ? parsePrice(input.text.slice(0, 100)) : null;
@@ -294,7 +306,7 @@ export const pickup: Flow = {
           return done(say(ctx.t("shipping:quoting", { carrier: ctx.t(`orders:carrier.${d.carrier}`), code: order.code })));
         }
         tellBuyer(ctx, order, notices.buyer.pickup);
-        return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) })));
+        return done(say(ctx.t("orders:pickupSent", { carrier: ctx.t(`orders:carrier.${d.carrier}`) }) + labelLine(ctx.t, order, ctx.settings.publicUrl)));
       },
     }),
   },

@@ -39,6 +39,21 @@ export const shippingActions = {
     return cancel ? cancelOrder(ctx, cancel[1]) : null;
   },
 
+  /**
+   * "1", "2"… typed right after a quote, as the numbered list under it says (Zalo, the terminal), while
+   * nothing was said since and no order notice came after the person's last message either (then the
+   * number is that notice's, order-replies.ts). Null: not an answer to a quote.
+   */
+  async reply(text: string, ctx: FlowContext): Promise<StepResult | null> {
+    const shopId = ctx.household?.shop?.id;
+    const since = ctx.household?.seenBefore;
+    const number = /^(?:so )?([1-9])$/.exec(fold(text).trim());
+    if (!shopId || !since || !number) return null;
+    const quoted = await ctx.services.shipments.quotedSince(shopId, since);
+    if (quoted.length !== 1 || (await ctx.services.orders.toldSince(shopId, since)).length > 0) return null;
+    return chooseService(ctx, quoted[0], Number(number[1]) - 1);
+  },
+
   async keyword(text: string, ctx: FlowContext): Promise<StepResult | null> {
     if (!ctx.household) return null;
     const words = fold(text).replace(/[^a-z0-9 ]/g, " ").replace(/\s+/g, " ").trim();

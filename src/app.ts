@@ -25,6 +25,7 @@ import { DEFAULT_ORDER_CAPS, type OrderCaps } from "./core/order-caps.ts";
 import { OrderService, type OrderTiming } from "./core/order-service.ts";
 import { ShipmentService } from "./core/shipments.ts";
 import { carriersFromConfig } from "./carriers/index.ts";
+import { BuyerQuotes } from "./core/shipping-quotes.ts";
 import { registerCarrierWebhooks } from "./http/carrier-webhook.ts";
 import { registerBankWebhooks } from "./http/bank-webhook.ts";
 import { BankTransferService } from "./core/bank-transfers.ts";
@@ -114,6 +115,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   const publicUrl = publicBaseUrl(config);
   const metrics = createMetrics(db);
   const carriers = carriersFromConfig(config);
+  // The buyer's shipping fee before confirming (web form and chat), kept a few minutes per route and weight.
+  const shippingQuotes = new BuyerQuotes(carriers, { log: log.child({ part: "shipping-quotes" }) });
   const orderCaps: OrderCaps = {
     ...DEFAULT_ORDER_CAPS,
     perShop: config.ORDER_CAP_PER_SHOP,
@@ -137,6 +140,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       publicUrl,
       carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
       orderCaps,
+      shippingQuotes,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -169,7 +173,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     expireAfterMs: config.ORDER_EXPIRE_AFTER_MINUTES * 60_000,
     ...orderTiming,
   }, orderCaps);
-  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }));
+  const shipments = new ShipmentService(db, carriers, new Notifier(notifyPort), log.child({ part: "shipments" }), publicUrl);
   registerCarrierWebhooks(http, shipments, log.child({ part: "carrier-webhook" }));
   const bankTransfers = new BankTransferService(db, new Notifier(notifyPort), log.child({ part: "bank" }));
   registerBankWebhooks(
@@ -208,6 +212,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     publicUrl,
     log,
     limits,
+    shippingQuotes,
+    carriers,
   });
 
   // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
@@ -332,6 +338,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       media.startTimer();
       orderService.startTimer();
       shipments.startTimer();
+      // One process on SQLite: what the previous run was doing with a carrier is taken up at once.
+      if (!isPostgresUrl(config.DATABASE_URL)) await shipments.reclaim();
+      shipments.kick();
       stopMaintenance = startMaintenance(db, log);
       engine.startDelivery();
       channels.start();

@@ -19,3 +19,7 @@ export const statusUrl = (base: string, token: string) => `${base}${statusPath(t
 
 /** The price board (`/gia`), or one product's prices (`/gia/<product id>`). */
 export const pricePath = (productId?: string) => (productId ? `/gia/${encodeURIComponent(productId)}` : "/gia");
+
+/** The household's printable label for a pickup (an unguessable token, sent only to the household). */
+export const labelPath = (token: string) => `/nhan/${encodeURIComponent(token)}`;
+export const labelUrl = (base: string, token: string) => `${base}${labelPath(token)}`;

@@ -79,9 +79,10 @@ describe("an order placed in chat", () => {
     await household.tap("✅ Đúng 20 kg", /thu hộ tiền hàng 1\.600\.000 đ/);
     await household.tap("✅ Thu hộ 1.600.000 đ", /Gửi yêu cầu lấy hàng/);
     await household.tap("✅ Gửi yêu cầu", MENU);
-    expect(household.messages).toHaveLength(1);
-    expect(household.paragraphs).toEqual(["🚚 Đã gửi yêu cầu tới Viettel Post. Bưu tá sẽ liên hệ để lấy hàng.", "Bạn muốn làm gì?"]);
+    // Two lines (with the household's label link) are a message of their own, then the menu.
+    expect(household.paragraphs).toEqual([expect.stringMatching(/^🚚 Đã gửi yêu cầu tới Viettel Post\. Bưu tá sẽ liên hệ để lấy hàng\.\n🏷️ In phiếu gửi hàng: http:\/\/\S+\/nhan\/[\w-]{32}$/), "Bạn muốn làm gì?"]);
     const order = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Trần Thị Lan" }, include: { pickup: true } });
+    expect(household.paragraphs[0]).toContain(`/nhan/${order.pickup!.labelToken}`);
     expect(order).toMatchObject({ status: "accepted", totalVnd: 1_600_000, quantityMilli: 20_000, buyerChannel: "telegram" });
     expect(order.pickup).toMatchObject({ carrier: "viettel_post", weightGrams: 20_000, codVnd: 1_600_000, status: "open" });
     await buyer.act(async () => undefined, /sẽ được Viettel Post lấy hàng/);

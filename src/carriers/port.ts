@@ -109,4 +109,9 @@ export interface CarrierAdapter {
   cancel(waybill: string, note: string): Promise<boolean>;
   /** checks the sender as the carrier documents it and reads the events of one webhook call */
   webhook(req: WebhookRequest): WebhookResult;
+  /**
+   * A link to the carrier's own printable label for a booked waybill, valid for a short while; absent
+   * (or null) where the carrier offers none through its API: Chợ Số then draws its own label page.
+   */
+  labelLink?(waybill: string): Promise<string | null>;
 }

@@ -8,6 +8,7 @@ import type { Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { fromMilli, toMilli } from "./listings.ts";
 import { blockPhone, checkCaps, DEFAULT_ORDER_CAPS, heldForGroup, type OrderCaps } from "./order-caps.ts";
+import { parseShippingQuote, type BuyerShippingQuote } from "./shipping-quote.ts";
 
 export type OrderStatus = "pending" | "accepted" | "declined" | "expired" | "cancelled" | "picked_up" | "delivered" | "returned";
 export type Carrier = "viettel_post" | "vnpost";
@@ -50,7 +51,9 @@ export interface OrderView {
   remindedAt: Date | null;
   /** what the unanswered order holds of the stock when less than its quantity (the share cap); null: all of it */
   heldQuantity: number | null;
-  pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number } | null;
+  pickup: { id: string; carrier: Carrier; status: PickupStatus; weightGrams: number; codVnd: number; labelToken: string | null } | null;
+  /** the shipping fee the buyer was shown before confirming (shipping-quotes.ts); null: "the household tells it" */
+  shippingQuote: BuyerShippingQuote | null;
   shop: { name: string; householdId: string; communeCode: string };
   /** payment-state.ts */
   payment: { state: PayState; buyerPaidAt: Date | null; paidAt: Date | null; paidBy: string | null };
@@ -70,6 +73,8 @@ export interface PlaceOrder {
   expireAfterMs?: number;
   /** the caps per buyer phone (order-caps.ts); the defaults when not given */
   caps?: OrderCaps;
+  /** the shipping fee the buyer saw before confirming, kept with the order */
+  shippingQuote?: BuyerShippingQuote | null;
 }
 
 export type PlaceResult =
@@ -83,13 +88,13 @@ export const DEFAULT_EXPIRE_AFTER_MS = 24 * 3600_000;
 const include = {
   listing: { select: { title: true, unit: true } },
   shop: { select: { name: true, householdId: true, household: { select: { communeCode: true } } } },
-  pickup: { select: { id: true, carrier: true, status: true, weightGrams: true, codVnd: true } },
+  pickup: { select: { id: true, carrier: true, status: true, weightGrams: true, codVnd: true, labelToken: true } },
 } as const;
 
 type Row = Awaited<ReturnType<Tx["order"]["findUniqueOrThrow"]>> & {
   listing: { title: string; unit: string };
   shop: { name: string; householdId: string; household: { communeCode: string } };
-  pickup: { id: string; carrier: string; status: string; weightGrams: number; codVnd: number } | null;
+  pickup: { id: string; carrier: string; status: string; weightGrams: number; codVnd: number; labelToken: string | null } | null;
 };
 
 function view(r: Row): OrderView {
@@ -122,6 +127,7 @@ function view(r: Row): OrderView {
     pickup: r.pickup
       ? { ...r.pickup, carrier: r.pickup.carrier as Carrier, status: r.pickup.status as PickupStatus }
       : null,
+    shippingQuote: parseShippingQuote(r.shippingQuote),
     shop: { name: r.shop.name, householdId: r.shop.householdId, communeCode: r.shop.household.communeCode },
     payment: { state: r.payState as PayState, buyerPaidAt: r.buyerPaidAt, paidAt: r.paidAt, paidBy: r.paidBy },
   };
@@ -224,6 +230,7 @@ export function orders(tx: Tx) {
           expiresAt: new Date(now.getTime() + (input.expireAfterMs ?? DEFAULT_EXPIRE_AFTER_MS)),
           noticeAt: (await heldForGroup(tx, caps, listing.shopId, now)) ? null : now,
           heldMilli: hold < milli ? hold : null,
+          shippingQuote: input.shippingQuote ? JSON.stringify(input.shippingQuote) : null,
         },
         include,
       });
@@ -357,7 +364,7 @@ export function orders(tx: Tx) {
       const order = await get({ id });
       if (!order || order.shopId !== shopId || order.status !== "accepted" || order.pickup) return null;
       try {
-        await tx.pickup.create({ data: { orderId: id, communeCode: order.shop.communeCode, ...input } });
+        await tx.pickup.create({ data: { orderId: id, communeCode: order.shop.communeCode, labelToken: randomBytes(24).toString("base64url"), ...input } });
       } catch (e) {
         if (isUniqueViolation(e)) return null;
         throw e;

@@ -4,6 +4,7 @@
 // tell nobody.
 import type { TFunction } from "i18next";
 import type { TrackStep } from "../carriers/port.ts";
+import { labelUrl } from "../links.ts";
 import { formatPrice } from "../lang/price.ts";
 import { formatQuantity } from "../lang/quantity.ts";
 import type { Outbound } from "./messages.ts";
@@ -14,6 +15,13 @@ const money = (vnd: number) => formatPrice({ vnd, per: null });
 const carrierName = (t: TFunction, o: OrderView) => t(`orders:carrier.${o.pickup?.carrier ?? "vnpost"}`);
 const HOUSEHOLD_HEARS: ReadonlySet<TrackStep> = new Set(["picked_up", "failed_attempt", "returning", "returned", "delivered"]);
 const BUYER_HEARS: ReadonlySet<TrackStep> = new Set(["picked_up", "out_for_delivery", "failed_attempt", "delivered", "returned"]);
+
+/**
+ * "🏷️ In phiếu gửi: <link>" under a booking or a pickup for the post office: the household's own label
+ * page (the carrier's label where it offers one). Only ever in the household's messages.
+ */
+export const labelLine = (t: TFunction, o: OrderView, base: string | undefined): string =>
+  base && o.pickup?.labelToken ? `\n${t("shipping:label", { link: labelUrl(base, o.pickup.labelToken) })}` : "";
 
 /** The cancel button under a booking (a word to type where there are no buttons). */
 export const cancelChoice = (t: TFunction, o: OrderView) => [[{ id: `a.pxc.${o.id}`, label: t("shipping:cancel"), keyword: `${t("shipping:keywords.cancel")} ${o.code}` }]];
@@ -35,10 +43,12 @@ export const shipmentNotices = {
     },
   ],
 
-  manual: (t: TFunction, o: OrderView, reason: "no_quote" | "refused"): Outbound[] => [{ text: t(`shipping:manual.${reason}`, { code: o.code, carrier: carrierName(t, o) }) }],
+  manual: (t: TFunction, o: OrderView, reason: "no_quote" | "refused", base?: string): Outbound[] => [
+    { text: t(`shipping:manual.${reason}`, { code: o.code, carrier: carrierName(t, o) }) + labelLine(t, o, base) },
+  ],
 
-  booked: (t: TFunction, o: OrderView, waybill: string): Outbound[] => [
-    { text: t("shipping:booked", { code: o.code, carrier: carrierName(t, o), waybill }), choices: cancelChoice(t, o) },
+  booked: (t: TFunction, o: OrderView, waybill: string, base?: string): Outbound[] => [
+    { text: t("shipping:booked", { code: o.code, carrier: carrierName(t, o), waybill }) + labelLine(t, o, base), choices: cancelChoice(t, o) },
   ],
 
   buyerBooked: (t: TFunction, o: OrderView, waybill: string | null): Outbound[] => [

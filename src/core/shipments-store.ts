@@ -64,6 +64,12 @@ export function shipments(tx: Tx) {
       return moved.count === 1 ? "cancelling" : "too_late";
     },
 
+    /** Pickups of the shop whose quote came after `since` and waits for a choice (a "1" typed right after it). */
+    async quotedSince(shopId: string, since: Date): Promise<string[]> {
+      const rows = await tx.pickup.findMany({ where: { booking: "quoted", order: { shopId }, updatedAt: { gt: since } }, select: { id: true }, take: 2 });
+      return rows.map((r) => r.id);
+    },
+
     async orderOf(pickupId: string): Promise<string | null> {
       return (await tx.pickup.findUnique({ where: { id: pickupId }, select: { orderId: true } }))?.orderId ?? null;
     },

@@ -51,6 +51,8 @@ export class ShipmentService {
     private readonly carriers: CarrierSet,
     private readonly notifier: Notifier,
     private readonly log: Logger,
+    /** where the household's label pages are reached (links in its messages); none: no link */
+    private readonly publicUrl?: string,
   ) {}
 
   /** How each carrier is reached in this deployment (the pickup flow offers quotes only for "api"). */
@@ -78,6 +80,19 @@ export class ShipmentService {
 
   stop(): Promise<void> {
     return this.worker.stop();
+  }
+
+  /**
+   * SQLite is one process: at its start, a step the previous run had claimed (its lease) belongs to
+   * nobody, since that run is gone (a crash between the carrier's answer and our commit included). It is
+   * tried again now rather than when the lease runs out, with the same order code, so a booking the
+   * carrier did create comes back as a duplicate (or is found by that code): never a second shipment.
+   * (On PostgreSQL other instances may hold leases: they run out instead.)
+   */
+  async reclaim(now = new Date()): Promise<number> {
+    const { count } = await this.db.pickup.updateMany({ where: { booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { gt: now } }, data: { nextTryAt: now } });
+    if (count > 0) this.log.info({ count }, "carrier steps of the previous run taken up again");
+    return count;
   }
 
   /** One pass over the due rows; returns how many were worked on. */
@@ -142,7 +157,7 @@ export class ShipmentService {
   /** No API (or no answer): the post office collects it as before; household and buyer are told. */
   private toManual(row: Row, reason: "no_quote" | "refused") {
     return this.settle(row, { booking: "manual" satisfies BookingState, nextTryAt: null }, async (tx, order) => [
-      await this.notifier.household(tx, order.shop.householdId, (t) => notice.manual(t, order, reason)),
+      await this.notifier.household(tx, order.shop.householdId, (t) => notice.manual(t, order, reason, this.publicUrl)),
       await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, null)),
     ]);
   }
@@ -197,7 +212,7 @@ export class ShipmentService {
 
   private booked(row: Row, waybill: string) {
     return this.settle(row, { booking: "booked" satisfies BookingState, waybill, nextTryAt: null }, async (tx, order) => [
-      await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, waybill)),
+      await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, waybill, this.publicUrl)),
       await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, waybill)),
     ]);
   }
@@ -246,7 +261,7 @@ export class ShipmentService {
             pickup = { ...(byCode as Row), waybill: event.waybill, booking: "booked" };
             const order = (await orders(tx).get(byCode.orderId))!;
             const q = [
-              await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, event.waybill)),
+              await this.notifier.household(tx, order.shop.householdId, (t) => notice.booked(t, order, event.waybill, this.publicUrl)),
               await this.notifier.buyer(tx, order, (t) => notice.buyerBooked(t, order, event.waybill)),
             ];
             return [...q, ...(await this.applyEvent(tx, carrier, pickup, event, now, stats))];
@@ -305,10 +320,11 @@ export class ShipmentService {
       return [await this.notifier.household(tx, order.shop.householdId, (t) => notice.carrierDropped(t, order))];
     }
     const orderStep = step === "picked_up" || step === "delivered" || step === "returned" ? step : null;
-    let order = orderStep ? ((await orders(tx).pickupUpdate(pickup.id, carrier, orderStep)) ?? (await orders(tx).get(pickup.orderId))!) : (await orders(tx).get(pickup.orderId))!;
-    // Delivered with the whole price collected on delivery: the post office has the money, the order is
-    // paid (as OrderService.carrierUpdate does for the carrier API; the webhook path had missed it).
-    if (step === "delivered" && pickup.codVnd >= order.totalVnd) order = (await paymentState(tx).codCollected(order.id, new Date())) ?? order;
+    const moved = orderStep ? await orders(tx).pickupUpdate(pickup.id, carrier, orderStep) : null;
+    let order = moved ?? (await orders(tx).get(pickup.orderId))!;
+    // Delivered with the whole price to collect on delivery: the postman took the cash, the order is paid
+    // (COD), only when the order really moved to delivered (not after a final state such as returned).
+    if (moved && step === "delivered" && pickup.codVnd >= order.totalVnd) order = (await paymentState(tx).codCollected(order.id, new Date())) ?? order;
     const waybill = pickup.waybill ?? "";
     return [
       notice.householdHears(step) ? await this.notifier.household(tx, order.shop.householdId, (t) => notice.track(t, order, step, waybill)) : null,

@@ -10,6 +10,7 @@ import type { Services } from "../core/services.ts";
 import type { HouseholdView } from "../core/households.ts";
 import type { NotifyTarget } from "../core/notify.ts";
 import type { OrderCaps } from "../core/order-caps.ts";
+import type { QuotePeek } from "../core/shipping-quotes.ts";
 import type { ChannelInfo, Choice, Outbound } from "./message.ts";
 
 /** What a step receives: one user action, already mapped to a button when it matched one. */
@@ -62,6 +63,8 @@ export interface FlowSettings {
   carriers?: Readonly<Record<string, "api" | "manual">>;
   /** caps on orders per buyer phone (core/order-caps.ts); the defaults when not given */
   orderCaps?: OrderCaps;
+  /** the buyer's shipping fee, from memory only (a turn never waits for a carrier): core/shipping-quotes.ts */
+  shippingQuotes?: QuotePeek;
 }
 
 /** Defined by the domain, which notifies people too (see core/notify.ts). */

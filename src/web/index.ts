@@ -18,7 +18,11 @@ import { registerDashboard } from "./dashboard.ts";
 import { CHAT_SCRIPT_HASH, renderChatPage } from "./chat-page.ts";
 import { MAX_TEXT, SESSION_PATTERN, WebChatChannel } from "./chat-channel.ts";
 import { messagePage } from "./layout.ts";
-import { statusPath } from "../links.ts";
+import { shopPath, statusPath } from "../links.ts";
+import { routeOf, type BuyerQuotes, type QuoteLookup } from "../core/shipping-quotes.ts";
+import type { CarrierSet } from "../core/shipments.ts";
+import { renderOrderSummary } from "./order-summary.ts";
+import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
@@ -53,7 +57,16 @@ export interface WebOptions {
   log: Logger;
   /** rate limits on the order form, the web chat, order status and login links (none when absent) */
   limits?: RateLimits;
+  /** the buyer's shipping fee before confirming (absent or no API carrier: the form orders at once) */
+  shippingQuotes?: BuyerQuotes;
+  /** how long the order form waits for the carrier's fee (default QUOTE_WAIT_MS) */
+  quoteWaitMs?: number;
+  /** the carriers, for the household's printable label (/nhan/:token) */
+  carriers?: CarrierSet;
 }
+
+/** The order form waits this long for a shipping fee, then says the household will tell it. */
+export const QUOTE_WAIT_MS = 4000;
 
 /** A form body larger than this is refused (413) before it is parsed. */
 export const FORM_BODY_LIMIT = 64 * 1024;
@@ -197,13 +210,27 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (!check.ok) return sendPage(reply, 400, renderShopPage(t, shop, { listingId: listing.id, values, errors: check.errors }));
 
       const o = check.order;
+      const area = o.district ? `${o.district}, ${o.province.name}` : o.province.name;
+      // Where a carrier can quote, the buyer sees the shipping fee and the total before the order is
+      // placed (issue 21). Asked here, outside any transaction, for a bounded time; cached per route.
+      const quotes = opts.shippingQuotes;
+      const wants = req.body as { confirm?: unknown; edit?: unknown };
+      if (wants.edit === "1") return sendPage(reply, 200, renderShopPage(t, shop, { listingId: listing.id, values, errors: {}, notice: t("web:order.edit") }));
+      let fee: QuoteLookup = { state: "off" };
+      if (quotes?.enabled) {
+        fee = await quotes.get(routeOf({ communeCode: shop.communeCode, unit: listing.unit, priceVnd: listing.priceVnd }, o.quantity, area), opts.quoteWaitMs ?? QUOTE_WAIT_MS);
+        if (wants.confirm !== "1") {
+          return sendPage(reply, 200, renderOrderSummary({ t, action: shopPath(shop.slug), shopName: shop.name, listing, order: o, values, fee }), { cache: "no-store" });
+        }
+      }
       const result = await opts.orders.place({
         listingId: o.listingId,
         quantity: o.quantity,
-        buyer: { name: o.name, phone: o.phone, address: o.address, area: o.district ? `${o.district}, ${o.province.name}` : o.province.name },
+        buyer: { name: o.name, phone: o.phone, address: o.address, area },
         buyerChannel: "web",
         buyerLocale: "vi",
         source: "web",
+        shippingQuote: fee.state === "quoted" ? fee.quote : null,
       });
       if (result.ok) {
         log.info({ order: result.order.code, shop: shop.slug }, "web order placed");
@@ -303,6 +330,18 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       // Only where the page offers it: a household with a bank account, an order not yet said paid.
       if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
       return reply.code(303).header("location", `${statusPath(order.statusToken)}#payment`).header("cache-control", "no-store").send();
+    });
+
+    // ---- the household's printable label ----
+
+    registerLabelPage(app, {
+      db,
+      carriers: opts.carriers,
+      log,
+      t,
+      limit: limited("orderStatus", [perAddress(LIMITS.orderStatus)]),
+      send: (reply, status, body) => sendPage(reply, status, body, { cache: "no-store" }),
+      notFound: (reply) => notFound(t, reply, "no-store"),
     });
 
     // ---- photos ----

@@ -21,6 +21,7 @@ details summary{cursor:pointer;margin-top:.5rem;padding:.55rem .8rem;background:
 label{display:block;margin:.55rem 0 .15rem;font-weight:600;font-size:.95rem}
 input,select,textarea{display:block;width:100%;font:inherit;font-weight:400;padding:.5rem;margin-top:.15rem;border:1px solid #b9c2b2;border-radius:8px;background:#fff}
 button{font:inherit;font-weight:600;padding:.6rem 1rem;border:0;border-radius:8px;background:#1d5e2c;color:#fff;margin-top:.7rem}
+button.secondary{background:#5b665d}
 .err{color:#b3261e;font-size:.92rem;margin:.15rem 0 0}
 .bad{border-color:#b3261e}
 .notice{background:#fdecea;border:1px solid #f3b7b2;color:#7a1b14;border-radius:8px;padding:.5rem .7rem}

@@ -12,6 +12,7 @@ import { html, type Html } from "./html.ts";
 import { page } from "./layout.ts";
 import type { OrderPayment } from "../core/payment-state.ts";
 import { paymentBlock } from "./payment-block.ts";
+import { shippingLine } from "./order-summary.ts";
 
 export const REFRESH_SECONDS = 30;
 const FINAL: ReadonlySet<OrderStatus> = new Set(["declined", "expired", "cancelled", "delivered", "returned"]);
@@ -55,7 +56,9 @@ export function renderStatusPage(t: Translate, o: OrderView, { pay = null, journ
   const body = html`<h1>${t("web:status.title", { code: o.code })}</h1><div class="card"><h2>${t("web:status.product", {
     quantity: formatQuantity({ value: o.quantity, unit: o.unit }),
     title: o.title,
-  })}</h2><div class="price">${t("web:status.total", { total: formatPrice({ vnd: o.totalVnd, per: null }) })}</div><div>${t("web:status.shop", {
+  })}</h2><div class="price">${t("web:status.total", { total: formatPrice({ vnd: o.totalVnd, per: null }) })}</div>${
+    o.shippingQuote ? html`<div>${shippingLine(t, { state: "quoted", quote: o.shippingQuote })}</div>` : null
+  }<div>${t("web:status.shop", {
     shop: o.shop.name,
     commune,
   })}</div><div class="muted">${t("web:status.buyer", { name: o.buyerName, phone: maskPhone(o.buyerPhone), area: o.buyerArea })}</div></div><p><strong>${t(

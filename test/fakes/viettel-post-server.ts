@@ -10,8 +10,12 @@
  *   CHECK_UNIQUE (the duplicate message is invented: the real one is not documented), mints string
  *   waybills, and can create an order then answer too late (`createThenStall`).
  * - UpdateOrder TYPE 4 cancels only while the status is below 200 and not 105/107.
- * - The webhook sender posts {DATA, TOKEN} with an Authorization header, retries 5 times on non-200,
- *   and sends both LOCALION_CURRENTLY and LOCATION_CURRENTLY.
+ * - printing-code answers the print code in `message` (VTPDOC §9.2), for this account's waybills only.
+ * - Test hooks: getPriceAll can be slowed (`stallPrices`), and `onCreate` runs once an order exists but
+ *   before its answer is sent (the crash test kills the app there).
+ * - The webhook sender posts {DATA, TOKEN} with an Authorization header, retries 5 times on non-200
+ *   (with a backoff when asked: Viettel Post does not document its interval), and sends both
+ *   LOCALION_CURRENTLY and LOCATION_CURRENTLY.
  */
 import { deliverWebhook, fakeJwt, jsonServer } from "./carrier-http.ts";
 
@@ -46,6 +50,8 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
   const orders = new Map<string, VtpOrder>();
   const calls: Array<{ path: string; body: any; token?: string }> = [];
   let stallNextCreateMs = 0;
+  let stallPricesMs = 0;
+  let onCreate: ((order: VtpOrder) => void) | null = null;
   let failNextCreateWith: string | string[] | null = null;
   let seq = 1_587_818_001;
 
@@ -83,6 +89,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       if (!VTP_WARDS[from] || !VTP_WARDS[to]) return fail("Price does not apply to this itinerary!", 204);
       const kg = Math.max(1, Math.ceil(Number(body.PRODUCT_WEIGHT) / 1000));
       return {
+        delayMs: stallPricesMs,
         json: [
           { MA_DV_CHINH: "VCN", TEN_DICHVU: "Chuyển phát nhanh", GIA_CUOC: 22_000 + kg * 5_000, THOI_GIAN: "24 giờ", EXCHANGE_WEIGHT: body.PRODUCT_WEIGHT, EXTRA_SERVICE: [] },
           { MA_DV_CHINH: "VTK", TEN_DICHVU: "Tiết kiệm", GIA_CUOC: 16_000 + kg * 3_000, THOI_GIAN: "72 giờ", EXCHANGE_WEIGHT: body.PRODUCT_WEIGHT, EXTRA_SERVICE: [] },
@@ -107,10 +114,18 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       }
       const waybill = `PKE${seq++}`;
       orders.set(waybill, { waybill, reference, status: 102, body });
+      onCreate?.(orders.get(waybill)!);
       const answer = ok({ ORDER_NUMBER: waybill, MONEY_COLLECTION: body.MONEY_COLLECTION, MONEY_TOTAL: 27_000, MONEY_TOTAL_FEE: 25_000, MONEY_FEE: 0, MONEY_COLLECTION_FEE: 0, MONEY_VAT: 2_000, KPI_HT: 24 });
       const delayMs = stallNextCreateMs;
       stallNextCreateMs = 0;
       return { ...answer, delayMs };
+    }
+    if (path === "/v2/order/printing-code") {
+      // The print code comes back in `message` (VTPDOC §9.2); only waybills of this account are printed.
+      const list: unknown[] = Array.isArray(body?.ORDER_ARRAY) ? body.ORDER_ARRAY : [];
+      if (!list.length || list.some((w) => !orders.has(String(w)))) return fail("Order does not exist");
+      if (!(Number(body?.EXPIRY_TIME) > clock)) return fail("Incorrect data: EXPIRY_TIME");
+      return { json: { status: 200, error: false, message: `PRINT-${list.join("-")}-${Number(body.EXPIRY_TIME)}`, data: null } };
     }
     if (path === "/v2/order/UpdateOrder") {
       const order = orders.get(String(body?.ORDER_NUMBER));
@@ -142,11 +157,19 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
     createThenStall(ms: number) {
       stallNextCreateMs = ms;
     },
+    /** every getPriceAll answers only after `ms` (0: at once): a carrier too slow to quote */
+    stallPrices(ms: number) {
+      stallPricesMs = ms;
+    },
+    /** called once an order is created, before the answer is sent (a crash test kills the app there) */
+    onCreate(fn: ((order: VtpOrder) => void) | null) {
+      onCreate = fn;
+    },
     failNextCreate(message: string | string[]) {
       failNextCreateWith = message;
     },
     /** POSTs a status event as Viettel Post does ({DATA, TOKEN} + Authorization), retrying on non-200 */
-    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both" } = {}) {
+    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both"; backoffMs?: number } = {}) {
       const order = orders.get(waybill);
       if (order) order.status = status;
       const DATA: Record<string, unknown> = {
@@ -164,7 +187,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
         ...(extra.omitReturning ? {} : { IS_RETURNING: status >= 502 && status !== 501 }),
       };
       const where = extra.tokenIn ?? "both";
-      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {});
+      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {}, 5, extra.backoffMs ?? 0);
     },
   };
 }

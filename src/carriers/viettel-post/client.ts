@@ -156,6 +156,17 @@ export class VtpClient {
     return data.data;
   }
 
+  /**
+   * A print code for waybills (at most 100), valid until `expiresAt`: printing-code answers it in
+   * `message` (VTPDOC §9.2); the label is then drawn by Viettel Post's print site with it.
+   */
+  async printingCode(waybills: string[], expiresAt: number): Promise<string> {
+    const env = this.parseEnvelope(await this.call("v2/order/printing-code", { EXPIRY_TIME: expiresAt, ORDER_ARRAY: waybills.slice(0, 100) }), "printing-code");
+    const code = messageText(env.message);
+    if (env.error || !code) throw new VtpError(env.status, code || "no print code");
+    return code;
+  }
+
   /** UpdateOrder: TYPE 4 cancels (allowed while the status is below 200 and not 105/107). */
   async updateOrder(waybill: string, type: number, note: string): Promise<void> {
     const env = this.parseEnvelope(await this.call("v2/order/UpdateOrder", { TYPE: type, ORDER_NUMBER: waybill, NOTE: note }), "UpdateOrder");

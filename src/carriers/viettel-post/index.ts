@@ -19,7 +19,15 @@ const DUPLICATE = /exist|duplicate|ton tai|trung/;
 
 export interface VtpAdapterOptions extends VtpOptions {
   webhookSecret: string;
+  /** Viettel Post's print site (default: the sandbox's for partnerdev, else production's) */
+  printRoot?: string;
 }
+
+/** How long a label link works: enough to open it and print, short enough not to matter if forwarded. */
+const LABEL_LINK_MS = 30 * 60_000;
+
+/** The print site that goes with an API root (VTPDOC §9.2: dev-print for the sandbox). */
+export const vtpPrintRoot = (apiRoot: string) => (/partnerdev/.test(apiRoot) ? "https://dev-print.viettelpost.vn" : "https://digitalize.viettelpost.vn");
 
 export class ViettelPostAdapter implements CarrierAdapter {
   readonly name = "viettel_post" as const;
@@ -118,5 +126,18 @@ export class ViettelPostAdapter implements CarrierAdapter {
 
   webhook(req: WebhookRequest) {
     return vtpWebhook(this.opts.webhookSecret, req);
+  }
+
+  /** A4/A6 label on Viettel Post's print site (type a6_1: the small sticker; showPostage=1 shows the fee). */
+  async labelLink(waybill: string): Promise<string | null> {
+    try {
+      const code = await this.client.printingCode([waybill], (this.opts.now ?? Date.now)() + LABEL_LINK_MS);
+      const url = new URL("/DigitalizePrint/report.do", this.opts.printRoot ?? vtpPrintRoot(this.opts.apiRoot));
+      url.search = new URLSearchParams({ type: "a6_1", bill: code, showPostage: "1" }).toString();
+      return url.toString();
+    } catch (e) {
+      if (e instanceof VtpError) return null;
+      throw e;
+    }
   }
 }
