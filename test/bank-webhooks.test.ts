@@ -131,7 +131,7 @@ describe("bank webhooks over HTTP", () => {
   });
 
   /** An order of 80.000 đ in the given state, followed by the buyer in chat 9912. */
-  async function order(status = "accepted", payState = "unpaid") {
+  async function order(status = "accepted", payState = "unpaid", shippingFeeVnd = 0) {
     seq++;
     const code = `DH${"23456789ABCDEFGH"[seq % 16]}K2F9${"QRSTUVWXYZ"[seq % 10]}`;
     return testDb.db.order.create({
@@ -139,6 +139,7 @@ describe("bank webhooks over HTTP", () => {
         code, statusToken: `bank-${seq}-0123456789abcdef0123`, listingId, shopId, quantityMilli: 1000, unitPriceVnd: 80_000, totalVnd: 80_000,
         buyerName: "Trần Thị Lan", buyerPhone: "+84987654321", buyerAddress: "12 Hàng Bạc", buyerArea: "Hà Nội", buyerChannel: "telegram", buyerChatKey: "9912",
         source: "chat", status, payState, expiresAt: new Date(Date.now() + 3600_000), ...(payState === "paid" && { paidAt: new Date(), paidBy: "transfer" }),
+        ...(shippingFeeVnd > 0 && { shippingQuote: JSON.stringify({ carrier: "viettel_post", service: "VCN", name: "Chuyển phát nhanh", feeVnd: shippingFeeVnd }) }),
       },
     });
   }
@@ -180,6 +181,17 @@ describe("bank webhooks over HTTP", () => {
     await household.act(async () => undefined, new RegExp(`nhận 50\\.000 đ cho đơn ${o.code}, còn thiếu 30\\.000 đ`));
     expect(household.buttons).toEqual(["💰 Đã nhận tiền", "Chưa nhận"]);
     await buyer.act(async () => undefined, new RegExp(`mới nhận 50\\.000 đ cho đơn ${o.code}, còn thiếu 30\\.000 đ`));
+  });
+
+  it("asks goods plus the shipping fee the buyer was shown: the goods alone are short by the fee, the whole is paid", async () => {
+    const o = await order("accepted", "unpaid", 32_000);
+    const page = await (await fetch(`${bot.url}/don/${o.statusToken}`)).text();
+    expect(page).toContain("112.000"); // the amount to transfer (VietQR) is 80.000 + 32.000
+    expect(await sendCasso(cassoUrl(), cassoBody({ amount: 80_000, memo: bankMemos.mb(o.code), accountNumber: ACCOUNT }), CASSO_KEY)).toBe(200);
+    expect(await recorded(o.id)).toEqual(["underpaid"]);
+    await household.act(async () => undefined, new RegExp(`nhận 80\\.000 đ cho đơn ${o.code}, còn thiếu 32\\.000 đ`));
+    expect(await sendCasso(cassoUrl(), cassoBody({ amount: 112_000, memo: bankMemos.mb(o.code), accountNumber: ACCOUNT }), CASSO_KEY)).toBe(200);
+    expect(await state(o.id)).toMatchObject({ payState: "paid", paidBy: "transfer" });
   });
 
   it("pays and flags an overpaid transfer; records late, early, repeated and wrong-account money without paying", async () => {

@@ -1,4 +1,5 @@
 // What the household and the buyer are told when the bank reports a transfer (core/bank-transfers.ts).
+import { amountDueVnd } from "./shipping-quote.ts";
 import type { TFunction } from "i18next";
 import { formatPrice } from "../lang/price.ts";
 import type { Outbound } from "./messages.ts";
@@ -16,9 +17,9 @@ export const bankNotices = {
     const values = {
       amount: money(amountVnd),
       code: order?.code ?? "",
-      total: order ? money(order.totalVnd) : "",
-      missing: order ? money(Math.max(0, order.totalVnd - amountVnd)) : "",
-      extra: order ? money(Math.max(0, amountVnd - order.totalVnd)) : "",
+      total: order ? money(amountDueVnd(order)) : "",
+      missing: order ? money(Math.max(0, amountDueVnd(order) - amountVnd)) : "",
+      extra: order ? money(Math.max(0, amountVnd - amountDueVnd(order))) : "",
     };
     const text = t(`bank:household.${outcome}`, values);
     // Short of the whole amount: the household confirms by hand once the rest arrives.
@@ -27,7 +28,7 @@ export const bankNotices = {
 
   /** The buyer of the order, when the transfer paid it or fell short. */
   toBuyer(t: TFunction, outcome: TransferOutcome, amountVnd: number, order: OrderView): Outbound[] {
-    const values = { amount: money(amountVnd), code: order.code, total: money(order.totalVnd), missing: money(Math.max(0, order.totalVnd - amountVnd)) };
+    const values = { amount: money(amountVnd), code: order.code, total: money(amountDueVnd(order)), missing: money(Math.max(0, amountDueVnd(order) - amountVnd)) };
     return [{ text: t(outcome === "underpaid" ? "bank:buyer.underpaid" : "bank:buyer.paid", values) }];
   },
 };

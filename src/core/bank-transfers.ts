@@ -11,6 +11,7 @@
 // Each provider transaction id is recorded once (a unique key): a repeated delivery, even two at the
 // same moment, inserts nothing and changes nothing. Several partial transfers are not added up: the
 // household confirms with "Đã nhận tiền" once it has the whole amount.
+import { amountDueVnd } from "./shipping-quote.ts";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
@@ -141,8 +142,9 @@ export class BankTransferService {
     if (order.status === "pending") return { outcome: "early" };
     if (!PAYABLE.has(order.status)) return { outcome: "late" };
     if (order.payment.state === "paid") return { outcome: "again" };
-    if (transfer.amountVnd < order.totalVnd) return { outcome: "underpaid" };
-    return { outcome: transfer.amountVnd > order.totalVnd ? "overpaid" : "paid" };
+    const due = amountDueVnd(order);
+    if (transfer.amountVnd < due) return { outcome: "underpaid" };
+    return { outcome: transfer.amountVnd > due ? "overpaid" : "paid" };
   }
 
   private async tell(tx: Tx, transfer: IncomingTransfer, outcome: TransferOutcome, order: OrderView | null, household: string | null): Promise<Array<Queued | null>> {

@@ -1,5 +1,6 @@
 // The messages about paying for an order: how the buyer pays (VietQR for a bank account), the
 // household's "Đã nhận tiền" / "Chưa nhận", and what each side is told when the other acts.
+import { amountDueVnd } from "./shipping-quote.ts";
 import type { TFunction } from "i18next";
 import { formatPrice } from "../lang/price.ts";
 import type { Choice, Outbound } from "./messages.ts";
@@ -7,7 +8,7 @@ import type { OrderView } from "./orders.ts";
 import type { OrderPayment } from "./payment-state.ts";
 
 const money = (vnd: number) => formatPrice({ vnd, per: null });
-const base = (o: Pick<OrderView, "code" | "totalVnd">) => ({ code: o.code, total: money(o.totalVnd) });
+const base = (o: Pick<OrderView, "code" | "totalVnd" | "shippingQuote">) => ({ code: o.code, total: money(amountDueVnd(o)) });
 
 /** Buttons of a notice, with the words to type where there are none ("DA NHAN TIEN DH7K2F9Q"). */
 const action = (t: TFunction, kind: "bp" | "rcv" | "not", o: OrderView, label: string, keyword: string): Choice => ({

@@ -46,7 +46,7 @@ export function paymentState(tx: Tx) {
     },
 
     /** What the buyer of this order is shown to pay with. */
-    async forOrder(order: Pick<OrderView, "code" | "totalVnd" | "shop">): Promise<OrderPayment | null> {
+    async forOrder(order: Pick<OrderView, "code" | "totalVnd" | "shippingQuote" | "shop">): Promise<OrderPayment | null> {
       const h = await details(order.shop.householdId);
       if (!h) return null;
       return {

@@ -2,6 +2,7 @@
 // holder's name as the bank shows it) or an e-wallet by phone. Buyers see the account masked; the full
 // number only reaches the household itself and its officer. An accepted order paid by transfer carries
 // a VietQR with the exact amount and the order code as memo (vietqr.ts).
+import { amountDueVnd, type BuyerShippingQuote } from "./shipping-quote.ts";
 import QRCode from "qrcode";
 import bankFile from "./banks.json" with { type: "json" };
 import { fold } from "../lang/normalize.ts";
@@ -97,11 +98,11 @@ export function showPayment(method: PaymentMethod, d: PaymentDetails, full: bool
 export const canTakeTransfer = (method: string, d: PaymentDetails): boolean => method === "bank" && !!d.account && !!bankByBin(d.bankBin);
 
 /** The VietQR of one order: exact amount, the order code as memo. */
-export function orderQrPayload(d: PaymentDetails, order: { code: string; totalVnd: number }): string {
+export function orderQrPayload(d: PaymentDetails, order: { code: string; totalVnd: number; shippingQuote?: BuyerShippingQuote | null }): string {
   return buildVietQr({
     bin: d.bankBin!,
     account: d.account!,
-    amountVnd: order.totalVnd,
+    amountVnd: amountDueVnd(order),
     name: d.accountName ? asciiSafe(d.accountName, NAME_MAX) : undefined,
     memo: order.code,
   });

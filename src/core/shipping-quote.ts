@@ -13,6 +13,15 @@ export interface BuyerShippingQuote {
   eta?: string;
 }
 
+/**
+ * What the buyer pays for an order: the goods, plus the shipping fee they were shown before confirming
+ * (the household pays the post office when it ships). By transfer this is the VietQR amount and what a
+ * bank notice must cover; cash on delivery collects the same.
+ */
+export function amountDueVnd(order: { totalVnd: number; shippingQuote?: BuyerShippingQuote | null }): number {
+  return order.totalVnd + (order.shippingQuote?.feeVnd ?? 0);
+}
+
 export function parseShippingQuote(json: string | null | undefined): BuyerShippingQuote | null {
   if (!json) return null;
   try {

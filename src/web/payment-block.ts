@@ -1,6 +1,7 @@
 // The payment part of the buyer's order page (issue 15): once the household accepted, the amount, the
 // bank and masked account, the VietQR image (drawn by this app at /don/<token>/vietqr.png) and the
 // payload to copy; the payment state with its times; "Tôi đã chuyển khoản" while unpaid.
+import { amountDueVnd } from "../core/shipping-quote.ts";
 import type { OrderView } from "../core/orders.ts";
 import type { OrderPayment } from "../core/payment-state.ts";
 import { statusPath } from "../links.ts";
@@ -22,7 +23,7 @@ export function paymentBlock(t: Translate, o: OrderView, pay: OrderPayment | nul
     pay.qr && pay.shown.bank && pay.shown.account
       ? html`<p>${t("payments:web.bank", { bank: pay.shown.bank.short, account: pay.shown.account, name: pay.shown.accountName ?? "" })}</p><p>${t(
           "payments:web.memo",
-          { code: o.code, total: formatPrice({ vnd: o.totalVnd, per: null }) },
+          { code: o.code, total: formatPrice({ vnd: amountDueVnd(o), per: null }) },
         )}</p><img class="qr" src="${path}/vietqr.png" width="264" height="264" alt="${t("payments:web.qrAlt", { code: o.code })}"><p class="muted">${t(
           "payments:web.copy",
         )}</p><textarea readonly rows="3" id="vietqr-payload">${pay.qr}</textarea>`
