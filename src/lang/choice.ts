@@ -197,7 +197,8 @@ function byWords(words: string[], labels: string[], total: number): ChoiceMatch 
     // Typed glued or with a typo across the whole label: "viettelmoney", "vietel post".
     const whole = tokens.join("");
     if (glued === whole || (glued.length >= 5 && typoDistance(glued, whole) <= (whole.length >= 9 ? 2 : 1))) return content.length;
-    return content.filter((w) => tokens.some((t) => sameWord(w, t))).length;
+    // A particle counts only as itself: "luon" (at once) is no start of "luong" (quantity).
+    return content.filter((w) => tokens.some((t) => (PARTICLES.has(w) ? t === w : sameWord(w, t)))).length;
   });
   const best = Math.max(...scores);
   if (best === 0 || best * 2 < content.length) return NONE;
