@@ -43,6 +43,8 @@ const DIGITS = /^\d{1,3}$/;
 
 const PARTICLES = new Set(data.particles);
 const FILLER = new Set(data.choiceFiller);
+/** One-word "no" answers: inside a longer reply they deny the label words next to them. */
+const NEGATIONS = new Set((data.families.no as string[]).filter((w) => !w.includes(" ") && w !== "thoi" && w !== "no"));
 const FAMILIES = new Map<string, ChoiceRole>(
   CHOICE_ROLES.flatMap((role) => (data.families[role] as string[]).map((phrase) => [phrase, role] as const)),
 );
@@ -104,7 +106,7 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
       const prefixed = indexesWhere(folded, (label) => label.startsWith(reply));
       if (prefixed.length === 1) return one(prefixed[0]);
     }
-    return byWords(words, folded, list.length);
+    return byWords(words, folded, list.length, list.map((o) => o.label));
   }
 }
 
@@ -184,21 +186,35 @@ function readPosition(words: string[], folded: string): Position | null {
   return null;
 }
 
-/** The label holding most of the reply's words (typos allowed), when they are at least half of it. */
-function byWords(words: string[], labels: string[], total: number): ChoiceMatch {
+/**
+ * The label holding most of the reply's words (typos allowed), when they are at least half of it; or
+ * the one label whose name, or its part in brackets, is said whole inside a longer reply ("goi buu
+ * dien den lay hang" for "Vietnam Post (Bưu điện)"). A "no" word the label does not hold takes the
+ * label back: "khong nhan" is no "Nhận đơn".
+ */
+function byWords(words: string[], labels: string[], total: number, raw: readonly string[]): ChoiceMatch {
+  const negation = words.find((w) => NEGATIONS.has(w));
   const content = words.filter((w) => !FILLER.has(w) && (w.length > 1 || /\d/.test(w)));
   if (content.length === 0) return NONE;
+  const said = ` ${words.join(" ")} `;
+  const whole = indexesWhere(raw, (label) =>
+    label.split(/[()]/).map(foldWords).some((part) => part.includes(" ") && said.includes(` ${part} `) && (!negation || part.split(" ").includes(negation))),
+  );
+  if (whole.length === 1) return one(whole[0]);
   const glued = content.join("");
   const numbers = content.filter((w) => /\d/.test(w));
   const scores = labels.map((label) => {
     const tokens = label.split(" ").filter(Boolean);
     // A number typed is a value ("thu ho 300k"), not a way to point at a label without it.
     if (tokens.length === 0 || !numbers.every((n) => tokens.includes(n))) return 0;
+    if (negation && !tokens.includes(negation)) return 0;
     // Typed glued or with a typo across the whole label: "viettelmoney", "vietel post".
     const whole = tokens.join("");
     if (glued === whole || (glued.length >= 5 && typoDistance(glued, whole) <= (whole.length >= 9 ? 2 : 1))) return content.length;
-    // A particle counts only as itself: "luon" (at once) is no start of "luong" (quantity).
-    return content.filter((w) => tokens.some((t) => (PARTICLES.has(w) ? t === w : sameWord(w, t)))).length;
+    // Beside other words a particle counts only as itself: "dat luon" (order at once) holds no "luong"
+    // (quantity). Alone it is all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
+    const exactOnly = (w: string) => content.length > 1 && PARTICLES.has(w);
+    return content.filter((w) => tokens.some((t) => (exactOnly(w) ? t === w : sameWord(w, t)))).length;
   });
   const best = Math.max(...scores);
   if (best === 0 || best * 2 < content.length) return NONE;
