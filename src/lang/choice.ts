@@ -190,7 +190,7 @@ function readPosition(words: string[], folded: string): Position | null {
  * The label holding most of the reply's words (typos allowed), when they are at least half of it; or
  * the one label whose name, or its part in brackets, is said whole inside a longer reply ("goi buu
  * dien den lay hang" for "Vietnam Post (Bưu điện)"). A "no" word the label does not hold takes the
- * label back: "khong nhan" is no "Nhận đơn".
+ * label back: "khong nhan" is no "Nhận đơn"; a "no" word only the label holds counts one word against it.
  */
 function byWords(words: string[], labels: string[], total: number, raw: readonly string[]): ChoiceMatch {
   const negation = words.find((w) => NEGATIONS.has(w));
@@ -214,7 +214,9 @@ function byWords(words: string[], labels: string[], total: number, raw: readonly
     // Beside other words a particle counts only as itself: "dat luon" (order at once) holds no "luong"
     // (quantity). Alone it is all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
     const exactOnly = (w: string) => content.length > 1 && PARTICLES.has(w);
-    return content.filter((w) => tokens.some((t) => (exactOnly(w) ? t === w : sameWord(w, t)))).length;
+    const matched = content.filter((w) => tokens.some((t) => (exactOnly(w) ? t === w : sameWord(w, t)))).length;
+    // And a label that says "no" fits a reply that does not a little less: "co thu ho" is "Thu hộ", not "Không thu hộ".
+    return !negation && tokens.some((t) => NEGATIONS.has(t)) ? Math.max(matched - 1, 0) : matched;
   });
   const best = Math.max(...scores);
   if (best === 0 || best * 2 < content.length) return NONE;
