@@ -214,7 +214,7 @@ function byWords(words: string[], labels: string[], total: number, raw: readonly
     // Beside other words a particle counts only as itself: "dat luon" (order at once) holds no "luong"
     // (quantity). Alone it is all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
     const exactOnly = (w: string) => content.length > 1 && PARTICLES.has(w);
-    const matched = content.filter((w) => tokens.some((t) => (exactOnly(w) ? t === w : sameWord(w, t)))).length;
+    const matched = content.filter((w) => tokens.some((t) => (exactOnly(w) ? t === w : sameWord(w, t, content.length === 1)))).length;
     // And a label that says "no" fits a reply that does not a little less: "co thu ho" is "Thu hộ", not "Không thu hộ".
     return !negation && tokens.some((t) => NEGATIONS.has(t)) ? Math.max(matched - 1, 0) : matched;
   });
@@ -225,9 +225,11 @@ function byWords(words: string[], labels: string[], total: number, raw: readonly
 }
 
 /** The same word, typed in full, begun ("viet" for "viettel"), or with one slip in a longer word. */
-function sameWord(typed: string, word: string): boolean {
+function sameWord(typed: string, word: string, alone: boolean): boolean {
   if (typed === word) return true;
-  if (typed.length >= 3 && word.startsWith(typed)) return true;
+  // A word begun: "viet" for "viettel". Beside other words three letters are mostly a word of their own
+  // ("tra loi" is no "trang"); alone they are all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
+  if (typed.length >= (alone ? 3 : 4) && word.startsWith(typed)) return true;
   if (typed.length < 5 || word.length < 4) return false;
   return typoDistance(typed, word) <= (typed.length >= 7 ? 2 : 1);
 }

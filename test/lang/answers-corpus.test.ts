@@ -103,6 +103,7 @@ describe("answer corpus: choices and free-text answers as people type them", () 
     ["pickup.carrier", "goi buu dien den lay hang"],
     ["price", "80.000"],
     ["pickup.cod", "co thu ho"],
+    ["officer menu", "tra loi"],
   ])("%s: %j is read as the corpus says", (where, text) => {
     expect(misses.filter((m) => m.startsWith(`${where}: ${JSON.stringify(text)} `))).toEqual([]);
     const listed = [...corpus.choice.flatMap((s) => s.answers.map(([a]) => `${s.step}|${a}`)), ...corpus.name.map(([a]) => `name|${a}`), ...corpus.price.map(([a]) => `price|${a}`)];
