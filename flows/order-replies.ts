@@ -89,7 +89,8 @@ export async function replyToNotice(text: string, ctx: FlowContext, at: { freeTe
 }
 
 async function pickupByWords(ctx: FlowContext, shopId: string): Promise<StepResult | null> {
-  const waiting = await ctx.services.orders.awaitingPickup(shopId, 2);
+  // Accepted and not yet collected, among the shop's recent orders (the ones a household talks about).
+  const waiting = (await ctx.services.orders.ofShop(shopId, 20)).filter((o) => o.status === "accepted" && !o.pickup);
   if (waiting.length === 0) return null;
   return waiting.length === 1 ? ACTIONS.pick(ctx, waiting[0].id) : startFlow("orderList");
 }

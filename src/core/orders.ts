@@ -279,9 +279,6 @@ export function orders(tx: Tx) {
     /** The shop's unanswered orders, oldest first. */
     pendingOfShop: (shopId: string, take = 20) => oldestFirst({ shopId, status: "pending" }, take),
 
-    /** Accepted orders no carrier was asked to collect yet, oldest first ("goi buu dien" names one of these). */
-    awaitingPickup: (shopId: string, take = 20) => oldestFirst({ shopId, status: "accepted", pickup: { is: null } }, take),
-
     /** Unanswered orders the household was told of (or reminded of) after `since`, oldest first: usually none. */
     toldSince: (shopId: string, since: Date) =>
       oldestFirst({ shopId, status: "pending", OR: [{ noticeAt: { gt: since } }, { remindedAt: { gt: since } }] }, 50),
