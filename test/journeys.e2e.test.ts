@@ -8,6 +8,7 @@ import { broadcasts } from "../src/broadcast/store.ts";
 import { officers } from "../src/broadcast/officers.ts";
 import { tFor } from "../src/i18n/index.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
+import { runCli, type CliReply } from "./support/cli.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { newZaloUser, splitNumbered, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
 
@@ -191,4 +192,42 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     for (const t of tally) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
     expect(tally.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
   }, 180_000);
+
+  // The terminal simulator numbers its choices as Zalo does: the farmer's tasks, natural and shortest,
+  // in one real process (`npm run chat -- --json`), each reply checked in order, outcomes from the database.
+  it("farmer tasks on the terminal: done, within 1.5× the shortest path, ending at a numbered menu", async () => {
+    const tasks: Array<[task: string, natural: Script, shortest: Script]> = [
+      [
+        "register",
+        [["chao", /đồng ý chứ/], ["dung roi", /Tên chủ hộ/], ["Hoang Van Tu", /Số điện thoại/], ["sdt 0915 234 011", /xã hoặc phường/], ["o xa that khe", /chọn xã/], ["u dung roi", /Đặt tên/], ["ok", /thanh toán điện tử/], ["co viettel money", MENU]],
+        [["/start", /đồng ý chứ/], ["1", /Tên chủ hộ/], ["Loc Thi Mai", /Số điện thoại/], ["0915 234 012", /xã hoặc phường/], ["chi lang", /chọn xã/], ["1", /Đặt tên/], ["1", /thanh toán điện tử/], ["1", MENU]],
+      ],
+      ["list", [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy[\s\S]*2 tạ/], ["dang luon", /Đã đăng bán/]], [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy[\s\S]*2 tạ/], ["1", /Đã đăng bán/]]],
+      ["lower the price", [["hoi kho ha gia con 70k", /Đổi giá/], ["u", MENU]], [["sua gia hoi kho 70k", /Đổi giá/], ["1", MENU]]],
+      ["sold out", [["het hoi kho roi", /Báo hết hàng/], ["dung roi", MENU]], [["het hoi kho roi", /Báo hết hàng/], ["1", MENU]]],
+    ];
+    const users = { natural: "cli-natural", shortest: "cli-shortest" } as const;
+    const lines = (["natural", "shortest"] as const).flatMap((way) => [{ user: users[way] }, ...tasks.flatMap((t) => t[way === "natural" ? 1 : 2].map(([text]) => ({ text: text as string })))]);
+    const replies = await runCli(testDb.url, lines);
+
+    for (const way of ["natural", "shortest"] as const) {
+      const said: CliReply[] = replies.filter((r) => r.user === users[way]);
+      // Every expected reply, in order.
+      let at = 0;
+      for (const [, expected] of tasks.flatMap((t) => t[way === "natural" ? 1 : 2])) {
+        const found = said.findIndex((r, i) => i >= at && expected.test(r.text));
+        expect(found, `${way}: ${expected} after reply ${at} of ${JSON.stringify(said.map((r) => r.text))}`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+      expect(said.at(-1)?.buttons.length, `${way} ends with numbered choices`).toBeGreaterThan(0);
+      const household = await testDb.db.household.findFirst({
+        where: { accounts: { some: { channel: "cli", userKey: users[way] } } },
+        include: { shop: { include: { listings: true } } },
+      });
+      expect(household?.shop?.listings).toMatchObject([{ unit: "kg", priceVnd: 70_000, status: "sold_out" }]);
+    }
+    const counts = tasks.map(([task, n, s]) => ({ task, natural: n.length, shortest: s.length }));
+    console.log(`terminal journeys: ${counts.map((c) => `${c.task} ${c.natural}/${c.shortest}`).join(", ")}`);
+    for (const c of counts) expect(c.natural, c.task).toBeLessThanOrEqual(1.5 * c.shortest);
+  }, 120_000);
 });
