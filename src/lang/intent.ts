@@ -65,6 +65,7 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   const index = catalogIndex(catalog);
   const read = text.length > MAX_UNDERSTOOD_CHARS ? text.slice(0, MAX_UNDERSTOOD_CHARS) : text;
   const tokens = tokenize(read);
+  // A name typed at a step ("Hoang Van Mua", "Le Thi Don") asks for nothing, whatever its words mean.
   if (isFullName(tokens)) return { intent: "unknown", product: null, items: [], clear: false, cue: null };
   const found = scan(tokens);
   const places = findPlaces(tokens);
@@ -79,7 +80,7 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
     for (let i = c.start; i < c.end; i++) if (!FILLER_WORDS.has(tokens[i].text)) cueBlocked[i] = 1;
   }
   for (const [s, e] of places) cueBlocked.fill(1, s, e);
-  const placeTokens = adminPlaces(tokens, found.claimed);
+  const placeTokens = adminPlaces(tokens);
   for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = 1;
 
   const words = cueWords(tokens, (i) => cueBlocked[i] === 0);
@@ -205,7 +206,7 @@ function lastContentWord(words: readonly { text: string }[]): string {
 }
 
 /** 1 for the one or two words after "xa", "thon"...: a place name ("xa Quang Lac"), not a product. */
-function adminPlaces(tokens: readonly Token[], claimed: ArrayLike<number>): Uint8Array {
+function adminPlaces(tokens: readonly Token[]): Uint8Array {
   const out = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "word" || !ADMIN_WORDS.has(tokens[i].text)) continue;
@@ -217,10 +218,7 @@ function adminPlaces(tokens: readonly Token[], claimed: ArrayLike<number>): Uint
     if (tokens[i].kind !== "word" || !LANE_WORDS.has(tokens[i].text)) continue;
     const houseNumber = tokens[i - 1]?.kind === "num" && tokens[i - 2]?.text === "so";
     const street = tokens[i + 1]?.kind === "num" && tokens[i + 2]?.kind === "word" && STREET_WORDS.has(tokens[i + 2].text);
-    // "ngo 12 Lang Ha": a message that opens with a lane and its number, not read as a weight or a
-    // price ("ngo 12 kg 8k" is maize).
-    const opening = i === 0 && tokens[1]?.kind === "num" && claimed[1] === 0;
-    if (houseNumber || street || opening) out[i] = 1;
+    if (houseNumber || street) out[i] = 1;
   }
   return out;
 }
