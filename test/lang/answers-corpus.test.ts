@@ -22,8 +22,11 @@ interface Corpus {
   name: Array<[string, boolean]>;
 }
 
-const corpus = JSON.parse(readFileSync(new URL("answers.corpus.json", import.meta.url), "utf8")) as Corpus;
+const load = (file: string) => JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as Corpus;
+const corpus = load("answers.corpus.json");
 const TARGET = 0.95;
+/** The second set was measured once and is not tuned to: a little room, as for the intents' blind sets. */
+const BLIND_TARGET = 0.9;
 const PROVINCE = "20"; // Lạng Sơn
 /** What the readers use of a conversation: the wording for their hints and the province. */
 const ctx = { t: tFor("vi", "numbered"), provinceCode: PROVINCE } as unknown as FlowContext;
@@ -55,7 +58,7 @@ interface Tally {
   misses: string[];
 }
 
-function tally(): Record<string, Tally> {
+function tally(corpus: Corpus): Record<string, Tally> {
   const out: Record<string, Tally> = {};
   const check = (kind: string, where: string, text: string, got: unknown, want: unknown) => {
     const t = (out[kind] ??= { total: 0, misses: [] });
@@ -70,7 +73,7 @@ function tally(): Record<string, Tally> {
 }
 
 describe("answer corpus: choices and free-text answers as people type them", () => {
-  const result = tally();
+  const result = tally(corpus);
   const total = Object.values(result).reduce((n, t) => n + t.total, 0);
   const misses = Object.values(result).flatMap((t) => t.misses);
 
@@ -108,5 +111,17 @@ describe("answer corpus: choices and free-text answers as people type them", () 
     expect(misses.filter((m) => m.startsWith(`${where}: ${JSON.stringify(text)} `))).toEqual([]);
     const listed = [...corpus.choice.flatMap((s) => s.answers.map(([a]) => `${s.step}|${a}`)), ...corpus.name.map(([a]) => `name|${a}`), ...corpus.price.map(([a]) => `price|${a}`)];
     expect(listed).toContain(`${where}|${text}`);
+  });
+});
+
+describe("answer corpus, second set written after the fixes (not tuned to)", () => {
+  const result = tally(load("answers-blind.corpus.json"));
+  const total = Object.values(result).reduce((n, t) => n + t.total, 0);
+  const misses = Object.values(result).flatMap((t) => t.misses);
+
+  it(`gets at least ${BLIND_TARGET * 100}% right`, () => {
+    const share = (total - misses.length) / total;
+    console.log(`answer corpus, second set: ${(share * 100).toFixed(1)}% right (${total - misses.length}/${total})` + (misses.length ? `\nmisses:\n  ${misses.join("\n  ")}` : ""));
+    expect(share).toBeGreaterThanOrEqual(BLIND_TARGET);
   });
 });
