@@ -54,6 +54,17 @@ async function startAnswer(ctx: FlowContext, id: number): Promise<StepResult | n
   return startFlow("answerReply", { replyId: id, name: reply.name });
 }
 
+/** "tra loi", "tl", "tra loi ho": the officer answers without the number shown. */
+const BARE_ANSWER = /^(?:tl|tra ?loi)(?: (?:ho|di|nhe|ho ay|ho nay|ba con|lai))?$/;
+
+/** "tra loi" with one reply waiting for this officer: that one. Null otherwise (a household's words stay theirs). */
+async function answerTheOne(ctx: FlowContext): Promise<StepResult | null> {
+  const officer = await ctx.services.officers.find(ctx.identity);
+  if (!officer) return null;
+  const waiting = await ctx.services.announcementReplies.unanswered(officer.id, ctx.now);
+  return waiting.length === 1 ? startAnswer(ctx, waiting[0]) : null;
+}
+
 /** "TL 12", "tl12", "trả lời #12" → 12; anything else → null. */
 export function replyNumber(text: string): number | null {
   const m = /^(?:tl|tra ?loi) ?#? ?(\d{1,9})$/.exec(fold(text).replace(/[^a-z0-9# ]/g, " ").replace(/\s+/g, " ").trim());
@@ -69,7 +80,8 @@ export const replyActions = {
 
   keyword(text: string, ctx: FlowContext): Promise<StepResult | null> | null {
     const n = replyNumber(text);
-    return n === null ? null : startAnswer(ctx, n);
+    if (n !== null) return startAnswer(ctx, n);
+    return BARE_ANSWER.test(fold(text).trim()) ? answerTheOne(ctx) : null;
   },
 };
 

@@ -6,7 +6,6 @@
 // (flows/link-account.ts, offerClaimOrLink). Officers only; anyone else gets "unknown command".
 import type { OfficerView } from "../src/broadcast/officers.ts";
 import { PhoneTakenError, type HouseholdView, type PaymentMethod } from "../src/core/households.ts";
-import { checkPersonName, PERSON_NAME_MAX } from "../src/core/rules.ts";
 import {
   buttonsStep,
   choice,
@@ -33,6 +32,7 @@ import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from 
 import { showPayment, type PaymentDetails } from "../src/core/payments.ts";
 import { askPhone } from "./questions/phone.ts";
 import { askShopName } from "./questions/shop-name.ts";
+import { typedName } from "./questions/typed-name.ts";
 
 /** In-scope communes shown as buttons when there are at most this many; more: typed search. */
 const MAX_SCOPE_BUTTONS = 8;
@@ -202,8 +202,8 @@ export const assistedRegister: Flow = {
       freeText: true,
       ask: ({ t }) => say(t("assist:askName")),
       on: (text, ctx) => {
-        const name = checkPersonName(text);
-        if (!name.ok) return retry(say(ctx.t(`register:name.${name.reason}`, { max: PERSON_NAME_MAX })));
+        const name = typedName(text, ctx, "person");
+        if (!name.ok) return retry(say(name.hint));
         answers(ctx).name = name.value;
         return next("phone");
       },

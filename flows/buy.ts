@@ -3,7 +3,7 @@
 //   (from a sentence, "mua 5 cân na": straight to na's offers, and the 5 kg taken once one is chosen) →
 //   province → address → summary → order placed (stock reserved) → the household is told at once.
 // The buyer then hears about the order here: accepted, declined, picked up by the post office.
-import { checkPersonName } from "../src/core/rules.ts";
+import { checkPersonName, PERSON_NAME_MAX } from "../src/core/rules.ts";
 import { notices } from "../src/core/order-notices.ts";
 import {
   buttonsStep,
@@ -21,6 +21,7 @@ import {
   type StepResult,
 } from "../src/engine/flow.ts";
 import { getCommune } from "../src/lang/communes.ts";
+import { parseListingSentence } from "../src/lang/listing.ts";
 import { cleanText } from "../src/lang/normalize.ts";
 import { formatVnPhone, parseVnMobile } from "../src/lang/phone.ts";
 import { formatPrice } from "../src/lang/price.ts";
@@ -29,6 +30,7 @@ import type { Quantity } from "../src/lang/quantity.ts";
 import { routeOf, type QuoteLookup } from "../src/core/shipping-quotes.ts";
 import { displayPrice, displayQuantity } from "./listing-card.ts";
 import { quantityExample, readQuantity, toStock, unitName } from "./questions/amounts.ts";
+import { acceptsSuggestion, typedName } from "./questions/typed-name.ts";
 
 interface Basket {
   productId?: string | null;
@@ -148,7 +150,9 @@ const listingStep: Step = buttonsStep({
 
 const quantityStep: Step = {
   accepts: ["text"],
-  fits: async (text, ctx) => readQuantity(ctx, text, (await chosenListing(ctx))?.unit ?? "kg").ok !== false,
+  // "ban 20 kg na 30k" holds a quantity, but with "bán" and a price it is a listing, not how much to buy.
+  fits: async (text, ctx, intent) =>
+    !(intent === "sell" && parseListingSentence(text, ctx.catalog.index).price) && readQuantity(ctx, text, (await chosenListing(ctx))?.unit ?? "kg").ok !== false,
   ask: async (ctx) => {
     const l = await chosenListing(ctx);
     if (!l) return say(ctx.t("buy:gone"));
@@ -169,17 +173,24 @@ const quantityStep: Step = {
   },
 };
 
+/** The buyer's own name offered as one tap: the household's, or the one the platform shows. */
+const suggestedName = (ctx: FlowContext) =>
+  ctx.household?.name ?? (ctx.displayName && checkPersonName(ctx.displayName).ok ? ctx.displayName : undefined);
+
 const nameStep: Step = {
   accepts: ["text", "choice"],
   freeText: true,
   ask: (ctx) => {
-    const suggestion = ctx.household?.name ?? (ctx.displayName && checkPersonName(ctx.displayName).ok ? ctx.displayName : undefined);
+    const suggestion = suggestedName(ctx);
     return say(ctx.t("buy:askName"), { choices: suggestion ? column(choice("me", suggestion)) : undefined });
   },
   answer: (input, ctx) => {
-    const raw = input.kind === "choice" ? (ctx.household?.name ?? ctx.displayName ?? "") : input.kind === "text" ? input.text : "";
-    const name = checkPersonName(raw);
-    if (!name.ok) return retry(say(ctx.t(`register:name.${name.reason}`, { max: 60 })));
+    const suggestion = suggestedName(ctx);
+    const typed = input.kind === "text" ? input.text : "";
+    // A tap on the suggestion, or "ok" while it is on screen; anything else typed must be a name.
+    const taken = input.kind === "choice" || (suggestion && acceptsSuggestion(typed, ctx));
+    const name = taken ? checkPersonName(suggestion ?? "") : typedName(typed, ctx, "person");
+    if (!name.ok) return retry(say("hint" in name ? name.hint : ctx.t(`register:name.${name.reason}`, { max: PERSON_NAME_MAX })));
     basket(ctx).name = name.value;
     return next("phone");
   },

@@ -82,7 +82,9 @@ export const editProfile: Flow = {
     shopName: askShopName(
       (ctx) => me(ctx).name,
       async (name, ctx) => {
-        await ctx.services.households.renameShop(me(ctx).id, name);
+        // No shop to rename (see open-shop.ts): this name opens one.
+        if (me(ctx).shop) await ctx.services.households.renameShop(me(ctx).id, name);
+        else ctx.household = await ctx.services.households.openShop(me(ctx).id, name);
         return saved(ctx);
       },
     ),

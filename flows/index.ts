@@ -9,6 +9,7 @@ import { unnotifiedCommands } from "./unnotified-orders.ts";
 import { deleteAccount } from "./delete-account.ts";
 import { editProfile } from "./edit-profile.ts";
 import { menu } from "./menu.ts";
+import { openShop } from "./open-shop.ts";
 import { myListings } from "./my-listings.ts";
 import { register } from "./register.ts";
 import { sell } from "./sell.ts";
@@ -24,7 +25,7 @@ import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow, openShop },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,

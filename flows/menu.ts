@@ -5,6 +5,7 @@ import type { MenuDefinition } from "../src/engine/turn.ts";
 import { householdCard, titled } from "./cards.ts";
 import { sellFromSentence } from "./sell.ts";
 import { forwardReply } from "./announce-replies.ts";
+import { withoutShop } from "./open-shop.ts";
 import { shopUrl } from "../src/links.ts";
 import { showPayment } from "../src/core/payments.ts";
 
@@ -18,6 +19,9 @@ const ITEMS = [
   { id: "m.help", label: "common:menu.help" },
 ];
 
+/** Items about the household's own shop: a household without one is offered to open it first. */
+const NEEDS_SHOP = new Set(["m.sell", "m.listings", "m.orders", "m.shop"]);
+
 /** For people without a shop (registration declined or cancelled, a buyer, an account deleted). */
 const GUEST_ITEMS = [
   { id: "m.register", label: "common:guestMenu.register" },
@@ -28,6 +32,10 @@ export const menu: MenuDefinition = {
   render: ({ t }) => say(t("common:menu.title"), { choices: ITEMS.map((i) => [{ id: i.id, label: t(i.label) }]) }),
 
   async choose(id: string, ctx: FlowContext): Promise<StepResult | null> {
+    if (NEEDS_SHOP.has(id)) {
+      const open = withoutShop(ctx);
+      if (open) return open;
+    }
     switch (id) {
       case "m.sell":
         return startFlow("sell");
@@ -38,9 +46,11 @@ export const menu: MenuDefinition = {
       case "m.buy":
         return startFlow("buy");
       case "m.shop": {
-        const [live, pay] = await Promise.all([ctx.services.listings.countLive(ctx.household!.shop!.id), ctx.services.payments.details(ctx.household!.id)]);
+        const household = ctx.household!;
+        const shop = household.shop!; // checked above (NEEDS_SHOP)
+        const [live, pay] = await Promise.all([ctx.services.listings.countLive(shop.id), ctx.services.payments.details(household.id)]);
         const shown = pay ? showPayment(pay.method, pay.details, true) : undefined;
-        const card = `${householdCard(ctx, ctx.household!, live, shown)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, ctx.household!.shop!.slug) })}`;
+        const card = `${householdCard(ctx, household, live, shown)}\n${ctx.t("web:shopLink", { url: shopUrl(ctx.settings.publicUrl, shop.slug) })}`;
         return done(say(titled(ctx.t("profile:shopTitle"), card)));
       }
       case "m.edit":
@@ -64,5 +74,5 @@ export const menu: MenuDefinition = {
 
   // Shortly after an announcement, words the intent layer does not read ("vang a, thu 7 em se den",
   // "cho em hoi ...") go to its officer; otherwise a product named in passing starts "Đăng bán".
-  freeText: async (text, ctx) => (await forwardReply(ctx, text)) ?? sellFromSentence(ctx, text),
+  freeText: async (text, ctx) => (await forwardReply(ctx, text)) ?? (ctx.household?.shop ? sellFromSentence(ctx, text) : null),
 };

@@ -89,12 +89,21 @@ export async function replyToNotice(text: string, ctx: FlowContext, at: { freeTe
   }
 
   const decision = decisionOf(ctx, rest);
+  // "goi buu dien den lay hang": the accepted order waiting for a carrier (a bare "gui" is left to the step).
+  if (decision === "pick" && words.length > 1) return pickupByWords(ctx, shopId);
   // A bare word at a name or address step stays the answer ("Nhàn" is a name).
   if (!decision || decision === "open" || decision === "pick" || (at.freeText && words.length === 1)) return null;
   const pending = await ctx.services.orders.pendingOfShop(shopId);
   if (pending.length === 0) return words.length > 1 ? end(say(ctx.t("orders:noneWaiting"))) : null;
   if (pending.length === 1) return ACTIONS[decision](ctx, pending[0].id);
   return startFlow("pickOrder", { action: decision });
+}
+
+async function pickupByWords(ctx: FlowContext, shopId: string): Promise<StepResult | null> {
+  // Accepted and not yet collected, among the shop's recent orders (the ones a household talks about).
+  const waiting = (await ctx.services.orders.ofShop(shopId, 20)).filter((o) => o.status === "accepted" && !o.pickup);
+  if (waiting.length === 0) return null;
+  return waiting.length === 1 ? ACTIONS.pick(ctx, waiting[0].id) : startFlow("orderList");
 }
 
 async function byCode(ctx: FlowContext, shopId: string, code: string, decision: Word): Promise<StepResult> {

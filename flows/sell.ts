@@ -18,7 +18,7 @@ import {
   type StepResult,
 } from "../src/engine/flow.ts";
 import type { Outbound } from "../src/engine/message.ts";
-import { checkShopName, SHOP_NAME_MAX } from "../src/core/rules.ts";
+import { typedName } from "./questions/typed-name.ts";
 import { parseAvailability, nextMonthStart } from "../src/lang/date.ts";
 import { parseListingItems } from "../src/lang/items.ts";
 import { parseListingSentence } from "../src/lang/listing.ts";
@@ -85,8 +85,8 @@ const productStep: Step = {
       // Only a quantity or a price ("2 tạ", "80k"): keep it, but the product still has to be named.
       if ((parsed.quantity || parsed.price) && parsed.unknown.length === 0) return retry(say(ctx.t("sell:productFirst")));
       // Not in the catalog: "Khác", listed as typed.
-      const name = checkShopName(text);
-      if (!name.ok) return retry(say(ctx.t(`sell:productName.${name.reason}`, { max: SHOP_NAME_MAX })));
+      const name = typedName(text, ctx, "product");
+      if (!name.ok) return retry(say(name.hint));
       setProduct(ctx, null, name.value);
     }
     if (d.candidates) d.typed = text;
@@ -104,7 +104,7 @@ const productPick: Step = buttonsStep({
   on: (id, ctx) => {
     const d = draft(ctx);
     if (id === "typed") {
-      const name = checkShopName(d.typed ?? "");
+      const name = typedName(d.typed ?? "", ctx, "product");
       d.candidates = undefined;
       if (!name.ok) return next("otherName");
       setProduct(ctx, null, name.value);
@@ -122,8 +122,8 @@ const otherName: Step = {
   freeText: true,
   ask: ({ t }) => say(t("sell:askOtherName")),
   answer: (input, ctx) => {
-    const name = checkShopName(input.kind === "text" ? input.text : "");
-    if (!name.ok) return retry(say(ctx.t(`sell:productName.${name.reason}`, { max: SHOP_NAME_MAX })));
+    const name = typedName(input.kind === "text" ? input.text : "", ctx, "product");
+    if (!name.ok) return retry(say(name.hint));
     setProduct(ctx, null, name.value);
     return proceed(ctx);
   },

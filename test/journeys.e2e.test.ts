@@ -1,10 +1,14 @@
-// Journeys (#20): everyday farmer and buyer tasks on the Zalo fake, typed the way people type (no
-// diacritics, short, northern words), against the same tasks on the shortest path (menu numbers). Each
-// task is scored by its outcome in the database, its messages are counted (natural within 1.5× the
-// shortest path), and no task ends without a numbered way forward. The real app on real HTTP.
+// Journeys (#20): everyday farmer, buyer and officer tasks on the Zalo fake, typed the way people type
+// (no diacritics, short, northern words), against the same tasks on the shortest path (menu numbers,
+// the words a notice shows). Each task is scored by its outcome in the database, its messages are
+// counted (natural within 1.5× the shortest path), and no task ends without a numbered way forward.
+// The real app on real HTTP. Two officers (one per commune) each send an announcement as a set-up.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { broadcasts } from "../src/broadcast/store.ts";
+import { officers } from "../src/broadcast/officers.ts";
 import { tFor } from "../src/i18n/index.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
+import { runCli, type CliReply } from "./support/cli.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { newZaloUser, splitNumbered, startFakeZaloBot, startZaloBot, ZaloChat, type ZaloApp } from "./support/zalo.ts";
 
@@ -22,6 +26,8 @@ afterAll(async () => {
 });
 
 const MENU = /Bạn muốn làm gì\?/;
+const THAT_KHE = "06040";
+const CHI_LANG = "06463";
 type Script = Array<[text: string | (() => string), expect: RegExp]>;
 
 interface Tally {
@@ -71,7 +77,7 @@ const orderCode = (chat: ZaloChat) => () => {
 };
 
 describe("journeys typed naturally on Zalo, against the shortest path", () => {
-  it("farmer and buyer tasks are done, within 1.5× the messages of the shortest path, with no dead end", async () => {
+  it("farmer, buyer and officer tasks are done, within 1.5× the messages of the shortest path, with no dead end", async () => {
     const farmer = new ZaloChat(fake, newZaloUser("Hoàng Văn Nam"));
     const farmerS = new ZaloChat(fake, newZaloUser("Lộc Thị Hạnh"));
     const buyer = new ZaloChat(fake, newZaloUser("Trần Thị Hoa"));
@@ -114,6 +120,63 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     );
 
     await task(
+      "call the post office for the accepted order",
+      [farmer, [["goi buu dien den lay hang", /qua hãng nào/], ["buu dien", /nặng khoảng/], ["dung roi", /thu hộ/], ["co thu ho", /Gửi yêu cầu lấy hàng/], ["gui di", /Đã gửi yêu cầu/]]],
+      [farmerS, [[() => `GUI ${orderCode(farmerS)()}`, /qua hãng nào/], [() => numberOf(farmerS, /Bưu điện/), /nặng khoảng/], ["1", /thu hộ/], ["1", /Gửi yêu cầu lấy hàng/], ["1", /Đã gửi yêu cầu/]]],
+      async (chat) =>
+        expect(await testDb.db.pickup.findMany({ where: { order: { listing: { shop: { household: { accounts: { some: { userKey: chat.user.id } } } } } } } })).toMatchObject([
+          { carrier: "vnpost", weightGrams: 20_000, codVnd: 20 * 70_000 },
+        ]),
+    );
+
+    await task(
+      "a buyer asks the price, then orders 10 kg",
+      [buyer, [["gia hoi kho bao nhieu", /Giá Hoa hồi khô/], ["mua 10 can hoi kho", /nơi bán/], ["o that khe", /Bạn mua 10 kg/], ["ok", /Số điện thoại/], ["0987 654 321", /tỉnh hoặc thành phố/], ["ha noi", /Địa chỉ cụ thể/], ["so 5 ngo 10 Kim Ma", /Đơn của bạn/], ["chot don", /Đã gửi đơn/]]],
+      [buyerS, [["/mua", /Bạn muốn mua gì/], [() => numberOf(buyerS, /Hoa hồi khô/), /nơi bán/], [() => numberOf(buyerS, /Chi Lăng/), /Bạn mua bao nhiêu/], ["10 kg", /Tên người nhận/], ["1", /Số điện thoại/], ["0987 654 322", /tỉnh hoặc thành phố/], ["Ha Noi", /Địa chỉ cụ thể/], ["so 7 ngo 10 Kim Ma", /Đơn của bạn/], ["1", /Đã gửi đơn/]]],
+      async (chat) => expect((await ordersOf(chat)).map((o) => o.quantityMilli)).toEqual([20_000, 10_000]),
+    );
+
+    // Set-up: an officer for each commune takes the role on Zalo and sends an announcement there.
+    const officerN = new ZaloChat(fake, newZaloUser("Cán bộ Thất Khê"));
+    const officerS = new ZaloChat(fake, newZaloUser("Cán bộ Chi Lăng"));
+    for (const [officer, commune] of [[officerN, THAT_KHE], [officerS, CHI_LANG]] as const) {
+      const { code } = await officers(testDb.db).invite([commune]);
+      await officer.send(`/canbo ${code}`, /Bạn muốn làm gì/);
+      const row = await testDb.db.officer.findFirstOrThrow({ where: { userKey: officer.user.id } });
+      await broadcasts(testDb.db).create({
+        officer: { id: row.id, channel: "zalo", chatKey: officer.user.id, locale: "vi" },
+        text: "Thứ 7 này có lớp tập huấn trồng hồi tại nhà văn hoá xã.",
+        photo: null,
+        audience: { communes: [commune], productId: null, channels: ["zalo"] },
+        scheduledAt: new Date(),
+      });
+    }
+    await fake.waitFor(() => [farmer, farmerS].every((c) => c.all.some((m) => /lớp tập huấn trồng hồi/.test(m))), { timeoutMs: 15_000 });
+    const officerOf = (chat: ZaloChat) => (chat === farmer ? officerN : officerS);
+
+    await task(
+      "answer an announcement: the officer gets it",
+      [farmer, [["vang a, thu 7 em se den", /chuyển lời nhắn/]]],
+      [farmerS, [["thu 7 em den", /chuyển lời nhắn/]]],
+      async (chat) => {
+        const household = await householdOf(chat);
+        expect(await testDb.db.announcementReply.count({ where: { householdId: household!.id } })).toBe(1);
+        await fake.waitFor(() => officerOf(chat).all.some((m) => m.includes(`Hộ ${household!.name}`) && /trả lời thông báo/.test(m)));
+      },
+    );
+
+    await task(
+      "the officer answers the household",
+      [officerN, [["tra loi", /gõ câu trả lời/], ["Cam on bac, hen bac 8 gio sang thu 7", /Đã gửi câu trả lời/]]],
+      [officerS, [[() => /\b(TL \d+)/.exec(officerS.all.findLast((m) => /trả lời thông báo/.test(m)) ?? "")![1], /gõ câu trả lời/], ["Hen bac thu 7", /Đã gửi câu trả lời/]]],
+      async (chat) => {
+        const household = await householdOf(chat === officerN ? farmer : farmerS);
+        expect(await testDb.db.announcementReply.findFirstOrThrow({ where: { householdId: household!.id } })).toMatchObject({ answeredAt: expect.any(Date) });
+        await fake.waitFor(() => (chat === officerN ? farmer : farmerS).all.some((m) => /trả lời bạn:/.test(m)));
+      },
+    );
+
+    await task(
       "sold out",
       [farmer, [["het hoi kho roi", /Báo hết hàng/], ["dung roi", MENU]]],
       [farmerS, [["het hoi kho roi", /Báo hết hàng/], ["1", MENU]]],
@@ -128,5 +191,43 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     );
     for (const t of tally) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
     expect(tally.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
+  }, 180_000);
+
+  // The terminal simulator numbers its choices as Zalo does: the farmer's tasks, natural and shortest,
+  // in one real process (`npm run chat -- --json`), each reply checked in order, outcomes from the database.
+  it("farmer tasks on the terminal: done, within 1.5× the shortest path, ending at a numbered menu", async () => {
+    const tasks: Array<[task: string, natural: Script, shortest: Script]> = [
+      [
+        "register",
+        [["chao", /đồng ý chứ/], ["dung roi", /Tên chủ hộ/], ["Hoang Van Tu", /Số điện thoại/], ["sdt 0915 234 011", /xã hoặc phường/], ["o xa that khe", /chọn xã/], ["u dung roi", /Đặt tên/], ["ok", /thanh toán điện tử/], ["co viettel money", MENU]],
+        [["/start", /đồng ý chứ/], ["1", /Tên chủ hộ/], ["Loc Thi Mai", /Số điện thoại/], ["0915 234 012", /xã hoặc phường/], ["chi lang", /chọn xã/], ["1", /Đặt tên/], ["1", /thanh toán điện tử/], ["1", MENU]],
+      ],
+      ["list", [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy[\s\S]*2 tạ/], ["dang luon", /Đã đăng bán/]], [["ban 2 ta hoi kho 80k", /Người mua sẽ thấy[\s\S]*2 tạ/], ["1", /Đã đăng bán/]]],
+      ["lower the price", [["hoi kho ha gia con 70k", /Đổi giá/], ["u", MENU]], [["sua gia hoi kho 70k", /Đổi giá/], ["1", MENU]]],
+      ["sold out", [["het hoi kho roi", /Báo hết hàng/], ["dung roi", MENU]], [["het hoi kho roi", /Báo hết hàng/], ["1", MENU]]],
+    ];
+    const users = { natural: "cli-natural", shortest: "cli-shortest" } as const;
+    const lines = (["natural", "shortest"] as const).flatMap((way) => [{ user: users[way] }, ...tasks.flatMap((t) => t[way === "natural" ? 1 : 2].map(([text]) => ({ text: text as string })))]);
+    const replies = await runCli(testDb.url, lines);
+
+    for (const way of ["natural", "shortest"] as const) {
+      const said: CliReply[] = replies.filter((r) => r.user === users[way]);
+      // Every expected reply, in order.
+      let at = 0;
+      for (const [, expected] of tasks.flatMap((t) => t[way === "natural" ? 1 : 2])) {
+        const found = said.findIndex((r, i) => i >= at && expected.test(r.text));
+        expect(found, `${way}: ${expected} after reply ${at} of ${JSON.stringify(said.map((r) => r.text))}`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+      expect(said.at(-1)?.buttons.length, `${way} ends with numbered choices`).toBeGreaterThan(0);
+      const household = await testDb.db.household.findFirst({
+        where: { accounts: { some: { channel: "cli", userKey: users[way] } } },
+        include: { shop: { include: { listings: true } } },
+      });
+      expect(household?.shop?.listings).toMatchObject([{ unit: "kg", priceVnd: 70_000, status: "sold_out" }]);
+    }
+    const counts = tasks.map(([task, n, s]) => ({ task, natural: n.length, shortest: s.length }));
+    console.log(`terminal journeys: ${counts.map((c) => `${c.task} ${c.natural}/${c.shortest}`).join(", ")}`);
+    for (const c of counts) expect(c.natural, c.task).toBeLessThanOrEqual(1.5 * c.shortest);
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 // "Name your shop" — "Cửa hàng <tên>" offered as one tap, or anything typed.
-import { checkShopName, SHOP_NAME_MAX } from "../../src/core/rules.ts";
+import { checkShopName } from "../../src/core/rules.ts";
 import { choice, column, retry, say, textStep, type FlowContext, type StepResult } from "../../src/engine/flow.ts";
+import { typedName } from "./typed-name.ts";
 
 export function askShopName(
   ownerName: (ctx: FlowContext) => string,
@@ -11,9 +12,8 @@ export function askShopName(
     freeText: true,
     ask: (ctx) => say(ctx.t("register:askShopName"), { choices: column(choice("default", suggestion(ctx), "yes")) }),
     on: (text, ctx) => {
-      const name = checkShopName(text);
-      if (!name.ok) return retry(say(ctx.t(`register:shopName.${name.reason}`, { max: SHOP_NAME_MAX })));
-      return then(name.value, ctx);
+      const name = typedName(text, ctx, "shop");
+      return name.ok ? then(name.value, ctx) : retry(say(name.hint));
     },
     onChoice: (_id, ctx) => {
       const name = checkShopName(suggestion(ctx));

@@ -75,6 +75,18 @@ export function announcementReplies(tx: Tx | Db) {
       return { ...row, name: household?.name ?? null };
     },
 
+    /** Ids of the replies forwarded to this officer and not answered yet, still answerable, newest first (at most `take`). */
+    async unanswered(officerId: string, now: Date, take = 2): Promise<number[]> {
+      const since = new Date(now.getTime() - ANSWER_WITHIN_DAYS * 24 * 3600_000);
+      const rows = await tx.announcementReply.findMany({
+        where: { officerId, answeredAt: null, createdAt: { gt: since } },
+        orderBy: { createdAt: "desc" },
+        take,
+        select: { id: true },
+      });
+      return rows.map((r) => r.id);
+    },
+
     async answered(id: number, now: Date): Promise<void> {
       await tx.announcementReply.update({ where: { id }, data: { answeredAt: now } });
     },

@@ -173,6 +173,13 @@ export function households(tx: Tx) {
       await tx.household.update({ where: { id }, data: patch });
     },
 
+    /** A shop for a household that has none (its row was removed by hand): the way back to selling. */
+    async openShop(householdId: string, shopName: string): Promise<HouseholdView> {
+      const slug = await uniqueSlug(tx, shopName);
+      await tx.shop.upsert({ where: { householdId }, create: { householdId, name: shopName, slug }, update: {} });
+      return (await tx.household.findUniqueOrThrow({ where: { id: householdId }, select: householdSelect })) as HouseholdView;
+    },
+
     async renameShop(householdId: string, name: string): Promise<void> {
       await tx.shop.update({ where: { householdId }, data: { name } });
     },

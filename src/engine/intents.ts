@@ -52,7 +52,14 @@ export async function runAtMenu(turn: TurnPort, text: string): Promise<boolean> 
   const { ctx } = turn;
   const u = understand(text, ctx.catalog.index);
   if (u.intent === "unknown") return false;
-  if (!ctx.household) return u.intent === "buy" && u.clear && offered(turn, u) ? act(turn, u, text) : false;
+  // Someone without a shop (a buyer) may buy, and ask a price before buying; the guest menu follows.
+  if (!ctx.household) {
+    if (!u.clear || !offered(turn, u)) return false;
+    if (u.intent === "buy") return act(turn, u, text);
+    if (u.intent !== "price") return false;
+    turn.replies.push(...(await turn.registry.intents!.answer(u, text, ctx)));
+    return true;
+  }
   if (u.intent === "greeting") {
     turn.replies.push({ text: ctx.t("common:intent.greeting") });
     turn.showMenu();

@@ -43,6 +43,8 @@ const DIGITS = /^\d{1,3}$/;
 
 const PARTICLES = new Set(data.particles);
 const FILLER = new Set(data.choiceFiller);
+/** One-word "no" answers: inside a longer reply they deny the label words next to them. */
+const NEGATIONS = new Set((data.families.no as string[]).filter((w) => !w.includes(" ") && w !== "thoi" && w !== "no"));
 const FAMILIES = new Map<string, ChoiceRole>(
   CHOICE_ROLES.flatMap((role) => (data.families[role] as string[]).map((phrase) => [phrase, role] as const)),
 );
@@ -104,7 +106,7 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
       const prefixed = indexesWhere(folded, (label) => label.startsWith(reply));
       if (prefixed.length === 1) return one(prefixed[0]);
     }
-    return byWords(words, folded, list.length);
+    return byWords(words, folded, list.length, list.map((o) => o.label));
   }
 }
 
@@ -126,14 +128,19 @@ export function familyOf(words: readonly string[]): ChoiceRole | null {
     let step = 0;
     for (let n = Math.min(3, words.length - i); n >= 1 && step === 0; n--) {
       const role = FAMILIES.get(words.slice(i, i + n).join(" "));
-      if (role && found && role !== found) return null;
-      if (role) [found, step] = [role, n];
+      // "ok chot", "u xong": yes, then finish, is the finish; yes with no is no answer.
+      const both: ChoiceRole | null | undefined = role && found && role !== found ? joined(found, role) : role;
+      if (role && !both) return null;
+      if (both) [found, step] = [both, n];
     }
     if (step === 0 && !PARTICLES.has(words[i])) return null;
     i += Math.max(step, 1);
   }
   return found;
 }
+
+/** Two families in one answer: "yes" and "done" together mean "done"; "no" with either means nothing. */
+const joined = (a: ChoiceRole, b: ChoiceRole): ChoiceRole | null => (a !== "no" && b !== "no" ? "done" : null);
 
 /** The words as typed, then without trailing particles, then without leading ones too. */
 function trimmed(words: readonly string[]): string[][] {
@@ -184,20 +191,42 @@ function readPosition(words: string[], folded: string): Position | null {
   return null;
 }
 
-/** The label holding most of the reply's words (typos allowed), when they are at least half of it. */
-function byWords(words: string[], labels: string[], total: number): ChoiceMatch {
+/**
+ * The label holding most of the reply's words (typos allowed), when they are at least half of it; or
+ * the one label whose name, or its part in brackets, is said whole inside a longer reply ("goi buu
+ * dien den lay hang" for "Vietnam Post (Bưu điện)"). A "no" word the label does not hold takes the
+ * label back: "khong nhan" is no "Nhận đơn"; a "no" word only the label holds counts one word against it.
+ */
+function byWords(words: string[], labels: string[], total: number, raw: readonly string[]): ChoiceMatch {
+  const negation = words.find((w) => NEGATIONS.has(w));
+  // "co thu ho tien": a reply that says yes and no "no" word is none of the labels that say no.
+  const affirmed = !negation && words.some((w) => FAMILIES.get(w) === "yes");
   const content = words.filter((w) => !FILLER.has(w) && (w.length > 1 || /\d/.test(w)));
   if (content.length === 0) return NONE;
+  const said = ` ${words.join(" ")} `;
+  const whole = indexesWhere(raw, (label) =>
+    label.split(/[()]/).map(foldWords).some((part) => part.includes(" ") && said.includes(` ${part} `) && (!negation || part.split(" ").some((w) => NEGATIONS.has(w)))),
+  );
+  if (whole.length === 1) return one(whole[0]);
   const glued = content.join("");
   const numbers = content.filter((w) => /\d/.test(w));
   const scores = labels.map((label) => {
     const tokens = label.split(" ").filter(Boolean);
     // A number typed is a value ("thu ho 300k"), not a way to point at a label without it.
     if (tokens.length === 0 || !numbers.every((n) => tokens.includes(n))) return 0;
+    // "ko" and "khong" say the same no: either one in the label answers a "no" in the reply.
+    const saysNo = tokens.some((t) => NEGATIONS.has(t));
+    if ((negation && !saysNo) || (affirmed && saysNo)) return 0;
     // Typed glued or with a typo across the whole label: "viettelmoney", "vietel post".
     const whole = tokens.join("");
     if (glued === whole || (glued.length >= 5 && typoDistance(glued, whole) <= (whole.length >= 9 ? 2 : 1))) return content.length;
-    return content.filter((w) => tokens.some((t) => sameWord(w, t))).length;
+    // Beside other words a particle counts only as itself: "dat luon" (order at once) holds no "luong"
+    // (quantity). Alone it is all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
+    const exactOnly = (w: string) => content.length > 1 && PARTICLES.has(w);
+    const same = (w: string, t: string) => (NEGATIONS.has(w) ? NEGATIONS.has(t) : exactOnly(w) ? t === w : sameWord(w, t, content.length === 1));
+    const matched = content.filter((w) => tokens.some((t) => same(w, t))).length;
+    // And a label that says "no" fits a reply that does not a little less: "thu ho" is "Thu hộ", not "Không thu hộ".
+    return !negation && saysNo ? Math.max(matched - 1, 0) : matched;
   });
   const best = Math.max(...scores);
   if (best === 0 || best * 2 < content.length) return NONE;
@@ -206,9 +235,11 @@ function byWords(words: string[], labels: string[], total: number): ChoiceMatch 
 }
 
 /** The same word, typed in full, begun ("viet" for "viettel"), or with one slip in a longer word. */
-function sameWord(typed: string, word: string): boolean {
+function sameWord(typed: string, word: string, alone: boolean): boolean {
   if (typed === word) return true;
-  if (typed.length >= 3 && word.startsWith(typed)) return true;
+  // A word begun: "viet" for "viettel". Beside other words three letters are mostly a word of their own
+  // ("tra loi" is no "trang"); alone they are all there is to go by ("chi" for "Chi Lăng" or "Chiến Thắng").
+  if (typed.length >= (alone ? 3 : 4) && word.startsWith(typed)) return true;
   if (typed.length < 5 || word.length < 4) return false;
   return typoDistance(typed, word) <= (typed.length >= 7 ? 2 : 1);
 }

@@ -86,6 +86,19 @@ const PLURAL: ReadonlySet<string> = new Set(data.plural);
 export const MENU_PHRASES: readonly string[] = data.menu;
 /** Words after which the next one or two are a place: "xa Quang Lac". */
 export const ADMIN_WORDS: ReadonlySet<string> = new Set(data.admin);
+const SURNAMES: ReadonlySet<string> = new Set(data.names.surnames);
+const MIDDLE_NAMES: ReadonlySet<string> = new Set(data.names.middle);
+
+/** "Hoang Van Mua", "Le Thi Don": a person's full name, whose words are no request ("mua", "don"). */
+export function isFullName(tokens: readonly Token[]): boolean {
+  return (
+    tokens.length >= 3 &&
+    tokens.length <= 4 &&
+    tokens.every((t) => t.kind === "word") &&
+    SURNAMES.has(tokens[0].text) &&
+    MIDDLE_NAMES.has(tokens[1].text)
+  );
+}
 const ABBREVIATIONS: ReadonlyMap<string, string[]> = new Map(Object.entries(data.abbreviations).map(([k, v]) => [k, v.split(" ")]));
 
 /** Words we know; fuzzy matching only starts from a window holding a word outside this set. */

@@ -19,7 +19,7 @@
 // the answer; it is never `clear`). When `clear` is false (unknown, or a listing inferred from bare
 // numbers), the message should go to the step.
 
-import { ADMIN_WORDS, aloneCue, cueWords, findCues, MENU_PHRASES, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
+import { ADMIN_WORDS, aloneCue, isFullName, cueWords, findCues, MENU_PHRASES, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
 import { parseListingItems } from "./items.ts";
 import { FILLER_WORDS } from "./lexicon.ts";
 import type { ListingParse, ProductRef } from "./listing.ts";
@@ -65,6 +65,8 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   const index = catalogIndex(catalog);
   const read = text.length > MAX_UNDERSTOOD_CHARS ? text.slice(0, MAX_UNDERSTOOD_CHARS) : text;
   const tokens = tokenize(read);
+  // A name typed at a step ("Hoang Van Mua", "Le Thi Don") asks for nothing, whatever its words mean.
+  if (isFullName(tokens)) return { intent: "unknown", product: null, items: [], clear: false, cue: null };
   const found = scan(tokens);
   const places = findPlaces(tokens);
   const free = (i: number) => found.claimed[i] === 0;
