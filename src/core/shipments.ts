@@ -90,7 +90,12 @@ export class ShipmentService {
    * (On PostgreSQL other instances may hold leases: they run out instead.)
    */
   async reclaim(now = new Date()): Promise<number> {
-    const { count } = await this.db.pickup.updateMany({ where: { booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { gt: now } }, data: { nextTryAt: now } });
+    const where = { booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { gt: now } };
+    // Read first: an UPDATE takes SQLite's write lock even when it matches nothing, and at start
+    // another client of the file (a second app in one test process) may hold it inside a transaction,
+    // which the driver's synchronous busy wait would then never let finish.
+    if ((await this.db.pickup.count({ where })) === 0) return 0;
+    const { count } = await this.db.pickup.updateMany({ where, data: { nextTryAt: now } });
     if (count > 0) this.log.info({ count }, "carrier steps of the previous run taken up again");
     return count;
   }
