@@ -3,7 +3,7 @@
 // the words a notice shows). Each task is scored by its outcome in the database, its messages are
 // counted (natural within 1.5× the shortest path), and no task ends without a numbered way forward.
 // The real app on real HTTP. Two officers (one per commune) each send an announcement as a set-up.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { broadcasts } from "../src/broadcast/store.ts";
 import { officers } from "../src/broadcast/officers.ts";
 import { tFor } from "../src/i18n/index.ts";
@@ -41,6 +41,11 @@ const tally: Tally[] = [];
 /** Sends a script; returns how many messages it took and whether it ended without a way forward. */
 async function play(chat: ZaloChat, script: Script): Promise<{ messages: number; deadEnd: boolean }> {
   for (const [text, expect] of script) await chat.send(typeof text === "function" ? text() : text, expect);
+  // The last expected reply may be followed by more of the same turn (the menu after a two-line
+  // answer): judge the end once nothing is owed any more (a delivered message leaves the outbox).
+  await vi.waitFor(async () => {
+    if ((await testDb.db.chatOutbox.count()) > 0) throw new Error("messages still owed");
+  }, { timeout: 15_000, interval: 20 });
   // A way forward on Zalo: a numbered list, or a notice's word to type ("• Gọi bưu điện: gõ GOI DH…").
   const keyword = new RegExp(`\n${tFor("vi", "numbered")("common:numbered.keyword", { label: ".+", keyword: "\\S+" }).replace("•", "\\u2022")}`);
   return { messages: script.length, deadEnd: splitNumbered(chat.last).buttons.length === 0 && !keyword.test(chat.last) };
