@@ -19,16 +19,17 @@ import { intents } from "./intents.ts";
 import { shippingActions } from "./shipping.ts";
 import { paymentActions } from "./payments.ts";
 import { priceCommand } from "./market.ts";
+import { referencePriceCommand, referencePriceFlow } from "./reference-price.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
 
 export const registry: FlowRegistry = {
-  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow },
+  flows: { register, editProfile, deleteAccount, sell, myListings, buy, declineOrder, pickup, orderList, blockBuyer, pickOrder, announce, answerReply, officerHome, assistedRegister, quickEdit: quickEditFlow, referencePrice: referencePriceFlow },
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand, referencePrice: referencePriceCommand },
   intents,
   actions: {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),

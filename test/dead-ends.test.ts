@@ -27,6 +27,7 @@ const NOT_WALKED: Record<string, string> = {
   assistedRegister: "officers only (/dangkyho)",
   officerHome: "officers only (/canbo)",
   answerReply: "officers only (a household's reply to an announcement)",
+  referencePrice: "officers only (/giathamkhao)",
   pickOrder: "needs two unanswered orders at one household when it types 'nhan'; walked in order-notice.e2e.test.ts",
 };
 

@@ -12,6 +12,7 @@ import { shipments } from "./shipments-store.ts";
 import { paymentState } from "./payment-state.ts";
 import { heldNotices } from "./held-notices.ts";
 import { prices } from "./prices.ts";
+import { referencePrices } from "./reference-prices.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -26,6 +27,7 @@ export function createServices(tx: Tx) {
     payments: paymentState(tx),
     heldNotices: heldNotices(tx),
     prices: prices(tx),
+    referencePrices: referencePrices(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

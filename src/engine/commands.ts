@@ -20,7 +20,8 @@ export type GlobalCommand =
   | "stats"
   | "unnotified"
   | "assist"
-  | "prices";
+  | "prices"
+  | "referencePrice";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -41,6 +42,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   chuabao: "unnotified",
   dangkyho: "assist",
   gia: "prices",
+  giathamkhao: "referencePrice",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */

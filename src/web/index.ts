@@ -21,6 +21,7 @@ import { messagePage } from "./layout.ts";
 import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
+import { referencePrices } from "../core/reference-prices.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
@@ -254,7 +255,8 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
     app.get("/gia", async (_req, reply) => {
       const body = await pricePage("", async () => {
         const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
-        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items });
+        const references = await referencePrices(db).latestOf(catalog.items.map((p) => p.id));
+        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items, references });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
@@ -265,8 +267,12 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (!product) return notFound(t, reply);
       const body = await pricePage(product.id, async () => {
         const now = new Date();
-        const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
-        return renderProductPricePage(t, { product, row, days, now });
+        const [row, days, reference] = await Promise.all([
+          prices(db).ofProduct(product.id, { now }),
+          prices(db).daily(product.id, { now }),
+          referencePrices(db).latest(product.id),
+        ]);
+        return renderProductPricePage(t, { product, row, days, now, reference });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
