@@ -35,6 +35,7 @@ import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb, webNotFound } from "./web/index.ts";
+import { PriceBoardCache } from "./core/price-board.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
@@ -181,8 +182,11 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
   // of turns would otherwise add a query per turn on SQLite's one writer).
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => media.kick()));
+  // The province's price board, recomputed in the background (core/price-board.ts).
+  const priceBoard = new PriceBoardCache(db, { productIds: async () => (await engine.catalog.get()).items.map((p) => p.id), log });
   // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
   registerWeb(http, {
+    priceBoard,
     db,
     engine,
     orders: orderService,
@@ -321,6 +325,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       engine.startDelivery();
       channels.start();
       broadcasts.start();
+      priceBoard.start();
       return address;
     },
     async stop() {
@@ -339,10 +344,12 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       media.stop();
       const orderClock = orderService.stop();
       shipments.stop();
+      const board = priceBoard.stop();
       stopMaintenance();
       await stopping("order reminders", () => orderClock);
       await stopping("photo downloads", () => media.idle());
       await stopping("carrier calls", () => shipments.idle());
+      await stopping("price board", () => board);
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],

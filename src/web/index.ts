@@ -22,6 +22,7 @@ import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
 import { referencePrices } from "../core/reference-prices.ts";
+import type { PriceBoardCache } from "../core/price-board.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
@@ -49,6 +50,8 @@ export interface WebOptions {
   publicUrl?: string;
   /** reuse dashboard figures while nothing they count changed (default on) */
   dashboardCache?: boolean;
+  /** the province's price board kept current in the background (absent: computed per page) */
+  priceBoard?: PriceBoardCache;
   /** keep drawn shop pages (default on; the benchmark measures both) */
   pageCache?: boolean;
   log: Logger;
@@ -252,10 +255,16 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       return body;
     };
 
+    // Kept current in the background when the app gives one (core/price-board.ts), else computed here.
+    const provinceBoard = async (productIds: string[]) =>
+      opts.priceBoard
+        ? opts.priceBoard.board()
+        : { rows: await prices(db).board(), references: await referencePrices(db).latestOf(productIds) };
+
     app.get("/gia", async (_req, reply) => {
       const body = await pricePage("", async () => {
-        const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
-        const references = await referencePrices(db).latestOf(catalog.items.map((p) => p.id));
+        const catalog = await opts.engine.catalog.get();
+        const { rows, references } = await provinceBoard(catalog.items.map((p) => p.id));
         return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items, references });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
@@ -267,12 +276,9 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (!product) return notFound(t, reply);
       const body = await pricePage(product.id, async () => {
         const now = new Date();
-        const [row, days, reference] = await Promise.all([
-          prices(db).ofProduct(product.id, { now }),
-          prices(db).daily(product.id, { now }),
-          referencePrices(db).latest(product.id),
-        ]);
-        return renderProductPricePage(t, { product, row, days, now, reference });
+        const [board, days] = await Promise.all([provinceBoard([product.id]), prices(db).daily(product.id, { now })]);
+        const row = board.rows.find((r) => r.productId === product.id) ?? null;
+        return renderProductPricePage(t, { product, row, days, now, reference: board.references.get(product.id) ?? null });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
