@@ -20,6 +20,7 @@ import { shippingActions } from "./shipping.ts";
 import { paymentActions } from "./payments.ts";
 import { priceCommand } from "./market.ts";
 import { referencePriceCommand, referencePriceFlow } from "./reference-price.ts";
+import { alertCommand, alertKeyword } from "./price-alerts.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -29,16 +30,16 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand, referencePrice: referencePriceCommand },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand, referencePrice: referencePriceCommand, priceAlert: alertCommand },
   intents,
   actions: {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),
     // "/mua" or "mua" starts buying for anyone, registered or not; "NHAN DH…" answers an order, "DA CHUYEN DH…"
-    // its payment; "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
+    // its payment; "báo tôi khi có na dưới 40k" asks for a price alert; "DV1 DH…" chooses a carrier's service; "TL 12" answers a household's reply to an announcement (officers).
     reply: replyToNotice,
     keyword: async (text, ctx) =>
       /^\/?mua$/.test(fold(text))
         ? startFlow("buy")
-        : (replyActions.keyword(text, ctx) ?? (await paymentActions.keyword(text, ctx)) ?? (await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
+        : (await alertKeyword(text, ctx)) ?? (replyActions.keyword(text, ctx) ?? (await paymentActions.keyword(text, ctx)) ?? (await shippingActions.keyword(text, ctx)) ?? orderActions.keyword(text, ctx)),
   },
 };

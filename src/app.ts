@@ -36,9 +36,12 @@ import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb, webNotFound } from "./web/index.ts";
 import { PriceBoardCache } from "./core/price-board.ts";
+import { AlertMatcher } from "./broadcast/alerts.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
+/** Listings that went live are matched against buyers' alerts at most this often (after turns, and on a timer). */
+const ALERT_PASS_EVERY_MS = 2_000;
 
 /** Calls `fn` at once, then at most once per `ms` (a call in between runs at the end of the wait). */
 function atMostEvery(ms: number, fn: () => void): () => void {
@@ -76,6 +79,8 @@ export interface App {
   channels: ChannelSupervisor;
   /** announcements: scheduler and per-channel dispatchers */
   broadcasts: BroadcastService;
+  /** buyers' price alerts: live listings matched and queued for the dispatchers */
+  alerts: AlertMatcher;
   /**
    * Starts HTTP, the timers and the broadcast dispatcher, and starts connecting the channels in the
    * background (`channels.connected()` waits for them); returns the HTTP address.
@@ -289,7 +294,15 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       ...broadcast?.rates,
     },
   });
+  // Buyers' price alerts: listings that went live, matched and queued for the dispatcher above.
+  const alerts = new AlertMatcher(db, {
+    channels: broadcastSenders.map((s) => s.channel),
+    publicUrl,
+    queued: () => broadcasts.kick(),
+    log: log.child({ part: "alerts" }),
+  });
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => broadcasts.kick()));
+  engine.onAfterTurn(atMostEvery(ALERT_PASS_EVERY_MS, () => alerts.pass.kick()));
 
   let stopMaintenance = () => {};
   const pending = new Set<string>();
@@ -316,6 +329,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     zaloOa,
     channels,
     broadcasts,
+    alerts,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
@@ -326,6 +340,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       channels.start();
       broadcasts.start();
       priceBoard.start();
+      alerts.pass.startTimer(ALERT_PASS_EVERY_MS);
       return address;
     },
     async stop() {
@@ -345,11 +360,13 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       const orderClock = orderService.stop();
       shipments.stop();
       const board = priceBoard.stop();
+      const matching = alerts.pass.stop();
       stopMaintenance();
       await stopping("order reminders", () => orderClock);
       await stopping("photo downloads", () => media.idle());
       await stopping("carrier calls", () => shipments.idle());
       await stopping("price board", () => board);
+      await stopping("price alerts", () => matching);
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],

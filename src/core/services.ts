@@ -13,6 +13,7 @@ import { paymentState } from "./payment-state.ts";
 import { heldNotices } from "./held-notices.ts";
 import { prices } from "./prices.ts";
 import { referencePrices } from "./reference-prices.ts";
+import { priceAlerts } from "./price-alerts.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -28,6 +29,7 @@ export function createServices(tx: Tx) {
     heldNotices: heldNotices(tx),
     prices: prices(tx),
     referencePrices: referencePrices(tx),
+    priceAlerts: priceAlerts(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

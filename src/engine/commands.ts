@@ -21,7 +21,8 @@ export type GlobalCommand =
   | "unnotified"
   | "assist"
   | "prices"
-  | "referencePrice";
+  | "referencePrice"
+  | "priceAlert";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -43,6 +44,7 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   dangkyho: "assist",
   gia: "prices",
   giathamkhao: "referencePrice",
+  baogia: "priceAlert",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */

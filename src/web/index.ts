@@ -22,6 +22,8 @@ import { statusPath } from "../links.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
 import { referencePrices } from "../core/reference-prices.ts";
+import { priceAlerts } from "../core/price-alerts.ts";
+import { renderAlertStopPage, renderAlertStoppedPage } from "./alert-page.ts";
 import type { PriceBoardCache } from "../core/price-board.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
@@ -315,6 +317,24 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       // Only where the page offers it: a household with a bank account, an order not yet said paid.
       if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
       return reply.code(303).header("location", `${statusPath(order.statusToken)}#payment`).header("cache-control", "no-store").send();
+    });
+
+    // ---- buyers' price alerts: the stop link (alert-page.ts) ----
+
+    app.get<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
+      reply.header("x-robots-tag", "noindex");
+      if (!alert) return sendPage(reply, 200, renderAlertStoppedPage(t, null), { cache: "no-store" });
+      const product = (await opts.engine.catalog.get()).byId(alert.productId);
+      const body = renderAlertStopPage(t, { ...alert, productName: product?.name ?? alert.productId, unit: product?.unit ?? "kg" });
+      return sendPage(reply, 200, body, { cache: "no-store" });
+    });
+
+    app.post<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
+      if (alert) await priceAlerts(db).unsubscribe(req.params.token);
+      const name = alert ? ((await opts.engine.catalog.get()).byId(alert.productId)?.name ?? alert.productId) : null;
+      return sendPage(reply.header("x-robots-tag", "noindex"), 200, renderAlertStoppedPage(t, name), { cache: "no-store" });
     });
 
     // ---- photos ----
