@@ -21,6 +21,7 @@ import { paymentActions } from "./payments.ts";
 import { priceCommand } from "./market.ts";
 import { referencePriceCommand, referencePriceFlow } from "./reference-price.ts";
 import { alertCommand, alertKeyword } from "./price-alerts.ts";
+import { calendarCommand, remindersCommand } from "./harvest-reminders.ts";
 import { quickEditFlow } from "./quick-edit.ts";
 import { startFlow } from "../src/engine/flow.ts";
 import { fold } from "../src/lang/normalize.ts";
@@ -30,7 +31,7 @@ export const registry: FlowRegistry = {
   onboarding: "register",
   deleteAccount: "deleteAccount",
   menu,
-  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand, referencePrice: referencePriceCommand, priceAlert: alertCommand },
+  commands: { ...broadcastCommands, ...dashboardCommands, ...assistCommands, ...unnotifiedCommands, prices: priceCommand, referencePrice: referencePriceCommand, priceAlert: alertCommand, harvestCalendar: calendarCommand, reminders: remindersCommand },
   intents,
   actions: {
     tap: async (id, ctx) => replyActions.tap(id, ctx) ?? (await paymentActions.tap(id, ctx)) ?? (await shippingActions.tap(id, ctx)) ?? orderActions.tap(id, ctx),

@@ -37,11 +37,14 @@ import type { Logger } from "./log.ts";
 import { registerWeb, webNotFound } from "./web/index.ts";
 import { PriceBoardCache } from "./core/price-board.ts";
 import { AlertMatcher } from "./broadcast/alerts.ts";
+import { HarvestReminders } from "./broadcast/reminders.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
 /** Listings that went live are matched against buyers' alerts at most this often (after turns, and on a timer). */
 const ALERT_PASS_EVERY_MS = 2_000;
+/** Harvest reminders are looked for this often (a season starts on a month's first day; hourly catches up). */
+const REMINDER_PASS_EVERY_MS = 3_600_000;
 
 /** Calls `fn` at once, then at most once per `ms` (a call in between runs at the end of the wait). */
 function atMostEvery(ms: number, fn: () => void): () => void {
@@ -81,6 +84,8 @@ export interface App {
   broadcasts: BroadcastService;
   /** buyers' price alerts: live listings matched and queued for the dispatchers */
   alerts: AlertMatcher;
+  /** harvest reminders at season starts */
+  reminders: HarvestReminders;
   /**
    * Starts HTTP, the timers and the broadcast dispatcher, and starts connecting the channels in the
    * background (`channels.connected()` waits for them); returns the HTTP address.
@@ -303,6 +308,14 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => broadcasts.kick()));
   engine.onAfterTurn(atMostEvery(ALERT_PASS_EVERY_MS, () => alerts.pass.kick()));
+  // Harvest reminders at each product's season start, once per season per household.
+  const reminders = new HarvestReminders(db, {
+    channels: broadcastSenders.map((s) => s.channel),
+    publicUrl,
+    catalog: () => engine.catalog.get(),
+    queued: () => broadcasts.kick(),
+    log: log.child({ part: "reminders" }),
+  });
 
   let stopMaintenance = () => {};
   const pending = new Set<string>();
@@ -330,6 +343,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     channels,
     broadcasts,
     alerts,
+    reminders,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
@@ -341,6 +355,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       broadcasts.start();
       priceBoard.start();
       alerts.pass.startTimer(ALERT_PASS_EVERY_MS);
+      reminders.pass.startTimer(REMINDER_PASS_EVERY_MS);
+      reminders.pass.kick();
       return address;
     },
     async stop() {
@@ -361,12 +377,14 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       shipments.stop();
       const board = priceBoard.stop();
       const matching = alerts.pass.stop();
+      const reminding = reminders.pass.stop();
       stopMaintenance();
       await stopping("order reminders", () => orderClock);
       await stopping("photo downloads", () => media.idle());
       await stopping("carrier calls", () => shipments.idle());
       await stopping("price board", () => board);
       await stopping("price alerts", () => matching);
+      await stopping("harvest reminders", () => reminding);
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],

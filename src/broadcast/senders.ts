@@ -18,7 +18,7 @@ export interface Announcement {
   photo: { ref: string; channel: string } | null;
   /** the sending officer's scope, named above the text ("Cán bộ xã Thất Khê: …") */
   from?: { communes: string[]; provinceCode: string };
-  /** a buyer's price alert (alerts.ts): the text is complete, its own way to stop included */
+  /** a message to one chat (personal.ts: a price alert, a harvest reminder): the text is complete, its own way to stop included */
   alert?: true;
 }
 

@@ -20,7 +20,7 @@ import type { ChannelName } from "../engine/message.ts";
 import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import { SharedBucket, type BucketOptions } from "./bucket.ts";
-import { ALERT_PREFIX } from "./alerts.ts";
+import { isPersonal, personalText } from "./personal.ts";
 import { officers } from "./officers.ts";
 import type { Announcement, BroadcastSender, Part, SendOutcome } from "./senders.ts";
 import { broadcasts, Outbox, type Audience, type ClaimedRow } from "./store.ts";
@@ -274,10 +274,11 @@ export class BroadcastService {
 
   private async announcement(id: string): Promise<Cached | null> {
     const now = Date.now();
-    if (id.startsWith(ALERT_PREFIX)) {
-      // A buyer's alert: one message for one chat, read for its row (not kept: nobody else sends it).
-      const notice = await this.db.priceAlertNotice.findUnique({ where: { id: id.slice(ALERT_PREFIX.length) }, select: { text: true } });
-      return notice ? { announcement: { text: notice.text, photo: null, alert: true }, parts: new Map(), status: "sending", checkedAt: now } : null;
+    if (isPersonal(id)) {
+      // A buyer's alert or a harvest reminder: one message for one chat, read for its row (not kept:
+      // nobody else sends it).
+      const text = await personalText(this.db, id);
+      return text === null ? null : { announcement: { text, photo: null, alert: true }, parts: new Map(), status: "sending", checkedAt: now };
     }
     const cached = this.cache.get(id);
     if (cached && now - cached.checkedAt < this.opts.checkMs) return cached;
@@ -402,7 +403,7 @@ export class BroadcastService {
   private readonly checking = new Set<string>();
 
   private checkSoon(id: string, log: Logger): void {
-    if (this.checking.has(id) || id.startsWith(ALERT_PREFIX)) return; // an alert has no broadcast to report on
+    if (this.checking.has(id) || isPersonal(id)) return; // an alert or a reminder has no broadcast to report on
     this.checking.add(id);
     void this.check(id)
       .catch((err) => log.error({ err }, "broadcast progress check failed"))

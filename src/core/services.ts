@@ -14,6 +14,7 @@ import { heldNotices } from "./held-notices.ts";
 import { prices } from "./prices.ts";
 import { referencePrices } from "./reference-prices.ts";
 import { priceAlerts } from "./price-alerts.ts";
+import { harvestCalendar } from "./harvest-calendar.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -30,6 +31,7 @@ export function createServices(tx: Tx) {
     prices: prices(tx),
     referencePrices: referencePrices(tx),
     priceAlerts: priceAlerts(tx),
+    harvestCalendar: harvestCalendar(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

@@ -22,7 +22,9 @@ export type GlobalCommand =
   | "assist"
   | "prices"
   | "referencePrice"
-  | "priceAlert";
+  | "priceAlert"
+  | "harvestCalendar"
+  | "reminders";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -45,6 +47,8 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   gia: "prices",
   giathamkhao: "referencePrice",
   baogia: "priceAlert",
+  lichnhac: "harvestCalendar",
+  nhacmuavu: "reminders",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */
