@@ -74,7 +74,7 @@ export class HarvestReminders {
 
   private async remind(item: CatalogItem, season: string, monthStart: Date, now: Date): Promise<number> {
     const since = new Date(Date.UTC(monthStart.getUTCFullYear() - 1, monthStart.getUTCMonth(), monthStart.getUTCDate(), monthStart.getUTCHours()));
-    const range = await this.range(item, now);
+    let range: Awaited<ReturnType<HarvestReminders["range"]>> | null = null; // looked up once someone is owed
     let queued = 0;
     for (;;) {
       // The chat each household used last (any reachable one when it has none); several rows for one
@@ -90,11 +90,13 @@ export class HarvestReminders {
           AND NOT EXISTS (SELECT 1 FROM "HarvestReminder" m WHERE m."householdId" = h."id" AND m."productId" = ${item.id} AND m."season" = ${season})
         ORDER BY h."id" LIMIT ${PAGE}`;
       if (owed.length === 0) return queued;
+      range ??= await this.range(item, now);
+      const quoted = range;
       queued += await this.db.$transaction(async (tx) => {
         let won = 0;
         for (const o of owed) {
           const id = randomUUID();
-          const text = this.text(item, o.locale, range);
+          const text = this.text(item, o.locale, quoted);
           const claimed = await tx.$executeRaw`
             INSERT INTO "HarvestReminder" ("id", "householdId", "productId", "season", "text", "createdAt")
             VALUES (${id}, ${o.hid}, ${item.id}, ${season}, ${text}, ${now}) ON CONFLICT DO NOTHING`;
