@@ -1,6 +1,7 @@
 // The price board kept in memory (core/price-board.ts): the board it serves equals prices().board()
 // computed at the same moment; a refresh with nothing changed computes nothing; a new listing or a
 // reference price is on the board after the next refresh; concurrent first requests share one computation.
+// And one product's orders are read through Order.productId, which the database keeps (order_product).
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { PriceBoardCache } from "../src/core/price-board.ts";
@@ -62,5 +63,32 @@ describe("PriceBoardCache", () => {
     } finally {
       await cache.stop();
     }
+  });
+
+  it("reads one product's orders through the order's own copy of the product, kept by the database", async () => {
+    await new CatalogStore(db.db).get();
+    const h = await shop("+84913000102");
+    const services = createServices(db.db);
+    const l = await services.listings.create({ shopId: h.shop!.id, productId: "thach-den", title: "Thạch đen", unit: "kg", quantity: 100, displayUnit: "kg", priceVnd: 30_000 });
+    for (let i = 0; i < 3; i++) {
+      const placed = await services.orders.place({
+        listingId: l.id,
+        quantity: 1,
+        buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc", area: "Hà Nội" },
+        buyerChannel: "web",
+        buyerLocale: "vi",
+        source: "web",
+      });
+      if (!placed.ok) throw new Error("order not placed");
+      await db.db.order.update({ where: { id: placed.order.id }, data: { status: "accepted" } });
+    }
+    expect((await db.db.order.findMany({ where: { listingId: l.id } })).map((o) => o.productId)).toEqual(["thach-den", "thach-den", "thach-den"]);
+    const one = await prices(db.db).ofProduct("thach-den");
+    expect(one?.orders7).toEqual({ count: 3, min: 30_000, median: 30_000, max: 30_000 });
+    expect(one).toEqual((await prices(db.db).board()).find((r) => r.productId === "thach-den"));
+    // The listing's product corrected: its orders follow.
+    await db.db.listing.update({ where: { id: l.id }, data: { productId: "hoi-kho" } });
+    expect((await prices(db.db).ofProduct("thach-den"))?.orders7).toBeNull();
+    expect((await prices(db.db).ofProduct("hoi-kho"))?.orders7?.count).toBe(3);
   });
 });
