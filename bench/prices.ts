@@ -6,6 +6,7 @@
 // `cho_so_bench_prices`, seeded when it does not hold exactly N demo households, or `--db cho_so_bench`,
 // which the ops helper seeds with 2,000,000 households and announces with /tmp/cho_so_bench.ready:
 // that one is used read-only (not migrated, not written; rounds that need a table it lacks are skipped).
+// `--as-is --db NAME`: a database prepared by hand, used as it is (see docs/market.md for the 2M copy).
 //
 // Rounds, each timed in this process against the database:
 //   - board computed: every product's live range and median, 7- and 30-day orders (prices().board),
@@ -34,6 +35,8 @@ const arg = (name: string) => {
 const POSTGRES = flag("pg");
 const DB_NAME = arg("db") ?? "cho_so_bench_prices";
 const READ_ONLY = POSTGRES && DB_NAME === "cho_so_bench";
+/** use the database as it is: a copy made by hand (e.g. cho_so_bench's listings and orders under the newest migrations) */
+const AS_IS = flag("as-is");
 const HOUSEHOLDS = Number((arg("households") ?? "200000").replace(/[_,]/g, ""));
 const RUNS = Number(arg("runs") ?? 5);
 const PG_SERVER = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
@@ -70,6 +73,7 @@ async function prepare(dir: string): Promise<string> {
   }
   const url = new URL(PG_SERVER);
   url.pathname = `/${DB_NAME}`;
+  if (AS_IS) return url.toString();
   if (READ_ONLY) {
     if (!existsSync("/tmp/cho_so_bench.ready")) throw new Error("cho_so_bench is not announced ready (/tmp/cho_so_bench.ready)");
     return url.toString();
@@ -133,9 +137,16 @@ async function main() {
       await time("board served (PriceBoardCache.board)", RUNS * 200, () => cache.board(), rounds);
       await cache.stop();
     } else console.log("  board served: skipped, this database has no ReferencePrice table (read-only, older migrations)");
-    await time(`one product's figures (${product}, chat answer)`, RUNS * 4, () => prices(db).ofProduct(product), rounds);
-    await time(`one product's 30-day chart (${product})`, RUNS * 4, () => prices(db).daily(product), rounds);
-    await time(`median a listing is compared with (${product})`, RUNS * 4, () => prices(db).reference(product, 3), rounds);
+    // One product's orders are read through Order.productId (order_product migration).
+    const orderProduct = await db.$queryRawUnsafe(`SELECT "productId" FROM "Order" LIMIT 1`).then(
+      () => true,
+      () => false,
+    );
+    if (orderProduct) {
+      await time(`one product's figures (${product}, chat answer)`, RUNS * 4, () => prices(db).ofProduct(product), rounds);
+      await time(`one product's 30-day chart (${product})`, RUNS * 4, () => prices(db).daily(product), rounds);
+      await time(`median a listing is compared with (${product})`, RUNS * 4, () => prices(db).reference(product, 3), rounds);
+    } else console.log("  one product's rounds: skipped, this database has no Order.productId (read-only, older migrations)");
     await time(`one commune's board (${commune.communeCode})`, RUNS * 4, () => prices(db).board({ communeCode: commune.communeCode! }), rounds);
     await db.$disconnect();
 
