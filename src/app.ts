@@ -45,6 +45,7 @@ const AFTER_TURN_EVERY_MS = 100;
 const ALERT_PASS_EVERY_MS = 2_000;
 /** Harvest reminders are looked for this often (a season starts on a month's first day; hourly catches up). */
 const REMINDER_PASS_EVERY_MS = 3_600_000;
+const REMINDER_FIRST_PASS_MS = 60_000;
 
 /** Calls `fn` at once, then at most once per `ms` (a call in between runs at the end of the wait). */
 function atMostEvery(ms: number, fn: () => void): () => void {
@@ -318,6 +319,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   });
 
   let stopMaintenance = () => {};
+  let firstReminders: NodeJS.Timeout | undefined;
   const pending = new Set<string>();
   /** Runs one part of the shutdown, remembered as pending until it is done. */
   const stopping = async (name: string, work: () => Promise<unknown> | unknown) => {
@@ -356,7 +358,9 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       priceBoard.start();
       alerts.pass.startTimer(ALERT_PASS_EVERY_MS);
       reminders.pass.startTimer(REMINDER_PASS_EVERY_MS);
-      reminders.pass.kick();
+      // A first look a minute after start (an instance restarted more often than hourly still sends them).
+      firstReminders = setTimeout(() => reminders.pass.kick(), REMINDER_FIRST_PASS_MS);
+      firstReminders.unref();
       return address;
     },
     async stop() {
@@ -377,6 +381,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       shipments.stop();
       const board = priceBoard.stop();
       const matching = alerts.pass.stop();
+      clearTimeout(firstReminders);
       const reminding = reminders.pass.stop();
       stopMaintenance();
       await stopping("order reminders", () => orderClock);
