@@ -1,11 +1,13 @@
 // "Giá na hôm nay bao nhiêu?": what Chợ Số knows about a product's price, from the price board
 // (core/prices.ts): live offers in the province and accepted orders of the last days, with a link to
-// the board's page; the catalog's usual range only when nothing is on sale or sold. No market feed
+// the board's page; an officer's reference price ("/giathamkhao") with its date and source; the
+// catalog's usual range only when none of these exists. No market feed
 // exists, so nothing else is claimed. Also where a household's own price stands (priceStanding).
 import { say, type FlowContext } from "../src/engine/flow.ts";
 import type { Outbound } from "../src/engine/message.ts";
 import type { ProductRef } from "../src/lang/listing.ts";
 import { formatPrice } from "../src/lang/price.ts";
+import { formatDate } from "../src/lang/datetime.ts";
 import { foldWords } from "../src/lang/normalize.ts";
 import { matchProduct } from "../src/lang/product.ts";
 import { pricePath } from "../src/links.ts";
@@ -51,7 +53,11 @@ export async function priceAnswer(ctx: FlowContext, products: ProductRef[]): Pro
   else lines.push(ctx.t("prices:chat.live", { min: money(live.min), max: money(live.max), median: money(live.median), count: live.count }));
   const sold = row?.orders7 ? { key: "sold7", f: row.orders7 } : row?.orders30 ? { key: "sold30", f: row.orders30 } : null;
   if (sold) lines.push(ctx.t(`prices:chat.${sold.key}`, { min: money(sold.f.min), max: money(sold.f.max), count: sold.f.count }));
-  if (!live && !sold) {
+  const reference = await ctx.services.referencePrices.latest(item.id);
+  if (reference) {
+    lines.push(ctx.t("prices:chat.reference", { price: formatPrice({ vnd: reference.priceVnd, per: reference.unit }), source: reference.source, date: formatDate(reference.createdAt) }));
+  }
+  if (!live && !sold && !reference) {
     lines.push(ctx.t("prices:chat.usual", { min: formatPrice({ vnd: item.priceRange.min, per: null }), max: formatPrice({ vnd: item.priceRange.max, per: item.unit }) }));
   }
   lines.push(ctx.t("prices:chat.more", { url: `${ctx.settings.publicUrl}${pricePath(item.id)}` }));

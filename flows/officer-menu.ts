@@ -1,11 +1,11 @@
 // The officer's menu: what `/canbo` shows (after taking the role with a code, or on its own for an
 // officer), and where an officer lands after answering a household. The same four tools as the
-// commands /thongbao, /dangkyho, /thongke, /dangnhap: buttons on Telegram, numbered on Zalo.
+// commands /thongbao, /dangkyho, /giathamkhao, /thongke, /dangnhap: buttons on Telegram, numbered on Zalo.
 import { buttonsStep, choice, column, done, next, say, startFlow, type Flow, type StepResult } from "../src/engine/flow.ts";
 import type { CommandHandler } from "../src/engine/turn.ts";
 import { dashboardCommands } from "./officer-tools.ts";
 
-const ITEMS = ["announce", "assist", "stats", "login"] as const;
+const ITEMS = ["announce", "assist", "reference", "stats", "login"] as const;
 
 /** A command that answers with messages: say them, then the menu again. */
 async function messagesThenMenu(handler: CommandHandler, ctx: Parameters<CommandHandler>[0]): Promise<StepResult> {
@@ -29,6 +29,8 @@ export const officerHome: Flow = {
             return startFlow("announce");
           case "assist":
             return startFlow("assistedRegister");
+          case "reference":
+            return startFlow("referencePrice");
           case "stats":
             return messagesThenMenu(dashboardCommands.stats, ctx);
           case "login":

@@ -38,9 +38,17 @@ import { rateLimits } from "./http/rate-limit.ts";
 import { buildHttpServer } from "./http/server.ts";
 import type { Logger } from "./log.ts";
 import { registerWeb, webNotFound } from "./web/index.ts";
+import { PriceBoardCache } from "./core/price-board.ts";
+import { AlertMatcher } from "./broadcast/alerts.ts";
+import { HarvestReminders } from "./broadcast/reminders.ts";
 import { publicBaseUrl } from "./links.ts";
 
 const AFTER_TURN_EVERY_MS = 100;
+/** Listings that went live are matched against buyers' alerts at most this often (after turns, and on a timer). */
+const ALERT_PASS_EVERY_MS = 2_000;
+/** Harvest reminders are looked for this often (a season starts on a month's first day; hourly catches up). */
+const REMINDER_PASS_EVERY_MS = 3_600_000;
+const REMINDER_FIRST_PASS_MS = 60_000;
 
 /** Calls `fn` at once, then at most once per `ms` (a call in between runs at the end of the wait). */
 function atMostEvery(ms: number, fn: () => void): () => void {
@@ -80,6 +88,10 @@ export interface App {
   channels: ChannelSupervisor;
   /** announcements: scheduler and per-channel dispatchers */
   broadcasts: BroadcastService;
+  /** buyers' price alerts: live listings matched and queued for the dispatchers */
+  alerts: AlertMatcher;
+  /** harvest reminders at season starts */
+  reminders: HarvestReminders;
   /**
    * Starts HTTP, the timers and the broadcast dispatcher, and starts connecting the channels in the
    * background (`channels.connected()` waits for them); returns the HTTP address.
@@ -199,8 +211,11 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
   // of turns would otherwise add a query per turn on SQLite's one writer).
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => media.kick()));
+  // The province's price board, recomputed in the background (core/price-board.ts).
+  const priceBoard = new PriceBoardCache(db, { productIds: async () => (await engine.catalog.get()).items.map((p) => p.id), log });
   // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
   registerWeb(http, {
+    priceBoard,
     db,
     engine,
     orders: orderService,
@@ -305,9 +320,26 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       ...broadcast?.rates,
     },
   });
+  // Buyers' price alerts: listings that went live, matched and queued for the dispatcher above.
+  const alerts = new AlertMatcher(db, {
+    channels: broadcastSenders.map((s) => s.channel),
+    publicUrl,
+    queued: () => broadcasts.kick(),
+    log: log.child({ part: "alerts" }),
+  });
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => broadcasts.kick()));
+  engine.onAfterTurn(atMostEvery(ALERT_PASS_EVERY_MS, () => alerts.pass.kick()));
+  // Harvest reminders at each product's season start, once per season per household.
+  const reminders = new HarvestReminders(db, {
+    channels: broadcastSenders.map((s) => s.channel),
+    publicUrl,
+    catalog: () => engine.catalog.get(),
+    queued: () => broadcasts.kick(),
+    log: log.child({ part: "reminders" }),
+  });
 
   let stopMaintenance = () => {};
+  let firstReminders: NodeJS.Timeout | undefined;
   const pending = new Set<string>();
   /** Runs one part of the shutdown, remembered as pending until it is done. */
   const stopping = async (name: string, work: () => Promise<unknown> | unknown) => {
@@ -333,6 +365,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     zaloOa,
     channels,
     broadcasts,
+    alerts,
+    reminders,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();
@@ -345,6 +379,12 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       engine.startDelivery();
       channels.start();
       broadcasts.start();
+      priceBoard.start();
+      alerts.pass.startTimer(ALERT_PASS_EVERY_MS);
+      reminders.pass.startTimer(REMINDER_PASS_EVERY_MS);
+      // A first look a minute after start (an instance restarted more often than hourly still sends them).
+      firstReminders = setTimeout(() => reminders.pass.kick(), REMINDER_FIRST_PASS_MS);
+      firstReminders.unref();
       return address;
     },
     async stop() {
@@ -363,10 +403,17 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       media.stop();
       const orderClock = orderService.stop();
       shipments.stop();
+      const board = priceBoard.stop();
+      const matching = alerts.pass.stop();
+      clearTimeout(firstReminders);
+      const reminding = reminders.pass.stop();
       stopMaintenance();
       await stopping("order reminders", () => orderClock);
       await stopping("photo downloads", () => media.idle());
       await stopping("carrier calls", () => shipments.idle());
+      await stopping("price board", () => board);
+      await stopping("price alerts", () => matching);
+      await stopping("harvest reminders", () => reminding);
       await stopping("database", () => db.$disconnect());
     },
     pendingStops: () => [...pending],

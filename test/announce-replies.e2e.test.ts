@@ -50,7 +50,7 @@ describe("a household's reply to an announcement", () => {
     await officer.send(`/canbo ${code}`, /Bạn muốn làm gì/);
     expect(officer.last.text).toMatch(/^Chào cán bộ! Bạn phụ trách Xã Thất Khê\./);
     expect(officer.last.text).not.toMatch(/\/start/);
-    expect(officer.buttons).toEqual(["📢 Gửi thông báo", "📝 Đăng ký giúp hộ", "📊 Xem số liệu nhanh", "🔗 Mở trang tiến độ"]);
+    expect(officer.buttons).toEqual(["📢 Gửi thông báo", "📝 Đăng ký giúp hộ", "📌 Đăng giá tham khảo", "📊 Xem số liệu nhanh", "🔗 Mở trang tiến độ"]);
 
     const row = await db.officer.findFirstOrThrow({ where: { userKey: "990001" } });
     await broadcasts(db).create({

@@ -79,7 +79,7 @@ describe("officer role", () => {
     const chat = new Chat(telegram, tgUser());
     await chat.send(`/canbo ${code}`, /Chào cán bộ! Bạn phụ trách Xã Chi Lăng\.\n\nBạn muốn làm gì\?/);
     // the officer menu, never "/start" (which would begin a household's registration)
-    expect(chat.buttons).toEqual(["📢 Gửi thông báo", "📝 Đăng ký giúp hộ", "📊 Xem số liệu nhanh", "🔗 Mở trang tiến độ"]);
+    expect(chat.buttons).toEqual(["📢 Gửi thông báo", "📝 Đăng ký giúp hộ", "📌 Đăng giá tham khảo", "📊 Xem số liệu nhanh", "🔗 Mở trang tiến độ"]);
     await chat.tap("📢 Gửi thông báo", /chưa gửi thông báo nào/);
     expect(chat.buttons).toEqual(["✍️ Soạn thông báo mới"]);
     // used once: a second person with the same code is a stranger

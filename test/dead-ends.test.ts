@@ -28,6 +28,7 @@ const NOT_WALKED: Record<string, string> = {
   assistedRegister: "officers only (/dangkyho)",
   officerHome: "officers only (/canbo)",
   answerReply: "officers only (a household's reply to an announcement)",
+  referencePrice: "officers only (/giathamkhao)",
 };
 
 const t = tFor("vi", "numbered");

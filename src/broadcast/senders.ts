@@ -18,10 +18,13 @@ export interface Announcement {
   photo: { ref: string; channel: string } | null;
   /** the sending officer's scope, named above the text ("Cán bộ xã Thất Khê: …") */
   from?: { communes: string[]; provinceCode: string };
+  /** a message to one chat (personal.ts: a price alert, a harvest reminder): the text is complete, its own way to stop included */
+  alert?: true;
 }
 
 /** The announcement's text for one reader: sender, words, opt-out line. */
 export function textFor(a: Announcement, t: TFunction): string {
+  if (a.alert) return a.text;
   return announcementText(a.text, t, a.from ? senderLabel(a.from.communes, a.from.provinceCode, t) : undefined);
 }
 

@@ -20,6 +20,7 @@ import type { ChannelName } from "../engine/message.ts";
 import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import { SharedBucket, type BucketOptions } from "./bucket.ts";
+import { isPersonal, personalText } from "./personal.ts";
 import { officers } from "./officers.ts";
 import type { Announcement, BroadcastSender, Part, SendOutcome } from "./senders.ts";
 import { broadcasts, Outbox, type Audience, type ClaimedRow } from "./store.ts";
@@ -273,6 +274,12 @@ export class BroadcastService {
 
   private async announcement(id: string): Promise<Cached | null> {
     const now = Date.now();
+    if (isPersonal(id)) {
+      // A buyer's alert or a harvest reminder: one message for one chat, read for its row (not kept:
+      // nobody else sends it).
+      const text = await personalText(this.db, id);
+      return text === null ? null : { announcement: { text, photo: null, alert: true }, parts: new Map(), status: "sending", checkedAt: now };
+    }
     const cached = this.cache.get(id);
     if (cached && now - cached.checkedAt < this.opts.checkMs) return cached;
     if (cached && cached.status !== "sending") return cached; // finished or cancelled: final
@@ -381,6 +388,8 @@ export class BroadcastService {
       if (r.blockedChats.length) {
         // blocked the bot: skipped by later broadcasts until they write again (accounts.seen clears it)
         await this.db.channelAccount.updateMany({ where: { channel, chatKey: { in: r.blockedChats } }, data: { unreachable: true } });
+        // and its price alerts are dropped: a buyer without an account row would otherwise be tried daily
+        await this.db.priceAlert.deleteMany({ where: { channel, chatKey: { in: r.blockedChats } } });
       }
     } catch (err) {
       // The rows stay leased and are sent again after the lease: a repeat rather than a loss.
@@ -394,7 +403,7 @@ export class BroadcastService {
   private readonly checking = new Set<string>();
 
   private checkSoon(id: string, log: Logger): void {
-    if (this.checking.has(id)) return;
+    if (this.checking.has(id) || isPersonal(id)) return; // an alert or a reminder has no broadcast to report on
     this.checking.add(id);
     void this.check(id)
       .catch((err) => log.error({ err }, "broadcast progress check failed"))

@@ -67,11 +67,19 @@ export class CatalogStore {
   private stamp = "";
   private checkedAt = 0;
 
+  /** the load in progress: callers at the same moment share it (else one could read a half-seeded table) */
+  private loading: Promise<Catalog> | null = null;
+
   constructor(private readonly db: Db) {}
 
   async get(): Promise<Catalog> {
+    if (this.current && Date.now() - this.checkedAt < RELOAD_CHECK_MS) return this.current;
+    this.loading ??= this.load().finally(() => (this.loading = null));
+    return this.loading;
+  }
+
+  private async load(): Promise<Catalog> {
     const now = Date.now();
-    if (this.current && now - this.checkedAt < RELOAD_CHECK_MS) return this.current;
     this.checkedAt = now;
     const agg = await this.db.product.aggregate({ _count: { id: true }, _max: { updatedAt: true } });
     if (agg._count.id === 0) {
@@ -80,7 +88,7 @@ export class CatalogStore {
         if (!isUniqueViolation(e)) throw e;
       });
       this.checkedAt = 0;
-      return this.get();
+      return this.load();
     }
     const stamp = `${agg._count.id}:${agg._max.updatedAt?.toISOString()}`;
     if (!this.current || stamp !== this.stamp) {

@@ -83,7 +83,7 @@ function orderSource(since: Date, opts: BoardOptions, withTime = false): Prisma.
     SELECT l."productId" AS pid, o."unitPriceVnd" AS price${at} FROM "Order" o
     JOIN "Listing" l ON l."id" = o."listingId" JOIN "Product" p ON p."id" = l."productId"
     WHERE o."createdAt" >= ${since} AND o."status" IN (${Prisma.join([...ACCEPTED_STATUSES])}) AND l."unit" = p."unit"${productFilter(
-      'l."productId"',
+      'o."productId"', // the order's copy (order_product migration): an index range, not a probe per listing
       opts.productId,
     )}${communeFilter(opts.communeCode)}${shopFilter(opts.excludeShopId)}`;
 }

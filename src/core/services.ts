@@ -13,6 +13,9 @@ import { paymentState } from "./payment-state.ts";
 import { heldNotices } from "./held-notices.ts";
 import { prices } from "./prices.ts";
 import { marketSample } from "./market-sample.ts";
+import { referencePrices } from "./reference-prices.ts";
+import { priceAlerts } from "./price-alerts.ts";
+import { harvestCalendar } from "./harvest-calendar.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -28,6 +31,9 @@ export function createServices(tx: Tx) {
     heldNotices: heldNotices(tx),
     prices: prices(tx),
     market: marketSample(tx),
+    referencePrices: referencePrices(tx),
+    priceAlerts: priceAlerts(tx),
+    harvestCalendar: harvestCalendar(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),

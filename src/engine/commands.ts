@@ -20,7 +20,11 @@ export type GlobalCommand =
   | "stats"
   | "unnotified"
   | "assist"
-  | "prices";
+  | "prices"
+  | "referencePrice"
+  | "priceAlert"
+  | "harvestCalendar"
+  | "reminders";
 
 /** Telegram's command list (setMyCommands) is built from these; descriptions live in locales/. */
 export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
@@ -41,6 +45,10 @@ export const SLASH_COMMANDS: Record<string, GlobalCommand> = {
   chuabao: "unnotified",
   dangkyho: "assist",
   gia: "prices",
+  giathamkhao: "referencePrice",
+  baogia: "priceAlert",
+  lichnhac: "harvestCalendar",
+  nhacmuavu: "reminders",
 };
 
 /** The commands shown in Telegram's "/" menu, in this order ("mua" is handled by the buying flow). */

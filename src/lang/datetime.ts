@@ -48,3 +48,8 @@ export function formatDateTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getHours())}:${p(d.getMinutes())} ${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
+
+/** "6/12/2026" (local time): a day, as written on a price note. */
+export function formatDate(d: Date): string {
+  return `${d.getDate()}/${d.getMonth() + 1}/${d.getFullYear()}`;
+}

@@ -25,6 +25,10 @@ import { renderOrderSummary } from "./order-summary.ts";
 import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { prices } from "../core/prices.ts";
+import { referencePrices } from "../core/reference-prices.ts";
+import { priceAlerts } from "../core/price-alerts.ts";
+import { renderAlertStopPage, renderAlertStoppedPage } from "./alert-page.ts";
+import type { PriceBoardCache } from "../core/price-board.ts";
 import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
@@ -52,6 +56,8 @@ export interface WebOptions {
   publicUrl?: string;
   /** reuse dashboard figures while nothing they count changed (default on) */
   dashboardCache?: boolean;
+  /** the province's price board kept current in the background (absent: computed per page) */
+  priceBoard?: PriceBoardCache;
   /** keep drawn shop pages (default on; the benchmark measures both) */
   pageCache?: boolean;
   log: Logger;
@@ -278,10 +284,17 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       return body;
     };
 
+    // Kept current in the background when the app gives one (core/price-board.ts), else computed here.
+    const provinceBoard = async (productIds: string[]) =>
+      opts.priceBoard
+        ? opts.priceBoard.board()
+        : { rows: await prices(db).board(), references: await referencePrices(db).latestOf(productIds) };
+
     app.get("/gia", async (_req, reply) => {
       const body = await pricePage("", async () => {
-        const [catalog, rows] = await Promise.all([opts.engine.catalog.get(), prices(db).board()]);
-        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items });
+        const catalog = await opts.engine.catalog.get();
+        const { rows, references } = await provinceBoard(catalog.items.map((p) => p.id));
+        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items, references });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
@@ -292,8 +305,9 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       if (!product) return notFound(t, reply);
       const body = await pricePage(product.id, async () => {
         const now = new Date();
-        const [row, days] = await Promise.all([prices(db).ofProduct(product.id, { now }), prices(db).daily(product.id, { now })]);
-        return renderProductPricePage(t, { product, row, days, now });
+        const [board, days] = await Promise.all([provinceBoard([product.id]), prices(db).daily(product.id, { now })]);
+        const row = board.rows.find((r) => r.productId === product.id) ?? null;
+        return renderProductPricePage(t, { product, row, days, now, reference: board.references.get(product.id) ?? null });
       });
       return sendPage(reply, 200, body, { cache: "public, max-age=60" });
     });
@@ -342,6 +356,24 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       limit: limited("orderStatus", [perAddress(LIMITS.orderStatus)]),
       send: (reply, status, body) => sendPage(reply, status, body, { cache: "no-store" }),
       notFound: (reply) => notFound(t, reply, "no-store"),
+    });
+
+    // ---- buyers' price alerts: the stop link (alert-page.ts) ----
+
+    app.get<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
+      reply.header("x-robots-tag", "noindex");
+      if (!alert) return sendPage(reply, 200, renderAlertStoppedPage(t, null), { cache: "no-store" });
+      const product = (await opts.engine.catalog.get()).byId(alert.productId);
+      const body = renderAlertStopPage(t, { ...alert, productName: product?.name ?? alert.productId, unit: product?.unit ?? "kg" });
+      return sendPage(reply, 200, body, { cache: "no-store" });
+    });
+
+    app.post<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
+      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
+      if (alert) await priceAlerts(db).unsubscribe(req.params.token);
+      const name = alert ? ((await opts.engine.catalog.get()).byId(alert.productId)?.name ?? alert.productId) : null;
+      return sendPage(reply.header("x-robots-tag", "noindex"), 200, renderAlertStoppedPage(t, name), { cache: "no-store" });
     });
 
     // ---- photos ----

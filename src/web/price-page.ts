@@ -3,6 +3,7 @@
 // GET /gia/:product — one product's figures and a 30-day chart of prices paid, drawn here as inline
 // SVG (no script, no library): a bar from the day's cheapest to dearest order, a dot at its mean.
 import type { BoardRow, DayPrices, PriceFigures } from "../core/prices.ts";
+import type { ReferencePriceView } from "../core/reference-prices.ts";
 import { CHART_DAYS } from "../core/prices.ts";
 import { getProvince } from "../lang/communes.ts";
 import { unitLabel } from "../lang/lexicon.ts";
@@ -33,22 +34,37 @@ function cell(t: Translate, f: PriceFigures | null, unit: string, counted: "list
   return html`<td class="n">${range}${median}<br><span class="muted">${t(`prices:web.${counted}`, { count: f.count })}</span></td>`;
 }
 
-export function renderBoardPage(t: Translate, opts: { provinceCode: string; rows: BoardRow[]; products: ReadonlyArray<BoardProduct> }): string {
+/** An officer's reference price: the price, then where and when it was seen. */
+function referenceCell(ref: ReferencePriceView | undefined): Html {
+  if (!ref) return html`<td class="n muted">—</td>`;
+  return html`<td class="n">${formatPrice({ vnd: ref.priceVnd, per: ref.unit })}<br><span class="muted">${ref.source} · ${formatDay(ref.createdAt)}</span></td>`;
+}
+
+export function renderBoardPage(
+  t: Translate,
+  opts: { provinceCode: string; rows: BoardRow[]; products: ReadonlyArray<BoardProduct>; references?: ReadonlyMap<string, ReferencePriceView> },
+): string {
   const byId = new Map(opts.products.map((p) => [p.id, p]));
-  const rows = opts.rows
+  const references = opts.references ?? new Map<string, ReferencePriceView>();
+  // A product with only a reference price (nothing on sale or sold yet) is on the board too.
+  const onBoard = new Set(opts.rows.map((r) => r.productId));
+  const referenceOnly = [...references.values()]
+    .filter((r) => !onBoard.has(r.productId))
+    .map((r): BoardRow => ({ productId: r.productId, unit: byId.get(r.productId)?.unit ?? r.unit, live: null, orders7: null, orders30: null }));
+  const rows = [...opts.rows, ...referenceOnly]
     .filter((r) => byId.has(r.productId))
     .sort((a, b) => (b.live?.count ?? 0) - (a.live?.count ?? 0) || (b.orders30?.count ?? 0) - (a.orders30?.count ?? 0));
   const table = rows.length
     ? html`<table class="board"><thead><tr><th>${t("prices:web.product")}</th><th>${t("prices:web.live")}</th><th>${t("prices:web.sold7")}</th><th>${t(
         "prices:web.sold30",
-      )}</th></tr></thead><tbody>${rows.map(
+      )}</th><th>${t("prices:web.reference")}</th></tr></thead><tbody>${rows.map(
         (r) =>
           html`<tr><td><a href="${pricePath(r.productId)}">${byId.get(r.productId)!.name}</a></td>${cell(t, r.live, r.unit, "listings")}${cell(
             t,
             r.orders7,
             r.unit,
             "orders",
-          )}${cell(t, r.orders30, r.unit, "orders")}</tr>`,
+          )}${cell(t, r.orders30, r.unit, "orders")}${referenceCell(references.get(r.productId))}</tr>`,
       )}</tbody></table>`
     : html`<p>${t("prices:web.empty")}</p>`;
   const body = html`${STYLE}<h1>${t("prices:web.title")}</h1><p class="muted">${t("prices:web.intro", {
@@ -95,13 +111,13 @@ export function priceChart(t: Translate, product: string, days: DayPrices[], now
 
 export function renderProductPricePage(
   t: Translate,
-  opts: { product: BoardProduct; row: BoardRow | null; days: DayPrices[]; now: Date },
+  opts: { product: BoardProduct; row: BoardRow | null; days: DayPrices[]; now: Date; reference?: ReferencePriceView | null },
 ): string {
-  const { product, row, days, now } = opts;
+  const { product, row, days, now, reference } = opts;
   const unit = row?.unit ?? product.unit;
   const figures = html`<table class="board"><tbody><tr><th>${t("prices:web.live")}</th>${cell(t, row?.live ?? null, unit, "listings")}</tr><tr><th>${t(
     "prices:web.sold7",
-  )}</th>${cell(t, row?.orders7 ?? null, unit, "orders")}</tr><tr><th>${t("prices:web.sold30")}</th>${cell(t, row?.orders30 ?? null, unit, "orders")}</tr></tbody></table>`;
+  )}</th>${cell(t, row?.orders7 ?? null, unit, "orders")}</tr><tr><th>${t("prices:web.sold30")}</th>${cell(t, row?.orders30 ?? null, unit, "orders")}</tr><tr><th>${t("prices:web.reference")}</th>${referenceCell(reference ?? undefined)}</tr></tbody></table>`;
   const chart = days.length
     ? html`${priceChart(t, product.name, days, now)}<p class="muted">${t("prices:web.chartKey")}</p>`
     : html`<p>${t("prices:web.chartEmpty")}</p>`;

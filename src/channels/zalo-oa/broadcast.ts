@@ -29,7 +29,7 @@ export class OaBroadcastSender implements BroadcastSender {
 
   parts(a: Announcement, locale: string): Part[] {
     const t = tFor(locale);
-    const text = announcementText(a.text, t);
+    const text = a.alert ? a.text : announcementText(a.text, t);
     const photo = a.photo && /^https?:\/\//i.test(a.photo.ref) ? a.photo.ref : null;
     const calls: Part[] = [];
     if (photo) calls.push((chat) => this.call(async () => this.client.send(chat, await this.photoMessage(photo, t))));
