@@ -1,0 +1,159 @@
+// What the database keeps for the dashboard instead of counting rows per request, recounted from the rows
+// (`npm run admin -- tallies:verify [--fix]`). Triggers keep these up to date (the commune_tally and
+// listing_commune migrations); this is the check that they did, and the repair if a bug, a restore or a
+// hand-made edit ever made them drift.
+//
+// Each kept figure is one TallyCheck in TALLY_CHECKS: `differences` recounts and lists what disagrees,
+// `fix` rewrites the kept figures from the rows. A new tally (e.g. payments per commune) is one more
+// entry in the list.
+import { Prisma } from "../generated/prisma/client.ts";
+import type { Db, Tx } from "../db/client.ts";
+
+export interface TallyDifference {
+  /** what disagrees, e.g. a commune code or a listing id */
+  key: string;
+  field: string;
+  kept: string | number | null;
+  recounted: string | number | null;
+}
+
+export interface TallyCheck {
+  name: string;
+  /** what the check compares, for the report */
+  description: string;
+  differences(db: Db | Tx): Promise<TallyDifference[]>;
+  /** Rewrites the kept figures from the rows, in the caller's transaction; returns the rows written. */
+  fix(tx: Tx, postgres: boolean): Promise<number>;
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+// ---- CommuneTally: household counts per commune ----
+
+const TALLY_FIELDS = ["registered", "opened", "epay", "counted", "assisted", "claimed", "demo"] as const;
+type TallyCounts = Record<(typeof TALLY_FIELDS)[number], number>;
+
+/** The same definitions as the triggers: one SQL text for both databases (CASE, no boolean sums). */
+const RECOUNT_HOUSEHOLDS = Prisma.sql`
+  SELECT h."communeCode" AS "communeCode", MIN(h."provinceCode") AS "provinceCode", COUNT(*) AS "registered",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "opened",
+    SUM(CASE WHEN h."payment" <> 'none' THEN 1 ELSE 0 END) AS "epay",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL AND h."payment" <> 'none' THEN 1 ELSE 0 END) AS "counted",
+    SUM(CASE WHEN h."registeredById" IS NOT NULL THEN 1 ELSE 0 END) AS "assisted",
+    SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "claimed",
+    SUM(CASE WHEN h."demo" THEN 1 ELSE 0 END) AS "demo"
+  FROM "Household" h GROUP BY h."communeCode"`;
+
+const communeTally: TallyCheck = {
+  name: "CommuneTally",
+  description: "household counts per commune (registered, opened, e-payment, counted, assisted, claimed, demo)",
+  async differences(db) {
+    const [kept, recounted] = await Promise.all([
+      db.communeTally.findMany(),
+      db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_HOUSEHOLDS),
+    ]);
+    const zero = Object.fromEntries(TALLY_FIELDS.map((f) => [f, 0])) as TallyCounts;
+    const keptBy = new Map(kept.map((r) => [r.communeCode, r as TallyCounts]));
+    const countedBy = new Map(recounted.map((r) => [String(r.communeCode), Object.fromEntries(TALLY_FIELDS.map((f) => [f, num(r[f])])) as TallyCounts]));
+    const out: TallyDifference[] = [];
+    // A tally row at zero for a commune without households is what the delete trigger leaves: no difference.
+    for (const code of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const k = keptBy.get(code) ?? zero;
+      const c = countedBy.get(code) ?? zero;
+      for (const f of TALLY_FIELDS) if (k[f] !== c[f]) out.push({ key: code, field: f, kept: k[f], recounted: c[f] });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    // On PostgreSQL a registration committing meanwhile would have its trigger's +1 counted twice or
+    // not at all: the lock makes it wait until the rewrite commits (SQLite writes one at a time anyway).
+    if (postgres) await tx.$executeRaw`LOCK TABLE "CommuneTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "CommuneTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "CommuneTally" ("communeCode", "provinceCode", "registered", "opened", "epay", "counted", "assisted", "claimed", "demo")
+      SELECT r."communeCode", r."provinceCode", r."registered", r."opened", r."epay", r."counted", r."assisted", r."claimed", r."demo"
+      FROM (${RECOUNT_HOUSEHOLDS}) r`;
+  },
+};
+
+// ---- Listing.communeCode: a listing is counted in its household's commune ----
+
+const LISTING_LIMIT = 1000;
+
+const listingCommune: TallyCheck = {
+  name: "Listing.communeCode",
+  description: "every listing carries its household's commune (live listings and offers per commune)",
+  async differences(db) {
+    const rows = await db.$queryRaw<Array<{ id: string; kept: string | null; recounted: string }>>`
+      SELECT l."id" AS "id", l."communeCode" AS "kept", h."communeCode" AS "recounted"
+      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE l."communeCode" IS NULL OR l."communeCode" <> h."communeCode"
+      ORDER BY l."id" LIMIT ${LISTING_LIMIT}`;
+    return rows.map((r) => ({ key: r.id, field: "communeCode", kept: r.kept, recounted: r.recounted }));
+  },
+  fix(tx) {
+    return tx.$executeRaw`
+      UPDATE "Listing" SET "communeCode" = (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Listing"."shopId")
+      WHERE "communeCode" IS NULL OR "communeCode" <> (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Listing"."shopId")`;
+  },
+};
+
+// ---- Order.communeCode: an order stays in the commune where it was placed, so only a missing one is wrong ----
+
+const orderCommune: TallyCheck = {
+  name: "Order.communeCode",
+  description: "every order carries the commune it was placed in (orders and sales per commune)",
+  async differences(db) {
+    const rows = await db.$queryRaw<Array<{ id: string; recounted: string }>>`
+      SELECT o."id" AS "id", h."communeCode" AS "recounted"
+      FROM "Order" o JOIN "Shop" s ON s."id" = o."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE o."communeCode" IS NULL ORDER BY o."id" LIMIT ${LISTING_LIMIT}`;
+    return rows.map((r) => ({ key: r.id, field: "communeCode", kept: null, recounted: r.recounted }));
+  },
+  fix(tx) {
+    // The commune it was placed in is not recorded anywhere else: the shop's commune now is the best guess.
+    return tx.$executeRaw`
+      UPDATE "Order" SET "communeCode" = (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Order"."shopId")
+      WHERE "communeCode" IS NULL`;
+  },
+};
+
+/** Every figure kept for the dashboard. Add a check here when a new tally is kept. */
+export const TALLY_CHECKS: readonly TallyCheck[] = [communeTally, listingCommune, orderCommune];
+
+export interface TallyReport {
+  check: TallyCheck;
+  differences: TallyDifference[];
+}
+
+export async function verifyTallies(db: Db, checks: readonly TallyCheck[] = TALLY_CHECKS): Promise<TallyReport[]> {
+  const out: TallyReport[] = [];
+  for (const check of checks) out.push({ check, differences: await check.differences(db) });
+  return out;
+}
+
+/** Rewrites the kept figures of the checks that found differences, each in its own transaction. */
+export async function fixTallies(db: Db, reports: readonly TallyReport[], postgres: boolean): Promise<Array<{ check: TallyCheck; written: number }>> {
+  const out: Array<{ check: TallyCheck; written: number }> = [];
+  for (const r of reports) {
+    if (!r.differences.length) continue;
+    const written = await db.$transaction((tx) => r.check.fix(tx, postgres), { timeout: 600_000, maxWait: 30_000 });
+    out.push({ check: r.check, written });
+  }
+  return out;
+}
+
+/** The report as printed by the admin command: one line per check, then up to `shown` differences each. */
+export function formatTallyReport(reports: readonly TallyReport[], shown = 20): string {
+  const lines: string[] = [];
+  for (const { check, differences } of reports) {
+    const more = differences.length >= LISTING_LIMIT ? `${LISTING_LIMIT} or more` : String(differences.length);
+    lines.push(`${check.name}: ${differences.length ? `${more} difference(s)` : "ok"} (${check.description})`);
+    for (const d of differences.slice(0, shown)) lines.push(`  ${d.key} ${d.field}: kept ${d.kept ?? "null"}, recounted ${d.recounted ?? "null"}`);
+    if (differences.length > shown) lines.push(`  … and ${differences.length - shown} more`);
+  }
+  return lines.join("\n");
+}
