@@ -104,7 +104,8 @@ async function main(): Promise<number> {
       await migrate(config.DATABASE_URL);
       const db = createDb(config.DATABASE_URL);
       try {
-        const reports = await verifyTallies(db);
+        const postgres = isPostgresUrl(config.DATABASE_URL);
+        const reports = await verifyTallies(db, postgres);
         console.log(formatTallyReport(reports));
         const differences = reports.reduce((sum, r) => sum + r.differences.length, 0);
         if (!differences) return 0;
@@ -112,8 +113,8 @@ async function main(): Promise<number> {
           console.log(`Differences found. \`npm run admin -- tallies:verify --fix\` rewrites the kept figures from the rows.`);
           return 1;
         }
-        for (const { check, written } of await fixTallies(db, reports, isPostgresUrl(config.DATABASE_URL))) console.log(`${check.name}: rewritten from the rows (${written} row(s)).`);
-        const after = await verifyTallies(db);
+        for (const { check, written } of await fixTallies(db, reports, postgres)) console.log(`${check.name}: rewritten from the rows (${written} row(s)).`);
+        const after = await verifyTallies(db, postgres);
         const left = after.reduce((sum, r) => sum + r.differences.length, 0);
         console.log(left ? `Still different after the fix:\n${formatTallyReport(after)}` : "All kept figures now equal the recount.");
         return left ? 1 : 0;

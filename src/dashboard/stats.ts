@@ -1,8 +1,9 @@
 // The campaign's figures per commune: "one digital shop and one e-payment account for every two
 // households". Every figure is an aggregate computed by the database; no household row is loaded into
-// Node. Household counts come from CommuneTally (kept by triggers on Household, see the commune_tally
-// migrations); listings, orders and weeks are aggregated per request with plain SQL that runs on
-// SQLite and PostgreSQL alike.
+// Node. Household counts come from CommuneTally, live listings from LiveTally and registrations per week
+// from WeekTally, all kept by triggers (the commune_tally and live_week_tally migrations; recounted by
+// `npm run admin -- tallies:verify`); this month's orders and the officers' registrations are aggregated
+// per request with plain SQL that runs on SQLite and PostgreSQL alike.
 //
 // Definitions (also printed under the dashboard table):
 // - registered: Household rows (self-registered, or registered in person by an officer);
@@ -76,6 +77,31 @@ export function monthStartOf(now: Date): Date {
   return new Date(now.getFullYear(), now.getMonth(), 1);
 }
 
+/**
+ * The week of `d` as the WeekTally triggers number it: whole weeks since Monday 1970-01-05 00:00 in
+ * local time (UTC+7 all year; 345,600,000 ms - 7 h = 320,400,000 ms after the epoch).
+ */
+export function weekIndexOf(d: Date): number {
+  return Math.floor((d.getTime() - 320_400_000) / 604_800_000);
+}
+
+/** LiveTally's key for "any product" (a product's own key is its id, '' for listings without one). */
+export const ANY_PRODUCT = "*";
+
+/** Live listings and shops per product over the communes given, from their LiveTally rows. */
+function productsOf(rows: Array<{ productKey: string; shops: number; listings: number }>): Array<{ productId: string | null; listings: number; shops: number }> {
+  const byProduct = new Map<string, { productId: string | null; listings: number; shops: number }>();
+  for (const r of rows) {
+    if (r.productKey === ANY_PRODUCT || r.listings <= 0) continue;
+    // A shop is in one commune: summing the communes' shop counts counts each shop once.
+    const p = byProduct.get(r.productKey) ?? { productId: r.productKey === "" ? null : r.productKey, listings: 0, shops: 0 };
+    p.listings += r.listings;
+    p.shops += r.shops;
+    byProduct.set(r.productKey, p);
+  }
+  return [...byProduct.values()];
+}
+
 /** Monday 00:00 (local time: the process runs in Asia/Ho_Chi_Minh) of the week holding `d`. */
 export function weekStartOf(d: Date): Date {
   const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
@@ -107,39 +133,24 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     return d;
   });
   const inScope = scopeSql(scope);
+  const scoped = scopeCommunes(scope);
   const sold = Prisma.join([...SOLD_STATUSES]);
-  // One range count per week: each reads only that week's entries of the (scope, createdAt) index.
-  const weekCounts = Prisma.join(
-    weekStarts.map((start, i) => {
-      const end = weekStarts[i + 1];
-      const upper = end ? Prisma.sql` AND h."createdAt" < ${end}` : Prisma.empty;
-      return Prisma.sql`SELECT ${i} AS week, COUNT(*) AS registered FROM "Household" h WHERE h."createdAt" >= ${start}${upper} AND ${inScope}`;
-    }),
-    " UNION ALL ",
-  );
-
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
   const [households, live, orders, weeks, assistants, totals] = await Promise.all([
     // Household counts are kept per commune by triggers (CommuneTally): no pass over the households.
     db.communeTally.findMany({
       where: { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) },
     }),
-    // Live listings carry their commune (copied by triggers): counted two ways from one index range,
-    // shops per commune and offers per product, without joining shops and households.
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      WITH live AS MATERIALIZED (
-        SELECT l."communeCode" AS code, l."productId" AS product, l."shopId" AS shop FROM "Listing" l
-        WHERE l."status" = 'active' AND l."stockMilli" > 0 AND l."communeCode" IN (${Prisma.join(scopeCommunes(scope))}))
-      SELECT 'commune' AS kind, code AS "key", COUNT(DISTINCT shop) AS shops, COUNT(*) AS listings FROM live GROUP BY code
-      UNION ALL
-      SELECT 'product' AS kind, product AS "key", COUNT(DISTINCT shop) AS shops, COUNT(*) AS listings FROM live GROUP BY product`,
+    // Live listings per commune and per product are kept by triggers too (LiveTally, '*': any product).
+    db.liveTally.findMany({ where: { communeCode: { in: scoped } } }),
     // Orders carry the commune they were placed in (copied by a trigger): one covering index range.
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT o."communeCode" AS code, COUNT(*) AS orders,
         SUM(CASE WHEN o."status" IN (${sold}) THEN o."totalVnd" ELSE 0 END) AS sales
       FROM "Order" o WHERE o."createdAt" >= ${monthStart} AND o."communeCode" IN (${Prisma.join(scopeCommunes(scope))})
       GROUP BY o."communeCode"`,
-    db.$queryRaw<Array<Record<string, unknown>>>`${weekCounts}`,
+    // Registrations per week, kept per commune by triggers (WeekTally).
+    db.weekTally.groupBy({ by: ["week"], where: { communeCode: { in: scoped }, week: { gte: weekIndexOf(weekStarts[0]), lte: weekIndexOf(weekStarts.at(-1)!) } }, _sum: { registered: true } }),
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT h."registeredById" AS officer, COUNT(*) AS registered,
         SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
@@ -161,7 +172,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     const { registered, opened, epay, counted, assisted, claimed } = r;
     Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed });
   }
-  for (const r of live) if (r.kind === "commune") row(r.key).live = num(r.shops);
+  for (const r of live) if (r.productKey === ANY_PRODUCT && r.shops > 0) row(r.communeCode).live = r.shops;
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
   for (const c of byCode.values()) c.share = shareOf(c.counted, c.households);
 
@@ -190,10 +201,8 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     targetPercent: opts.targetPercent,
     communes,
     total,
-    weeks: weekStarts.map((start, i) => ({ start, registered: num(weeks.find((w) => num(w.week) === i)?.registered) })),
-    topProducts: live
-      .filter((r) => r.kind === "product")
-      .map((r) => ({ productId: r.key === null ? null : String(r.key), listings: num(r.listings), shops: num(r.shops) }))
+    weeks: weekStarts.map((start) => ({ start, registered: num(weeks.find((w) => w.week === weekIndexOf(start))?._sum.registered) })),
+    topProducts: productsOf(live)
       .sort((a, b) => b.shops - a.shops || b.listings - a.listings)
       .slice(0, TOP_PRODUCTS),
     assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),

@@ -21,7 +21,7 @@ export interface TallyCheck {
   name: string;
   /** what the check compares, for the report */
   description: string;
-  differences(db: Db | Tx): Promise<TallyDifference[]>;
+  differences(db: Db | Tx, postgres: boolean): Promise<TallyDifference[]>;
   /** Rewrites the kept figures from the rows, in the caller's transaction; returns the rows written. */
   fix(tx: Tx, postgres: boolean): Promise<number>;
 }
@@ -76,6 +76,96 @@ const communeTally: TallyCheck = {
   },
 };
 
+// ---- LiveTally and ShopLiveTally: live listings and shops per commune and product ----
+
+const LIVE = Prisma.sql`l."status" = 'active' AND l."stockMilli" > 0 AND l."communeCode" IS NOT NULL`;
+/** ShopLiveTally recounted: each live listing once under '*' and once under its product ('' for none). */
+const RECOUNT_SHOP_LIVE = Prisma.sql`
+  SELECT l."communeCode" AS "communeCode", l."shopId" AS "shopId", '*' AS "productKey", COUNT(*) AS "listings" FROM "Listing" l WHERE ${LIVE}
+  GROUP BY l."communeCode", l."shopId"
+  UNION ALL
+  SELECT l."communeCode", l."shopId", COALESCE(l."productId", ''), COUNT(*) FROM "Listing" l WHERE ${LIVE}
+  GROUP BY l."communeCode", l."shopId", COALESCE(l."productId", '')`;
+
+const liveTally: TallyCheck = {
+  name: "LiveTally",
+  description: "live listings and shops with one, per commune and per product; and per shop (ShopLiveTally)",
+  async differences(db) {
+    const [kept, recounted, shops] = await Promise.all([
+      db.liveTally.findMany(),
+      db.$queryRaw<Array<Record<string, unknown>>>`
+        SELECT r."communeCode" AS "communeCode", r."productKey" AS "productKey", COUNT(*) AS "shops", SUM(r."listings") AS "listings"
+        FROM (${RECOUNT_SHOP_LIVE}) r GROUP BY r."communeCode", r."productKey"`,
+      // Per shop, in the database (a row per shop with live listings: too many to compare in Node).
+      db.$queryRaw<Array<{ communeCode: string; shopId: string; productKey: string; kept: unknown; recounted: unknown }>>`
+        SELECT COALESCE(k."communeCode", r."communeCode") AS "communeCode", COALESCE(k."shopId", r."shopId") AS "shopId",
+          COALESCE(k."productKey", r."productKey") AS "productKey", k."listings" AS "kept", r."listings" AS "recounted"
+        FROM "ShopLiveTally" k FULL OUTER JOIN (${RECOUNT_SHOP_LIVE}) r
+          ON r."communeCode" = k."communeCode" AND r."shopId" = k."shopId" AND r."productKey" = k."productKey"
+        WHERE COALESCE(k."listings", 0) <> COALESCE(r."listings", 0)
+        ORDER BY 1, 2, 3 LIMIT ${LISTING_LIMIT}`,
+    ]);
+    const key = (c: unknown, p: unknown) => `${String(c)} ${String(p)}`;
+    const keptBy = new Map(kept.map((r) => [key(r.communeCode, r.productKey), { shops: r.shops, listings: r.listings }]));
+    const countedBy = new Map(recounted.map((r) => [key(r.communeCode, r.productKey), { shops: num(r.shops), listings: num(r.listings) }]));
+    const out: TallyDifference[] = [];
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { shops: 0, listings: 0 };
+      const b = countedBy.get(k) ?? { shops: 0, listings: 0 };
+      for (const f of ["shops", "listings"] as const) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    for (const r of shops) out.push({ key: `${r.communeCode} ${r.shopId} ${r.productKey}`, field: "shop listings", kept: num(r.kept), recounted: num(r.recounted) });
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "ShopLiveTally", "LiveTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "ShopLiveTally"`;
+    await tx.$executeRaw`DELETE FROM "LiveTally"`;
+    const written = await tx.$executeRaw`
+      INSERT INTO "ShopLiveTally" ("communeCode", "shopId", "productKey", "listings") SELECT r."communeCode", r."shopId", r."productKey", r."listings" FROM (${RECOUNT_SHOP_LIVE}) r`;
+    return (
+      written +
+      (await tx.$executeRaw`
+        INSERT INTO "LiveTally" ("communeCode", "productKey", "shops", "listings")
+        SELECT "communeCode", "productKey", COUNT(*), SUM("listings") FROM "ShopLiveTally" GROUP BY "communeCode", "productKey"`)
+    );
+  },
+};
+
+// ---- WeekTally: registrations per commune and week ----
+
+/** The week number of the migration's triggers (see weekIndexOf in stats.ts), per database. */
+const weekOf = (postgres: boolean) =>
+  postgres
+    ? Prisma.sql`floor((extract(epoch FROM h."createdAt") * 1000 - 320400000) / 604800000)::int`
+    : Prisma.sql`(CAST(ROUND((julianday(h."createdAt") - 2440587.5) * 86400000) AS INTEGER) - 320400000) / 604800000`;
+const recountWeeks = (postgres: boolean) => Prisma.sql`
+  SELECT h."communeCode" AS "communeCode", ${weekOf(postgres)} AS "week", COUNT(*) AS "registered" FROM "Household" h
+  GROUP BY h."communeCode", ${weekOf(postgres)}`;
+
+const weekTally: TallyCheck = {
+  name: "WeekTally",
+  description: "registrations per commune and week (the dashboard's weekly series)",
+  async differences(db, postgres) {
+    const [kept, recounted] = await Promise.all([db.weekTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountWeeks(postgres))]);
+    const keptBy = new Map(kept.map((r) => [`${r.communeCode} ${r.week}`, r.registered]));
+    const countedBy = new Map(recounted.map((r) => [`${String(r.communeCode)} ${num(r.week)}`, num(r.registered)]));
+    const out: TallyDifference[] = [];
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? 0;
+      const b = countedBy.get(k) ?? 0;
+      if (a !== b) out.push({ key: k, field: "registered", kept: a, recounted: b });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "WeekTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "WeekTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "WeekTally" ("communeCode", "week", "registered") SELECT r."communeCode", r."week", r."registered" FROM (${recountWeeks(postgres)}) r`;
+  },
+};
+
 // ---- Listing.communeCode: a listing is counted in its household's commune ----
 
 const LISTING_LIMIT = 1000;
@@ -122,16 +212,17 @@ const orderCommune: TallyCheck = {
 };
 
 /** Every figure kept for the dashboard. Add a check here when a new tally is kept. */
-export const TALLY_CHECKS: readonly TallyCheck[] = [communeTally, listingCommune, orderCommune];
+// Listings' communes first: the live tallies are recounted from them (and moving a listing updates them).
+export const TALLY_CHECKS: readonly TallyCheck[] = [listingCommune, orderCommune, communeTally, liveTally, weekTally];
 
 export interface TallyReport {
   check: TallyCheck;
   differences: TallyDifference[];
 }
 
-export async function verifyTallies(db: Db, checks: readonly TallyCheck[] = TALLY_CHECKS): Promise<TallyReport[]> {
+export async function verifyTallies(db: Db, postgres: boolean, checks: readonly TallyCheck[] = TALLY_CHECKS): Promise<TallyReport[]> {
   const out: TallyReport[] = [];
-  for (const check of checks) out.push({ check, differences: await check.differences(db) });
+  for (const check of checks) out.push({ check, differences: await check.differences(db, postgres) });
   return out;
 }
 
