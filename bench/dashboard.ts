@@ -154,10 +154,15 @@ async function main() {
 
       // The biggest commune: the commune officer's, and the one the province officer filters on.
       const [top] = await app.db.household.groupBy({ by: ["communeCode"], _count: { _all: true }, orderBy: { _count: { communeCode: "desc" } }, take: 1 });
-      const province = await app.db.officer.create({ data: { channel: "telegram", userKey: "bench-province", chatKey: "bench-province", name: "Bench province", communes: "[]" } });
-      const commune = await app.db.officer.create({
-        data: { channel: "telegram", userKey: "bench-commune", chatKey: "bench-commune", name: "Bench commune", communes: JSON.stringify([top.communeCode]) },
-      });
+      // Upserts: a reused database keeps the officers of the run before.
+      const officer = (userKey: string, name: string, communes: string[]) =>
+        app.db.officer.upsert({
+          where: { channel_userKey: { channel: "telegram", userKey } },
+          create: { channel: "telegram", userKey, chatKey: userKey, name, communes: JSON.stringify(communes) },
+          update: { communes: JSON.stringify(communes) },
+        });
+      const province = await officer("bench-province", "Bench province", []);
+      const commune = await officer("bench-commune", "Bench commune", [top.communeCode]);
       const cookieOf = async (officerId: string) => `${SESSION_COOKIE}=${(await officerSessions(app.db).create(officerId)).token}`;
       const cookies = { province: await cookieOf(province.id), commune: await cookieOf(commune.id) };
       const communeHouseholds = top._count._all;
