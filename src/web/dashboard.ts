@@ -250,10 +250,19 @@ async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: str
         openedAt: true,
         registeredById: true,
         createdAt: true,
-        shop: { select: { name: true, slug: true, _count: { select: { listings: { where: { status: "active", stockMilli: { gt: 0 } } } } } } },
+        shop: { select: { id: true, name: true, slug: true } },
       },
     });
     if (!rows.length) return;
+    // Live listings of this page's shops, one grouped query on the (shopId, status) index. (Prisma's
+    // _count in the select joined a count of every shop's listings to each page: seconds per page at
+    // 2,000,000 households.)
+    const shopIds = rows.flatMap((h) => (h.shop ? [h.shop.id] : []));
+    const live = new Map(
+      (
+        await db.listing.groupBy({ by: ["shopId"], where: { shopId: { in: shopIds }, status: "active", stockMilli: { gt: 0 } }, _count: { _all: true } })
+      ).map((g) => [g.shopId, g._count._all]),
+    );
     yield rows
       .map((h) =>
         csvLine([
@@ -265,7 +274,7 @@ async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: str
           t(`register:payment.${h.payment}`),
           h.openedAt ? yes : no,
           h.registeredById ? yes : no,
-          h.shop?._count.listings ?? 0,
+          h.shop ? (live.get(h.shop.id) ?? 0) : 0,
           formatDay(h.createdAt),
         ]),
       )
