@@ -5,6 +5,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { dashboardStats } from "../src/dashboard/stats.ts";
 import { formatTallyReport, verifyTallies } from "../src/dashboard/tallies.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
@@ -112,6 +113,13 @@ describe("tallies:verify", () => {
         for (const o of ops) await apply(o);
         const reports = await verifyTallies(testDb.db, usePostgres);
         expect(reports.flatMap((r) => r.differences), formatTallyReport(reports)).toEqual([]);
+        // The dashboard built from them: shops with live listings per commune, and listings and shops per product.
+        const live = await testDb.db.listing.findMany({ where: { status: "active", stockMilli: { gt: 0 } }, select: { shopId: true, communeCode: true } });
+        const stats = await dashboardStats(testDb.db, { provinceCode: "20", communes: [] }, { targetPercent: 50 });
+        for (const code of COMMUNES) {
+          expect(stats.communes.find((c) => c.code === code)?.live, code).toBe(new Set(live.filter((l) => l.communeCode === code).map((l) => l.shopId)).size);
+        }
+        expect(stats.topProducts).toEqual(live.length ? [{ productId: null, listings: live.length, shops: new Set(live.map((l) => l.shopId)).size }] : []);
         seen.households = Math.max(seen.households, await testDb.db.household.count());
         seen.listings = Math.max(seen.listings, await testDb.db.listing.count());
         seen.orders = Math.max(seen.orders, await testDb.db.order.count());

@@ -88,31 +88,11 @@ export function weekIndexOf(d: Date): number {
 /** LiveTally's key for "any product" (a product's own key is its id, '' for listings without one). */
 export const ANY_PRODUCT = "*";
 
-/** Live listings and shops per product over the communes given, from their LiveTally rows. */
-function productsOf(rows: Array<{ productKey: string; shops: number; listings: number }>): Array<{ productId: string | null; listings: number; shops: number }> {
-  const byProduct = new Map<string, { productId: string | null; listings: number; shops: number }>();
-  for (const r of rows) {
-    if (r.productKey === ANY_PRODUCT || r.listings <= 0) continue;
-    // A shop is in one commune: summing the communes' shop counts counts each shop once.
-    const p = byProduct.get(r.productKey) ?? { productId: r.productKey === "" ? null : r.productKey, listings: 0, shops: 0 };
-    p.listings += r.listings;
-    p.shops += r.shops;
-    byProduct.set(r.productKey, p);
-  }
-  return [...byProduct.values()];
-}
-
 /** Monday 00:00 (local time: the process runs in Asia/Ho_Chi_Minh) of the week holding `d`. */
 export function weekStartOf(d: Date): Date {
   const day = new Date(d.getFullYear(), d.getMonth(), d.getDate());
   day.setDate(day.getDate() - ((day.getDay() + 6) % 7));
   return day;
-}
-
-/** The households of the scope, as a SQL condition on alias h. */
-function scopeSql(scope: Scope): Prisma.Sql {
-  const province = Prisma.sql`h."provinceCode" = ${scope.provinceCode}`;
-  return scope.communes.length ? Prisma.sql`${province} AND h."communeCode" IN (${Prisma.join(scope.communes)})` : province;
 }
 
 /** Share of households that count toward the target: 0..1, or null without a known total. */
@@ -132,17 +112,24 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     d.setDate(d.getDate() + 7 * i);
     return d;
   });
-  const inScope = scopeSql(scope);
+  // The officers' table reads the (registeredById, provinceCode, communeCode, openedAt) index: the
+  // province compared as an expression (|| '') so that SQLite does not pick the province index instead
+  // and read every household of the province (23 ms against 4.5 ms at 200,000 households).
+  const officerScope = scope.communes.length
+    ? Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode} AND h."communeCode" IN (${Prisma.join(scope.communes)})`
+    : Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode}`;
   const scoped = scopeCommunes(scope);
   const sold = Prisma.join([...SOLD_STATUSES]);
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
-  const [households, live, orders, weeks, assistants, totals] = await Promise.all([
+  const [households, live, products, orders, weeks, assistants, totals] = await Promise.all([
     // Household counts are kept per commune by triggers (CommuneTally): no pass over the households.
     db.communeTally.findMany({
       where: { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) },
     }),
     // Live listings per commune and per product are kept by triggers too (LiveTally, '*': any product).
-    db.liveTally.findMany({ where: { communeCode: { in: scoped } } }),
+    // (Summed per product by the database: a row per commune and product is 1,300 rows to Node.)
+    db.liveTally.findMany({ where: { communeCode: { in: scoped }, productKey: ANY_PRODUCT } }),
+    db.liveTally.groupBy({ by: ["productKey"], where: { communeCode: { in: scoped }, productKey: { not: ANY_PRODUCT }, listings: { gt: 0 } }, _sum: { shops: true, listings: true } }),
     // Orders carry the commune they were placed in (copied by a trigger): one covering index range.
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT o."communeCode" AS code, COUNT(*) AS orders,
@@ -154,7 +141,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     db.$queryRaw<Array<Record<string, unknown>>>`
       SELECT h."registeredById" AS officer, COUNT(*) AS registered,
         SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
-      FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${inScope}
+      FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${officerScope}
       GROUP BY h."registeredById" ORDER BY registered DESC`,
     db.communeHouseholds.findMany({ where: { communeCode: { in: scopeCommunes(scope) } } }),
   ]);
@@ -172,7 +159,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     const { registered, opened, epay, counted, assisted, claimed } = r;
     Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed });
   }
-  for (const r of live) if (r.productKey === ANY_PRODUCT && r.shops > 0) row(r.communeCode).live = r.shops;
+  for (const r of live) if (r.shops > 0) row(r.communeCode).live = r.shops;
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
   for (const c of byCode.values()) c.share = shareOf(c.counted, c.households);
 
@@ -202,7 +189,9 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     communes,
     total,
     weeks: weekStarts.map((start) => ({ start, registered: num(weeks.find((w) => w.week === weekIndexOf(start))?._sum.registered) })),
-    topProducts: productsOf(live)
+    // A shop is in one commune: summing the communes' shop counts counts each shop once.
+    topProducts: products
+      .map((p) => ({ productId: p.productKey === "" ? null : p.productKey, listings: num(p._sum.listings), shops: num(p._sum.shops) }))
       .sort((a, b) => b.shops - a.shops || b.listings - a.listings)
       .slice(0, TOP_PRODUCTS),
     assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),
