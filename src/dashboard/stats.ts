@@ -112,11 +112,12 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     d.setDate(d.getDate() + 7 * i);
     return d;
   });
-  // The officers' table reads the (registeredById, provinceCode, communeCode, openedAt) index: the
-  // province compared as an expression (|| '') so that SQLite does not pick the province index instead
-  // and read every household of the province (23 ms against 4.5 ms at 200,000 households).
+  // The officers' table: for some communes, the (provinceCode, communeCode, …, registeredById, …) index
+  // range; for the whole province, the (registeredById, provinceCode, communeCode, openedAt) index, the
+  // province compared as an expression (|| '') so that SQLite does not read every household of the
+  // province through the first one instead (23 ms against 4.5 ms at 200,000 households).
   const officerScope = scope.communes.length
-    ? Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode} AND h."communeCode" IN (${Prisma.join(scope.communes)})`
+    ? Prisma.sql`h."provinceCode" = ${scope.provinceCode} AND h."communeCode" IN (${Prisma.join(scope.communes)})`
     : Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode}`;
   const scoped = scopeCommunes(scope);
   const sold = Prisma.join([...SOLD_STATUSES]);
