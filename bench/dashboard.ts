@@ -92,7 +92,11 @@ async function prepareDatabase(dir: string): Promise<{ url: string; seeded: stri
       const db = createDb(url.toString());
       try {
         const [demo, real] = await Promise.all([db.household.count({ where: { demo: true } }), db.household.count({ where: { demo: false } })]);
-        if (demo === HOUSEHOLDS && real === 0) return { url: url.toString(), seeded: `reused ${PG_DATABASE} (${n(demo)} demo households seeded by an earlier run)` };
+        if (demo === HOUSEHOLDS && real === 0) {
+          // As autovacuum leaves a table some time after a load (the seed does the same; quick when nothing changed).
+          await db.$executeRawUnsafe(`VACUUM (ANALYZE) "Household", "Shop", "Listing", "Order", "Pickup", "CommuneTally", "LiveTally", "ShopLiveTally", "WeekTally"`);
+          return { url: url.toString(), seeded: `reused ${PG_DATABASE} (${n(demo)} demo households seeded by an earlier run; vacuumed)` };
+        }
       } finally {
         await db.$disconnect();
       }
@@ -150,10 +154,15 @@ async function main() {
 
       // The biggest commune: the commune officer's, and the one the province officer filters on.
       const [top] = await app.db.household.groupBy({ by: ["communeCode"], _count: { _all: true }, orderBy: { _count: { communeCode: "desc" } }, take: 1 });
-      const province = await app.db.officer.create({ data: { channel: "telegram", userKey: "bench-province", chatKey: "bench-province", name: "Bench province", communes: "[]" } });
-      const commune = await app.db.officer.create({
-        data: { channel: "telegram", userKey: "bench-commune", chatKey: "bench-commune", name: "Bench commune", communes: JSON.stringify([top.communeCode]) },
-      });
+      // Upserts: a reused database keeps the officers of the run before.
+      const officer = (userKey: string, name: string, communes: string[]) =>
+        app.db.officer.upsert({
+          where: { channel_userKey: { channel: "telegram", userKey } },
+          create: { channel: "telegram", userKey, chatKey: userKey, name, communes: JSON.stringify(communes) },
+          update: { communes: JSON.stringify(communes) },
+        });
+      const province = await officer("bench-province", "Bench province", []);
+      const commune = await officer("bench-commune", "Bench commune", [top.communeCode]);
       const cookieOf = async (officerId: string) => `${SESSION_COOKIE}=${(await officerSessions(app.db).create(officerId)).token}`;
       const cookies = { province: await cookieOf(province.id), commune: await cookieOf(commune.id) };
       const communeHouseholds = top._count._all;

@@ -5,6 +5,7 @@
 // all end in 403; households, strangers and officers of another commune get 403 and no figure, and a
 // commune officer sees their own communes only, on the page, in both CSVs and in /thongke.
 // What needs rendering (the page in Chromium, downloads by click) is in test/dashboard.e2e.test.ts.
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import { officers } from "../src/broadcast/officers.ts";
@@ -134,6 +135,13 @@ describe("campaign dashboard, figures", () => {
     expect(ho.status).toBe(200);
     expect(csvLines(ho.body)).toHaveLength(1 + made.households.length);
     for (const h of made.households) expect(ho.body).toContain(`${h.name},`);
+    // its "listings on sale" column: each household's live listings, counted from the rows here
+    const records = parse(ho.body.replace(/^\uFEFF/, ""), { from_line: 2 }) as string[][];
+    const phones = new Map(records.map((r) => [r[1].replace(/\D/g, ""), Number(r[8])]));
+    const households = await testDb.db.household.findMany({ include: { shop: { include: { listings: true } } } });
+    const liveOf = (h: (typeof households)[number]) => h.shop?.listings.filter((l) => l.status === "active" && l.stockMilli > 0).length ?? 0;
+    expect(households.some((h) => liveOf(h) > 0)).toBe(true);
+    for (const h of households) expect(phones.get(`0${h.phone.slice(3)}`), h.name).toBe(liveOf(h));
 
     // /thongke in chat: the same headline figures
     await chat.send("/thongke", /Hộ đăng ký/);

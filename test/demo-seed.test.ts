@@ -8,7 +8,7 @@ import { DEMO_OFFICER, RealHouseholdsError, seedDemo } from "../src/admin/demo-s
 import { getCommune, listCommunes } from "../src/lang/communes.ts";
 import { parseVnMobile } from "../src/lang/phone.ts";
 import { useTestDatabase } from "./support/db.ts";
-import { accountTally, paymentTally, shipmentTally } from "../src/dashboard/tallies.ts";
+import { accountTally, paymentTally, shipmentTally } from "../src/dashboard/monthly-tallies.ts";
 
 const testDb = useTestDatabase({ perTest: true }); // each test starts from an empty database
 const HOUSEHOLDS = 400;

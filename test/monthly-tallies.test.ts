@@ -4,7 +4,7 @@
 // midnight in Vietnam (UTC+7), not in UTC.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { accountTally, monthKey, paymentTally, shipmentTally } from "../src/dashboard/tallies.ts";
+import { accountTally, monthKey, paymentTally, shipmentTally } from "../src/dashboard/monthly-tallies.ts";
 import { useTestDatabase } from "./support/db.ts";
 
 const testDb = useTestDatabase();

@@ -1,7 +1,8 @@
 // The Zalo Official Account channel end to end: the real app on real HTTP against the fake OA API,
 // events posted to its webhook signed as Zalo signs them, on SQLite and PostgreSQL. Then a household's
 // work over the OA (and the fake Telegram for linking): a listing with a photo, an order accepted by a
-// button tap, images out, notices outside the 7-day messaging window (kept, ZNS, "chưa báo được" for
+// button tap, images out, notices in the paid band (48 h to 7 days: held back, ZNS) and outside the 7-day
+// messaging window (kept, ZNS, "chưa báo được" for
 // the officer), an announcement to OA followers, linking a Telegram household's OA chat by code, and
 // /readyz on a refused token. One file: the app's first start in a process costs seconds.
 import { afterEach, describe, expect, it } from "vitest";
@@ -238,6 +239,37 @@ describe("Zalo OA: a household's work", () => {
     expect(chat.all[0].text).toMatch(/^Trong lúc bạn vắng/);
     expect(await testDb.db.heldNotice.count({ where: { chatKey: chat.user.id } })).toBe(0);
     await officer.send("/chuabao", /không có đơn nào chưa báo được/);
+  });
+
+  it("in the paid band (48 h to 7 days): no paid message; the order notice goes by ZNS and waits; a household seen yesterday is told at once", async () => {
+    fake = await startFakeOa();
+    bot = await startOaBot(fake, testDb.url, { env: { ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID: "231677" } });
+    fake.znsTemplates.add("231677");
+    const [away, recent] = [new OaChat(fake, bot.url, fake.user()), new OaChat(fake, bot.url, fake.user())];
+    const [awayHousehold, recentHousehold] = [await oaHousehold(away.user), await oaHousehold(recent.user)];
+    // Last wrote 3 days ago (Zalo would still take a message, and charge for it) and 1 day ago (free).
+    away.user.lastInteraction = Date.now() - 3 * DAY;
+    recent.user.lastInteraction = Date.now() - 1 * DAY;
+    for (const [user, days] of [[away.user, 3], [recent.user, 1]] as const) {
+      await testDb.db.channelAccount.updateMany({ where: { channel: "zalo_oa", userKey: user.id }, data: { lastSeenAt: new Date(Date.now() - days * DAY) } });
+    }
+
+    const held = await webOrder(bot, awayHousehold.listingId);
+    const told = await webOrder(bot, recentHousehold.listingId);
+    if (!held.ok || !told.ok) throw new Error("not placed");
+    await fake.waitFor(() => recent.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${told.order.code}`)));
+    await fake.waitFor(() => fake!.zns.length === 1);
+    await bot.engine.idle();
+    expect(fake.zns[0]).toMatchObject({ phone: awayHousehold.phone.slice(1), templateId: "231677", trackingId: held.order.code });
+    expect(away.all).toEqual([]);
+    expect(fake.sent.filter((m) => m.paid)).toEqual([]);
+    expect(await testDb.db.heldNotice.count({ where: { orderId: held.order.id, znsAt: { not: null } } })).toBe(1);
+
+    // The household writes: the kept notice comes first, free again.
+    await away.send("chao", /Trong lúc bạn vắng/);
+    await fake.waitFor(() => away.all.some((m) => m.text?.startsWith(`🛒 Đơn mới ${held.order.code}`)));
+    expect(fake.sent.filter((m) => m.paid)).toEqual([]);
+    expect(await testDb.db.heldNotice.count({ where: { chatKey: away.user.id } })).toBe(0);
   });
 
   it("an announcement reaches OA followers; one silent for 7 days is counted, not marked unreachable", async () => {

@@ -4,7 +4,7 @@
 // so the bot's writes go on meanwhile; copied in small steps instead, a write from the bot would
 // restart the copy, and a busy bot could keep it from ever finishing.
 // The copy is checked (integrity_check) before it is reported done. PostgreSQL is backed up with its
-// own tools (pg_dump, or the host's snapshots): see deploy/README.md.
+// own tools (pg_dump, or the host's snapshots): see docs/deploy.md.
 import { existsSync, renameSync, rmSync, statSync } from "node:fs";
 import Database from "better-sqlite3";
 import { isPostgresUrl } from "../config.ts";
@@ -20,7 +20,7 @@ export interface BackupResult {
 }
 
 export async function backupSqlite(databaseUrl: string, target: string): Promise<BackupResult> {
-  if (isPostgresUrl(databaseUrl)) throw new BackupError("db:backup copies the SQLite file; for PostgreSQL use pg_dump (deploy/README.md).");
+  if (isPostgresUrl(databaseUrl)) throw new BackupError("db:backup copies the SQLite file; for PostgreSQL use pg_dump (docs/deploy.md).");
   const source = sqliteFilePath(databaseUrl);
   if (!existsSync(source)) throw new BackupError(`No database at ${source}.`);
   if (existsSync(target)) throw new BackupError(`${target} exists already; choose a new file name.`);

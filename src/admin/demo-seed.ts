@@ -435,17 +435,35 @@ class PgWriter implements BulkWriter {
       const cb = households.values[b * width + communeColumn] as string;
       return ca < cb ? -1 : ca > cb ? 1 : a - b;
     });
-    await this.transaction([households], order);
-    await this.transaction(rest);
+    await this.transaction([households], new Map([["Household", order]]));
+    // Listings go in commune order too: a trigger adds each live one to its commune's LiveTally rows
+    // (live_week_tally migration), always the commune's "any product" row before the product's.
+    const communeOfHousehold = new Map<unknown, string>();
+    for (let k = 0; k < households.count; k++) communeOfHousehold.set(households.values[k * width], households.values[k * width + communeColumn] as string);
+    const shops = rest.find((r) => r.table === "Shop");
+    const listings = rest.find((r) => r.table === "Listing");
+    const orders = new Map<Table, number[]>();
+    if (shops && listings) {
+      const shopWidth = Object.keys(COLUMNS.Shop).length;
+      const householdColumn = Object.keys(COLUMNS.Shop).indexOf("householdId");
+      const communeOfShop = new Map<unknown, string>();
+      for (let k = 0; k < shops.count; k++) communeOfShop.set(shops.values[k * shopWidth], communeOfHousehold.get(shops.values[k * shopWidth + householdColumn]) ?? "");
+      const listingWidth = Object.keys(COLUMNS.Listing).length;
+      const shopColumn = Object.keys(COLUMNS.Listing).indexOf("shopId");
+      const communeOf = (k: number) => communeOfShop.get(listings.values[k * listingWidth + shopColumn]) ?? "";
+      orders.set("Listing", Array.from({ length: listings.count }, (_, k) => k).sort((a, b) => (communeOf(a) < communeOf(b) ? -1 : communeOf(a) > communeOf(b) ? 1 : a - b)));
+    }
+    await this.transaction(rest, orders);
   }
 
-  private async transaction(chunk: Rows[], order?: number[]): Promise<void> {
+  private async transaction(chunk: Rows[], orders: Map<Table, number[]> = new Map()): Promise<void> {
     await this.client.query("BEGIN");
     try {
       for (const rows of chunk) {
         if (rows.count === 0) continue;
         const entries = Object.entries(COLUMNS[rows.table]) as Array<[string, ColumnType]>;
         const width = entries.length;
+        const order = orders.get(rows.table);
         const arrays = entries.map(([, type], c) => {
           const column = new Array<unknown>(rows.count);
           for (let k = 0; k < rows.count; k++) {
@@ -465,8 +483,10 @@ class PgWriter implements BulkWriter {
   }
 
   async finish(): Promise<void> {
-    // Fresh statistics, as autovacuum would gather soon after such a load: the dashboard's plans depend on them.
-    for (const table of TABLES) await this.client.query(`ANALYZE "${table}"`);
+    // Fresh statistics and visibility maps, as autovacuum gives a table soon after such a load: the
+    // dashboard's plans depend on the statistics, its index-only scans on the visibility map (without
+    // it each index entry also reads its row: this month's orders went from an index range to a scan).
+    for (const table of TABLES) await this.client.query(`VACUUM (ANALYZE) "${table}"`);
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,11 @@
 //   officer:list | officer:revoke <id>
 //   communes:households <file.csv>        households per commune, the dashboard's denominator (see src/admin/commune-households.ts)
 //   db:backup <file>                      a consistent copy of the SQLite database, while the bot runs (see src/admin/backup.ts)
+//   tallies:verify [--fix]                recount the dashboard's kept figures from the rows (see src/dashboard/tallies.ts)
 import "../timezone.ts";
-import { loadConfig } from "../config.ts";
+import { isPostgresUrl, loadConfig } from "../config.ts";
 import { createDb } from "../db/client.ts";
+import { fixTallies, formatTallyReport, verifyTallies } from "../dashboard/tallies.ts";
 import { migrate } from "../db/migrate.ts";
 import { BackupError, backupSqlite } from "./backup.ts";
 import { importCatalog } from "./catalog-import.ts";
@@ -17,7 +19,9 @@ const USAGE = `Usage: npm run admin -- <command>
   catalog:import <file.json|file.csv>   add or update produce in the catalog
 ${OFFICER_USAGE}
 ${COMMUNE_HOUSEHOLDS_USAGE}
-  db:backup <file>                      a consistent copy of the SQLite database, also while the bot runs`;
+  db:backup <file>                      a consistent copy of the SQLite database, also while the bot runs
+  tallies:verify [--fix]                recount the dashboard's kept figures from the rows and compare (exit 1 on
+                                        any difference); --fix rewrites them from the rows (exit 0 once they agree)`;
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
@@ -89,6 +93,33 @@ async function main(): Promise<number> {
           return 1;
         }
         throw e;
+      }
+    }
+    case "tallies:verify": {
+      const fix = args.includes("--fix");
+      if (args.some((a) => a !== "--fix")) {
+        console.error(USAGE);
+        return 2;
+      }
+      await migrate(config.DATABASE_URL);
+      const db = createDb(config.DATABASE_URL);
+      try {
+        const postgres = isPostgresUrl(config.DATABASE_URL);
+        const reports = await verifyTallies(db, postgres);
+        console.log(formatTallyReport(reports));
+        const differences = reports.reduce((sum, r) => sum + r.differences.length, 0);
+        if (!differences) return 0;
+        if (!fix) {
+          console.log(`Differences found. \`npm run admin -- tallies:verify --fix\` rewrites the kept figures from the rows.`);
+          return 1;
+        }
+        for (const { check, written } of await fixTallies(db, reports, postgres)) console.log(`${check.name}: rewritten from the rows (${written} row(s)).`);
+        const after = await verifyTallies(db, postgres);
+        const left = after.reduce((sum, r) => sum + r.differences.length, 0);
+        console.log(left ? `Still different after the fix:\n${formatTallyReport(after)}` : "All kept figures now equal the recount.");
+        return left ? 1 : 0;
+      } finally {
+        await db.$disconnect();
       }
     }
     default:

@@ -1,155 +1,292 @@
-// The monthly tallies the dashboard reads (issue 15 part 4, issue 21 part 5), kept by database triggers
-// (bank_transfers migrations): each has `stored` (what the triggers kept) and `recount` (the same
-// figures counted from the rows), as plain sorted rows, so that a check (tests, `tallies:verify`) can
-// compare them without knowing the tables. Zero rows are left out on both sides: a tally row emptied
-// by later writes stays in the table with zeros.
+// What the database keeps for the dashboard instead of counting rows per request, recounted from the rows
+// (`npm run admin -- tallies:verify [--fix]`). Triggers keep these up to date (the commune_tally and
+// listing_commune migrations); this is the check that they did, and the repair if a bug, a restore or a
+// hand-made edit ever made them drift.
+//
+// Each kept figure is one TallyCheck in TALLY_CHECKS: `differences` recounts and lists what disagrees,
+// `fix` rewrites the kept figures from the rows. A new tally (e.g. payments per commune) is one more
+// entry in the list.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { accountTally, paymentTally, shipmentTally, type MonthlyTally, type TallyRow } from "./monthly-tallies.ts";
 
-type Reader = Db | Tx;
-export type TallyRow = Record<string, string | number>;
+export interface TallyDifference {
+  /** what disagrees, e.g. a commune code or a listing id */
+  key: string;
+  field: string;
+  kept: string | number | null;
+  recounted: string | number | null;
+}
 
 export interface TallyCheck {
-  /** rows of the tally table as the triggers left them */
-  stored(db: Reader): Promise<TallyRow[]>;
-  /** the same rows counted from the source table */
-  recount(db: Reader): Promise<TallyRow[]>;
+  name: string;
+  /** what the check compares, for the report */
+  description: string;
+  differences(db: Db | Tx, postgres: boolean): Promise<TallyDifference[]>;
+  /** Rewrites the kept figures from the rows, in the caller's transaction; returns the rows written. */
+  fix(tx: Tx, postgres: boolean): Promise<number>;
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const num = (v: unknown) => Number(v ?? 0);
 
-/** Asia/Ho_Chi_Minh month ("2026-12") of a moment: the key of the monthly tallies. */
-export function monthKey(d: Date): string {
-  const local = new Date(d.getTime() + 7 * 3600_000);
-  return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, "0")}`;
-}
+// ---- CommuneTally: household counts per commune ----
 
-/** Rows with every count at zero are not figures; keys sorted so two lists compare as they are. */
-function normalise(rows: Array<Record<string, unknown>>, keys: string[], counts: string[]): TallyRow[] {
-  return rows
-    .map((r) => Object.fromEntries([...keys.map((k) => [k, String(r[k])]), ...counts.map((k) => [k, num(r[k])])]) as TallyRow)
-    .filter((r) => counts.some((k) => r[k] !== 0))
-    .sort((a, b) => keys.map((k) => String(a[k]).localeCompare(String(b[k]))).find((c) => c !== 0) ?? 0);
-}
+const TALLY_FIELDS = ["registered", "opened", "epay", "counted", "assisted", "claimed", "demo"] as const;
+type TallyCounts = Record<(typeof TALLY_FIELDS)[number], number>;
 
-const PAY_COUNTS = ["transferOrders", "transferVnd", "codOrders", "codVnd", "transferShops"];
-const SHIP_COUNTS = ["shipped", "delivered", "returned"];
+/** The same definitions as the triggers: one SQL text for both databases (CASE, no boolean sums). */
+const RECOUNT_HOUSEHOLDS = Prisma.sql`
+  SELECT h."communeCode" AS "communeCode", MIN(h."provinceCode") AS "provinceCode", COUNT(*) AS "registered",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "opened",
+    SUM(CASE WHEN h."payment" <> 'none' THEN 1 ELSE 0 END) AS "epay",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL AND h."payment" <> 'none' THEN 1 ELSE 0 END) AS "counted",
+    SUM(CASE WHEN h."registeredById" IS NOT NULL THEN 1 ELSE 0 END) AS "assisted",
+    SUM(CASE WHEN h."registeredById" IS NOT NULL AND h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "claimed",
+    SUM(CASE WHEN h."demo" THEN 1 ELSE 0 END) AS "demo"
+  FROM "Household" h GROUP BY h."communeCode"`;
 
-/** Vietnamese months [start, end) covering from..to, as UTC instants (UTC+7, no daylight saving). */
-function monthsBetween(from: Date, to: Date): Array<{ month: string; start: Date; end: Date }> {
-  const out = [];
-  const [y, m] = monthKey(from).split("-").map(Number);
-  for (let year = y, month = m; ; month === 12 ? ((month = 1), year++) : month++) {
-    const start = new Date(Date.UTC(year, month - 1, 1) - 7 * 3600_000);
-    if (start > to) break;
-    out.push({ month: `${year}-${String(month).padStart(2, "0")}`, start, end: new Date(Date.UTC(year, month, 1) - 7 * 3600_000) });
-  }
-  return out;
-}
-
-/**
- * Orders paid per month and commune, by transfer and cash on delivery; shops paid by transfer. The
- * recount is one grouped range query per month (portable SQL, the database does the counting), so it
- * stays usable on millions of orders.
- */
-export const paymentTally: TallyCheck = {
-  async stored(db) {
-    return normalise(await db.paymentTally.findMany(), ["month", "communeCode"], PAY_COUNTS);
-  },
-  async recount(db) {
-    const paid = Prisma.sql`o."payState" = 'paid' AND o."paidAt" IS NOT NULL AND o."communeCode" IS NOT NULL AND o."paidBy" IN ('transfer', 'cod')`;
-    const [span] = await db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>(Prisma.sql`SELECT MIN(o."paidAt") AS "first", MAX(o."paidAt") AS "last" FROM "Order" o WHERE ${paid}`);
-    if (!span?.first || !span.last) return [];
-    const rows: Array<Record<string, unknown>> = [];
-    for (const { month, start, end } of monthsBetween(new Date(span.first), new Date(span.last))) {
-      const groups = await db.$queryRaw<Array<{ communeCode: string; paidBy: string; orders: unknown; vnd: unknown; shops: unknown }>>(Prisma.sql`
-        SELECT o."communeCode" AS "communeCode", o."paidBy" AS "paidBy", COUNT(*) AS "orders", SUM(o."totalVnd") AS "vnd", COUNT(DISTINCT o."shopId") AS "shops"
-        FROM "Order" o WHERE ${paid} AND o."paidAt" >= ${start} AND o."paidAt" < ${end} GROUP BY o."communeCode", o."paidBy"`);
-      const byCommune = new Map<string, Record<string, unknown>>();
-      for (const g of groups) {
-        const row = byCommune.get(g.communeCode) ?? { month, communeCode: g.communeCode, transferShops: 0 };
-        byCommune.set(g.communeCode, row);
-        row[`${g.paidBy}Orders`] = num(g.orders);
-        row[`${g.paidBy}Vnd`] = num(g.vnd);
-        if (g.paidBy === "transfer") row.transferShops = num(g.shops);
-      }
-      rows.push(...byCommune.values());
+const communeTally: TallyCheck = {
+  name: "CommuneTally",
+  description: "household counts per commune (registered, opened, e-payment, counted, assisted, claimed, demo)",
+  async differences(db) {
+    const [kept, recounted] = await Promise.all([
+      db.communeTally.findMany(),
+      db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_HOUSEHOLDS),
+    ]);
+    const zero = Object.fromEntries(TALLY_FIELDS.map((f) => [f, 0])) as TallyCounts;
+    const keptBy = new Map(kept.map((r) => [r.communeCode, r as TallyCounts]));
+    const countedBy = new Map(recounted.map((r) => [String(r.communeCode), Object.fromEntries(TALLY_FIELDS.map((f) => [f, num(r[f])])) as TallyCounts]));
+    const out: TallyDifference[] = [];
+    // A tally row at zero for a commune without households is what the delete trigger leaves: no difference.
+    for (const code of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const k = keptBy.get(code) ?? zero;
+      const c = countedBy.get(code) ?? zero;
+      for (const f of TALLY_FIELDS) if (k[f] !== c[f]) out.push({ key: code, field: f, kept: k[f], recounted: c[f] });
     }
-    return normalise(rows, ["month", "communeCode"], PAY_COUNTS);
+    return out;
+  },
+  async fix(tx, postgres) {
+    // On PostgreSQL a registration committing meanwhile would have its trigger's +1 counted twice or
+    // not at all: the lock makes it wait until the rewrite commits (SQLite writes one at a time anyway).
+    if (postgres) await tx.$executeRaw`LOCK TABLE "CommuneTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "CommuneTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "CommuneTally" ("communeCode", "provinceCode", "registered", "opened", "epay", "counted", "assisted", "claimed", "demo")
+      SELECT r."communeCode", r."provinceCode", r."registered", r."opened", r."epay", r."counted", r."assisted", r."claimed", r."demo"
+      FROM (${RECOUNT_HOUSEHOLDS}) r`;
   },
 };
 
-/** Shipments per month of the pickup request, commune and carrier: picked up or further, delivered, returned. */
-export const shipmentTally: TallyCheck = {
-  async stored(db) {
-    return normalise(await db.shipmentTally.findMany(), ["month", "communeCode", "carrier"], SHIP_COUNTS);
-  },
-  async recount(db) {
-    const [span] = await db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>(Prisma.sql`SELECT MIN(p."createdAt") AS "first", MAX(p."createdAt") AS "last" FROM "Pickup" p`);
-    if (!span?.first || !span.last) return [];
-    const rows: Array<Record<string, unknown>> = [];
-    for (const { month, start, end } of monthsBetween(new Date(span.first), new Date(span.last))) {
-      const groups = await db.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
-        SELECT p."communeCode" AS "communeCode", p."carrier" AS "carrier",
-          SUM(CASE WHEN p."status" IN ('picked_up', 'delivered', 'returned') THEN 1 ELSE 0 END) AS "shipped",
-          SUM(CASE WHEN p."status" = 'delivered' THEN 1 ELSE 0 END) AS "delivered",
-          SUM(CASE WHEN p."status" = 'returned' THEN 1 ELSE 0 END) AS "returned"
-        FROM "Pickup" p WHERE p."createdAt" >= ${start} AND p."createdAt" < ${end} GROUP BY p."communeCode", p."carrier"`);
-      rows.push(...groups.map((g) => ({ ...g, month })));
-    }
-    return normalise(rows, ["month", "communeCode", "carrier"], SHIP_COUNTS);
-  },
-};
+// ---- LiveTally and ShopLiveTally: live listings and shops per commune and product ----
 
-/** Households per commune that gave an account number (CommuneTally.payAccount). */
-export const accountTally: TallyCheck = {
-  async stored(db) {
-    return normalise(await db.communeTally.findMany({ select: { communeCode: true, payAccount: true } }), ["communeCode"], ["payAccount"]);
+const LIVE = Prisma.sql`l."status" = 'active' AND l."stockMilli" > 0 AND l."communeCode" IS NOT NULL`;
+/** ShopLiveTally recounted: each live listing once under '*' and once under its product ('' for none). */
+const RECOUNT_SHOP_LIVE = Prisma.sql`
+  SELECT l."communeCode" AS "communeCode", l."shopId" AS "shopId", '*' AS "productKey", COUNT(*) AS "listings" FROM "Listing" l WHERE ${LIVE}
+  GROUP BY l."communeCode", l."shopId"
+  UNION ALL
+  SELECT l."communeCode", l."shopId", COALESCE(l."productId", ''), COUNT(*) FROM "Listing" l WHERE ${LIVE}
+  GROUP BY l."communeCode", l."shopId", COALESCE(l."productId", '')`;
+
+const liveTally: TallyCheck = {
+  name: "LiveTally",
+  description: "live listings and shops with one, per commune and per product; and per shop (ShopLiveTally)",
+  async differences(db) {
+    const [kept, recounted, shops] = await Promise.all([
+      db.liveTally.findMany(),
+      db.$queryRaw<Array<Record<string, unknown>>>`
+        SELECT r."communeCode" AS "communeCode", r."productKey" AS "productKey", COUNT(*) AS "shops", SUM(r."listings") AS "listings"
+        FROM (${RECOUNT_SHOP_LIVE}) r GROUP BY r."communeCode", r."productKey"`,
+      // Per shop, in the database (a row per shop with live listings: too many to compare in Node).
+      db.$queryRaw<Array<{ communeCode: string; shopId: string; productKey: string; kept: unknown; recounted: unknown }>>`
+        SELECT COALESCE(k."communeCode", r."communeCode") AS "communeCode", COALESCE(k."shopId", r."shopId") AS "shopId",
+          COALESCE(k."productKey", r."productKey") AS "productKey", k."listings" AS "kept", r."listings" AS "recounted"
+        FROM "ShopLiveTally" k FULL OUTER JOIN (${RECOUNT_SHOP_LIVE}) r
+          ON r."communeCode" = k."communeCode" AND r."shopId" = k."shopId" AND r."productKey" = k."productKey"
+        WHERE COALESCE(k."listings", 0) <> COALESCE(r."listings", 0)
+        ORDER BY 1, 2, 3 LIMIT ${LISTING_LIMIT}`,
+    ]);
+    const key = (c: unknown, p: unknown) => `${String(c)} ${String(p)}`;
+    const keptBy = new Map(kept.map((r) => [key(r.communeCode, r.productKey), { shops: r.shops, listings: r.listings }]));
+    const countedBy = new Map(recounted.map((r) => [key(r.communeCode, r.productKey), { shops: num(r.shops), listings: num(r.listings) }]));
+    const out: TallyDifference[] = [];
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { shops: 0, listings: 0 };
+      const b = countedBy.get(k) ?? { shops: 0, listings: 0 };
+      for (const f of ["shops", "listings"] as const) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    for (const r of shops) out.push({ key: `${r.communeCode} ${r.shopId} ${r.productKey}`, field: "shop listings", kept: num(r.kept), recounted: num(r.recounted) });
+    return out;
   },
-  async recount(db) {
-    const rows = await db.$queryRaw<Array<Record<string, unknown>>>(
-      Prisma.sql`SELECT "communeCode", COUNT(*) AS "payAccount" FROM "Household" WHERE "payAccount" IS NOT NULL GROUP BY "communeCode"`,
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "ShopLiveTally", "LiveTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "ShopLiveTally"`;
+    await tx.$executeRaw`DELETE FROM "LiveTally"`;
+    const written = await tx.$executeRaw`
+      INSERT INTO "ShopLiveTally" ("communeCode", "shopId", "productKey", "listings") SELECT r."communeCode", r."shopId", r."productKey", r."listings" FROM (${RECOUNT_SHOP_LIVE}) r`;
+    return (
+      written +
+      (await tx.$executeRaw`
+        INSERT INTO "LiveTally" ("communeCode", "productKey", "shops", "listings")
+        SELECT "communeCode", "productKey", COUNT(*), SUM("listings") FROM "ShopLiveTally" GROUP BY "communeCode", "productKey"`)
     );
-    return normalise(rows, ["communeCode"], ["payAccount"]);
   },
 };
 
-/** Every tally of this module by name, for a verification command. */
-export const MONTHLY_TALLIES: Record<string, TallyCheck> = { paymentTally, shipmentTally, accountTally };
+// ---- WeekTally: registrations per commune and week ----
 
-/** The carriers whose shipments the dashboard shows in columns of their own. */
-export const DASHBOARD_CARRIERS = ["viettel_post", "vnpost"] as const;
+/** The week number of the migration's triggers (see weekIndexOf in stats.ts), per database. */
+const weekOf = (postgres: boolean) =>
+  postgres
+    ? Prisma.sql`floor((extract(epoch FROM h."createdAt") * 1000 - 320400000) / 604800000)::int`
+    : Prisma.sql`(CAST(ROUND((julianday(h."createdAt") - 2440587.5) * 86400000) AS INTEGER) - 320400000) / 604800000`;
+const recountWeeks = (postgres: boolean) => Prisma.sql`
+  SELECT h."communeCode" AS "communeCode", ${weekOf(postgres)} AS "week", COUNT(*) AS "registered" FROM "Household" h
+  GROUP BY h."communeCode", ${weekOf(postgres)}`;
 
-export interface MonthlyCommuneFigures {
-  transferOrders: number;
-  transferVnd: number;
-  codOrders: number;
-  codVnd: number;
-  transferShops: number;
-  shipped: Record<string, number>;
-  delivered: number;
-  returned: number;
+const weekTally: TallyCheck = {
+  name: "WeekTally",
+  description: "registrations per commune and week (the dashboard's weekly series)",
+  async differences(db, postgres) {
+    const [kept, recounted] = await Promise.all([db.weekTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountWeeks(postgres))]);
+    const keptBy = new Map(kept.map((r) => [`${r.communeCode} ${r.week}`, r.registered]));
+    const countedBy = new Map(recounted.map((r) => [`${String(r.communeCode)} ${num(r.week)}`, num(r.registered)]));
+    const out: TallyDifference[] = [];
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? 0;
+      const b = countedBy.get(k) ?? 0;
+      if (a !== b) out.push({ key: k, field: "registered", kept: a, recounted: b });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "WeekTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "WeekTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "WeekTally" ("communeCode", "week", "registered") SELECT r."communeCode", r."week", r."registered" FROM (${recountWeeks(postgres)}) r`;
+  },
+};
+
+// ---- Listing.communeCode: a listing is counted in its household's commune ----
+
+const LISTING_LIMIT = 1000;
+
+const listingCommune: TallyCheck = {
+  name: "Listing.communeCode",
+  description: "every listing carries its household's commune (live listings and offers per commune)",
+  async differences(db) {
+    const rows = await db.$queryRaw<Array<{ id: string; kept: string | null; recounted: string }>>`
+      SELECT l."id" AS "id", l."communeCode" AS "kept", h."communeCode" AS "recounted"
+      FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE l."communeCode" IS NULL OR l."communeCode" <> h."communeCode"
+      ORDER BY l."id" LIMIT ${LISTING_LIMIT}`;
+    return rows.map((r) => ({ key: r.id, field: "communeCode", kept: r.kept, recounted: r.recounted }));
+  },
+  fix(tx) {
+    return tx.$executeRaw`
+      UPDATE "Listing" SET "communeCode" = (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Listing"."shopId")
+      WHERE "communeCode" IS NULL OR "communeCode" <> (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Listing"."shopId")`;
+  },
+};
+
+// ---- Order.communeCode: an order stays in the commune where it was placed, so only a missing one is wrong ----
+
+const orderCommune: TallyCheck = {
+  name: "Order.communeCode",
+  description: "every order carries the commune it was placed in (orders and sales per commune)",
+  async differences(db) {
+    const rows = await db.$queryRaw<Array<{ id: string; recounted: string }>>`
+      SELECT o."id" AS "id", h."communeCode" AS "recounted"
+      FROM "Order" o JOIN "Shop" s ON s."id" = o."shopId" JOIN "Household" h ON h."id" = s."householdId"
+      WHERE o."communeCode" IS NULL ORDER BY o."id" LIMIT ${LISTING_LIMIT}`;
+    return rows.map((r) => ({ key: r.id, field: "communeCode", kept: null, recounted: r.recounted }));
+  },
+  fix(tx) {
+    // The commune it was placed in is not recorded anywhere else: the shop's commune now is the best guess.
+    return tx.$executeRaw`
+      UPDATE "Order" SET "communeCode" = (
+        SELECT h."communeCode" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE s."id" = "Order"."shopId")
+      WHERE "communeCode" IS NULL`;
+  },
+};
+
+/** Every figure kept for the dashboard. Add a check here when a new tally is kept. */
+// Listings' communes first: the live tallies are recounted from them (and moving a listing updates them).
+/**
+ * The monthly payment and shipment tallies (monthly-tallies.ts), compared row by row. They are not
+ * rewritten by --fix: PaymentTally hangs on per-shop rows (ShopMonthTransfers) that a plain rewrite
+ * would leave behind, so a difference is reported for a person to look at.
+ */
+function monthlyCheck(name: string, tally: MonthlyTally, keys: string[], description: string): TallyCheck {
+  const keyOf = (row: TallyRow) => keys.map((k) => row[k]).join(" ");
+  return {
+    name,
+    description,
+    async differences(db) {
+      const [kept, recounted] = await Promise.all([tally.stored(db), tally.recount(db)]);
+      const keptBy = new Map(kept.map((r) => [keyOf(r), r]));
+      const recountedBy = new Map(recounted.map((r) => [keyOf(r), r]));
+      const out: TallyDifference[] = [];
+      for (const key of new Set([...keptBy.keys(), ...recountedBy.keys()])) {
+        const a = keptBy.get(key);
+        const b = recountedBy.get(key);
+        for (const field of Object.keys(a ?? b ?? {})) {
+          if (keys.includes(field)) continue;
+          const [x, y] = [a?.[field] ?? 0, b?.[field] ?? 0];
+          if (x !== y) out.push({ key, field, kept: x, recounted: y });
+        }
+      }
+      return out;
+    },
+    async fix() {
+      return 0;
+    },
+  };
 }
 
-/** This month's tallies of the given communes: two reads of at most one row per commune (and carrier). */
-export async function monthlyFigures(db: Reader, communes: string[], month: string): Promise<Map<string, MonthlyCommuneFigures>> {
-  const [pay, ship] = await Promise.all([
-    db.paymentTally.findMany({ where: { month, communeCode: { in: communes } } }),
-    db.shipmentTally.findMany({ where: { month, communeCode: { in: communes } } }),
-  ]);
-  const out = new Map<string, MonthlyCommuneFigures>();
-  const row = (code: string) => {
-    if (!out.has(code)) out.set(code, { transferOrders: 0, transferVnd: 0, codOrders: 0, codVnd: 0, transferShops: 0, shipped: {}, delivered: 0, returned: 0 });
-    return out.get(code)!;
-  };
-  for (const p of pay) {
-    Object.assign(row(p.communeCode), { transferOrders: p.transferOrders, transferVnd: num(p.transferVnd), codOrders: p.codOrders, codVnd: num(p.codVnd), transferShops: p.transferShops });
-  }
-  for (const s of ship) {
-    const r = row(s.communeCode);
-    r.shipped[s.carrier] = (r.shipped[s.carrier] ?? 0) + s.shipped;
-    r.delivered += s.delivered;
-    r.returned += s.returned;
+export const TALLY_CHECKS: readonly TallyCheck[] = [
+  listingCommune,
+  orderCommune,
+  communeTally,
+  liveTally,
+  weekTally,
+  monthlyCheck("PaymentTally", paymentTally, ["month", "communeCode"], "orders and money paid per month and commune, by transfer and COD (not fixed by --fix)"),
+  monthlyCheck("ShipmentTally", shipmentTally, ["month", "communeCode", "carrier"], "shipments per month, commune and carrier (not fixed by --fix)"),
+  monthlyCheck("CommuneTally.payAccount", accountTally, ["communeCode"], "households with a payment account per commune (not fixed by --fix)"),
+];
+
+export interface TallyReport {
+  check: TallyCheck;
+  differences: TallyDifference[];
+}
+
+export async function verifyTallies(db: Db, postgres: boolean, checks: readonly TallyCheck[] = TALLY_CHECKS): Promise<TallyReport[]> {
+  const out: TallyReport[] = [];
+  for (const check of checks) out.push({ check, differences: await check.differences(db, postgres) });
+  return out;
+}
+
+/** Rewrites the kept figures of the checks that found differences, each in its own transaction. */
+export async function fixTallies(db: Db, reports: readonly TallyReport[], postgres: boolean): Promise<Array<{ check: TallyCheck; written: number }>> {
+  const out: Array<{ check: TallyCheck; written: number }> = [];
+  for (const r of reports) {
+    if (!r.differences.length) continue;
+    const written = await db.$transaction((tx) => r.check.fix(tx, postgres), { timeout: 600_000, maxWait: 30_000 });
+    out.push({ check: r.check, written });
   }
   return out;
+}
+
+/** The report as printed by the admin command: one line per check, then up to `shown` differences each. */
+export function formatTallyReport(reports: readonly TallyReport[], shown = 20): string {
+  const lines: string[] = [];
+  for (const { check, differences } of reports) {
+    const more = differences.length >= LISTING_LIMIT ? `${LISTING_LIMIT} or more` : String(differences.length);
+    lines.push(`${check.name}: ${differences.length ? `${more} difference(s)` : "ok"} (${check.description})`);
+    for (const d of differences.slice(0, shown)) lines.push(`  ${d.key} ${d.field}: kept ${d.kept ?? "null"}, recounted ${d.recounted ?? "null"}`);
+    if (differences.length > shown) lines.push(`  … and ${differences.length - shown} more`);
+  }
+  return lines.join("\n");
 }

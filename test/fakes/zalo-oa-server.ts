@@ -43,6 +43,8 @@ export interface OaSent {
   imageUrl?: string;
   /** an image sent by the attachment id of an upload */
   attachmentId?: string;
+  /** sent 48 h to 7 days after the user's last interaction: a consultation message Zalo charges for */
+  paid?: true;
 }
 
 export interface ZnsSent {
@@ -212,7 +214,8 @@ export async function startFakeOa(opts: FakeOaOptions = {}): Promise<FakeOa> {
       if (buttons && (buttons.length > 5 || buttons.some((b) => b.title.length > 100 || b.type !== "oa.query.show"))) {
         return reply(res, { error: -201, message: "buttons is invalid" });
       }
-      fake.sent.push({ userId, text: m.text, ...(buttons ? { buttons } : {}), ...(imageUrl ? { imageUrl } : {}), ...(attachmentId ? { attachmentId } : {}) });
+      const paid = Date.now() - user.lastInteraction > 48 * 3600_000;
+      fake.sent.push({ userId, text: m.text, ...(buttons ? { buttons } : {}), ...(imageUrl ? { imageUrl } : {}), ...(attachmentId ? { attachmentId } : {}), ...(paid ? { paid: true as const } : {}) });
       return reply(res, { error: 0, message: "Success", data: { message_id: hexId(16), user_id: userId, sent_time: Date.now() } });
     }
     res.writeHead(404).end();

@@ -1,5 +1,6 @@
 // Pieces of the "kill -9 during a burst of /start, restart" tests (reply-crash, webhook-crash): what
 // /start owes, what was in flight at the kill, and the final check that every user has exactly that.
+import { get as httpGet } from "node:http";
 import { expect } from "vitest";
 import type { Db } from "../../src/db/client.ts";
 import type { FakeTelegram, SimUser } from "../fakes/telegram-server.ts";
@@ -19,14 +20,24 @@ export async function owedByStart(fake: FakeTelegram, probe: SimUser): Promise<s
 export const answered = (fake: FakeTelegram, users: SimUser[], owed: string[]) => users.filter((u) => fake.sent(u.id).length >= owed.length).length;
 
 /**
- * After the kill: requests the bot wrote before dying are still read by the fake. Waits until it has
- * them all (connections still in the listen backlog are not counted yet: quiet means quiet 10 times in
- * a row).
+ * After the kill: requests the bot wrote before dying are still read by the fake (their bytes are in
+ * the fake's socket buffers, some connections still in the listen backlog). A request of our own, sent
+ * now on a new connection, is accepted after every connection queued before it (the backlog is first
+ * in, first out): once it is answered the dead bot's connections have all been accepted, and once the
+ * fake is then quiet (no connection open, no request being handled) each has been read and recorded.
  */
 export async function waitUntilQuiet(fake: FakeTelegram): Promise<void> {
-  for (let quietChecks = 0, i = 0; quietChecks < 10 && i < 1000; i++) {
-    quietChecks = (await fake.quiet()) ? quietChecks + 1 : 0;
-    await new Promise((r) => setTimeout(r, 25));
+  await new Promise<void>((resolve, reject) => {
+    const req = httpGet(`${fake.apiRoot}/bot${fake.token}/getMe`, { agent: false, headers: { connection: "close" } }, (res) => {
+      res.resume();
+      res.on("end", resolve);
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+  for (let i = 0; !(await fake.quiet()); i++) {
+    if (i > 3_000) throw new Error("the fake Telegram server never went quiet after the kill");
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

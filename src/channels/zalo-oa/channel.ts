@@ -177,6 +177,16 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   async send(chatKey: string, messages: Outbound[], locale: string): Promise<SendResult> {
     if (this.dead) return { ok: false, reason: "failed", detail: "Zalo OA channel stopped (token refused)" };
     const t = tFor(locale, this.info.buttons);
+    // Past the free 48 h a consultation message costs money: kept (and an order notice tried by ZNS) instead.
+    if (await this.window.inPaidBand(chatKey)) {
+      try {
+        await this.window.refused(chatKey, messages, locale, "paid");
+        return { ok: true };
+      } catch (holdErr) {
+        this.log.error({ err: holdErr }, "could not keep a notice held back in the paid band");
+        return { ok: false, reason: "failed", detail: "in the paid band; not kept" };
+      }
+    }
     for (const [i, message] of messages.entries()) {
       try {
         for (const part of renderOa(message, t)) await this.sendPart(chatKey, part, t);

@@ -1,6 +1,7 @@
 // The OA's messaging window. Zalo lets an OA write to a follower for 7 days after the follower's last
-// interaction (free for 48 h, paid after); later it refuses (-230 / -232). A notice refused so is never
-// dropped:
+// interaction (free for 48 h, paid after); later it refuses (-230 / -232). Chợ Số does not buy
+// consultation messages: from 48 h on ("the paid band", judged by when the person last wrote to us) a
+// notice is not sent as one but treated as if refused. A notice refused so is never dropped:
 // - an order's notice to its household also goes by ZNS (a template registered with Zalo, sent to the
 //   household's phone number, paid) when a template id is configured;
 // - it is kept (core/held-notices.ts) and sent the moment the person writes again, after one line that
@@ -27,25 +28,48 @@ export function isOutsideWindow(err: unknown): boolean {
   return err instanceof OaApiError && (err.code === OA_ERRORS.noInteraction || err.code === OA_ERRORS.noInteraction2);
 }
 
+/** Consultation messages are free for this long after the person's last interaction; paid until 7 days. */
+export const FREE_WINDOW_MS = 48 * 3600_000;
+
 /** Another turn of the same person released these notices first (the transaction is rolled back). */
 class AlreadyReleased extends Error {}
 
 export class OaWindow {
+  /**
+   * People who just wrote, by this process: the notices kept for them go out before their turn has
+   * stored when they last wrote (ChannelAccount.lastSeenAt). Only the latest few thousand are kept.
+   */
+  private readonly heardAt = new Map<string, number>();
+
   constructor(
     private readonly opts: { db: Db; engine: Engine; client: OaClient; log: Logger; zns: ZnsSettings },
   ) {}
 
-  /** Messages Zalo refused for the window: a ZNS for an order notice where configured, and kept. */
-  async refused(chatKey: string, messages: Outbound[], locale: string): Promise<void> {
+  /**
+   * Whether a message to this person now would be a paid one: they last wrote more than 48 h ago (as
+   * far as this database knows; unknown people are not held back, Zalo's own answer decides).
+   */
+  async inPaidBand(chatKey: string, now = Date.now()): Promise<boolean> {
+    if (now - (this.heardAt.get(chatKey) ?? 0) <= FREE_WINDOW_MS) return false;
+    const account = await this.opts.db.channelAccount.findUnique({ where: { channel_userKey: { channel: "zalo_oa", userKey: chatKey } }, select: { lastSeenAt: true } });
+    return !!account && now - account.lastSeenAt.getTime() > FREE_WINDOW_MS;
+  }
+
+  /** Messages Zalo refused for the window, or held back in the paid band: a ZNS for an order notice where configured, and kept. */
+  async refused(chatKey: string, messages: Outbound[], locale: string, why: "outside" | "paid" = "outside"): Promise<void> {
     const services = createServices(this.opts.db);
     const orderNotice = messages.map(orderOfNotice).find((id) => id !== null);
     const znsAt = orderNotice ? await this.zns(orderNotice) : undefined;
     await services.heldNotices.hold("zalo_oa", chatKey, locale, messages, { znsAt });
-    this.opts.log.info({ zns: !!znsAt, messages: messages.length }, "outside the OA messaging window: notice kept until the person writes");
+    const band = why === "paid" ? "in the OA's paid band (last wrote 48 h to 7 days ago)" : "outside the OA messaging window";
+    this.opts.log.info({ zns: !!znsAt, messages: messages.length }, `${band}: notice kept until the person writes`);
   }
 
   /** The person wrote: what was kept for them goes out first, through the outbox (moved there atomically). */
   async release(chatKey: string): Promise<void> {
+    this.heardAt.delete(chatKey);
+    this.heardAt.set(chatKey, Date.now());
+    if (this.heardAt.size > 5_000) this.heardAt.delete(this.heardAt.keys().next().value!);
     const { db, engine } = this.opts;
     const services = createServices(db);
     const held = await services.heldNotices.forChat("zalo_oa", chatKey);
