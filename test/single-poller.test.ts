@@ -26,7 +26,7 @@ describe.skipIf(!usePostgres)("two instances polling one bot", () => {
     return app;
   }
   const state = (app: App) => app.channels.status().telegram.state;
-  async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
     const end = Date.now() + ms;
     while (!ok()) {
       if (Date.now() > end) throw new Error(`not in time: ${what}`);
