@@ -28,7 +28,7 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   },
   { name: "engine", paths: ["src/engine/"] },
   { name: "flows", paths: ["flows/"] },
-  { name: "edges", paths: ["src/channels/", "src/carriers/", "src/http/", "src/web/", "src/broadcast/service.ts", "src/broadcast/senders.ts", "src/broadcast/alerts.ts", "src/broadcast/reminders.ts", "src/broadcast/personal.ts", "src/admin/", "src/tools/"] },
+  { name: "edges", paths: ["src/channels/", "src/carriers/", "src/http/", "src/web/", "src/broadcast/service.ts", "src/broadcast/options.ts", "src/broadcast/report.ts", "src/broadcast/senders.ts", "src/broadcast/alerts.ts", "src/broadcast/reminders.ts", "src/broadcast/personal.ts", "src/admin/", "src/tools/"] },
   { name: "app", paths: ["src/app.ts", "src/main.ts"] },
 ];
 

@@ -1,8 +1,8 @@
 // Delivery of announcements: a scheduler that starts due broadcasts (writes their outbox) and one
 // dispatcher per channel that sends outbox rows under the deployment-wide rate limit.
 //
-// Priority: replies to people and order notifications never enter the outbox. They are sent at once by
-// the engine (engine.sendTo) on the channel's normal client; broadcasts are paced by the shared bucket
+// Priority: replies to people and order notifications never enter this outbox. They go through the
+// engine's own reply outbox (engine/outbox.ts) on the channel's normal client; broadcasts are paced by the shared bucket
 // below the platform's limit (Telegram: 25/s + a burst of 2 against ~30/s allowed), so the remaining
 // headroom is always there for interactive traffic, and a 100,000-message broadcast is never in front
 // of a reply.
@@ -19,53 +19,16 @@ import type { Engine } from "../engine/engine.ts";
 import type { ChannelName } from "../engine/message.ts";
 import { tFor } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
-import { SharedBucket, type BucketOptions } from "./bucket.ts";
+import { SharedBucket } from "./bucket.ts";
+import { DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./options.ts";
+import { reportText } from "./report.ts";
+
+export { DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./options.ts";
+export { reportText } from "./report.ts";
 import { isPersonal, personalText } from "./personal.ts";
 import { officers } from "./officers.ts";
 import type { Announcement, BroadcastSender, Part, SendOutcome } from "./senders.ts";
 import { broadcasts, Outbox, type Audience, type ClaimedRow } from "./store.ts";
-
-export interface BroadcastOptions {
-  rates: Partial<Record<ChannelName, BucketOptions>>;
-  /** sends in flight per channel */
-  concurrency: number;
-  /** rows leased per claim */
-  batch: number;
-  /** how long a leased row is ours before another instance may take it */
-  leaseMs: number;
-  /** scheduler period (due broadcasts, progress, stale leases) */
-  tickMs: number;
-  /** dispatcher wait when the outbox is empty (a new broadcast wakes it at once in this instance) */
-  idleMs: number;
-  /** a progress message at least this often while sending (and at every 10%) */
-  progressMs: number;
-  /**
-   * an outcome waits this long for others before they are written together (one database commit
-   * per window instead of one per send). Repeats after a crash: the sends in flight plus at most
-   * this window's worth.
-   */
-  groupCommitMs: number;
-  /** how often one broadcast's counts are looked at */
-  checkMs: number;
-  /** Zalo's 429 carries no retry_after: how long the Zalo channel rests after one */
-  zaloQuotaPauseMs: number;
-  /** tries of one row on temporary errors (5xx, network) before it counts as failed */
-  maxAttempts: number;
-}
-
-export const DEFAULT_BROADCAST_OPTIONS: BroadcastOptions = {
-  rates: { telegram: { rate: 25, burst: 2 }, zalo: { rate: 2, burst: 1 } },
-  concurrency: 4,
-  batch: 100,
-  leaseMs: 60_000,
-  tickMs: 1_000,
-  idleMs: 1_000,
-  progressMs: 60_000,
-  checkMs: 1_000,
-  groupCommitMs: 5,
-  zaloQuotaPauseMs: 10_000,
-  maxAttempts: 3,
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -409,22 +372,4 @@ export class BroadcastService {
       .catch((err) => log.error({ err }, "broadcast progress check failed"))
       .finally(() => this.checking.delete(id));
   }
-}
-
-/** The officer's report: one short message. */
-export function reportText(
-  t: ReturnType<typeof tFor>,
-  r: { number: number; sent: number; failed: number; blocked: number; optedOut: number; cancelled: number; startedAt: Date | null; finishedAt: Date | null; status: string },
-): string {
-  const seconds = r.startedAt && r.finishedAt ? Math.max(0, Math.round((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000)) : 0;
-  const duration = seconds < 60 ? t("broadcast:seconds", { count: seconds }) : t("broadcast:minutes", { count: Math.round(seconds / 60) });
-  return t(r.status === "cancelled" ? "broadcast:reportCancelled" : "broadcast:report", {
-    number: r.number,
-    sent: r.sent,
-    failed: r.failed,
-    blocked: r.blocked,
-    optedOut: r.optedOut,
-    cancelled: r.cancelled,
-    duration,
-  });
 }
