@@ -1,24 +1,9 @@
 // The terminal simulator, as a real process: `npm run chat -- --json`.
 import { describe, expect, it } from "vitest";
-import { createServices } from "../src/core/services.ts";
 import { useTestDatabase } from "./support/db.ts";
-import { runCli } from "./support/cli.ts";
+import { registerMai, runCli } from "./support/cli.ts";
 
 const db = useTestDatabase({ perTest: true }); // every conversation starts from nobody registered
-
-/** Hoàng Thị Mai, registered as CLI user u1 (as the first test does through the chat). */
-async function registerMai() {
-  await createServices(db.db).households.register({
-    name: "Hoàng Thị Mai",
-    phone: "+84912345678",
-    provinceCode: "20",
-    communeCode: "06385",
-    shopName: "Na Hữu Lũng nhà Mai",
-    payment: "viettel_money",
-    identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
-    locale: "vi",
-  });
-}
 
 describe("npm run chat -- --json", () => {
   it("registers a household with numbered buttons and typed answers, across two runs", async () => {
@@ -52,7 +37,7 @@ describe("npm run chat -- --json", () => {
   });
 
   it("keeps simulated users apart and refuses a phone that is already registered", async () => {
-    await registerMai();
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "u2" },
       { text: "xin chào" },
@@ -65,7 +50,7 @@ describe("npm run chat -- --json", () => {
   });
 
   it("lists produce by one sentence and by steps, then edits and deletes it, with numbered answers", async () => {
-    await registerMai();
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "u1" },
       { text: "co 50 kg na dai 35 nghin" },

@@ -11,7 +11,7 @@ import { CatalogStore } from "../src/core/catalog.ts";
 import { seasonStarts } from "../src/core/harvest-calendar.ts";
 import { createServices } from "../src/core/services.ts";
 import { createDb } from "../src/db/client.ts";
-import { runCli } from "./support/cli.ts";
+import { registerMai, runCli } from "./support/cli.ts";
 import { seedHouseholds } from "./support/broadcast.ts";
 import { useTestDatabase } from "./support/db.ts";
 
@@ -96,16 +96,7 @@ describe("reminders", () => {
 
   it("in chat: officers see and change the calendar, a household turns reminders off and on", async () => {
     await db.db.officer.create({ data: { channel: "cli", userKey: "o1", chatKey: "o1" } });
-    await createServices(db.db).households.register({
-      name: "Hoàng Thị Mai",
-      phone: "+84912345678",
-      provinceCode: "20",
-      communeCode: "06385",
-      shopName: "Na Hữu Lũng nhà Mai",
-      payment: "viettel_money",
-      identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
-      locale: "vi",
-    });
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "o1" },
       { text: "/lichnhac" },

@@ -1,31 +1,16 @@
 // Requests understood at any step on the terminal simulator (`npm run chat -- --json`, a real
 // process), where choices are numbered and answered by typing, as on Zalo.
 import { describe, expect, it } from "vitest";
-import { createServices } from "../src/core/services.ts";
 import { useTestDatabase } from "./support/db.ts";
-import { runCli } from "./support/cli.ts";
+import { registerMai, runCli } from "./support/cli.ts";
 
 const db = useTestDatabase({ perTest: true });
-
-/** Hoàng Thị Mai, registered as CLI user u1. */
-async function registerMai() {
-  await createServices(db.db).households.register({
-    name: "Hoàng Thị Mai",
-    phone: "+84912345678",
-    provinceCode: "20",
-    communeCode: "06385",
-    shopName: "Na Hữu Lũng nhà Mai",
-    payment: "viettel_money",
-    identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
-    locale: "vi",
-  });
-}
 
 const listings = () => db.db.listing.findMany({ orderBy: { createdAt: "asc" } });
 
 describe("requests on the terminal, answered by number", () => {
   it("lists three products from three lines, drops one by its number, publishes two; then marks one sold out", async () => {
-    await registerMai();
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "u1" },
       { text: "ban 2 ta hoi kho 80k\n50kg na dai 35k\n3 yen thach den 25k" },
@@ -53,7 +38,7 @@ describe("requests on the terminal, answered by number", () => {
   });
 
   it("asks once before leaving a step: '2' carries on with what was entered, '1' switches", async () => {
-    await registerMai();
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "u1" },
       { text: "1" }, // 🌾 Đăng bán
@@ -82,7 +67,7 @@ describe("requests on the terminal, answered by number", () => {
   });
 
   it("understands the leave question in words: 'lam tiep', 'ko' carry on, 'co' switches", async () => {
-    await registerMai();
+    await registerMai(db.db);
     const replies = await runCli(db.url, [
       { user: "u1" },
       { text: "1" }, // 🌾 Đăng bán

@@ -9,23 +9,14 @@ import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createServices } from "../src/core/services.ts";
 import { formatDate } from "../src/lang/datetime.ts";
-import { runCli } from "./support/cli.ts";
+import { registerMai, runCli } from "./support/cli.ts";
 import { useTestDatabase } from "./support/db.ts";
 
 const db = useTestDatabase({ perTest: true });
 
 async function officerAndHousehold() {
   await db.db.officer.create({ data: { channel: "cli", userKey: "o1", chatKey: "o1", name: "Cán bộ Hà" } });
-  await createServices(db.db).households.register({
-    name: "Hoàng Thị Mai",
-    phone: "+84912345678",
-    provinceCode: "20",
-    communeCode: "06385",
-    shopName: "Na Hữu Lũng nhà Mai",
-    payment: "viettel_money",
-    identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
-    locale: "vi",
-  });
+  await registerMai(db.db);
 }
 
 const rows = () => db.db.referencePrice.findMany({ orderBy: { createdAt: "asc" } });

@@ -1,6 +1,22 @@
 // Runs `npm run chat -- --json` as a real child process with a scripted conversation.
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { createServices } from "../../src/core/services.ts";
+import type { Db } from "../../src/db/client.ts";
+
+/** Hoàng Thị Mai, a household with a shop in Hữu Lũng, registered as terminal user u1 (as `npm run chat` would). */
+export async function registerMai(db: Db): Promise<void> {
+  await createServices(db).households.register({
+    name: "Hoàng Thị Mai",
+    phone: "+84912345678",
+    provinceCode: "20",
+    communeCode: "06385",
+    shopName: "Na Hữu Lũng nhà Mai",
+    payment: "viettel_money",
+    identity: { channel: "cli", userKey: "u1", chatKey: "u1" },
+    locale: "vi",
+  });
+}
 
 export interface CliReply {
   user: string;
