@@ -303,7 +303,8 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   if (config.TELEGRAM_BOT_TOKEN) broadcastSenders.push(new TelegramBroadcastSender(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT));
   if (config.ZALO_BOT_TOKEN) {
     const pause = broadcast?.zaloQuotaPauseMs ?? DEFAULT_BROADCAST_OPTIONS.zaloQuotaPauseMs;
-    broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" }), pause));
+    const chat = zalo;
+    broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" }), pause, () => chat?.stopped ?? false));
   }
   if (zaloOa) {
     const oa = zaloOa;

@@ -105,6 +105,8 @@ export class ZaloBroadcastSender implements BroadcastSender {
     log: Logger,
     /** Zalo's 429 has no retry_after: how long the channel rests after one */
     private readonly quotaPauseMs = 10_000,
+    /** the chat channel found the token refused: nothing is sent (the rows wait), as its own 401 would say */
+    private readonly channelStopped: () => boolean = () => false,
   ) {
     this.client = new ZaloClient({ token, apiRoot, log, timing: { maxAttempts: 1 } });
   }
@@ -123,7 +125,7 @@ export class ZaloBroadcastSender implements BroadcastSender {
   }
 
   private async call(fn: () => Promise<unknown>): Promise<SendOutcome> {
-    if (this.client.stopped) return { ok: false, kind: "retry", detail: "Zalo channel stopped (401)", pauseMs: 60_000 };
+    if (this.client.stopped || this.channelStopped()) return { ok: false, kind: "retry", detail: "Zalo channel stopped (401)", pauseMs: 60_000 };
     try {
       await fn();
       return { ok: true };
