@@ -24,12 +24,10 @@ import type { CarrierSet } from "../core/shipments.ts";
 import { renderOrderSummary } from "./order-summary.ts";
 import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
-import { prices } from "../core/prices.ts";
-import { referencePrices } from "../core/reference-prices.ts";
-import { priceAlerts } from "../core/price-alerts.ts";
-import { renderAlertStopPage, renderAlertStoppedPage } from "./alert-page.ts";
+import { registerAlertPages } from "./alert-page.ts";
+import { LINK_TOKEN } from "./link-token.ts";
 import type { PriceBoardCache } from "../core/price-board.ts";
-import { renderBoardPage, renderProductPricePage } from "./price-page.ts";
+import { registerPricePages } from "./price-routes.ts";
 import { sendMedia } from "./media.ts";
 import { PageCache } from "./page-cache.ts";
 import { checkOrderForm, formValues, provinces } from "./order-form.ts";
@@ -80,8 +78,6 @@ const CHAT_BODY_LIMIT = 16 * 1024;
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
-const PRICE_PAGE_TTL_MS = 60_000;
-const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 const CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const CHAT_CSP = `${CSP}; script-src ${CHAT_SCRIPT_HASH}; connect-src 'self'`;
@@ -273,49 +269,20 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // ---- price board ----
 
-    // Province-wide figures take a while at scale (about 2 s for every product over 400,000 listings and
-    // orders on a busy machine) and need not be to the second: each page is drawn at most once a minute.
-    const pricePages = new Map<string, { at: number; body: string }>();
-    const pricePage = async (key: string, draw: () => Promise<string>) => {
-      const hit = pricePages.get(key);
-      if (hit && Date.now() - hit.at < PRICE_PAGE_TTL_MS) return hit.body;
-      const body = await draw();
-      pricePages.set(key, { at: Date.now(), body });
-      return body;
-    };
-
-    // Kept current in the background when the app gives one (core/price-board.ts), else computed here.
-    const provinceBoard = async (productIds: string[]) =>
-      opts.priceBoard
-        ? opts.priceBoard.board()
-        : { rows: await prices(db).board(), references: await referencePrices(db).latestOf(productIds) };
-
-    app.get("/gia", async (_req, reply) => {
-      const body = await pricePage("", async () => {
-        const catalog = await opts.engine.catalog.get();
-        const { rows, references } = await provinceBoard(catalog.items.map((p) => p.id));
-        return renderBoardPage(t, { provinceCode: opts.provinceCode, rows, products: catalog.items, references });
-      });
-      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
-    });
-
-    app.get<{ Params: { product: string } }>("/gia/:product", async (req, reply) => {
-      const catalog = await opts.engine.catalog.get();
-      const product = SLUG.test(req.params.product) ? catalog.byId(req.params.product) : undefined;
-      if (!product) return notFound(t, reply);
-      const body = await pricePage(product.id, async () => {
-        const now = new Date();
-        const [board, days] = await Promise.all([provinceBoard([product.id]), prices(db).daily(product.id, { now })]);
-        const row = board.rows.find((r) => r.productId === product.id) ?? null;
-        return renderProductPricePage(t, { product, row, days, now, reference: board.references.get(product.id) ?? null });
-      });
-      return sendPage(reply, 200, body, { cache: "public, max-age=60" });
+    registerPricePages(app, {
+      db,
+      t,
+      provinceCode: opts.provinceCode,
+      catalog: () => opts.engine.catalog.get(),
+      priceBoard: opts.priceBoard,
+      send: (reply, body) => sendPage(reply, 200, body, { cache: "public, max-age=60" }),
+      notFound: (reply) => notFound(t, reply),
     });
 
     // ---- the buyer's order status ----
 
     app.get<{ Params: { token: string } }>("/don/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
-      const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
+      const order = LINK_TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       if (!order) return notFound(t, reply, "no-store");
       reply.header("x-robots-tag", "noindex");
       const pay = await paymentState(db).forOrder(order);
@@ -325,7 +292,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // The order's VietQR, drawn here (no third-party QR service); only once the household accepted.
     app.get<{ Params: { token: string } }>("/don/:token/vietqr.png", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
-      const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
+      const order = LINK_TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       const pay = order && ["accepted", "picked_up", "delivered"].includes(order.status) ? await paymentState(db).forOrder(order) : null;
       if (!pay?.qr) return notFound(t, reply, "no-store");
       return reply
@@ -339,7 +306,7 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // "Tôi đã chuyển khoản" from the status page: the household is asked to check, the page shows it.
     app.post<{ Params: { token: string } }>("/don/:token/da-chuyen", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
-      const order = TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
+      const order = LINK_TOKEN.test(req.params.token) ? await orderQueries(db).byToken(req.params.token) : null;
       if (!order) return notFound(t, reply, "no-store");
       // Only where the page offers it: a household with a bank account, an order not yet said paid.
       if (order.payment.state === "unpaid" && (await paymentState(db).forOrder(order))?.qr) await opts.orders.buyerPaid?.(order.id);
@@ -358,22 +325,14 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       notFound: (reply) => notFound(t, reply, "no-store"),
     });
 
-    // ---- buyers' price alerts: the stop link (alert-page.ts) ----
+    // ---- buyers' price alerts: the stop link ----
 
-    app.get<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
-      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
-      reply.header("x-robots-tag", "noindex");
-      if (!alert) return sendPage(reply, 200, renderAlertStoppedPage(t, null), { cache: "no-store" });
-      const product = (await opts.engine.catalog.get()).byId(alert.productId);
-      const body = renderAlertStopPage(t, { ...alert, productName: product?.name ?? alert.productId, unit: product?.unit ?? "kg" });
-      return sendPage(reply, 200, body, { cache: "no-store" });
-    });
-
-    app.post<{ Params: { token: string } }>("/baogia/huy/:token", limited("orderStatus", [perAddress(LIMITS.orderStatus)]), async (req, reply) => {
-      const alert = TOKEN.test(req.params.token) ? await priceAlerts(db).byToken(req.params.token) : null;
-      if (alert) await priceAlerts(db).unsubscribe(req.params.token);
-      const name = alert ? ((await opts.engine.catalog.get()).byId(alert.productId)?.name ?? alert.productId) : null;
-      return sendPage(reply.header("x-robots-tag", "noindex"), 200, renderAlertStoppedPage(t, name), { cache: "no-store" });
+    registerAlertPages(app, {
+      db,
+      t,
+      catalog: () => opts.engine.catalog.get(),
+      limit: limited("orderStatus", [perAddress(LIMITS.orderStatus)]),
+      send: (reply, body) => sendPage(reply.header("x-robots-tag", "noindex"), 200, body, { cache: "no-store" }),
     });
 
     // ---- photos ----

@@ -14,9 +14,9 @@ import { formatQuantity } from "../lang/quantity.ts";
 import { fromMilli } from "../core/listings.ts";
 import { html, raw } from "./html.ts";
 import { page } from "./layout.ts";
+import { LINK_TOKEN } from "./link-token.ts";
 import type { Translate } from "./texts.ts";
 
-const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 const PRINT_CSS = raw("<style>.label{border:2px solid #1d2a1f;border-radius:6px;padding:.8rem;background:#fff}.label .big{font-size:1.5rem;font-weight:700;letter-spacing:.05em}.label h2{margin-top:.6rem}@media print{header,footer,.noprint{display:none}body{background:#fff}}</style>");
 
 export interface LabelPageOptions {
@@ -32,7 +32,7 @@ export interface LabelPageOptions {
 export function registerLabelPage(app: FastifyInstance, opts: LabelPageOptions): void {
   const { db, t } = opts;
   app.get<{ Params: { token: string } }>("/nhan/:token", opts.limit ?? {}, async (req, reply) => {
-    const pickup = TOKEN.test(req.params.token)
+    const pickup = LINK_TOKEN.test(req.params.token)
       ? await db.pickup.findUnique({
           where: { labelToken: req.params.token },
           include: {
