@@ -22,7 +22,6 @@ import { Agent, get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
-import pg from "pg";
 import pino from "pino";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -30,6 +29,7 @@ import { officerSessions, SESSION_COOKIE } from "../src/dashboard/auth.ts";
 import { createDb } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { registerWeb } from "../src/web/index.ts";
+import { pgAdmin, pgDatabaseUrl } from "./pg-server.ts";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -43,21 +43,8 @@ const REQUESTS = arg("requests", 200);
 const WARMUP = arg("warmup", 10);
 const TARGET_P99_MS = POSTGRES ? 1000 : 200;
 const TARGET_LABEL = POSTGRES ? "PostgreSQL 2,000,000 households: p99 < 1 s" : "SQLite 200,000 households: p99 < 200 ms";
-const PG_SERVER = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const PG_DATABASE = "cho_so_bench";
 const n = (x: number) => x.toLocaleString("en");
-
-async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(PG_SERVER);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** `npm run seed:demo` in a child process (its memory and garbage stay out of the measured server). */
 async function seed(url: string): Promise<{ seconds: number; summary: string }> {
@@ -83,8 +70,7 @@ async function prepareDatabase(dir: string): Promise<{ url: string; seeded: stri
     const s = await seed(url);
     return { url, seeded: `seed:demo ${s.seconds.toFixed(1)} s (process included). ${s.summary}` };
   }
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${PG_DATABASE}`;
+  const url = pgDatabaseUrl(PG_DATABASE);
   if (flag("reuse")) {
     const exists = await pgAdmin(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [PG_DATABASE])).rowCount === 1);
     if (exists) {

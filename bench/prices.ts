@@ -4,8 +4,8 @@
 // The database: SQLite, a fresh file in a temporary folder filled by `npm run seed:demo` (a child
 // process); with --pg, a PostgreSQL database on BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432):
 // `cho_so_bench_prices`, seeded when it does not hold exactly N demo households, or `--db cho_so_bench`,
-// which the ops helper seeds with 2,000,000 households and announces with /tmp/cho_so_bench.ready:
-// that one is used read-only (not migrated, not written; rounds that need a table it lacks are skipped).
+// the database `npm run bench:dashboard -- --pg` seeds with 2,000,000 households: that one is used
+// read-only (not migrated, not written; rounds that need a table it lacks are skipped).
 // `--as-is --db NAME`: a database prepared by hand, used as it is (see docs/market.md for the 2M copy).
 //
 // Rounds, each timed in this process against the database:
@@ -16,15 +16,15 @@
 //     compared with (priceStanding), one commune's board: the queries still asked per request.
 import "../src/timezone.ts";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pg from "pg";
 import pino from "pino";
 import { createDb, type Db } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { PriceBoardCache } from "../src/core/price-board.ts";
 import { prices } from "../src/core/prices.ts";
+import { pgAdmin, pgDatabaseUrl } from "./pg-server.ts";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -39,21 +39,8 @@ const READ_ONLY = POSTGRES && DB_NAME === "cho_so_bench";
 const AS_IS = flag("as-is");
 const HOUSEHOLDS = Number((arg("households") ?? "200000").replace(/[_,]/g, ""));
 const RUNS = Number(arg("runs") ?? 5);
-const PG_SERVER = process.env.BENCH_PG_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const TARGET_MS = 1000;
 const n = (x: number) => x.toLocaleString("en");
-
-async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const url = new URL(PG_SERVER);
-  url.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function seed(url: string): Promise<void> {
   const child = spawn(process.execPath, ["--import", "tsx", resolve("src/admin/demo-seed.ts"), "--households", String(HOUSEHOLDS), "--force"], {
@@ -71,11 +58,9 @@ async function prepare(dir: string): Promise<string> {
     await seed(url);
     return url;
   }
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${DB_NAME}`;
+  const url = pgDatabaseUrl(DB_NAME);
   if (AS_IS) return url.toString();
   if (READ_ONLY) {
-    if (!existsSync("/tmp/cho_so_bench.ready")) throw new Error("cho_so_bench is not announced ready (/tmp/cho_so_bench.ready)");
     return url.toString();
   }
   const exists = await pgAdmin(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [DB_NAME])).rowCount === 1);
