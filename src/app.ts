@@ -377,7 +377,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       if (!isPostgresUrl(config.DATABASE_URL)) await shipments.reclaim();
       shipments.kick();
       stopMaintenance = startMaintenance(db, log);
-      engine.startDelivery();
+      // Leftover messages wait for their channel's first connection: a token refused at start must
+      // not be used to send them (they stay in the outbox for a start with a good token).
+      engine.startDelivery((name) => channels.deliverable(name));
+      channels.onFirstOutcome(() => engine.sweepOutboxNow());
       channels.start();
       broadcasts.start();
       priceBoard.start();

@@ -291,6 +291,26 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     expect(await outboxTexts()).toEqual([]);
   });
 
+  it("a channel not yet deliverable (token unchecked) is not swept; once it is, sweepNow takes its rows, leased ones too (its first sweep)", async () => {
+    await write({ "1": ["leased"] }); // leased, as a process that just died left it
+    const channel = new ScriptedChannel();
+    const outbox = new FlakyOutbox(0);
+    const d = delivery([channel], { sweepEveryMs: 600_000, claimAllAtStart: true }, outbox);
+    let ready = false;
+    let asked!: () => void;
+    const firstSweep = new Promise<void>((resolve) => (asked = resolve));
+    d.start(() => (asked(), ready));
+    await within(firstSweep, 10_000, "the first sweep asked");
+    expect(outbox.claims).toBe(0); // nothing claimed for a channel still connecting
+    expect(channel.calls).toEqual([]);
+    ready = true;
+    d.sweepNow(); // the next sweep would be ten minutes away
+    await within(channel.answered(1), 10_000, "the leased row, once the channel is deliverable");
+    await d.idle();
+    expect(channel.texts("1")).toEqual(["leased"]);
+    expect(await outboxTexts()).toEqual([]);
+  });
+
   it("a sweep that fails is tried again at the next sweep", async () => {
     await write({ "1": ["a", "b"] });
     await testDb.db.chatOutbox.updateMany({ data: { leaseUntil: Date.now() - 1 } });

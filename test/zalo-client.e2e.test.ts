@@ -3,9 +3,11 @@
 // unreachable, answers without `result` are accepted, and long replies are split below 2000.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ZaloApiError, ZaloClient, ZaloNetworkError } from "../src/channels/zalo/client.ts";
+import { Outbox } from "../src/engine/outbox.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
 import { freePort } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { usePostgres } from "./support/paths.ts";
 import {
   memoryLogger,
   newZaloUser,
@@ -77,7 +79,7 @@ describe("a dead token (401)", () => {
   it("stops polling and sending, and raises a fatal alert once", async () => {
     const { fake, bot } = await start();
     const chat = new ZaloChat(fake, newZaloUser());
-    fake.failNext("sendMessage", { kind: "401" });
+    fake.failNext("sendMessage", { kind: "401" }, { chatId: chat.user.id }); // not a reply an earlier test left
     await fake.sendText(chat.user, "/start");
     await fake.waitFor(() => bot.zalo!.stopped);
     const alerts = bot.logs.filter((l) => l.level >= ERROR && l.alert === "zalo-token-rejected");
@@ -97,12 +99,18 @@ describe("a dead token (401)", () => {
   });
 
   it("at start leaves the app running (Telegram would carry on) with the Zalo channel stopped", async () => {
+    // A reply an earlier run could not send waits in the outbox: the refused token is not used for it.
+    const leftover = { channel: "zalo" as const, chatKey: newZaloUser().id, locale: "vi" };
+    await testDb.db.$transaction((tx) => new Outbox(testDb.db, { postgres: usePostgres, leaseMs: 30_000 }).write(tx, [{ to: leftover, messages: [{ text: "x" }] }], 0));
     fake = await startFakeZaloBot();
     fake.failNext("getMe", { kind: "401" });
-    bot = await startZaloBot(fake, testDb.url, "polling");
+    bot = await startZaloBot(fake, testDb.url, "polling", { delivery: { sweepEveryMs: 20 } });
     expect(bot.zalo!.stopped).toBe(true);
     expect(bot.logs.filter((l) => l.alert === "zalo-token-rejected")).toHaveLength(1);
-    expect(fake.calls.map((c) => c.method)).toEqual(["getMe"]); // no deleteWebhook, no polling
+    await new Promise((resolve) => setTimeout(resolve, 200)); // several sweeps
+    expect(fake.calls.map((c) => c.method)).toEqual(["getMe"]); // no deleteWebhook, no polling, no leftover sent
+    expect(await testDb.db.chatOutbox.count({ where: { chatKey: leftover.chatKey } })).toBe(1); // kept for a start with a good token
+    await testDb.db.chatOutbox.deleteMany({ where: { chatKey: leftover.chatKey } }); // the next tests start clean
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
   });
 
@@ -110,7 +118,7 @@ describe("a dead token (401)", () => {
     fake = await startFakeZaloBot();
     bot = await startZaloBot(fake, testDb.url, "webhook");
     const chat = new ZaloChat(fake, newZaloUser());
-    fake.failNext("sendMessage", { kind: "401" });
+    fake.failNext("sendMessage", { kind: "401" }, { chatId: chat.user.id }); // not a reply an earlier test left
     expect(await fake.sendText(chat.user, "/start")).toBe(200);
     await fake.waitFor(() => bot!.zalo!.stopped);
     expect(await fake.sendText(chat.user, "1")).toBe(503);

@@ -279,6 +279,24 @@ export class ChannelSupervisor {
     for (const c of this.channels) c.start();
   }
 
+  /**
+   * May the outbox deliver to this channel now? Not before its first attempt ended (the token is not
+   * yet checked: a dead one would be used for leftover messages), and not once failed for good or
+   * stopped; the rows then wait in the outbox for the next start. A channel not supervised here is
+   * deliverable (tests that register a sender alone).
+   */
+  deliverable(name: string): boolean {
+    const supervised = this.channels.find((c) => c.channel.name === name);
+    if (!supervised) return true;
+    const { state } = supervised.status;
+    return state !== "connecting" && state !== "failed" && state !== "stopped";
+  }
+
+  /** Calls `listener` as each channel's first attempt ends (it may then be deliverable). */
+  onFirstOutcome(listener: (name: string) => void): void {
+    for (const c of this.channels) void c.firstOutcome.then(() => listener(c.channel.name));
+  }
+
   /** Every channel's state, by name (for /healthz and the start log). */
   status(): Record<string, ChannelStatus> {
     return Object.fromEntries(this.channels.map((c) => [c.channel.name, { ...c.status }]));

@@ -67,6 +67,8 @@ export class Delivery {
   private inFlight = 0;
   private readonly slotWaiters: Array<() => void> = [];
   private sweeper: { stop: AbortController; loop: Promise<void> } | undefined;
+  /** ends the pause between two sweeps early (sweepNow) */
+  private wake: AbortController | undefined;
   private stopping = false;
   private readonly drains = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
@@ -95,11 +97,19 @@ export class Delivery {
     return Promise.all(settled).then(() => undefined);
   }
 
-  /** Starts the sweep: first for rows left over from before this start, then every few seconds. */
-  start(): void {
+  /**
+   * Starts the sweep: first for rows left over from before this start, then every few seconds. Only
+   * channels `deliverable` says yes to are swept (a channel still checking its token is not).
+   */
+  start(deliverable: (channel: ChannelName) => boolean = () => true): void {
     this.stopping = false;
     const stop = new AbortController();
-    this.sweeper = { stop, loop: this.sweepLoop(stop.signal) };
+    this.sweeper = { stop, loop: this.sweepLoop(stop.signal, deliverable) };
+  }
+
+  /** Sweeps now rather than at the next tick (a channel has just become deliverable). */
+  sweepNow(): void {
+    this.wake?.abort();
   }
 
   /** Resolves when no message is queued or in flight (tests, benchmarks). */
@@ -132,25 +142,37 @@ export class Delivery {
     await this.outbox.release(left).catch((err) => this.log.error({ err }, "could not hand back unsent messages (they are resent after their lease)"));
   }
 
-  private async sweepLoop(signal: AbortSignal): Promise<void> {
-    let first = true;
+  private async sweepLoop(signal: AbortSignal, deliverable: (channel: ChannelName) => boolean): Promise<void> {
+    /** channels swept at least once since start (the first sweep of each may take every row) */
+    const swept = new Set<ChannelName>();
     while (!signal.aborted) {
-      const channels = [...this.senders().keys()];
+      const channels = [...this.senders().keys()].filter(deliverable);
+      const fresh = channels.filter((c) => !swept.has(c));
+      const groups = [
+        { channels: fresh, all: this.opts.claimAllAtStart },
+        { channels: channels.filter((c) => swept.has(c)), all: false },
+      ];
       try {
-        // claims repeat while full pages come back, so a backlog drains without waiting for the timer
-        for (;;) {
-          const rows = await this.outbox.claim(channels, this.opts.claimLimit, { all: first && this.opts.claimAllAtStart });
-          first = false;
-          if (rows.length > 0) {
-            this.log.info({ count: rows.length }, "delivering messages left in the outbox");
-            void this.enqueue(rows);
-          }
-          if (rows.length < this.opts.claimLimit || signal.aborted) break;
-        }
+        for (const group of groups) await this.claimAll(group.channels, group.all, signal);
+        for (const c of fresh) swept.add(c);
       } catch (err) {
         this.log.error({ err }, "outbox sweep failed; trying again later");
       }
-      await sleep(this.opts.sweepEveryMs, undefined, { signal }).catch(() => undefined);
+      this.wake = new AbortController();
+      await sleep(this.opts.sweepEveryMs, undefined, { signal: AbortSignal.any([signal, this.wake.signal]) }).catch(() => undefined);
+    }
+  }
+
+  /** Claims and queues rows of these channels; repeats while full pages come back, so a backlog drains without waiting for the timer. */
+  private async claimAll(channels: ChannelName[], all: boolean, signal: AbortSignal): Promise<void> {
+    if (channels.length === 0) return;
+    for (let page = 0; ; page++) {
+      const rows = await this.outbox.claim(channels, this.opts.claimLimit, { all: all && page === 0 });
+      if (rows.length > 0) {
+        this.log.info({ count: rows.length }, "delivering messages left in the outbox");
+        void this.enqueue(rows);
+      }
+      if (rows.length < this.opts.claimLimit || signal.aborted) return;
     }
   }
 

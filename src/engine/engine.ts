@@ -118,9 +118,17 @@ export class Engine {
     );
   }
 
-  /** Starts delivering what earlier runs left in the outbox (and keeps looking for abandoned rows). */
-  startDelivery(): void {
-    this.delivery.start();
+  /**
+   * Starts delivering what earlier runs left in the outbox (and keeps looking for abandoned rows), to
+   * the channels `deliverable` says are ready (default: all).
+   */
+  startDelivery(deliverable?: (channel: ChannelName) => boolean): void {
+    this.delivery.start(deliverable);
+  }
+
+  /** Looks for undelivered messages now (a channel has just connected). */
+  sweepOutboxNow(): void {
+    this.delivery.sweepNow();
   }
 
   /** Stops delivery; unsent messages stay in the outbox for the next start. */

@@ -4,7 +4,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
-import { createApp, type App } from "../../src/app.ts";
+import { createApp, type App, type AppOptions } from "../../src/app.ts";
 import type { ZaloTiming } from "../../src/channels/zalo/client.ts";
 import { loadConfig } from "../../src/config.ts";
 import { tFor } from "../../src/i18n/index.ts";
@@ -50,7 +50,7 @@ export async function startZaloBot(
   fake: FakeZalo,
   databaseUrl: string,
   mode: "polling" | "webhook" = "polling",
-  opts: { telegram?: FakeTelegram; timing?: Partial<ZaloTiming> } = {},
+  opts: { telegram?: FakeTelegram; timing?: Partial<ZaloTiming>; delivery?: AppOptions["delivery"] } = {},
 ): Promise<ZaloApp> {
   const port = await freePort();
   const mediaDir = resolve(TMP_DIR, `media-zalo-${hexId()}`);
@@ -80,6 +80,7 @@ export async function startZaloBot(
     log,
     pollTimeoutSeconds: 1,
     zaloTiming: { ...FAST_ZALO_TIMING, ...opts.timing },
+    delivery: opts.delivery,
   });
   const url = await app.start();
   await app.channels.settled(); // connected (or failed once): the test drives the platform next
