@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { BackgroundPass } from "../core/background.ts";
+import { activatePhoneAlerts } from "../core/phone-alerts.ts";
 import { vnDayStart } from "../core/prices.ts";
 import type { ChannelName } from "../engine/message.ts";
 import { tFor } from "../i18n/index.ts";
@@ -70,6 +71,8 @@ export class AlertMatcher {
   /** One pass: listings changed since the cursor, their matches queued. Returns the messages queued. */
   async run(now = new Date()): Promise<number> {
     if (this.opts.channels.length === 0) return 0;
+    // Alerts asked for on the web by phone join their chat once it is known (from then on, like any).
+    await activatePhoneAlerts(this.db, this.opts.channels);
     const cursor = await this.db.alertCursor.findUnique({ where: { name: CURSOR } });
     if (!cursor) {
       // First start: alerts are about listings from now on, not the whole market at once.

@@ -12,6 +12,8 @@ export interface AlertRequest {
   chatKey: string;
   locale: string;
   at?: Date;
+  /** the stop link's token when it exists already (an alert asked for on the web, moved onto a chat) */
+  token?: string;
 }
 
 export interface PriceAlertView {
@@ -28,6 +30,9 @@ export interface PriceAlertView {
 /** A chat keeps at most this many alerts (one per product): enough for a trader, not a scraper. */
 export const ALERTS_PER_CHAT = 20;
 
+/** The secret of an alert's stop link: 24 URL-safe characters (LINK_TOKEN on the web side). */
+export const newAlertToken = () => randomBytes(18).toString("base64url");
+
 export function priceAlerts(tx: Tx) {
   return {
     /** Subscribes (or changes the chat's alert for that product); null when the chat has too many. */
@@ -37,7 +42,7 @@ export function priceAlerts(tx: Tx) {
       const fields = { communeCode: r.communeCode, maxPriceVnd: r.maxPriceVnd, locale: r.locale, consentAt: r.at ?? new Date() };
       if (existing) return tx.priceAlert.update({ where: { id: existing.id }, data: fields });
       if ((await tx.priceAlert.count({ where: { channel: r.channel, chatKey: r.chatKey } })) >= ALERTS_PER_CHAT) return null;
-      return tx.priceAlert.create({ data: { ...key, ...fields, token: randomBytes(18).toString("base64url") } });
+      return tx.priceAlert.create({ data: { ...key, ...fields, token: r.token ?? newAlertToken() } });
     },
 
     byToken(token: string): Promise<PriceAlertView | null> {

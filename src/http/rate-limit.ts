@@ -33,6 +33,8 @@ export const LIMITS = {
   chatSendPerSession: { max: 40, windowMs: MINUTE },
   /** GET /chat/api/poll, per address (a page polls every few seconds) */
   chatPoll: { max: 240, windowMs: MINUTE },
+  /** POST /gia/:product/bao (price alerts by phone), per address: a buyer asks for a few products */
+  priceAlertForm: { max: 10, windowMs: 10 * MINUTE },
   /** GET /don/:token, per address */
   orderStatus: { max: 60, windowMs: MINUTE },
   /** GET and POST /dangnhap/:token, per address */

@@ -22,6 +22,7 @@ import type { Logger } from "../log.ts";
 import { renderDashboardPage, renderLoginPage } from "./dashboard-page.ts";
 import { sessionsCard } from "./dashboard-sessions.ts";
 import { formatDay } from "./format.ts";
+import { fromOurPages as ourPages } from "./form-guard.ts";
 import { messagePage } from "./layout.ts";
 import { shopUrl } from "../links.ts";
 import { translator, type Translate } from "./texts.ts";
@@ -91,14 +92,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
    * and then Sec-Fetch-Site tells (same-origin). A request with neither is not from a browser, and so
    * cannot carry an officer's cookie unbidden.
    */
-  const ownOrigins = new Set([new URL(deps.publicUrl).origin]);
-  const fromOurPages = (req: FastifyRequest): boolean => {
-    const origin = req.headers.origin;
-    if (typeof origin === "string" && origin !== "null") return ownOrigins.has(origin) || origin === `${req.protocol}://${req.host}`;
-    const site = req.headers["sec-fetch-site"];
-    if (typeof site === "string") return site === "same-origin" || site === "none";
-    return origin === undefined;
-  };
+  const fromOurPages = ourPages(deps.publicUrl);
   const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
     if (fromOurPages(req)) return;
     log.warn({ path: req.routeOptions.url }, "dashboard: cross-site form post refused");

@@ -24,6 +24,7 @@ import type { CarrierSet } from "../core/shipments.ts";
 import { renderOrderSummary } from "./order-summary.ts";
 import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
+import { registerAlertForm } from "./alert-form.ts";
 import { registerAlertPages } from "./alert-page.ts";
 import { LINK_TOKEN } from "./link-token.ts";
 import type { PriceBoardCache } from "../core/price-board.ts";
@@ -333,6 +334,21 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
       catalog: () => opts.engine.catalog.get(),
       limit: limited("orderStatus", [perAddress(LIMITS.orderStatus)]),
       send: (reply, body) => sendPage(reply.header("x-robots-tag", "noindex"), 200, body, { cache: "no-store" }),
+    });
+
+    // ---- buyers' price alerts: asked for on the web, by phone ----
+
+    registerAlertForm(app, {
+      db,
+      t,
+      provinceCode: opts.provinceCode,
+      publicUrl: opts.publicUrl ?? "http://127.0.0.1:3000",
+      secureCookies: opts.secureCookies ?? false,
+      catalog: () => opts.engine.catalog.get(),
+      limit: limited("priceAlertForm", [perAddress(LIMITS.priceAlertForm)]),
+      send: (reply, status, body) => sendPage(reply.header("x-robots-tag", "noindex"), status, body, { cache: "no-store" }),
+      notFound: (reply) => notFound(t, reply),
+      refused: (reply) => sendPage(reply, 403, messagePage(t, t("web:error.title"), t("prices:webAlert.refused")), { cache: "no-store" }),
     });
 
     // ---- photos ----

@@ -127,7 +127,7 @@ export function renderProductPricePage(
   });
   const body = html`${STYLE}<p><a href="${pricePath()}">${t("prices:web.toBoard")}</a></p><h1>${t("prices:web.productTitle", {
     product: product.name,
-  })}</h1><p class="muted">${t("prices:web.unit", { unit: unitLabel(unit) })}</p>${figures}<h2>${t("prices:web.chartTitle")}</h2>${chart}<p class="muted">${usual}</p><p><a href="/cho?product=${encodeURIComponent(
+  })}</h1><p class="muted">${t("prices:web.unit", { unit: unitLabel(unit) })}</p>${figures}<p><a href="${pricePath(product.id)}/bao">${t("prices:web.alertLink", { product: product.name })}</a></p><h2>${t("prices:web.chartTitle")}</h2>${chart}<p class="muted">${usual}</p><p><a href="/cho?product=${encodeURIComponent(
     product.id,
   )}">${t("prices:web.toMarket", { product: product.name })}</a></p>`;
   return page({ t, title: t("prices:web.productTitle", { product: product.name }), body });
