@@ -1,5 +1,5 @@
-// "Sửa thông tin": change the household's name, phone, commune, shop name or payment account.
-// Each question is the same one registration asks; the answer is saved at once.
+// "Sửa thông tin": change the household's name, phone, commune, shop name or payment account, or say
+// what it grows (crops.ts). Each question is the same one registration asks; the answer is saved at once.
 import { PhoneTakenError } from "../src/core/households.ts";
 import { buttonsStep, choice, column, done, next, retry, say, type Flow, type FlowContext } from "../src/engine/flow.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
@@ -11,14 +11,16 @@ import { askShopName } from "./questions/shop-name.ts";
 import { askPayment } from "./questions/payment.ts";
 import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from "./questions/payment-details.ts";
 import { showPayment } from "../src/core/payments.ts";
+import { cropsStep } from "./crops.ts";
 
-const FIELDS = ["name", "phone", "commune", "shop", "payment"] as const;
+const FIELDS = ["name", "phone", "commune", "shop", "payment", "crops"] as const;
 const STEP_OF: Record<(typeof FIELDS)[number], string> = {
   name: "name",
   phone: "phone",
   commune: "commune",
   shop: "shopName",
   payment: "payment",
+  crops: "crops",
 };
 
 const me = (ctx: FlowContext) => ctx.household!;
@@ -91,5 +93,7 @@ export const editProfile: Flow = {
 
     payment: askPayment((payment, ctx) => afterPaymentMethod(payment, ctx, payHooks)),
     ...paymentDetailSteps(payHooks),
+
+    crops: cropsStep(),
   },
 };

@@ -94,6 +94,34 @@ describe("reminders", () => {
     }
   });
 
+  it("households that grow the product get it too: once, opt-outs left out, the wording says why", async () => {
+    await new CatalogStore(db.db).get();
+    const services = createServices(db.db);
+    // Growers who never listed hồi (their one listing is na's), one who also listed hồi last season,
+    // one who grows it but turned reminders off, one who grows only na (not December's).
+    const growers = await sellers(3, "na-chi-lang", SEPTEMBER);
+    const [alsoListed] = await sellers(1, "hoi-kho", SEPTEMBER);
+    const [optedOut, naOnly] = await sellers(2, "na-chi-lang", SEPTEMBER);
+    for (const h of [...growers, alsoListed, optedOut]) await services.crops.set(h, ["hoi-kho", "mat-ong"]);
+    await services.crops.set(naOnly, ["na-chi-lang"]);
+    await services.harvestCalendar.optOut(optedOut);
+
+    const { pass } = reminders(db.url, db.db);
+    expect(await pass.run(NOW)).toBe(4);
+    expect(await pass.run(NOW)).toBe(0);
+    const rows = await db.db.harvestReminder.findMany();
+    expect(rows.map((r) => r.householdId).sort()).toEqual([...growers, alsoListed].sort());
+    expect(rows.every((r) => r.productId === "hoi-kho" && r.season === "2026-12")).toBe(true);
+    const text = (h: string) => rows.find((r) => r.householdId === h)!.text;
+    expect(text(growers[0])).toMatch(/^🌱 Sắp vào mùa Hoa hồi khô! Nhà bạn có trồng Hoa hồi khô: đăng bán trên Chợ Số nhé\.\n/);
+    expect(text(alsoListed)).toMatch(/^🌱 Sắp vào mùa Hoa hồi khô! Mùa trước bạn đã bán Hoa hồi khô trên Chợ Số\.\n/);
+    // A crop list is replaced as a whole: hồi taken off, the next season's pass leaves the grower out.
+    await services.crops.set(growers[1], ["mat-ong"]);
+    expect(await services.crops.of(growers[1])).toEqual(["mat-ong"]);
+    await db.db.harvestReminder.deleteMany();
+    expect(await pass.run(NOW)).toBe(3);
+  });
+
   it("in chat: officers see and change the calendar, a household turns reminders off and on", async () => {
     await db.db.officer.create({ data: { channel: "cli", userKey: "o1", chatKey: "o1" } });
     await registerMai(db.db);

@@ -1,5 +1,6 @@
 // Harvest reminders (issue 16 part 5): in the month a product's season starts (harvest-calendar.ts),
-// each household that listed the product in the twelve months before gets one reminder to list it,
+// each household that listed the product in the twelve months before, or says it grows it (its crops,
+// core/household-crops.ts), gets one reminder to list it,
 // with the current price range, on the chat it used last. Sent by the broadcast dispatcher like the
 // buyers' alerts (paced, leased; TAT and unreachable chats skipped), and turned off per household with
 // "/nhacmuavu tat".
@@ -77,14 +78,17 @@ export class HarvestReminders {
     let range: Awaited<ReturnType<HarvestReminders["range"]>> | null = null; // looked up once someone is owed
     let queued = 0;
     for (;;) {
-      // The chat each household used last (any reachable one when it has none); several rows for one
-      // household meet the same claim, and only the first is queued.
-      const owed = await this.db.$queryRaw<Array<{ hid: string; channel: string; chatKey: string; locale: string }>>`
-        SELECT h."id" AS hid, a."channel", a."chatKey", COALESCE(a."locale", 'vi') AS locale
+      // Those that listed it last season and those that say they grow it (HouseholdCrop), on the chat
+      // each used last (any reachable one when it has none); several rows for one household meet the
+      // same claim, and only the first is queued. `listed` picks the reminder's wording.
+      const lastSeason = Prisma.sql`SELECT s."householdId" FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId"
+            WHERE l."productId" = ${item.id} AND l."createdAt" >= ${since} AND l."createdAt" < ${monthStart}`;
+      const owed = await this.db.$queryRaw<Array<{ hid: string; channel: string; chatKey: string; locale: string; listed: number | bigint | boolean }>>`
+        SELECT h."id" AS hid, a."channel", a."chatKey", COALESCE(a."locale", 'vi') AS locale,
+          CASE WHEN h."id" IN (${lastSeason}) THEN 1 ELSE 0 END AS listed
         FROM "Household" h JOIN "ChannelAccount" a ON a."householdId" = h."id" AND a."channel" = COALESCE(h."lastChannel", a."channel")
         WHERE a."unreachable" = false AND a."channel" IN (${Prisma.join(this.opts.channels)})
-          AND h."id" IN (SELECT s."householdId" FROM "Listing" l JOIN "Shop" s ON s."id" = l."shopId"
-            WHERE l."productId" = ${item.id} AND l."createdAt" >= ${since} AND l."createdAt" < ${monthStart})
+          AND h."id" IN (${lastSeason} UNION SELECT c."householdId" FROM "HouseholdCrop" c WHERE c."productId" = ${item.id})
           AND NOT EXISTS (SELECT 1 FROM "ReminderOptOut" r WHERE r."householdId" = h."id")
           AND NOT EXISTS (SELECT 1 FROM "AnnouncementOptOut" o WHERE o."householdId" = h."id")
           AND NOT EXISTS (SELECT 1 FROM "HarvestReminder" m WHERE m."householdId" = h."id" AND m."productId" = ${item.id} AND m."season" = ${season})
@@ -96,7 +100,7 @@ export class HarvestReminders {
         let won = 0;
         for (const o of owed) {
           const id = randomUUID();
-          const text = this.text(item, o.locale, quoted);
+          const text = this.text(item, o.locale, quoted, Number(o.listed) === 1);
           const claimed = await tx.$executeRaw`
             INSERT INTO "HarvestReminder" ("id", "householdId", "productId", "season", "text", "createdAt")
             VALUES (${id}, ${o.hid}, ${item.id}, ${season}, ${text}, ${now}) ON CONFLICT DO NOTHING`;
@@ -119,10 +123,10 @@ export class HarvestReminders {
     return { min: item.priceRange.min, max: item.priceRange.max, from: "usual" };
   }
 
-  private text(item: CatalogItem, locale: string, range: { min: number; max: number; from: string }): string {
+  private text(item: CatalogItem, locale: string, range: { min: number; max: number; from: string }, listed: boolean): string {
     const t = tFor(locale);
     const money = (vnd: number, last: boolean) => formatPrice({ vnd, per: last ? item.unit : null });
-    return t("prices:reminder.text", {
+    return t(listed ? "prices:reminder.text" : "prices:reminder.textGrown", {
       product: item.name,
       range: t(`prices:reminder.range_${range.from}`, { min: money(range.min, false), max: money(range.max, true) }),
       board: `${this.opts.publicUrl}${pricePath(item.id)}`,

@@ -16,6 +16,7 @@ import { marketSample } from "./market-sample.ts";
 import { referencePrices } from "./reference-prices.ts";
 import { priceAlerts } from "./price-alerts.ts";
 import { harvestCalendar } from "./harvest-calendar.ts";
+import { householdCrops } from "./household-crops.ts";
 import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
@@ -34,6 +35,7 @@ export function createServices(tx: Tx) {
     referencePrices: referencePrices(tx),
     priceAlerts: priceAlerts(tx),
     harvestCalendar: harvestCalendar(tx),
+    crops: householdCrops(tx),
     officers: officers(tx),
     broadcasts: broadcasts(tx),
     announcementReplies: announcementReplies(tx),
