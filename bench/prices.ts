@@ -12,7 +12,9 @@
 //   - board computed: every product's live range and median, 7- and 30-day orders (prices().board),
 //     the query the page used to run on every (uncached) request, and what a background refresh costs;
 //   - board served: PriceBoardCache.board() once computed, what /gia and /gia/<product> read now;
-//   - one product's figures (a chat price answer), one product's 30-day chart, the median a listing is
+//   - one product's figures from the kept board (PriceBoardCache.peek): a chat price answer while the
+//     board is fresh;
+//   - one product's figures by SQL (a chat price answer when the board is stale), one product's 30-day chart, the median a listing is
 //     compared with (priceStanding), one commune's board: the queries still asked per request.
 import "../src/timezone.ts";
 import { spawn } from "node:child_process";
@@ -120,6 +122,12 @@ async function main() {
       const products = await db.product.findMany({ select: { id: true } });
       const cache = new PriceBoardCache(db, { productIds: async () => products.map((p) => p.id), log: pino({ level: "silent" }) });
       await time("board served (PriceBoardCache.board)", RUNS * 200, () => cache.board(), rounds);
+      // What a chat price answer reads now while the board is fresh (flows/market.ts priceAnswer).
+      await time(`one product's figures from the kept board (${product}, chat answer)`, RUNS * 200, async () => {
+        const kept = cache.peek();
+        if (!kept) throw new Error("the board just computed is not fresh");
+        return [kept.rows.find((r) => r.productId === product), kept.references.get(product)];
+      }, rounds);
       await cache.stop();
     } else console.log("  board served: skipped, this database has no ReferencePrice table (read-only, older migrations)");
     // One product's orders are read through Order.productId (order_product migration).
@@ -128,7 +136,7 @@ async function main() {
       () => false,
     );
     if (orderProduct) {
-      await time(`one product's figures (${product}, chat answer)`, RUNS * 4, () => prices(db).ofProduct(product), rounds);
+      await time(`one product's figures by SQL (${product}, stale board)`, RUNS * 4, () => prices(db).ofProduct(product), rounds);
       await time(`one product's 30-day chart (${product})`, RUNS * 4, () => prices(db).daily(product), rounds);
       await time(`median a listing is compared with (${product})`, RUNS * 4, () => prices(db).reference(product, 3), rounds);
     } else console.log("  one product's rounds: skipped, this database has no Order.productId (read-only, older migrations)");

@@ -43,7 +43,10 @@ export async function priceAnswer(ctx: FlowContext, products: ProductRef[]): Pro
   const product = await productOnSale(ctx, products);
   const item = product ? ctx.catalog.byId(product.id) : undefined;
   if (!item) return [say(ctx.t("market:which"))];
-  const row = await ctx.services.prices.ofProduct(item.id, { now: ctx.now });
+  // The kept board when it is fresh (about a minute old at most): at province scale one product's
+  // figures take most of a second of SQL, the board's are already computed.
+  const kept = ctx.settings.priceBoard?.peek();
+  const row = kept ? (kept.rows.find((r) => r.productId === item.id) ?? null) : await ctx.services.prices.ofProduct(item.id, { now: ctx.now });
   const unit = row?.unit ?? item.unit;
   const money = (vnd: number) => formatPrice({ vnd, per: unit });
   const lines = [ctx.t("prices:chat.title", { product: item.name })];
@@ -53,7 +56,7 @@ export async function priceAnswer(ctx: FlowContext, products: ProductRef[]): Pro
   else lines.push(ctx.t("prices:chat.live", { min: money(live.min), max: money(live.max), median: money(live.median), count: live.count }));
   const sold = row?.orders7 ? { key: "sold7", f: row.orders7 } : row?.orders30 ? { key: "sold30", f: row.orders30 } : null;
   if (sold) lines.push(ctx.t(`prices:chat.${sold.key}`, { min: money(sold.f.min), max: money(sold.f.max), count: sold.f.count }));
-  const reference = await ctx.services.referencePrices.latest(item.id);
+  const reference = kept ? (kept.references.get(item.id) ?? null) : await ctx.services.referencePrices.latest(item.id);
   if (reference) {
     lines.push(ctx.t("prices:chat.reference", { price: formatPrice({ vnd: reference.priceVnd, per: reference.unit }), source: reference.source, date: formatDate(reference.createdAt) }));
   }

@@ -92,6 +92,8 @@ export interface App {
   alerts: AlertMatcher;
   /** harvest reminders at season starts */
   reminders: HarvestReminders;
+  /** the province's price board kept in memory (the /gia pages, chat price answers) */
+  priceBoard: PriceBoardCache;
   /**
    * Starts HTTP, the timers and the broadcast dispatcher, and starts connecting the channels in the
    * background (`channels.connected()` waits for them); returns the HTTP address.
@@ -136,7 +138,10 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     maxSharePercent: config.ORDER_MAX_SHARE_PERCENT,
     floodAfter: config.ORDER_FLOOD_AFTER,
   };
-  const engine = new Engine({
+  // The province's price board, recomputed in the background (core/price-board.ts): the /gia pages and
+  // chat price answers read it. (Its product list is asked of the engine's catalog when first needed.)
+  const priceBoard: PriceBoardCache = new PriceBoardCache(db, { productIds: async (): Promise<string[]> => (await engine.catalog.get()).items.map((p) => p.id), log });
+  const engine: Engine = new Engine({
     db,
     observer: metrics.observer,
     postgres: isPostgresUrl(config.DATABASE_URL),
@@ -153,6 +158,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       carriers: Object.fromEntries([...carriers].map(([name, adapter]) => [name, adapter.mode])),
       orderCaps,
       shippingQuotes,
+      priceBoard,
     },
   });
   const channels = new ChannelSupervisor(log.child({ part: "channels" }), {
@@ -211,8 +217,6 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
   // After-turn work looks at the database: at most every AFTER_TURN_EVERY_MS, not once per turn (a burst
   // of turns would otherwise add a query per turn on SQLite's one writer).
   engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => media.kick()));
-  // The province's price board, recomputed in the background (core/price-board.ts).
-  const priceBoard = new PriceBoardCache(db, { productIds: async () => (await engine.catalog.get()).items.map((p) => p.id), log });
   // Public pages; the web chat simulator only where no bot is connected (a fresh machine).
   registerWeb(http, {
     priceBoard,
@@ -368,6 +372,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     broadcasts,
     alerts,
     reminders,
+    priceBoard,
     async start() {
       const address = await http.listen({ port: config.PORT, host: config.HOST });
       media.startTimer();

@@ -9,6 +9,8 @@
 //   board is recomputed at least every `maxAgeMs` anyway.
 // - One computation at a time per instance (BackgroundPass); concurrent first requests share it.
 // - A failed refresh keeps the previous board (logged); the first request waits for the first board.
+// - Chat price answers read it too when it is fresh (peek): its inputs were looked at within the last
+//   refresh period and a half, so it is exact as of then (about a minute); otherwise they ask SQL.
 // Per-commune figures and one product's chart are asked of SQL directly: they read far fewer rows.
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../log.ts";
@@ -34,6 +36,9 @@ export interface PriceBoardOptions {
   log: Logger;
 }
 
+/** What a chat turn may ask of the kept board (flows read it through FlowSettings). */
+export type PricePeek = Pick<PriceBoardCache, "peek">;
+
 export class PriceBoardCache {
   private current: BoardSnapshot | null = null;
   private fingerprint = "";
@@ -43,6 +48,8 @@ export class PriceBoardCache {
   private readonly maxAgeMs: number;
   /** set by invalidate(): the next pass recomputes whatever the fingerprint says */
   private forced = false;
+  /** when the current board was last known to match its inputs (ms): computed, or checked unchanged */
+  private verifiedAt = 0;
 
   constructor(
     private readonly db: Db,
@@ -61,6 +68,23 @@ export class PriceBoardCache {
     if (this.current) return this.current;
     this.first ??= this.compute().finally(() => (this.first = null));
     return this.first;
+  }
+
+  /**
+   * The board when it is known current as of less than `maxAgeMs` ago (default: one refresh period and
+   * a half); else null, and a refresh (or the first computation) is started for the next caller.
+   * Never waits: chat turns must not queue behind a province-wide computation.
+   */
+  peek(maxAgeMs = this.refreshMs * 1.5, now = Date.now()): BoardSnapshot | null {
+    if (!this.current) {
+      void this.board().catch((err) => this.opts.log.error({ err }, "price board computation failed"));
+      return null;
+    }
+    if (this.forced || now - this.verifiedAt >= maxAgeMs) {
+      this.pass.kick();
+      return null;
+    }
+    return this.current;
   }
 
   /** Look at the inputs now rather than at the next tick (recomputed only if they changed). */
@@ -99,20 +123,26 @@ export class PriceBoardCache {
 
   private async refresh(): Promise<void> {
     if (!this.current) return; // nobody asked yet: nothing to keep current
+    const checkedAt = Date.now();
     const fingerprint = await this.inputs();
-    const fresh = Date.now() - this.current.at.getTime() < this.maxAgeMs;
-    if (!this.forced && fresh && fingerprint === this.fingerprint) return;
-    await this.compute(fingerprint);
+    const fresh = checkedAt - this.current.at.getTime() < this.maxAgeMs;
+    if (!this.forced && fresh && fingerprint === this.fingerprint) {
+      this.verifiedAt = checkedAt;
+      return;
+    }
+    await this.compute(fingerprint, checkedAt);
   }
 
-  private async compute(fingerprint?: string): Promise<BoardSnapshot> {
+  private async compute(fingerprint?: string, checked?: number): Promise<BoardSnapshot> {
     this.forced = false;
     this.computed += 1;
+    const checkedAt = checked ?? Date.now();
     const seen = fingerprint ?? (await this.inputs());
     const now = new Date();
     const [rows, references] = await Promise.all([prices(this.db).board({ now }), this.opts.productIds().then((ids) => referencePrices(this.db).latestOf(ids))]);
     this.current = { rows, references, at: now };
     this.fingerprint = seen;
+    this.verifiedAt = checkedAt;
     return this.current;
   }
 }

@@ -11,6 +11,7 @@ import type { HouseholdView } from "../core/households.ts";
 import type { NotifyTarget } from "../core/notify.ts";
 import type { OrderCaps } from "../core/order-caps.ts";
 import type { QuotePeek } from "../core/shipping-quotes.ts";
+import type { PricePeek } from "../core/price-board.ts";
 import type { ChannelInfo, Choice, Outbound } from "./message.ts";
 
 /** What a step receives: one user action, already mapped to a button when it matched one. */
@@ -65,6 +66,8 @@ export interface FlowSettings {
   orderCaps?: OrderCaps;
   /** the buyer's shipping fee, from memory only (a turn never waits for a carrier): core/shipping-quotes.ts */
   shippingQuotes?: QuotePeek;
+  /** the province's price board kept in memory (core/price-board.ts): chat price answers read it when fresh */
+  priceBoard?: PricePeek;
 }
 
 /** Defined by the domain, which notifies people too (see core/notify.ts). */
