@@ -58,6 +58,14 @@ async function startBare(c: ContenderConfig): Promise<Stop> {
 }
 
 let stop: Stop | undefined;
+// Peak of each part of the memory, sampled (maxRSS says how much, not what: V8's heap, or memory
+// outside it such as the database driver's and Prisma's engine).
+const peak = { heapTotal: 0, heapUsed: 0, external: 0, rss: 0 };
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  for (const k of Object.keys(peak) as Array<keyof typeof peak>) peak[k] = Math.max(peak[k], m[k] / 1048576);
+}, 50);
+sampler.unref();
 process.on("message", (message: { start?: ContenderConfig; stop?: true; cpu?: true }) => {
   void (async () => {
     if (message.cpu) {
@@ -68,8 +76,13 @@ process.on("message", (message: { start?: ContenderConfig; stop?: true; cpu?: tr
       stop = message.start.kind === "project" ? await startProject(message.start) : await startBare(message.start);
       process.send!({ ready: true });
     } else if (message.stop) {
+      if (process.env.BENCH_MEMORY && globalThis.gc) {
+        globalThis.gc();
+        console.error("live heap after the run MB", Math.round(process.memoryUsage().heapUsed / 1048576));
+      }
       await stop?.();
       // resourceUsage().maxRSS is in kilobytes: the process's peak, start-up included.
+      if (process.env.BENCH_MEMORY) console.error("peak MB", JSON.stringify(Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)]))));
       process.send!({ maxRssMb: process.resourceUsage().maxRSS / 1024 }, () => process.exit(0));
     }
   })().catch((e) => {
