@@ -13,7 +13,7 @@
 // Each contender first answers a warm-up round of other users (a tenth of N, 10 to 200), not measured.
 // SQLite: a fresh temporary file. --pg: a scratch PostgreSQL database, dropped and created (trust auth).
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -159,8 +159,23 @@ async function until(what: string, timeoutMs: number, check: () => Promise<boole
   }
 }
 
+/**
+ * The node options the deployed service runs the project with (deploy/cho-so.service, e.g. its heap
+ * size), so that the figures are those of the bot as deployed. The bare bot runs with node's defaults.
+ */
+const DEPLOYED_NODE_OPTIONS = (readFileSync(new URL("../deploy/cho-so.service", import.meta.url), "utf8").match(/^Environment=NODE_OPTIONS=(.+)$/m)?.[1] ?? "")
+  .split(" ")
+  .filter(Boolean);
+
 function startContender(config: ContenderConfig): Promise<ChildProcess> {
-  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv: ["--import", "tsx", ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []), ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const execArgv = [
+    "--import",
+    "tsx",
+    ...(config.kind === "project" ? DEPLOYED_NODE_OPTIONS : []),
+    ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ") : []),
+    ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ];
+  const child = fork(new URL("./turns-bots.ts", import.meta.url).pathname, [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     child.once("message", () => resolve(child));
     child.once("exit", (code) => reject(new Error(`${config.kind} bot exited (${code}) before it was ready`)));
@@ -290,6 +305,7 @@ async function main() {
   const engineName = args.pg ? "PostgreSQL" : "SQLite";
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`bench:turns: ${USERS} users per scenario, ${engineName}, ${RATE > 0 ? `${RATE} users/s` : "burst (all at once)"}, Node ${process.version}`);
+  console.log(`Chợ Số runs with the deployed node options: ${DEPLOYED_NODE_OPTIONS.join(" ") || "(none)"} (deploy/cho-so.service)`);
   console.log(`load average at start: ${load()}`);
   const fake = await startFake();
   const mediaDir = mkdtempSync(join(tmpdir(), "cho-so-bench-media-"));
