@@ -88,37 +88,40 @@ function exported(r: Row): ExportedHousehold {
 }
 
 /**
- * The scope's households, `pageSize` at a time, in (communeCode, id) order. An officer's communes are
- * read one after the other (equality on the commune, then a seek on id); the whole province by a seek
- * on (communeCode, id) together.
+ * Households after (afterCommune, afterId) in (communeCode, id) order, up to commune `last` if given.
+ * Written as a row comparison with at most an upper bound on the commune, not `communeCode = $c AND
+ * id > $after`: PostgreSQL sees that equality, finds the primary key's id order good enough (its rows
+ * lie in id order on disk) and filtered 60,000 other communes' rows per page of the biggest commune; the
+ * row comparison is a seek to the first row of the page in the (provinceCode, communeCode, id) index,
+ * on both databases.
+ */
+function pageAfter(db: Db, provinceCode: string, after: { commune: string; id: string }, last: string | null, pageSize: number): Promise<Row[]> {
+  const upTo = last === null ? Prisma.empty : Prisma.sql`AND h."communeCode" <= ${last}`;
+  return queryRows<Row>(db, pageSql(Prisma.sql`h."provinceCode" = ${provinceCode} AND (h."communeCode", h."id") > (${after.commune}, ${after.id}) ${upTo}`, pageSize));
+}
+
+/**
+ * The scope's households, `pageSize` at a time, in (communeCode, id) order: an officer's communes one
+ * after the other, the whole province in one run. The next page is asked for before this one is handed
+ * on, so the database reads it while this one is written out.
  */
 export async function* householdPages(db: Db, scope: Scope, pageSize = HOUSEHOLD_PAGE): AsyncGenerator<ExportedHousehold[]> {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`householdPages: page size ${pageSize}`);
-  const communes = [...new Set(scope.communes)].sort();
-  if (communes.length) {
-    for (const commune of communes) {
-      let after = "";
-      for (;;) {
-        const rows = await queryRows<Row>(
-          db,
-          pageSql(Prisma.sql`h."provinceCode" = ${scope.provinceCode} AND h."communeCode" = ${commune} AND h."id" > ${after}`, pageSize),
-        );
-        if (rows.length) yield rows.map(exported);
-        if (rows.length < pageSize) break;
-        after = rows[rows.length - 1].id;
+  // [from, up to]: each of the officer's communes, or every commune of the province
+  const runs: [string, string | null][] = scope.communes.length ? [...new Set(scope.communes)].sort().map((c) => [c, c]) : [["", null]];
+  for (const [first, last] of runs) {
+    let next = pageAfter(db, scope.provinceCode, { commune: first, id: "" }, last, pageSize);
+    for (;;) {
+      const rows = await next;
+      if (!rows.length) break;
+      const end = rows[rows.length - 1];
+      const full = rows.length === pageSize;
+      if (full) {
+        next = pageAfter(db, scope.provinceCode, { commune: end.communeCode, id: end.id }, last, pageSize);
+        next.catch(() => undefined); // a download stopped early leaves it unread: its failure is nobody's
       }
+      yield rows.map(exported);
+      if (!full) break;
     }
-    return;
-  }
-  let after = { commune: "", id: "" };
-  for (;;) {
-    const rows = await queryRows<Row>(
-      db,
-      pageSql(Prisma.sql`h."provinceCode" = ${scope.provinceCode} AND (h."communeCode", h."id") > (${after.commune}, ${after.id})`, pageSize),
-    );
-    if (rows.length) yield rows.map(exported);
-    if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1];
-    after = { commune: last.communeCode, id: last.id };
   }
 }
