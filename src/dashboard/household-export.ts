@@ -117,7 +117,10 @@ export async function* householdPages(db: Db, scope: Scope, pageSize = HOUSEHOLD
       const end = rows[rows.length - 1];
       const full = rows.length === pageSize;
       if (full) {
-        next = pageAfter(db, scope.provinceCode, { commune: end.communeCode, id: end.id }, last, pageSize);
+        // Asked for on the next turn of the event loop: SQLite answers synchronously, and would hold
+        // this page back from the socket while it reads the next one.
+        const from = { commune: end.communeCode, id: end.id };
+        next = new Promise<void>((resolve) => setImmediate(resolve)).then(() => pageAfter(db, scope.provinceCode, from, last, pageSize));
         next.catch(() => undefined); // a download stopped early leaves it unread: its failure is nobody's
       }
       yield rows.map(exported);
