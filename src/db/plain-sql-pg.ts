@@ -42,7 +42,14 @@ function rawQuery(sql: string, values: unknown[]): RawQuery {
 
 export async function pgRows<T>(on: RawQueryable, sql: string, values: unknown[]): Promise<T[]> {
   const { columnNames, rows } = await on.queryRaw(rawQuery(sql, values));
-  return rows.map((row) => Object.fromEntries(columnNames.map((name, i) => [name, row[i]])) as T);
+  // A plain loop, not Object.fromEntries over [name, value] pairs: two arrays fewer per row, which on a
+  // page of 5,000 households (the households CSV) was most of the time spent here.
+  const width = columnNames.length;
+  return rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < width; i++) record[columnNames[i]] = row[i];
+    return record as T;
+  });
 }
 
 export function pgExecute(on: RawQueryable, sql: string, values: unknown[]): Promise<number> {

@@ -17,14 +17,13 @@ import type { Db } from "../db/client.ts";
 import { csvLine, UTF8_BOM, type Cell } from "../http/api/csv.ts";
 import { getCommune } from "../lang/communes.ts";
 import { scopeLabel, scopeOf } from "../dashboard/scope.ts";
-import { formatVnPhone } from "../lang/phone.ts";
 import type { Logger } from "../log.ts";
 import { renderDashboardPage, renderLoginPage } from "./dashboard-page.ts";
 import { sessionsCard } from "./dashboard-sessions.ts";
 import { formatDay } from "./format.ts";
 import { fromOurPages as ourPages } from "./form-guard.ts";
+import { householdsCsv } from "./households-csv.ts";
 import { messagePage } from "./layout.ts";
-import { shopUrl } from "../links.ts";
 import { translator, type Translate } from "./texts.ts";
 
 export interface DashboardDeps {
@@ -45,9 +44,6 @@ export interface DashboardDeps {
   send(reply: FastifyReply, status: number, body: string, opts?: { cache?: string }): FastifyReply;
 }
 
-/** Households read per query while writing the households CSV (bounded memory for 200,000 rows). */
-const CSV_PAGE = 2_000;
-const LIVE_COUNT_SLICE = 500;
 const query = z.object({ xa: z.string().regex(/^\d{5}$/).optional().or(z.literal("").transform(() => undefined)) });
 
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
@@ -194,7 +190,9 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     if (!who) return reply;
     // Personal data leaves the system here: keep a trace of who took which scope.
     log.info({ officer: who.officer.id, communes: who.scope.communes.length ? who.scope.communes : "province" }, "dashboard: households CSV exported");
-    return csv(reply, `ho-${stamp()}.csv`, Readable.from(householdsCsv(db, who.t, who.scope, deps.publicUrl)));
+    // A byte stream, not an object stream: it reads the next page only when the socket has taken the
+    // last one (an object stream would read 16 pages ahead of a slow download).
+    return csv(reply, `ho-${stamp()}.csv`, Readable.from(householdsCsv(db, who.t, who.scope, deps.publicUrl), { objectMode: false }));
   });
 }
 
@@ -240,67 +238,4 @@ export function communesCsv(t: Translate, d: Dashboard): string {
   const rows = d.communes.map((c) => communeRow(c, d.targetPercent));
   const total = communeRow({ ...d.total, code: "", name: t("dashboard:table.total") }, d.targetPercent);
   return UTF8_BOM + csvLine(header) + rows.map(csvLine).join("") + csvLine(total);
-}
-
-const HOUSEHOLD_COLUMNS = ["name", "phone", "commune", "shop", "link", "payment", "opened", "assisted", "live", "registeredAt"] as const;
-
-/** Households in scope as CSV lines, read a page at a time (by id) so memory stays flat. */
-export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string): AsyncGenerator<string> {
-  yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
-  const where = { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) };
-  const yes = t("dashboard:csv.households.yes");
-  const no = t("dashboard:csv.households.no");
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await db.household.findMany({
-      where,
-      orderBy: { id: "asc" },
-      take: CSV_PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      select: {
-        id: true,
-        name: true,
-        phone: true,
-        communeCode: true,
-        payment: true,
-        openedAt: true,
-        registeredById: true,
-        createdAt: true,
-        shop: { select: { id: true, name: true, slug: true } },
-      },
-    });
-    if (!rows.length) return;
-    // Live listings of this page's shops, one grouped query on the (shopId, status) index. (Prisma's
-    // _count in the select joined a count of every shop's listings to each page: seconds per page at
-    // 2,000,000 households.)
-    const shopIds = rows.flatMap((h) => (h.shop ? [h.shop.id] : []));
-    const live = new Map<string, number>();
-    // In slices: Prisma's SQLite driver takes at most 999 parameters per statement.
-    for (let i = 0; i < shopIds.length; i += LIVE_COUNT_SLICE) {
-      const counts = await db.listing.groupBy({
-        by: ["shopId"],
-        where: { shopId: { in: shopIds.slice(i, i + LIVE_COUNT_SLICE) }, status: "active", stockMilli: { gt: 0 } },
-        _count: { _all: true },
-      });
-      for (const g of counts) live.set(g.shopId, g._count._all);
-    }
-    yield rows
-      .map((h) =>
-        csvLine([
-          h.name,
-          formatVnPhone(h.phone),
-          getCommune(h.communeCode)?.name ?? h.communeCode,
-          h.shop?.name,
-          h.shop ? shopUrl(publicUrl, h.shop.slug) : null,
-          t(`register:payment.${h.payment}`),
-          h.openedAt ? yes : no,
-          h.registeredById ? yes : no,
-          h.shop ? (live.get(h.shop.id) ?? 0) : 0,
-          formatDay(h.createdAt),
-        ]),
-      )
-      .join("");
-    cursor = rows[rows.length - 1].id;
-    if (rows.length < CSV_PAGE) return;
-  }
 }
