@@ -3,9 +3,12 @@
 // (a household registered on Telegram with it) gets its alert on that chat through the ordinary alert
 // path; an unknown phone waits, and its alert starts once someone registers with that phone. The
 // answer never shows the number in full; bad phones, a missing consent tick, a missing or wrong form
-// token and a post from another site are refused and store nothing; posts are rate-limited.
+// token (another browser's too) and a post from another site are refused and store nothing; posts are
+// rate-limited. The form's cookie is HttpOnly, SameSite=Strict, and Secure when the site is on https.
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { App } from "../src/app.ts";
+import { createApp, type App } from "../src/app.ts";
+import { loadConfig } from "../src/config.ts";
 import { createServices } from "../src/core/services.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
@@ -106,9 +109,12 @@ describe("price alerts by phone, refused posts", () => {
   async function formSession(url: string) {
     const res = await fetch(`${url}/gia/na-chi-lang/bao`);
     expect(res.status).toBe(200);
-    const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    const cookie = setCookie.split(";")[0];
     const token = /name="csrf" value="([\w-]+)"/.exec(await res.text())?.[1] ?? "";
     expect(cookie).toMatch(/^cho_form=[\w-]{32}$/);
+    // Another site can neither read it nor have the browser send it; plain http here, so not Secure.
+    expect(setCookie.split("; ").slice(1).sort()).toEqual(["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Strict"]);
     return { cookie, token };
   }
   const post = (url: string, cookie: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -123,6 +129,9 @@ describe("price alerts by phone, refused posts", () => {
     fake = await startFakeBotApi();
     app = await startBot(fake, testDb.url, "polling", { RATE_LIMIT_FACTOR: "2" }) // 20 posts in 10 minutes;
     const { cookie, token } = await formSession(app.url);
+    // A token the site issued, but to another browser (the attacker's own visit to the form).
+    const theirs = await formSession(app.url);
+    expect(theirs.cookie).not.toBe(cookie);
     const good = { csrf: token, phone: "0912 345 678", consent: "1", commune: "", maxPrice: "" };
 
     const cases: Array<[Record<string, string>, string]> = [
@@ -143,6 +152,8 @@ describe("price alerts by phone, refused posts", () => {
     for (const [c, fields, headers] of [
       [cookie, { ...good, csrf: "" }, {}],
       [cookie, { ...good, csrf: "A".repeat(32) }, {}],
+      [cookie, { ...good, csrf: theirs.token }, {}],
+      [cookie, { phone: good.phone, consent: "1" }, { "x-csrf-token": token }], // the token only counts in the form's field
       ["", good, {}],
       [cookie, good, { origin: "https://evil.example" }],
       [cookie, good, { "sec-fetch-site": "cross-site" }],
@@ -158,9 +169,24 @@ describe("price alerts by phone, refused posts", () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("0912 *** 678");
     expect(await testDb.db.phoneAlert.findMany({ select: { phone: true, productId: true } })).toEqual([{ phone: "+84912345678", productId: "na-chi-lang" }]);
-    // Every post from the address counts (8 + 5 refused, 1 kept): the 20th is answered, the 21st not.
+    // Every post from the address counts (8 + 7 refused, 1 kept; form pages are not counted): the 20th is answered, the 21st not.
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await post(app.url, cookie, good)).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    for (let i = 0; i < 5; i++) statuses.push((await post(app.url, cookie, good)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+  });
+
+  it("the form's cookie goes over https only when the site is reached over https", async () => {
+    const https = createApp({
+      config: loadConfig({ DATABASE_URL: testDb.url, PORT: "0", LOG_LEVEL: "silent", PUBLIC_URL: "https://cho.example.vn", RATE_LIMIT_FACTOR: "0" }),
+      log: pino({ level: "silent" }),
+    });
+    try {
+      await https.http.ready();
+      const res = await https.http.inject({ method: "GET", url: "/gia/na-chi-lang/bao" });
+      expect(res.statusCode).toBe(200);
+      expect(String(res.headers["set-cookie"]).split("; ").slice(1).sort()).toEqual(["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Strict", "Secure"]);
+    } finally {
+      await https.stop();
+    }
   });
 });

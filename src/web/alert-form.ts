@@ -14,7 +14,7 @@ import { maskPhone, parseVnMobile } from "../lang/phone.ts";
 import { formatPrice, parsePrice } from "../lang/price.ts";
 import { unitLabel } from "../lang/lexicon.ts";
 import { pricePath } from "../links.ts";
-import { FORM_TOKEN_FIELD, formTokenMatches, fromOurPages, issueFormToken } from "./form-guard.ts";
+import { FORM_TOKEN_FIELD, formGuard, issueFormToken } from "./form-guard.ts";
 import { html, raw, type Html } from "./html.ts";
 import { page } from "./layout.ts";
 import type { Translate } from "./texts.ts";
@@ -111,7 +111,6 @@ export interface AlertFormOptions {
   t: Translate;
   provinceCode: string;
   publicUrl: string;
-  secureCookies: boolean;
   catalog: () => Promise<Catalog>;
   /** the rate limit on posts */
   limit?: RouteShorthandOptions;
@@ -121,9 +120,10 @@ export interface AlertFormOptions {
   refused: (reply: FastifyReply) => FastifyReply;
 }
 
+/** Needs the form tokens registered on `app` first (registerFormTokens). */
 export function registerAlertForm(app: FastifyInstance, opts: AlertFormOptions): void {
   const { db, t } = opts;
-  const ours = fromOurPages(opts.publicUrl);
+  const guard = formGuard(app, { publicUrl: opts.publicUrl, refused: opts.refused });
   const communeCodes = new Set(listCommunes(opts.provinceCode).map((c) => c.code));
   const productOf = async (req: FastifyRequest<{ Params: { product: string } }>) =>
     PRODUCT_ID.test(req.params.product) ? (await opts.catalog()).byId(req.params.product) : undefined;
@@ -131,18 +131,17 @@ export function registerAlertForm(app: FastifyInstance, opts: AlertFormOptions):
   app.get<{ Params: { product: string } }>("/gia/:product/bao", async (req, reply) => {
     const product = await productOf(req);
     if (!product) return opts.notFound(reply);
-    const token = issueFormToken(req, reply, opts.secureCookies);
+    const token = issueFormToken(reply);
     return opts.send(reply, 200, renderForm(t, { product, provinceCode: opts.provinceCode, token }));
   });
 
-  app.post<{ Params: { product: string } }>("/gia/:product/bao", opts.limit ?? {}, async (req, reply) => {
-    if (!ours(req) || !formTokenMatches(req)) return opts.refused(reply);
+  app.post<{ Params: { product: string } }>("/gia/:product/bao", { ...opts.limit, ...guard }, async (req, reply) => {
     const product = await productOf(req);
     if (!product) return opts.notFound(reply);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: Values = {};
     for (const f of FIELDS) if (typeof body[f] === "string") values[f] = body[f] as string;
-    const token = issueFormToken(req, reply, opts.secureCookies);
+    const token = issueFormToken(reply);
     const parsed = alertSchema(product, communeCodes).safeParse(values);
     if (!parsed.success) {
       const errors: Errors = {};

@@ -25,6 +25,7 @@ import { renderOrderSummary } from "./order-summary.ts";
 import { registerLabelPage } from "./label-page.ts";
 import { PER_PAGE, marketQuery, renderMarketPage } from "./market-page.ts";
 import { registerAlertForm } from "./alert-form.ts";
+import { registerFormTokens } from "./form-guard.ts";
 import { registerAlertPages } from "./alert-page.ts";
 import { LINK_TOKEN } from "./link-token.ts";
 import type { PriceBoardCache } from "../core/price-board.ts";
@@ -338,12 +339,12 @@ export function registerWeb(http: FastifyInstance, opts: WebOptions): { chat?: W
 
     // ---- buyers' price alerts: asked for on the web, by phone ----
 
+    await registerFormTokens(app, { secure: opts.secureCookies ?? false });
     registerAlertForm(app, {
       db,
       t,
       provinceCode: opts.provinceCode,
       publicUrl: opts.publicUrl ?? "http://127.0.0.1:3000",
-      secureCookies: opts.secureCookies ?? false,
       catalog: () => opts.engine.catalog.get(),
       limit: limited("priceAlertForm", [perAddress(LIMITS.priceAlertForm)]),
       send: (reply, status, body) => sendPage(reply.header("x-robots-tag", "noindex"), status, body, { cache: "no-store" }),
