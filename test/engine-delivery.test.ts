@@ -484,4 +484,31 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     expect(channel.calls.map((c) => c.text)).toEqual(["left over"]);
     expect(await outboxTexts()).toEqual(["theirs"]);
   });
+
+  it("started again after a stop, it delivers the messages that stop handed back", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstStarted!: () => void;
+    const started = new Promise<void>((r) => (firstStarted = r));
+    const channel = new ScriptedChannel(async (call) => {
+      if (call.text === "a") {
+        firstStarted();
+        await gate;
+      }
+      return { ok: true };
+    });
+    const d = delivery([channel], { sweepEveryMs: 600_000, claimAllAtStart: true });
+    void d.enqueue(await write({ "1": ["a", "b", "c"] }));
+    await started;
+    const stopped = d.stop(10_000);
+    release();
+    await within(stopped, 10_000, "stop");
+    expect(await outboxTexts()).toEqual(["b", "c"]);
+
+    d.start();
+    await within(channel.answered(3), 10_000, "the handed-back messages, sent after the restart");
+    await d.idle();
+    expect(channel.texts("1")).toEqual(["a", "b", "c"]);
+    expect(await outboxTexts()).toEqual([]);
+  });
 });
