@@ -177,6 +177,10 @@ describe("plain SQL", () => {
       });
       expect(handle.statements.get(select(549).sql)).toBe(kept);
       expect(handle.statements.size).toBe(500);
+      // statements that change rows go the same way
+      const touch = Prisma.sql`UPDATE "ProcessedUpdate" SET "createdAt" = "createdAt" WHERE "key" = ${"none"}`;
+      expect(await executeSql(db, touch)).toBe(0);
+      expect(handle.statements.has(touch.sql)).toBe(true);
     });
   });
 });
