@@ -6,6 +6,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_DELIVERY_OPTIONS, Delivery, type DeliveryOptions } from "../src/engine/delivery.ts";
 import type { ChannelName, ChannelSender, Outbound, SendResult } from "../src/engine/message.ts";
+import type { SendResultKind } from "../src/engine/observer.ts";
 import { Outbox, type PendingMessage } from "../src/engine/outbox.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
@@ -64,20 +65,35 @@ class ScriptedChannel implements ChannelSender {
 let deliveries: Delivery[] = [];
 let blocked: Array<[ChannelName, string]> = [];
 
-/** An outbox whose first sweeps fail (the database busy or away for a moment). */
+/** An outbox whose first sweeps fail (the database busy or away for a moment); counts the sweeps' claims. */
 class FlakyOutbox extends Outbox {
   claims = 0;
+  private claimWaiters: Array<{ n: number; resolve: () => void }> = [];
   constructor(private readonly failures: number) {
     super(testDb.db, { postgres: usePostgres, leaseMs: LEASE });
   }
   override async claim(...args: Parameters<Outbox["claim"]>) {
     this.claims += 1;
-    if (this.claims <= this.failures) throw new Error("database busy");
-    return super.claim(...args);
+    try {
+      if (this.claims <= this.failures) throw new Error("database busy");
+      return await super.claim(...args);
+    } finally {
+      for (const w of this.claimWaiters.filter((x) => this.claims >= x.n)) w.resolve();
+    }
+  }
+  /** resolves once `n` claims have been answered */
+  claimed(n: number): Promise<void> {
+    if (this.claims >= n) return Promise.resolve();
+    return new Promise((resolve) => this.claimWaiters.push({ n, resolve }));
   }
 }
 
-function delivery(channels: ChannelSender[], opts: Partial<DeliveryOptions> = {}, outbox = new Outbox(testDb.db, { postgres: usePostgres, leaseMs: LEASE })) {
+function delivery(
+  channels: ChannelSender[],
+  opts: Partial<DeliveryOptions> = {},
+  outbox = new Outbox(testDb.db, { postgres: usePostgres, leaseMs: LEASE }),
+  observer?: { sent(channel: ChannelName, result: SendResultKind): void },
+) {
   const senders = new Map(channels.map((c) => [c.info.name, c]));
   const d = new Delivery(
     outbox,
@@ -87,6 +103,7 @@ function delivery(channels: ChannelSender[], opts: Partial<DeliveryOptions> = {}
     },
     log,
     { ...DEFAULT_DELIVERY_OPTIONS, retryBaseMs: 50, ...opts },
+    observer,
   );
   deliveries.push(d);
   return d;
@@ -394,6 +411,104 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     await within(channel.answered(1), 10_000, "the row sent after the restart");
     await d.idle();
     expect(channel.texts("1")).toEqual(["after the restart"]);
+    expect(await outboxTexts()).toEqual([]);
+  });
+
+  it("rate limited (429) with the wait named: that chat waits exactly as told, written to the row, no try counted; other chats go on", async () => {
+    let seen: { attempts: number; nextAttemptAt: number } | undefined;
+    const channel = new ScriptedChannel(async (call, n) => {
+      if (call.text !== "a") return { ok: true };
+      if (n === 1) return { ok: false, reason: "failed", retryAfterMs: 400 };
+      const r = await testDb.db.chatOutbox.findFirstOrThrow({ where: { message: JSON.stringify({ text: "a" }) } });
+      seen = { attempts: r.attempts, nextAttemptAt: r.nextAttemptAt };
+      return { ok: true };
+    });
+    const d = delivery([channel]); // a failed try would wait 50 ms (retryBaseMs)
+    await d.enqueue(await write({ "1": ["a", "b"], "2": ["c"] }));
+    await d.idle();
+    expect(channel.texts("1")).toEqual(["a", "a", "b"]);
+    expect(channel.texts("2")).toEqual(["c"]);
+    const [first, second] = channel.calls.filter((c) => c.text === "a");
+    // the wait told, not the backoff: at least 400 ms before the next try, and written to the row
+    expect(second.at - first.answeredAt!).toBeGreaterThanOrEqual(400);
+    expect(seen!.nextAttemptAt - first.answeredAt!).toBeGreaterThanOrEqual(400);
+    expect(seen!.attempts).toBe(0);
+    // the other chat did not wait for it
+    expect(channel.calls.find((c) => c.text === "c")!.at).toBeLessThan(second.at);
+    expect(blocked).toEqual([]);
+    expect(await outboxTexts()).toEqual([]);
+  });
+
+  it("tells the observer how each send went", async () => {
+    const answers: Record<string, SendResult> = {
+      ok: { ok: true },
+      rejected: { ok: false, reason: "rejected" },
+      uncertain: { ok: false, reason: "uncertain" },
+      error: { ok: false, reason: "failed" },
+      limited: { ok: false, reason: "failed", retryAfterMs: 1 },
+      blocked: { ok: false, reason: "blocked" },
+    };
+    const channel = new ScriptedChannel((call, n) => (n > 1 ? { ok: true } : answers[call.text]));
+    const results: Array<[ChannelName, SendResultKind]> = [];
+    const d = delivery([channel], {}, undefined, { sent: (name, result) => results.push([name, result]) });
+    await d.enqueue(await write({ "1": ["ok", "rejected", "uncertain", "error", "limited", "blocked"] }));
+    await d.idle();
+    expect(results).toEqual([
+      ["telegram", "ok"],
+      ["telegram", "rejected"],
+      ["telegram", "uncertain"],
+      ["telegram", "error"],
+      ["telegram", "ok"], // its retry
+      ["telegram", "rate_limited"],
+      ["telegram", "ok"],
+      ["telegram", "blocked"],
+    ]);
+  });
+
+  it("after a channel's first sweep, rows leased to another instance are left to it (only the first sweep may take every row)", async () => {
+    await write({ "1": ["left over"] }); // leased, as a process that just died left it
+    const channel = new ScriptedChannel();
+    const outbox = new FlakyOutbox(0);
+    const d = delivery([channel], { sweepEveryMs: 600_000, claimAllAtStart: true }, outbox);
+    d.start();
+    await within(channel.answered(1), 10_000, "the left-over row, taken by the first sweep");
+    await d.idle();
+    // another instance's turn writes a reply: leased to that instance, which delivers it itself
+    await write({ "2": ["theirs"] });
+    const claims = outbox.claims;
+    d.sweepNow();
+    await within(outbox.claimed(claims + 1), 10_000, "the second sweep");
+    d.sweepNow(); // one more: whatever the second sweep took is queued by the time the third has claimed
+    await within(outbox.claimed(claims + 2), 10_000, "the third sweep");
+    await d.idle();
+    expect(channel.calls.map((c) => c.text)).toEqual(["left over"]);
+    expect(await outboxTexts()).toEqual(["theirs"]);
+  });
+
+  it("started again after a stop, it delivers the messages that stop handed back", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstStarted!: () => void;
+    const started = new Promise<void>((r) => (firstStarted = r));
+    const channel = new ScriptedChannel(async (call) => {
+      if (call.text === "a") {
+        firstStarted();
+        await gate;
+      }
+      return { ok: true };
+    });
+    const d = delivery([channel], { sweepEveryMs: 600_000, claimAllAtStart: true });
+    void d.enqueue(await write({ "1": ["a", "b", "c"] }));
+    await started;
+    const stopped = d.stop(10_000);
+    release();
+    await within(stopped, 10_000, "stop");
+    expect(await outboxTexts()).toEqual(["b", "c"]);
+
+    d.start();
+    await within(channel.answered(3), 10_000, "the handed-back messages, sent after the restart");
+    await d.idle();
+    expect(channel.texts("1")).toEqual(["a", "b", "c"]);
     expect(await outboxTexts()).toEqual([]);
   });
 });

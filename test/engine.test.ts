@@ -332,4 +332,64 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
       await dbA.chatOutbox.deleteMany({ where: { chatKey: "750" } });
     }
   });
+
+  it("reads the person's account for a fresh turn (their language), and reports each turn's outcome and time to the observer", async () => {
+    const turns: Array<{ status: string; seconds: number; window?: number }> = [];
+    const engine = new Engine({
+      db: dbA,
+      registry,
+      log,
+      provinceCode: "20",
+      observer: { turn: (_channel, status, seconds) => turns.push({ status, seconds }), sent: () => undefined },
+    });
+    const channel = new CaptureChannel();
+    engine.register(channel);
+    const seenBefore = new Date("2026-01-01T00:00:00Z");
+    await dbA.channelAccount.create({ data: { channel: "telegram", userKey: "800", chatKey: "800", locale: "en", lastSeenAt: seenBefore } });
+    const start = inbound("800", { text: "/start" });
+
+    /** handles the update, and notes how long the handling took as seen from outside */
+    const timed = async () => {
+      const began = performance.now();
+      const outcome = await engine.handle({ ...start }, DELIVERED);
+      turns.at(-1)!.window = (performance.now() - began) / 1000;
+      return outcome;
+    };
+    expect((await timed()).status).toBe("handled");
+    expect(channel.texts("800")).toHaveLength(1);
+    expect(channel.texts("800")[0]).toMatch(/^Hello! Chợ Số helps farming families/);
+    const seen = (await dbA.channelAccount.findUniqueOrThrow({ where: { channel_userKey: { channel: "telegram", userKey: "800" } } })).lastSeenAt;
+    expect(seen.getTime()).toBeGreaterThan(seenBefore.getTime());
+
+    expect((await timed()).status).toBe("duplicate");
+    expect(channel.texts("800")).toHaveLength(1);
+    expect(turns.map((t) => t.status)).toEqual(["handled", "duplicate"]);
+    // each turn's time, in seconds, lies within the time its handle() call took
+    for (const turn of turns) {
+      expect(turn.seconds).toBeGreaterThanOrEqual(0);
+      expect(turn.seconds).toBeLessThanOrEqual(turn.window!);
+    }
+  });
+
+  it("a turn's delivery waits only for its own replies, not for those of the turns committed with it", async () => {
+    let releaseSlow!: () => void;
+    const slowGate = new Promise<void>((r) => (releaseSlow = r));
+    const channel = new (class extends CaptureChannel {
+      override async send(chatKey: string, messages: Outbound[]): Promise<SendResult> {
+        if (chatKey === "811") await slowGate; // this chat's platform is slow to answer
+        return super.send(chatKey, messages);
+      }
+    })();
+    const { engine } = instance(dbA, registry, channel);
+    // Handed over together, so they commit as one group or as groups right after one another.
+    const outcomes = await Promise.all(["810", "811", "812"].map((chat) => engine.handle(inbound(chat, { text: "/start" }))));
+    expect(outcomes.map((o) => o.status)).toEqual(["handled", "handled", "handled"]);
+    await within(Promise.all([outcomes[0].delivered, outcomes[2].delivered]), 10_000, "the other chats' replies delivered while one chat's send hangs");
+    expect(channel.texts("810")).toHaveLength(1);
+    expect(channel.texts("812")).toHaveLength(1);
+    expect(channel.texts("811")).toEqual([]);
+    releaseSlow();
+    await within(outcomes[1].delivered, 10_000, "the slow chat's reply");
+    expect(channel.texts("811")).toHaveLength(1);
+  });
 });

@@ -2,13 +2,27 @@
 // must keep Prisma's transaction (a rolled-back turn leaves nothing), write values Prisma reads back
 // the same (dates, booleans), and survive a disconnect. On PostgreSQL it is Prisma's raw path; the
 // same checks hold there.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../src/db/client.ts";
-import { asDate, executeSql, perClient, queryRows } from "../src/db/plain-sql.ts";
-import { Prisma } from "../src/generated/prisma/client.ts";
+import { createDb, type Db } from "../src/db/client.ts";
+import { asDate, executeSql, perClient, PLAIN_SQL, queryRows, type PlainSqlHandle } from "../src/db/plain-sql.ts";
+import { Prisma, PrismaClient } from "../src/generated/prisma/client.ts";
+import { PrismaClient as PgPrismaClient } from "../src/generated/prisma-pg/client.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { usePostgres } from "./support/paths.ts";
 
 const testDb = useTestDatabase();
+
+/** A client of createDb made inside the test (so what createDb sets up is part of what the test checks). */
+async function withClient(fn: (db: Db) => Promise<void>): Promise<void> {
+  const db = createDb(testDb.url);
+  try {
+    await fn(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 const keysLike = (db: typeof testDb.db, prefix: string) =>
   db.processedUpdate.findMany({ where: { key: { startsWith: prefix } }, orderBy: { key: "asc" } });
@@ -86,6 +100,8 @@ describe("plain SQL", () => {
       await executeSql(db, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"again:1"}, ${new Date()})`);
       await db.$disconnect();
       await executeSql(db, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"again:2"}, ${new Date()})`);
+      await db.$disconnect();
+      expect(await queryRows<{ key: string }>(db, Prisma.sql`SELECT "key" FROM "ProcessedUpdate" WHERE "key" = ${"again:2"}`)).toEqual([{ key: "again:2" }]);
       await db.$transaction(async (tx) => {
         await executeSql(tx, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"again:3"}, ${new Date()})`);
       });
@@ -101,7 +117,70 @@ describe("plain SQL", () => {
     expect(asDate(at)).toBe(at);
     expect(asDate(BigInt(at.getTime()))).toEqual(at);
     expect(asDate(String(at.getTime()))).toEqual(at);
+    expect(asDate(at.getTime())).toEqual(at);
     expect(asDate(null)).toBeNull();
+    expect(asDate(undefined)).toBeNull();
     expect(asDate("not a date")).toBeNull();
+  });
+
+  it("finds a row by the very date Prisma wrote, and binds a missing value as NULL", async () => {
+    const db = testDb.db;
+    const at = new Date("2026-12-07T01:02:03.456Z");
+    await db.processedUpdate.create({ data: { key: "same:prisma", createdAt: at } });
+    const found = await queryRows<{ key: string }>(db, Prisma.sql`SELECT "key" FROM "ProcessedUpdate" WHERE "createdAt" = ${at} AND "key" LIKE 'same:%'`);
+    expect(found).toEqual([{ key: "same:prisma" }]);
+    // and none later than it (a date bound in another form would sort apart from Prisma's)
+    const later = await queryRows<{ key: string }>(db, Prisma.sql`SELECT "key" FROM "ProcessedUpdate" WHERE "createdAt" > ${at} AND "key" LIKE 'same:%'`);
+    expect(later).toEqual([]);
+
+    // An optional field left undefined is written as NULL, as Prisma writes it.
+    const locale: string | undefined = undefined;
+    const id = "plain-null-1";
+    const changed = await executeSql(
+      db,
+      Prisma.sql`INSERT INTO "ChannelAccount" ("id", "channel", "userKey", "chatKey", "locale", "unreachable", "lastSeenAt", "createdAt")
+        VALUES (${id}, ${"telegram"}, ${"plain-null"}, ${"plain-null"}, ${locale}, ${false}, ${at}, ${at})`,
+    );
+    expect(changed).toBe(1);
+    expect(await db.channelAccount.findUniqueOrThrow({ where: { id } })).toMatchObject({ locale: null, unreachable: false, createdAt: at });
+  });
+
+  it("on a client not made by createDb goes through Prisma's raw queries, and perClient makes a fresh value each time", async () => {
+    const client = usePostgres
+      ? (new PgPrismaClient({ adapter: new PrismaPg({ connectionString: testDb.url }) }) as unknown as PrismaClient)
+      : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: testDb.url }) });
+    try {
+      expect(await executeSql(client, Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${"foreign:1"}, ${new Date()})`)).toBe(1);
+      expect(await queryRows(client, Prisma.sql`SELECT "key" FROM "ProcessedUpdate" WHERE "key" = ${"foreign:1"}`)).toEqual([{ key: "foreign:1" }]);
+      const key = Symbol("foreign");
+      expect(perClient(client, key, () => ({ made: 1 }))).not.toBe(perClient(client, key, () => ({ made: 1 })));
+    } finally {
+      await client.$disconnect();
+    }
+  });
+
+  it.skipIf(usePostgres)("on SQLite prepares each statement once on Prisma's connection, and keeps at most 500 of them", async () => {
+    await withClient(async (db) => {
+      const handle = (db as unknown as Record<symbol, PlainSqlHandle>)[PLAIN_SQL];
+      await db.$connect(); // the adapter hands over its connection when Prisma opens it
+      const select = (n: number) => Prisma.raw(`SELECT 'row ${n}' AS "n"`);
+      for (let n = 0; n < 550; n++) expect(await queryRows(db, select(n))).toEqual([{ n: `row ${n}` }]);
+      // the 500 latest statements are kept, the 50 oldest dropped
+      expect(handle.statements.size).toBe(500);
+      expect(handle.statements.has(select(49).sql)).toBe(false);
+      expect(handle.statements.has(select(50).sql)).toBe(true);
+      // a statement run again is the one prepared before, not a new one
+      const kept = handle.statements.get(select(549).sql);
+      expect(kept).toBeDefined();
+      await db.$transaction(async (tx) => {
+        expect(await queryRows(tx, select(549))).toEqual([{ n: "row 549" }]);
+      });
+      expect(handle.statements.get(select(549).sql)).toBe(kept);
+      expect(handle.statements.size).toBe(500);
+      // statements that change rows go the same way
+      const touch = Prisma.sql`UPDATE "ProcessedUpdate" SET "createdAt" = "createdAt" WHERE "key" = ${"none"}`;
+      expect(await executeSql(db, touch)).toBe(0);
+      expect(handle.statements.has(touch.sql)).toBe(true);
+    });
   });
 });

@@ -102,10 +102,13 @@ export async function executeSql(tx: Tx, sql: Prisma.Sql): Promise<number> {
   return pg ? pgExecute(pg, sql.text, sql.values) : tx.$executeRaw(sql);
 }
 
-/** A DateTime column read by either path: a Date from Prisma, stored text or epoch ms from SQLite. */
+/**
+ * A DateTime column read by either path: a Date from Prisma, stored text or epoch ms from SQLite (a
+ * number, a bigint or digits). Anything else, null included, is no date.
+ */
 export function asDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
   if (v instanceof Date) return v;
-  const d = new Date(typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : /^\d+$/.test(String(v)) ? Number(v) : String(v));
+  const text = String(v);
+  const d = new Date(/^\d+$/.test(text) ? Number(text) : text);
   return Number.isNaN(d.getTime()) ? null : d;
 }

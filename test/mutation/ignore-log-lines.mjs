@@ -4,7 +4,7 @@
 // new order reached nobody, have tests anyway), and every surviving log mutant ran all the group's
 // tests that reach it, most of them end-to-end: minutes each for the engine and its delivery.
 //
-// Ignored: a call `<x>.log.<level>(…)` or `log.<level>(…)` (pino: trace … fatal, and child loggers),
+// Ignored: a call `<x>.log.<level>(…)`, `log.<level>(…)` or `<x>.logFor(…).<level>(…)` (pino: trace … fatal, and child loggers),
 // and an arrow function or a catch block that only makes such calls (`.catch((err) => this.log.error(…))`).
 import { declareValuePlugin, PluginKind } from "@stryker-mutator/api/plugin";
 
@@ -18,6 +18,8 @@ function isLogCall(node) {
   if (!LOGGER_METHODS.has(callee.property.name)) return false;
   const target = callee.object;
   if (target.type === "Identifier") return target.name === "log";
+  // a logger made for one message: `this.logFor(inbound).info(…)` (engine.ts)
+  if (target.type === "CallExpression") return target.callee.type === "MemberExpression" && !target.callee.computed && target.callee.property.name === "logFor";
   return target.type === "MemberExpression" && !target.computed && target.property.type === "Identifier" && target.property.name === "log";
 }
 

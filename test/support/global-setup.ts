@@ -2,12 +2,18 @@
 // gets a fresh copy of it (see db.ts), which is much faster than migrating per file.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import pg from "pg";
 import { PG_ADMIN_URL, PG_PREFIX, PG_TEMPLATE, SQLITE_TEMPLATE, TMP_DIR, usePostgres, pgUrl } from "./paths.ts";
 
+// The CLI found the way Node finds packages, not at ./node_modules/.bin: Stryker's sandbox has no
+// node_modules of its own when the checkout's node_modules is a symlink (a git worktree's), and
+// reaches the packages through its parent folders.
+const prismaCli = join(dirname(createRequire(import.meta.url).resolve("prisma/package.json")), "build/index.js");
+
 function prismaMigrate(url: string) {
-  execFileSync(resolve("node_modules/.bin/prisma"), ["migrate", "deploy"], {
+  execFileSync(process.execPath, [prismaCli, "migrate", "deploy"], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: "pipe",
   });
