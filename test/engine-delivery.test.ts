@@ -358,6 +358,31 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
     ]);
   });
 
+  it("stop: a message waiting for a send slot is not sent, only handed back (it cannot go out twice)", async () => {
+    let answer!: (r: SendResult) => void;
+    let started!: () => void;
+    const hanging = new Promise<void>((r) => (started = r));
+    const channel = new ScriptedChannel(async (call) => {
+      if (call.chatKey !== "1") return { ok: true };
+      started();
+      return new Promise<SendResult>((r) => (answer = r)); // answers only when the test says
+    });
+    const d = delivery([channel], { concurrency: 1 });
+    void d.enqueue(await write({ "1": ["a"] }));
+    await hanging; // chat 1 holds the only slot
+    void d.enqueue(await write({ "2": ["b"] })); // chat 2 waits for it
+    const stopped = d.stop(100);
+    await within(stopped, 5_000, "stop after 100 ms despite the send in flight");
+    answer({ ok: true }); // the send in flight ends after the stop: its slot frees no one
+    await within(channel.answered(1), 5_000, "the send in flight answered");
+    expect(channel.calls.map((c) => c.text)).toEqual(["a"]); // "b" never sent
+    const left = await testDb.db.chatOutbox.findMany({ orderBy: { id: "asc" } });
+    expect(left.map((r) => [(JSON.parse(r.message) as Outbound).text, r.leaseUntil])).toEqual([
+      ["a", 0],
+      ["b", 0],
+    ]);
+  });
+
   it("stop cuts a retry wait short: the message stays owed, due when its wait is over", async () => {
     const channel = new ScriptedChannel(() => ({ ok: false, reason: "failed" }));
     const d = delivery([channel], { retryBaseMs: 120_000 }); // a 2 min wait

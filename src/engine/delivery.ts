@@ -47,6 +47,9 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   claimAllAtStart: false,
 };
 
+/** What send() answers for a message it did not try (stopping): handed back, not counted as a send. */
+const NOT_SENT: SendResult = { ok: false, reason: "failed", detail: "not sent: stopping" };
+
 interface Item {
   row: PendingMessage;
   firstTried: number;
@@ -202,7 +205,7 @@ export class Delivery {
         continue;
       }
       const result = await this.send(sender, row);
-      this.observer?.sent(row.channel, resultKind(result));
+      if (result !== NOT_SENT) this.observer?.sent(row.channel, resultKind(result));
       if (this.stopping && !result.ok) return; // handed back by stop()
       if (result.ok) {
         this.settle(queue, item);
@@ -233,7 +236,9 @@ export class Delivery {
   }
 
   private async send(sender: ChannelSender, row: PendingMessage): Promise<SendResult> {
-    await this.slot();
+    // Woken by stop() instead of a free slot: not sent, handed back with the chat's others (sending it
+    // now could race the hand-back and deliver it twice).
+    if (!(await this.slot())) return NOT_SENT;
     try {
       return await sender.send(row.chatKey, [row.message], row.locale);
     } catch (err) {
@@ -245,10 +250,15 @@ export class Delivery {
     }
   }
 
-  /** Waits for one of the `concurrency` send slots. */
-  private async slot(): Promise<void> {
-    while (this.inFlight >= this.opts.concurrency && !this.stopping) await new Promise<void>((r) => this.slotWaiters.push(r));
+  /** Waits for one of the `concurrency` send slots; false when stopping began meanwhile (no slot taken). */
+  private async slot(): Promise<boolean> {
+    while (this.inFlight >= this.opts.concurrency) {
+      if (this.stopping) return false;
+      await new Promise<void>((r) => this.slotWaiters.push(r));
+    }
+    if (this.stopping) return false;
     this.inFlight += 1;
+    return true;
   }
 
   /** A retry pause that stopping cuts short. */
