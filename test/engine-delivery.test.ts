@@ -62,6 +62,22 @@ class ScriptedChannel implements ChannelSender {
   }
 }
 
+/** A channel that delivers everything, but holds the send of `text` until `release()`; `started` resolves when that send began. */
+function heldOn(text: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let began!: () => void;
+  const started = new Promise<void>((r) => (began = r));
+  const channel = new ScriptedChannel(async (call) => {
+    if (call.text === text) {
+      began();
+      await gate;
+    }
+    return { ok: true };
+  });
+  return { channel, started, release };
+}
+
 let deliveries: Delivery[] = [];
 let blocked: Array<[ChannelName, string]> = [];
 
@@ -245,17 +261,7 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
   });
 
   it("stop: the send in flight finishes, the chat's other messages go back to the outbox, due at once", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let firstStarted!: () => void;
-    const started = new Promise<void>((r) => (firstStarted = r));
-    const channel = new ScriptedChannel(async (call) => {
-      if (call.text === "a") {
-        firstStarted();
-        await gate;
-      }
-      return { ok: true };
-    });
+    const { channel, started, release } = heldOn("a");
     const d = delivery([channel]);
     const settled = d.enqueue(await write({ "1": ["a", "b", "c"] }));
     await started;
@@ -511,17 +517,7 @@ describe(`delivery (${usePostgres ? "PostgreSQL" : "SQLite"})`, () => {
   });
 
   it("started again after a stop, it delivers the messages that stop handed back", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let firstStarted!: () => void;
-    const started = new Promise<void>((r) => (firstStarted = r));
-    const channel = new ScriptedChannel(async (call) => {
-      if (call.text === "a") {
-        firstStarted();
-        await gate;
-      }
-      return { ok: true };
-    });
+    const { channel, started, release } = heldOn("a");
     const d = delivery([channel], { sweepEveryMs: 600_000, claimAllAtStart: true });
     void d.enqueue(await write({ "1": ["a", "b", "c"] }));
     await started;

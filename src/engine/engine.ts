@@ -118,10 +118,7 @@ export class Engine {
     );
   }
 
-  /**
-   * Starts delivering what earlier runs left in the outbox (and keeps looking for abandoned rows), to
-   * the channels `deliverable` says are ready (default: all).
-   */
+  /** Delivers what earlier runs left in the outbox, and later abandoned rows, to the channels `deliverable` allows. */
   startDelivery(deliverable?: (channel: ChannelName) => boolean): void {
     this.delivery.start(deliverable);
   }
