@@ -140,6 +140,33 @@ describe("placing an order", () => {
   });
 });
 
+describe("following an order", () => {
+  it("gives the partner its own order's status and payment state as they move; another partner's or an unknown code is 404", async () => {
+    const placed = await order(orderFor(seller.listingId, 1));
+    const code: string = placed.json.order.code;
+    const get = (c: string, key: string | null = PARTNER_KEYS.postmart) => call(app.url, `/api/v1/orders/${c}`, { key });
+    const first = await get(code.toLowerCase());
+    expect(first.status).toBe(200);
+    expect(first.json.order).toEqual(placed.json.order);
+    expect(first.json.order.payment).toEqual({ state: "unpaid", buyerPaidAt: null, paidAt: null, paidBy: null });
+
+    // The household accepts, then says it has the money: the partner reads both.
+    const notice = fake.sent(SELLER).findLast((m) => (m.text ?? "").startsWith(`🛒 Đơn mới ${code}`))!;
+    await seller.chat.act(() => fake.tapButtonIn(notice.messageId, seller.chat.user, "✅ Nhận đơn"), new RegExp(code));
+    await seller.chat.send(`da nhan tien ${code.toLowerCase()}`, /đã trả tiền/);
+    const paid = await get(code);
+    expect(paid.status).toBe(200);
+    expect(paid.json.order).toMatchObject({ code, status: "accepted", payment: { state: "paid", paidAt: expect.any(String) } });
+
+    expect((await get(code, PARTNER_KEYS.voso)).json).toMatchObject({ error: "order_not_found" });
+    expect((await get(code, PARTNER_KEYS.voso)).status).toBe(404);
+    expect((await get("DH222222")).status).toBe(404);
+    expect((await get("not-a-code")).status).toBe(404);
+    expect((await get(code, null)).status).toBe(401);
+    expect((await get(code, CARRIER_KEYS.vnpost)).status).toBe(401);
+  });
+});
+
 describe("who may order", () => {
   it("answers 401 without a valid partner key and creates nothing", async () => {
     const before = await counts();

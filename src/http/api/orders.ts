@@ -21,6 +21,8 @@ export const ORDERS_BODY_LIMIT = 64 * 1024;
  * unguessable status token.
  */
 export const ORDER_STATUS_PATH = "/don/";
+/** An order code as shown to people ("DH7K2F9Q"). */
+const ORDER_CODE = /^DH[0-9A-Z]{6}$/;
 
 /**
  * Free text a person typed: NFC, spaces collapsed, no control characters and no markup (checkFreeText,
@@ -101,29 +103,23 @@ export function paymentJson(o: Pick<OrderView, "payment">) {
 export function orderRoutes(api: FastifyInstance, deps: Deps): void {
   const statusUrl = (o: OrderView) => `${(deps.publicUrl ?? "").replace(/\/+$/, "")}${ORDER_STATUS_PATH}${o.statusToken}`;
 
+  const orderJson = (o: OrderView) => ({
+    id: o.id,
+    code: o.code,
+    status: o.status,
+    statusUrl: statusUrl(o),
+    listingId: o.listingId,
+    title: o.title,
+    quantity: o.quantity,
+    unit: o.unit,
+    unitPriceVnd: o.unitPriceVnd,
+    totalVnd: o.totalVnd,
+    expiresAt: o.expiresAt.toISOString(),
+    payment: paymentJson(o),
+  });
+
   const responseFor = (result: PlaceResult, unit: string | undefined): StoredResponse => {
-    if (result.ok) {
-      const o = result.order;
-      return {
-        status: 201,
-        body: {
-          order: {
-            id: o.id,
-            code: o.code,
-            status: o.status,
-            statusUrl: statusUrl(o),
-            listingId: o.listingId,
-            title: o.title,
-            quantity: o.quantity,
-            unit: o.unit,
-            unitPriceVnd: o.unitPriceVnd,
-            totalVnd: o.totalVnd,
-            expiresAt: o.expiresAt.toISOString(),
-            payment: paymentJson(o),
-          },
-        },
-      };
-    }
+    if (result.ok) return { status: 201, body: { order: orderJson(result.order) } };
     switch (result.reason) {
       case "not_found":
         return { status: 404, body: { error: "listing_not_found", message: "no such listing" } };
@@ -193,5 +189,15 @@ export function orderRoutes(api: FastifyInstance, deps: Deps): void {
       await deps.orders.deliverNew(order, notice);
     }
     return reply.code(outcome.response.status).send(outcome.response.body);
+  });
+
+  // The partner follows its own orders (status and payment state); another partner's order, or one
+  // placed elsewhere, is 404 like an unknown code.
+  api.get<{ Params: { code: string } }>("/orders/:code", { onRequest: deps.partner.hook }, async (request, reply) => {
+    const partner = deps.partner.client(request);
+    const code = request.params.code.trim().toUpperCase();
+    const order = ORDER_CODE.test(code) ? await orders(deps.db).byCode(code) : null;
+    if (!order || order.source !== `api:${partner}`) return apiError(reply, 404, "order_not_found", "no such order of this partner");
+    return reply.send({ order: orderJson(order) });
   });
 }
