@@ -130,6 +130,46 @@ describe("Viettel Post: quote, book, track", () => {
     expect(forBuyer.some((t) => /hoàn về|trên đường/.test(t))).toBe(false);
   });
 
+  it("the way back: a failed attempt, returning, returned; each side told what matters to it once, no COD marked paid", async () => {
+    const code = await acceptedOrder();
+    await callPickup(code);
+    await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
+    await seller.chat.act(async () => undefined, /Mã vận đơn: PKE\d+/);
+    const waybill = /Mã vận đơn: (PKE\d+)/.exec(seller.chat.last.text!)![1];
+    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
+    const sellerBefore = fake.sentTexts(SELLER).length;
+    const buyerBefore = buyerTexts().length;
+
+    // Viettel Post's return path: 506 (not home), 505 (return asked), 502 and 515 (same step, repeated), 504 (back).
+    for (const [status, at] of [[105, "06/12/2026 09:00:00"], [506, "07/12/2026 09:00:00"], [505, "08/12/2026 09:00:00"], [502, "08/12/2026 15:00:00"], [515, "09/12/2026 08:00:00"], [504, "10/12/2026 10:00:00"], [501, "10/12/2026 11:00:00"]] as const) {
+      expect(await hook(waybill, status, at)).toEqual([200]);
+    }
+    const order = await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } });
+    expect(order).toMatchObject({ status: "returned", payState: "unpaid", paidBy: null });
+    expect(order.pickup).toMatchObject({ status: "returned", trackStep: "returned" });
+
+    await fake.waitFor(() => fake.sentTexts(SELLER).some((t) => t.includes(`Đơn ${code} đã hoàn về tới bạn`)));
+    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Đơn ${code} đã được hoàn về người bán`)));
+    const toSeller = fake.sentTexts(SELLER).slice(sellerBefore).filter((t) => t.includes(code));
+    const toBuyer = buyerTexts().slice(buyerBefore).filter((t) => t.includes(code));
+    expect(toSeller).toEqual([
+      `🚚 Viettel Post đã lấy hàng đơn ${code}.`,
+      `⚠️ Bưu tá chưa giao được đơn ${code}. Viettel Post sẽ giao lại.`,
+      `↩️ Đơn ${code} không giao được, đang được hoàn về cho bạn.`,
+      `↩️ Đơn ${code} đã hoàn về tới bạn.`,
+    ]);
+    // The buyer is not told the parcel is on its way back, only that it failed and then went back.
+    expect(toBuyer).toEqual([
+      `🚚 Viettel Post đã lấy hàng đơn ${code}. Mã vận đơn: ${waybill}`,
+      `⚠️ Bưu tá chưa giao được đơn ${code}. Viettel Post sẽ giao lại.`,
+      `↩️ Đơn ${code} đã được hoàn về người bán.`,
+    ]);
+
+    const statusPage = await call(app.url, `/don/${order.statusToken}`);
+    const journey = [...statusPage.text.matchAll(/<li class="done">(\d\d:\d\d[^<]*)<\/li>/g)].map((m) => m[1].replace(/^[^·]*· /, ""));
+    expect(journey.slice(-4)).toEqual(["Bưu điện đã lấy hàng", "Chưa giao được, sẽ giao lại", "Đang hoàn về người bán", "Đã hoàn về người bán"]);
+  });
+
   it("refuses a webhook without the secret; cancels a booked shipment before pickup", async () => {
     const wrong = await call(app.url, "/webhook/carrier/viettel_post", { body: { DATA: { ORDER_NUMBER: "X", ORDER_STATUS: 501 }, TOKEN: "nope" } });
     expect(wrong.status).toBe(401);
