@@ -20,6 +20,9 @@ let bot: Awaited<ReturnType<typeof startBot>>;
 /** the paid order's page, for the browser check */
 let statusToken = "";
 let payloadSeen = "";
+/** the two people of the first test, followed on by the second */
+let household: Chat;
+let buyer: Chat;
 
 beforeAll(async () => {
   fake = await startFakeBotApi();
@@ -39,7 +42,7 @@ const photoBytes = (m: SentMessage) => {
 describe("an order paid by bank transfer", () => {
   it("gives the buyer a VietQR with the exact amount and code, and both sides a one-tap payment state", async () => {
     // Registration with a bank account: three short questions, only because the household has one.
-    const household = new Chat(fake, { id: 9901, first_name: "Hoàng Văn Sinh", language_code: "vi" });
+    household = new Chat(fake, { id: 9901, first_name: "Hoàng Văn Sinh", language_code: "vi" });
     await household.send("/start", /đồng ý chứ/);
     await household.tap("✅ Đồng ý", /Tên chủ hộ/);
     await household.send("Hoàng Văn Sinh", /gửi số/);
@@ -68,7 +71,7 @@ describe("an order paid by bank transfer", () => {
     await household.tap("✅ Đăng bán", MENU);
 
     // The buyer follows its order in this chat (placed here by the service: the buy dialogue has its own tests).
-    const buyer = new Chat(fake, { id: 9902, first_name: "Trần Thị Lan", language_code: "vi" });
+    buyer = new Chat(fake, { id: 9902, first_name: "Trần Thị Lan", language_code: "vi" });
     await buyer.send("/mua", /Bạn muốn mua gì/);
     const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
     const placed = await bot.orders.place({
@@ -169,6 +172,44 @@ describe("an order paid by bank transfer", () => {
     } finally {
       await browser.close();
     }
+  });
+
+  // After the browser check: the order page reads the household's details as they are now.
+  it("takes an e-wallet by phone instead (VNPT Money): whole for the household, masked for the buyer, no QR", async () => {
+    await household.send("/menu", MENU);
+    await household.tap("✏️ Sửa thông tin", /sửa thông tin nào/);
+    await household.tap("Tài khoản thanh toán", /thanh toán điện tử/);
+    expect(household.buttons).toContain("VNPT Money");
+    await household.tap("VNPT Money", /Số điện thoại ví VNPT Money của bạn/);
+    expect(household.buttons).toEqual(["📱 Dùng số 0917 300 901", "Để sau"]);
+    await household.send("12345", /Mình chưa đọc được số điện thoại|không phải số di động/);
+    await household.send("0917 300 999", MENU);
+    expect(household.all.map((m) => m.text ?? "").join("\n")).toContain("VNPT Money · 0917 300 999");
+    expect(await testDb.db.household.findFirstOrThrow({ where: { phone: "+84917300901" } })).toMatchObject({
+      payment: "vnpt_money",
+      payAccount: "+84917300999",
+      payBankBin: null,
+      payAccountName: null,
+    });
+
+    const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
+    const placed = await bot.orders.place({
+      listingId: listing.id,
+      quantity: 1,
+      buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
+      buyerChannel: "telegram",
+      buyerChatKey: "9902",
+      buyerLocale: "vi",
+      source: "chat",
+    });
+    if (!placed.ok) throw new Error(placed.reason);
+    const code = placed.order.code;
+    await household.act(async () => undefined, new RegExp(`Đơn mới ${code}`));
+    await household.tap("✅ Nhận đơn", new RegExp(`Khi nhận được 80\\.000 đ cho đơn ${code}`));
+    expect(household.buttons).toEqual(["💰 Đã nhận tiền", "Chưa nhận"]);
+    const told = await buyer.act(async () => undefined, /Hộ bán nhận tiền qua VNPT Money \(0917 \*\*\* 999\)/);
+    expect(told.some((m) => m.method === "sendPhoto")).toBe(false);
+    for (const m of buyer.all) expect(m.text ?? m.caption ?? "").not.toMatch(/300 ?999|84917300999/);
   });
 });
 noteIfSkipped("payments.e2e browser check");

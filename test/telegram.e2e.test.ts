@@ -55,7 +55,7 @@ describe("registration by long polling", () => {
     await chat.tap("Xã Hữu Lũng", /Đặt tên cho cửa hàng/);
     expect(chat.buttons).toEqual(["Cửa hàng Nông Thị Hoa"]);
     await chat.send("Na dai Hữu Lũng", /thanh toán điện tử/);
-    expect(chat.buttons).toEqual(["Viettel Money", "Postpay (Bưu điện)", "MoMo", "Ứng dụng ngân hàng", "Loại khác", "Chưa có"]);
+    expect(chat.buttons).toEqual(["Viettel Money", "Postpay (Bưu điện)", "MoMo", "VNPT Money", "Ứng dụng ngân hàng", "Loại khác", "Chưa có"]);
     await chat.tap("Chưa có", /Bạn muốn làm gì/);
     // How to open an e-payment account; the shop card under its title; the menu.
     const texts = chat.messages.map((m) => m.text);

@@ -1,7 +1,7 @@
 // After "which e-payment account?": the details that let buyers pay the household.
 //   bank → which bank (typed short name: "agri", "lienviet", "bidv"; pick when several match)
 //        → account number → holder's name as the bank shows it;
-//   Viettel Money / Postpay / MoMo → the wallet's phone (the household's own offered as one tap), in
+//   Viettel Money / Postpay / MoMo / VNPT Money → the wallet's phone (the household's own offered as one tap), in
 //   "Sửa thông tin" only.
 // Every question has "Để sau" (later): nothing more is asked of a household that skips, and registration
 // asks nothing more of a household without a bank account.

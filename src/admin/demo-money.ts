@@ -7,6 +7,8 @@
 //   mostly within hours of the acceptance; the rest is cash on delivery, collected when delivered;
 // - a transfer-paid order is shipped without cash on delivery.
 
+import { E_WALLETS } from "../core/payments.ts";
+
 /** The few draws of the seed's random generator this file needs. */
 export interface Random {
   next(): number;
@@ -23,7 +25,7 @@ const BANKS: Array<[bin: string, weight: number]> = [
   ["970422", 5], // MB
   ["970407", 3], // Techcombank
 ];
-const WALLETS = new Set(["viettel_money", "postpay", "momo"]);
+const WALLETS = new Set<string>(E_WALLETS);
 const HOUR = 3_600_000;
 
 export interface DemoPaymentDetails {

@@ -8,7 +8,7 @@ import { foldWords } from "../lang/normalize.ts";
 import type { ChannelName } from "./messages.ts";
 import { householdTarget } from "./notify.ts";
 
-export const PAYMENT_METHODS = ["viettel_money", "postpay", "momo", "bank", "other", "none"] as const;
+export const PAYMENT_METHODS = ["viettel_money", "postpay", "momo", "vnpt_money", "bank", "other", "none"] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 export interface HouseholdView {

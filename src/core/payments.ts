@@ -45,7 +45,7 @@ export function searchBanks(query: string, limit = 6): Bank[] {
   return scored.sort((a, b) => a.score - b.score).slice(0, limit).map((s) => s.bank);
 }
 
-export const E_WALLETS = ["viettel_money", "postpay", "momo"] as const satisfies readonly PaymentMethod[];
+export const E_WALLETS = ["viettel_money", "postpay", "momo", "vnpt_money"] as const satisfies readonly PaymentMethod[];
 export type EWallet = (typeof E_WALLETS)[number];
 export const isEWallet = (m: string): m is EWallet => (E_WALLETS as readonly string[]).includes(m);
 
