@@ -149,6 +149,32 @@ describe("an officer registers a household", () => {
     expect(chat.messages.at(-1)?.text).toBe("Chợ Số chưa lưu gì. Khi hộ đồng ý, bạn gõ /dangkyho nhé.");
   });
 
+  it("takes the household's bank account too: whole on the officer's summary, stored with the shop", async () => {
+    const chat = await officer([CHI_LANG]);
+    await chat.send("/dangkyho", /Hộ đã đồng ý/);
+    await chat.tap("✅ Hộ đã đồng ý", /Tên chủ hộ/);
+    await chat.send("Lương Văn Bảo", /Số điện thoại di động của hộ/);
+    await chat.send("0912 000 383", /Hộ ở xã nào/);
+    await chat.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
+    await chat.send("Hồi khô Bảo", /Hộ đã có tài khoản thanh toán điện tử/);
+    await chat.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
+    await chat.send("lienviet", /Số tài khoản LPBank/);
+    await chat.send("0123 45x", /chỉ gồm chữ số/);
+    await chat.send("0123 4567 89", /Tên chủ tài khoản/);
+    expect(chat.buttons).toEqual(["LUONG VAN BAO", "Để sau"]);
+    await chat.tap("LUONG VAN BAO", /Lưu hộ này vào Chợ Số/);
+    expect(chat.messages.at(-2)?.text ?? "").toContain("LPBank · 0123456789 · LUONG VAN BAO");
+    expect(await householdByPhone("+84912000383")).toBeNull();
+    await chat.tap("✅ Lưu", /Bạn đăng ký thêm hộ khác không/);
+    expect(await householdByPhone("+84912000383")).toMatchObject({
+      payment: "bank",
+      payBankBin: "970449",
+      payAccount: "0123456789",
+      payAccountName: "LUONG VAN BAO",
+      openedAt: null,
+    });
+  });
+
   it("a phone that already has a shop is refused and asked again (no link offer); quay lại and huỷ work", async () => {
     const farmer = new Chat(telegram, tgUser("Vi Văn Toàn"));
     await register(farmer, { phone: "0913 200 001", name: "Vi Văn Toàn" });
