@@ -156,7 +156,8 @@ describe("following an order", () => {
     await seller.chat.send(`da nhan tien ${code.toLowerCase()}`, /đã trả tiền/);
     const paid = await get(code);
     expect(paid.status).toBe(200);
-    expect(paid.json.order).toMatchObject({ code, status: "accepted", payment: { state: "paid", paidAt: expect.any(String) } });
+    // The household has no bank account or e-wallet on record: the money came in cash, not by transfer.
+    expect(paid.json.order).toMatchObject({ code, status: "accepted", payment: { state: "paid", paidAt: expect.any(String), paidBy: "cash" } });
 
     expect((await get(code, PARTNER_KEYS.voso)).json).toMatchObject({ error: "order_not_found" });
     expect((await get(code, PARTNER_KEYS.voso)).status).toBe(404);

@@ -58,9 +58,15 @@ export function paymentState(tx: Tx) {
     /** The buyer taps "Tôi đã chuyển khoản" (only while unpaid). */
     buyerPaid: (id: string, now: Date) => move(id, { payState: "unpaid" }, { payState: "buyer_paid", buyerPaidAt: now, payRemindedAt: null }),
 
-    /** The household confirms the money arrived (its own order only). */
-    received: (id: string, shopId: string, now: Date) =>
-      move(id, { shopId, payState: { in: ["unpaid", "buyer_paid"] } }, { payState: "paid", paidAt: now, paidBy: "transfer" }),
+    /**
+     * The household confirms the money arrived (its own order only). A household with no bank account
+     * nor e-wallet was paid in cash: "cash", which the dashboard's transfer and COD figures leave out.
+     */
+    async received(id: string, shopId: string, now: Date) {
+      const shop = await tx.shop.findUnique({ where: { id: shopId }, select: { household: { select: { payAccount: true } } } });
+      const paidBy = shop?.household.payAccount ? "transfer" : "cash";
+      return move(id, { shopId, payState: { in: ["unpaid", "buyer_paid"] } }, { payState: "paid", paidAt: now, paidBy });
+    },
 
     /** The bank (through SePay or Casso) reported a transfer that covers the order (core/bank-transfers.ts). */
     bankConfirmed: (id: string, now: Date) =>
