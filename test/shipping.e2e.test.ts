@@ -170,6 +170,21 @@ describe("Viettel Post: quote, book, track", () => {
     expect(journey.slice(-4)).toEqual(["Bưu điện đã lấy hàng", "Chưa giao được, sẽ giao lại", "Đang hoàn về người bán", "Đã hoàn về người bán"]);
   });
 
+  it("answers Viettel Post at once while the buyer's chat is slow to take a message: no retry, the notice follows", async () => {
+    const code = await acceptedOrder();
+    await callPickup(code);
+    await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
+    await seller.chat.act(async () => undefined, /Mã vận đơn: PKE\d+/);
+    const waybill = /Mã vận đơn: (PKE\d+)/.exec(seller.chat.last.text!)![1];
+    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
+    // Telegram holds the buyer's next message for 8 s; Viettel Post gives up on an answer after 3 s
+    // (it asks for one within a second) and would send the event again.
+    fake.failNext("sendMessage", { kind: "timeout", ms: 8000 }, { chatId: BUYER });
+    expect(await hook(waybill, 105, "06/12/2026 09:00:00", { timeoutMs: 3000 })).toEqual([200]);
+    expect(await app.db.carrierEvent.count({ where: { waybill } })).toBe(1);
+    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Viettel Post đã lấy hàng đơn ${code}`)), { timeoutMs: 30_000 });
+  });
+
   it("refuses a webhook without the secret; cancels a booked shipment before pickup", async () => {
     const wrong = await call(app.url, "/webhook/carrier/viettel_post", { body: { DATA: { ORDER_NUMBER: "X", ORDER_STATUS: 501 }, TOKEN: "nope" } });
     expect(wrong.status).toBe(401);

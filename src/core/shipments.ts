@@ -254,7 +254,12 @@ export class ShipmentService {
    * code, which fills the waybill of a booking whose answer was lost). A step applies only if it ranks
    * at or above the current one and is not the same again; final states never move.
    */
-  async track(carrier: Carrier, events: TrackingEvent[], now = new Date()): Promise<{ applied: number; duplicates: number; unknown: number }> {
+  async track(
+    carrier: Carrier,
+    events: TrackingEvent[],
+    now = new Date(),
+    opts: { waitForSends?: boolean } = {},
+  ): Promise<{ applied: number; duplicates: number; unknown: number }> {
     const stats = { applied: 0, duplicates: 0, unknown: 0 };
     for (const event of events) {
       const queued = await this.db.$transaction(async (tx) => {
@@ -278,7 +283,11 @@ export class ShipmentService {
         }
         return this.applyEvent(tx, carrier, pickup, event, now, stats);
       });
-      await this.notifier.deliver(queued);
+      // The notices are committed to the outbox: a webhook answers without waiting for the chats (a slow
+      // platform must not make the carrier time out and retry); they go out in order, per chat.
+      const sending = this.notifier.deliver(queued);
+      if (opts.waitForSends === false) sending.catch((err: unknown) => this.log.warn({ err, carrier }, "carrier notices: delivery failed; the outbox keeps them"));
+      else await sending;
     }
     return stats;
   }

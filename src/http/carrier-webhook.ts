@@ -1,6 +1,7 @@
 // POST /webhook/carrier/<name>: the carriers' status webhooks (issue 21). Each adapter authenticates
 // the call as its carrier documents (Viettel Post: the configured secret, constant-time; VNPost: the
-// RSA signature). Answered as soon as the events are recorded (a few milliseconds): duplicates,
+// RSA signature). Answered as soon as the events are recorded (a few milliseconds; the household's and
+// buyer's notices are sent after the answer, from the outbox): duplicates,
 // out-of-order, unknown waybills and events after a final state all get 200, as the carriers ask, so
 // they are not retried forever; only a bad secret (401), a malformed body (400) or a database problem
 // (500, and the carrier retries) get anything else.
@@ -17,7 +18,7 @@ export function registerCarrierWebhooks(app: FastifyInstance, shipments: Shipmen
     if (!adapter || adapter.mode !== "api") return reply.code(404).send({ success: false, message: "unknown carrier" });
     const result = adapter.webhook({ headers: request.headers, body: request.body });
     if (!result.ok) return reply.code(result.status).send({ success: false, message: result.status === 401 ? "unauthorized" : "bad request" });
-    const stats = await shipments.track(adapter.name as Carrier, result.events);
+    const stats = await shipments.track(adapter.name as Carrier, result.events, new Date(), { waitForSends: false });
     if (stats.unknown > 0) log.info({ carrier: adapter.name, unknown: stats.unknown }, "carrier webhook: unknown waybills acknowledged");
     return reply.code(200).send({ success: true, message: "ok" });
   });

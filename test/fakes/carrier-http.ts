@@ -37,11 +37,13 @@ export async function jsonServer(handle: Handler): Promise<{ root: string; close
  * POSTs like a carrier: again on anything but 200 (0: no answer at all), up to `tries` times, waiting
  * `backoffMs`, then twice that, and so on between tries; returns every answer's status.
  */
-export async function deliverWebhook(url: string, body: unknown, headers: Record<string, string>, tries = 5, backoffMs = 0): Promise<number[]> {
+export async function deliverWebhook(url: string, body: unknown, headers: Record<string, string>, tries = 5, backoffMs = 0, timeoutMs?: number): Promise<number[]> {
   const statuses: number[] = [];
   for (let i = 0; i < tries; i++) {
     if (i > 0 && backoffMs > 0) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (i - 1)));
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }).catch(() => null);
+    // A sender that gives up on a slow answer (status 0) and tries again, as a carrier does.
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal }).catch(() => null);
     statuses.push(res?.status ?? 0);
     await res?.arrayBuffer();
     if (res?.status === 200) break;

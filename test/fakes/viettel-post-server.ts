@@ -169,7 +169,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
       failNextCreateWith = message;
     },
     /** POSTs a status event as Viettel Post does ({DATA, TOKEN} + Authorization), retrying on non-200 */
-    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both"; backoffMs?: number } = {}) {
+    async push(url: string, secret: string, waybill: string, status: number, at: string, extra: { omitReturning?: boolean; tokenIn?: "body" | "header" | "both"; backoffMs?: number; timeoutMs?: number } = {}) {
       const order = orders.get(waybill);
       if (order) order.status = status;
       const DATA: Record<string, unknown> = {
@@ -187,7 +187,7 @@ export async function startFakeViettelPost(opts: { username?: string; password?:
         ...(extra.omitReturning ? {} : { IS_RETURNING: status >= 502 && status !== 501 }),
       };
       const where = extra.tokenIn ?? "both";
-      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {}, 5, extra.backoffMs ?? 0);
+      return deliverWebhook(url, { DATA, ...(where !== "header" ? { TOKEN: secret } : {}) }, where !== "body" ? { authorization: secret } : {}, 5, extra.backoffMs ?? 0, extra.timeoutMs);
     },
   };
 }
