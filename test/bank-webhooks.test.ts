@@ -161,6 +161,17 @@ describe("bank webhooks over HTTP", () => {
     expect(page).toMatch(/đã trả tiền lúc/);
   });
 
+  it("answers SePay once the transfer is recorded, while the household's chat is slow to take a message: no retry", async () => {
+    const o = await order();
+    // Telegram holds the household's next message for 8 s; this sender gives up on an answer after 3 s.
+    fake.failNext("sendMessage", { kind: "timeout", ms: 8000 }, { chatId: 9911 });
+    const delivery = await sendSepay(sepayUrl(), sepayBody({ amount: 80_000, memo: bankMemos.vcb(o.code), accountNumber: ACCOUNT }), { kind: "hmac", secret: SEPAY_SECRET }, { timeoutMs: 3000 });
+    expect(delivery.statuses).toEqual([200]);
+    expect(await state(o.id)).toMatchObject({ payState: "paid", paidBy: "transfer" });
+    await fake.waitFor(() => fake.sentTexts(9911).some((t) => t.includes(`Ngân hàng báo đã nhận 80.000 đ cho đơn ${o.code}`)), { timeoutMs: 30_000 });
+    await fake.waitFor(() => fake.sentTexts(9912).some((t) => t.includes(`Ngân hàng đã báo hộ bán nhận 80.000 đ cho đơn ${o.code}`)), { timeoutMs: 30_000 });
+  });
+
   it("records the same transaction once, even delivered twice at the same moment", async () => {
     const o = await order();
     const body = sepayBody({ amount: 80_000, memo: bankMemos.vcb(o.code), accountNumber: ACCOUNT });

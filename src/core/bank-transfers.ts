@@ -80,8 +80,11 @@ export class BankTransferService {
     private readonly log: Logger,
   ) {}
 
-  /** Records the transfer once and acts on it; the people concerned are told after the commit. */
-  async receive(transfer: IncomingTransfer, now = new Date()): Promise<TransferResult> {
+  /**
+   * Records the transfer once and acts on it; the people concerned are told after the commit (a webhook
+   * does not wait for their chats: `waitForSends: false`, the outbox delivers them).
+   */
+  async receive(transfer: IncomingTransfer, now = new Date(), opts: { waitForSends?: boolean } = {}): Promise<TransferResult> {
     const { result, queued } = await this.db.$transaction(async (tx) => {
       const found = await this.findOrder(tx, transfer);
       const household = found?.shop.householdId ?? (await this.householdByAccount(tx, transfer.accounts));
@@ -112,7 +115,9 @@ export class BankTransferService {
       return { result, queued: await this.tell(tx, transfer, decided.outcome, order, household) };
     });
     if (result.recorded) this.log.info({ provider: transfer.provider, outcome: result.outcome, order: result.orderCode }, "bank transfer recorded");
-    await this.notifier.deliver(queued);
+    const sending = this.notifier.deliver(queued);
+    if (opts.waitForSends === false) sending.catch((err: unknown) => this.log.warn({ err }, "bank transfer notices: delivery failed; the outbox keeps them"));
+    else await sending;
     return result;
   }
 

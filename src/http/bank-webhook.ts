@@ -28,6 +28,9 @@ const parseJson = (raw: string): { ok: true; body: unknown } | { ok: false } => 
   }
 };
 
+/** The service is answered once the transfer is recorded; the chats are told after (from the outbox). */
+const NO_WAIT = { waitForSends: false } as const;
+
 export function registerBankWebhooks(app: FastifyInstance, transfers: BankTransferService, opts: BankWebhookOptions, log: Logger): void {
   const now = opts.now ?? Date.now;
   void app.register(async (scope) => {
@@ -46,7 +49,7 @@ export function registerBankWebhooks(app: FastifyInstance, transfers: BankTransf
         const json = parseJson(raw);
         const parsed = json.ok ? parseSepay(json.body) : { error: "not JSON" };
         if ("error" in parsed) return reply.code(400).send({ success: false, message: parsed.error });
-        if (parsed.transfer) await transfers.receive(parsed.transfer);
+        if (parsed.transfer) await transfers.receive(parsed.transfer, new Date(), NO_WAIT);
         return reply.code(200).send({ success: true });
       });
     }
@@ -63,7 +66,7 @@ export function registerBankWebhooks(app: FastifyInstance, transfers: BankTransf
         }
         const parsed = parseCasso(json.ok ? json.body : null);
         if ("error" in parsed) return reply.code(400).send({ success: false, message: parsed.error });
-        for (const transfer of parsed.transfers) await transfers.receive(transfer);
+        for (const transfer of parsed.transfers) await transfers.receive(transfer, new Date(), NO_WAIT);
         return reply.code(200).send({ success: true });
       });
     }

@@ -71,12 +71,14 @@ export interface Delivery {
  * POSTs like SePay: again after each non-2xx answer on its retry schedule (`minuteMs` is one minute,
  * scaled down for tests), at most 8 attempts in all. Each attempt is signed afresh, as SePay does.
  */
-export async function sendSepay(url: string, body: Record<string, unknown>, auth: SepayAuth, opts: { minuteMs?: number } = {}): Promise<Delivery> {
+export async function sendSepay(url: string, body: Record<string, unknown>, auth: SepayAuth, opts: { minuteMs?: number; timeoutMs?: number } = {}): Promise<Delivery> {
   const raw = JSON.stringify(body);
   const out: Delivery = { statuses: [], bodies: [] };
   for (let attempt = 0; attempt <= SEPAY_RETRY_MINUTES.length; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, SEPAY_RETRY_MINUTES[attempt - 1] * (opts.minuteMs ?? 1)));
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...sepayHeaders(raw, auth) }, body: raw }).catch(() => null);
+    // Given up after `timeoutMs` (status 0), and sent again: SePay counts a slow answer as a failure.
+    const signal = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...sepayHeaders(raw, auth) }, body: raw, signal }).catch(() => null);
     out.statuses.push(res?.status ?? 0);
     out.bodies.push(res ? await res.json().catch(() => null) : null);
     if (res && res.status >= 200 && res.status < 300) break;
