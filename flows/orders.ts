@@ -82,6 +82,7 @@ async function startPickup(ctx: FlowContext, orderId: string): Promise<StepResul
     totalVnd: own.totalVnd,
     feeVnd: own.shippingQuote?.feeVnd ?? 0,
     weightGrams: kg === null ? null : Math.round(kg * 1000),
+    paid: own.payment.state === "paid",
   });
 }
 
@@ -212,10 +213,18 @@ interface PickupDraft {
   weightGrams: number | null;
   carrier?: Carrier;
   codVnd?: number;
+  /** the buyer already paid (by transfer): nothing to collect on delivery, so no COD question */
+  paid?: boolean;
 }
 const pickupDraft = (ctx: FlowContext) => ctx.data as unknown as PickupDraft;
 const kgText = (grams: number) => formatQuantity({ value: grams / 1000, unit: "kg" });
 const money = (vnd: number) => formatPrice({ vnd, per: null });
+/** A paid order is never collected twice: no cash on delivery, straight to the summary. */
+const afterWeight = (d: PickupDraft) => {
+  if (!d.paid) return next("cod");
+  d.codVnd = 0;
+  return next("confirm");
+};
 
 export const pickup: Flow = {
   id: "pickup",
@@ -244,14 +253,14 @@ export const pickup: Flow = {
       },
       answer: (input, ctx) => {
         const d = pickupDraft(ctx);
-        if (input.kind === "choice" && d.weightGrams) return next("cod");
+        if (input.kind === "choice" && d.weightGrams) return afterWeight(d);
         const q = input.kind === "text" ? parseQuantity(input.text.slice(0, 100)) : null;
         const info = q && !("ambiguous" in q) ? UNITS.get(q.unit) : undefined;
         if (!q || "ambiguous" in q || info?.kind !== "mass" || !(q.kg! > 0) || q.kg! > 30_000) {
           return retry(say(ctx.t("orders:weightNotUnderstood")));
         }
         d.weightGrams = Math.round(q.kg! * 1000);
-        return next("cod");
+        return afterWeight(d);
       },
     },
 
@@ -287,7 +296,7 @@ export const pickup: Flow = {
           ctx.t("orders:confirmPickup", {
             carrier: ctx.t(`orders:carrier.${d.carrier}`),
             weight: kgText(d.weightGrams ?? 0),
-            cod: d.codVnd ? money(d.codVnd) : ctx.t("orders:noCod"),
+            cod: d.codVnd ? money(d.codVnd) : ctx.t(d.paid ? "orders:noCodPaid" : "orders:noCod"),
           }),
           { choices: column(choice("send", ctx.t("orders:sendPickup"), "yes", "done")) },
         );

@@ -86,6 +86,12 @@ describe("an order paid by transfer and confirmed by the bank", () => {
     await household.tap("📬 Đơn hàng", /Đơn gần đây/);
     await household.tap(household.buttons.find((b) => b.includes(order.code)) ?? household.buttons[0], /💳 Tiền hàng: đã trả tiền/);
     expect(household.buttons).not.toContain("💰 Đã nhận tiền");
+    // The pickup of a paid order asks for no cash on delivery: the buyer is never made to pay twice.
+    await household.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
+    await household.tap("Viettel Post", /nặng khoảng 1 kg/);
+    await household.tap("✅ Đúng 1 kg", /💵 Thu hộ: không \(người mua đã trả tiền\)/);
+    await household.tap("✅ Gửi yêu cầu", /Đã gửi yêu cầu tới Viettel Post/);
+    expect(await testDb.db.pickup.findFirstOrThrow({ where: { orderId: order.id } })).toMatchObject({ codVnd: 0 });
 
     // The second order, 2 kg, paid through Casso with the code split and lower-cased.
     expect((await place(2)).ok).toBe(true);
