@@ -14,7 +14,7 @@ import { communeSteps } from "./questions/commune.ts";
 import { askShopName } from "./questions/shop-name.ts";
 import { askPayment } from "./questions/payment.ts";
 import { afterPaymentMethod, paymentDetailSteps, type PaymentDetailHooks } from "./questions/payment-details.ts";
-import { showPayment, type PaymentDetails } from "../src/core/payments.ts";
+import { isEWallet, showPayment, type PaymentDetails } from "../src/core/payments.ts";
 
 interface Answers {
   name: string;
@@ -28,7 +28,10 @@ const answers = (ctx: FlowContext) => ctx.data as unknown as Answers;
 // A bank account or an e-wallet is asked only of those who say they have one; "Để sau" opens the shop at once.
 const payHooks: PaymentDetailHooks = {
   save: (method, details, ctx) => openShop(ctx, method, details),
-  skip: (method, ctx) => openShop(ctx, method),
+  // An e-wallet is opened with a phone number, most often the one just given: it is taken as the wallet's
+  // number without one more question ("Sửa thông tin" changes it).
+  skip: (method, ctx) =>
+    isEWallet(method) ? openShop(ctx, method, { bankBin: null, account: answers(ctx).phone, accountName: null }) : openShop(ctx, method),
   ownerName: (ctx) => answers(ctx).name,
   ownPhone: (ctx) => answers(ctx).phone,
   askWallet: false,
@@ -105,5 +108,8 @@ async function openShop(ctx: FlowContext, payment: PaymentMethod, details?: Paym
   if (details) await ctx.services.payments.setDetails(ctx.household.id, payment, details);
   const help = payment === "none" ? [say(ctx.t("register:paymentHowTo"))] : [];
   const pay = details ? showPayment(payment, details, true) : undefined;
-  return done(...help, say(titled(ctx.t("register:opened"), householdCard(ctx, ctx.household, undefined, pay))));
+  const card = householdCard(ctx, ctx.household, undefined, pay);
+  // Said under the card it explains, in the same message.
+  const walletNote = isEWallet(payment) && details ? `\n\n${ctx.t("register:walletPhone")}` : "";
+  return done(...help, say(titled(ctx.t("register:opened"), card) + walletNote));
 }

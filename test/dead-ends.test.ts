@@ -106,7 +106,7 @@ class Walker {
   turns = 0;
   /** "where|answer": answers that moved the conversation on from there */
   private readonly onwards = new Set<string>();
-  /** keyword answers of notices each chat got ("NHAN DH…", "CHAN DH…") not tried yet: kept until tried */
+  /** keyword answers each chat was shown ("NHAN DH…", "CHAN DH…") not tried yet: kept until tried */
   private readonly keywords = new Map<string, string[]>();
   /** messages of each chat already looked at */
   private readonly seen = new Map<string, number>();
@@ -126,7 +126,10 @@ class Walker {
   private async step(chat: string, phone: string, screen: Screen, i: number): Promise<Screen> {
     {
       const kept = this.keywords.get(chat) ?? [];
-      for (const k of screen.notices.flatMap((m) => (m.choices ?? []).flat()).filter((c) => c.keyword).map((c) => c.keyword!)) if (!kept.includes(k)) kept.push(k);
+      // A keyword in an earlier message of this turn stays on screen and stays good too ("• Gọi bưu điện:
+      // gõ GUI DH…" above "Đã nhận tiền?"); numbers only ever answer the last list.
+      const shown = [...screen.notices, ...screen.replies.slice(0, -1)];
+      for (const k of shown.flatMap((m) => (m.choices ?? []).flat()).filter((c) => c.keyword).map((c) => c.keyword!)) if (!kept.includes(k)) kept.push(k);
       this.keywords.set(chat, kept);
       const { where, actions } = this.actionsAt(screen, phone, kept);
       const count = (a: { text: string }) => this.tries.get(`${where}|${a.text}`) ?? 0;

@@ -106,10 +106,17 @@ export function splitNumbered(text: string, locale = "vi"): { text: string; butt
     const numbers = Array.from({ length: n }, (_, i) => String(i + 1));
     hints.push(t("common:numbered.many", { list: numbers.slice(0, -1).join(", "), last: numbers.at(-1) }));
   }
-  if (!hints.includes(hint)) return { text, buttons: [] };
+  // A notice's list may name its keyword after the numbers: "Trả lời 1 hoặc 2 (hoặc gõ DA NHAN TIEN DH…)".
+  const keywordHints = hints.map((_, i) => {
+    const numbers = Array.from({ length: i + 1 }, (_, k) => String(k + 1));
+    const prefix = t("common:numbered.keywordHint", { list: numbers.slice(0, -1).join(", "), last: numbers.at(-1), keyword: "\u0000" });
+    return prefix.slice(0, prefix.indexOf("\u0000"));
+  });
+  const count = hints.includes(hint) ? hints.indexOf(hint) + 1 : keywordHints.findIndex((h, i) => i > 0 && hint.startsWith(h)) + 1;
+  if (count === 0) return { text, buttons: [] };
   // Walk back over the "N. label" lines, which must count down to 1.
   let end = lines.length - 1;
-  let n = hints.indexOf(hint) + 1;
+  let n = count;
   const labels: string[] = [];
   while (n >= 1 && end - 1 >= 0 && lines[end - 1].startsWith(`${n}. `)) {
     labels.unshift(lines[end - 1].slice(`${n}. `.length));
