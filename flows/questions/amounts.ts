@@ -75,7 +75,7 @@ const BARE_DONG = /^\s*(\d{1,3}(?:\.\d{3})+|\d{4,10})\s*$/;
 export function readPrice(ctx: FlowContext, text: string, stock: Pick<Stock, "unit" | "quantity">): Read<number> {
   const unit = unitName(stock.unit);
   const bare = BARE_DONG.exec(text);
-  const parsed = bare ? { vnd: Number(bare[1].replace(/\./g, "")), per: null, vndPerKg: null } : parsePrice(text.slice(0, 200));
+  const parsed = bare ? { vnd: Number(bare[1].replace(/\./g, "")), per: null, vndPerKg: null } : parsePrice(text.slice(0, 200), { asked: true });
   if (parsed === null) return { ok: false, error: ctx.t("sell:priceNotUnderstood", { unit }) };
   const readings = "ambiguous" in parsed ? parsed.ambiguous : [parsed];
   const perUnit = readings.map((p) => pricePerUnit(p, stock));
