@@ -174,6 +174,7 @@ function readingsOf(query: string, province: string): { first: string[]; then: s
   // "xa nhan ly huyen chi lang": the district after a commune only says where the commune is. It is
   // searched only when the commune's own name finds nothing.
   const later = new Set<string>();
+  let commune = false;
   const parts = [query, ...(/[,;\n]/.test(query) ? query.split(/[,;\n]/) : [])];
   for (const [n, part] of parts.entries()) {
     // "…, Lạng Sơn": the province is no part of its own (the whole query still may be "TP Lạng Sơn").
@@ -191,8 +192,8 @@ function readingsOf(query: string, province: string): { first: string[]; then: s
       }
     }
     if (words.length === 0) continue;
-    if (!STOPS.has(words[0]) || words.length === 1) out.add(words.join(" "));
-    let commune = false;
+    // "xa bang mac, huyen chi lang": a part that is the district of a commune named before it.
+    if (!STOPS.has(words[0]) || words.length === 1) (n > 0 && commune && DISTRICT_UNITS.has(words[0]) ? later : out).add(words.join(" "));
     words.forEach((w, i) => {
       if (!(UNITS.has(w) || (w === "thi" && words[i + 1] === "tran"))) return;
       const district = DISTRICT_UNITS.has(w);
