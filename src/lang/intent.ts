@@ -83,14 +83,16 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   const placeTokens = adminPlaces(tokens, found.claimed);
   for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = 1;
 
+  /** A number read inside a place name ("duong Ba Trieu") says nothing about a listing. */
+  const inPlace = (f: { start: number; end: number }) => placeTokens.subarray(f.start, f.end).every((p) => p === 1);
   const words = cueWords(tokens, (i) => cueBlocked[i] === 0);
   const hits = findCues(words, knownWords(index));
   const alone = tokens.every((t) => t.kind !== "num") ? aloneCue(words) : null;
   const facts: Facts = {
     hits,
     alone,
-    quantity: found.quantities.some((q) => !q.weak),
-    price: found.prices.length > 0,
+    quantity: found.quantities.some((q) => !q.weak && !inPlace(q)),
+    price: found.prices.some((p) => !inPlace(p)),
     product: false,
     questionMark: QUESTION_MARK.test(read),
     questionEnd: QUESTION_END.includes(lastContentWord(words)),
@@ -225,6 +227,12 @@ function adminPlaces(tokens: readonly Token[], claimed: Uint8Array): Uint8Array 
     const numbered = tokens[i + 1]?.kind === "num" && claimed[i + 1] === 0;
     const house = i === 0 && tokens[1]?.text === "nha";
     if (houseNumber || street || placed || numbered || house) out[i] = 1;
+  }
+  // A street after a number ("so 5 duong Ba Trieu", "12 pho Hang Bac", "ngo 5 duong Ba Trieu"): the street
+  // word and the name after it are a place; "ba trieu" there is a name, not three million.
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i].kind !== "word" || !STREET_WORDS.has(tokens[i].text) || tokens[i - 1].kind !== "num") continue;
+    for (let j = i; j <= i + 3 && j < tokens.length && tokens[j].kind !== "num" && !(j > i && STREET_WORDS.has(tokens[j].text)); j++) out[j] = 1;
   }
   return out;
 }

@@ -65,6 +65,18 @@ describe("questions and places", () => {
     expect(understand(text, catalog).product).toBeNull();
   });
 
+  // Typed at the address step, these were requests that stopped the step: "duong" (street) read as a
+  // typo of "luong" (so luong: quantity) or "xuong" (lower the price), "Ba Trieu" as three million.
+  it.each(["so 5 duong Ba Trieu", "ngo 5 duong Ba Trieu", "so 12 duong Hai Ba Trung, Lang Son", "12 pho Hang Bac"])("%j is an address, no request", (text) => {
+    expect(understand(text, catalog)).toMatchObject({ intent: "unknown", clear: false, product: null });
+  });
+
+  it("requests with those words still are", () => {
+    expect(understand("sua so luong na 50 can", catalog)).toMatchObject({ intent: "change_quantity", clear: true });
+    expect(understand("hoi kho xuong 70k", catalog)).toMatchObject({ intent: "change_price", clear: true });
+    expect(understand("ban hoi kho 2 ta gia 3 trieu 1 ta", catalog)).toMatchObject({ intent: "sell", clear: true });
+  });
+
   it.each(["ban ngo 3 ta 7k", "ngo hat 2 ta gia 8 nghin", "nha em con ngo 5 yen", "ngo 2 ta", "ngo 7 nghin 1 can co ai mua khong"])("%j: ngo is still maize", (text) => {
     expect(understand(text, catalog).product?.id).toBe("ngo");
   });
