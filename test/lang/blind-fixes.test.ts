@@ -67,8 +67,12 @@ describe("questions and places", () => {
 
   // Typed at the address step, these were requests that stopped the step: "duong" (street) read as a
   // typo of "luong" (so luong: quantity) or "xuong" (lower the price), "Ba Trieu" as three million.
-  it.each(["so 5 duong Ba Trieu", "ngo 5 duong Ba Trieu", "so 12 duong Hai Ba Trung, Lang Son", "12 pho Hang Bac"])("%j is an address, no request", (text) => {
+  it.each(["so 5 duong Ba Trieu", "ngo 5 duong Ba Trieu", "so 12 duong Hai Ba Trung, Lang Son", "12 pho Hang Bac", "dia chi so 8, duong Ba Trieu"])("%j is an address, no request", (text) => {
     expect(understand(text, catalog)).toMatchObject({ intent: "unknown", clear: false, product: null });
+  });
+
+  it.each(["so 5 duong Ba Trieu gan nha ga", "nha hang ga 5 duong Ba Trieu"])("%j: a product word beside a street holding 'ba trieu' is no listing", (text) => {
+    expect(understand(text, catalog).intent).toBe("unknown");
   });
 
   it("requests with those words still are", () => {
