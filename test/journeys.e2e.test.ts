@@ -5,6 +5,7 @@
 // The real app on real HTTP. Two officers (one per commune) each send an announcement as a set-up.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { broadcasts } from "../src/broadcast/store.ts";
+import { createServices } from "../src/core/services.ts";
 import { officers } from "../src/broadcast/officers.ts";
 import { tFor } from "../src/i18n/index.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
@@ -196,6 +197,66 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     );
     for (const t of tally) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
     expect(tally.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
+  }, 180_000);
+
+  // The rest of issue 20's nine everyday tasks, written with the blind answer set (test/lang/answers-blind2):
+  // vạn and chục prices, two products in one message, a price question in the middle of a listing,
+  // a bare number at the price step, and orders asked for in words.
+  it("listing with number words, two products at once, a price asked mid-listing, my orders: done, within 1.5×, no dead end", async () => {
+    await bot.engine.catalog.get(); // the product table is seeded on first use
+    const farmer = new ZaloChat(fake, newZaloUser("Nông Văn Tuấn"));
+    const farmerS = new ZaloChat(fake, newZaloUser("Bế Thị Hoa"));
+    for (const [chat, phone, commune] of [[farmer, "+84915234101", THAT_KHE], [farmerS, "+84915234102", CHI_LANG]] as const) {
+      await createServices(testDb.db).households.register({
+        name: chat.user.display_name ?? "Nông Văn Tuấn",
+        phone,
+        provinceCode: "20",
+        communeCode: commune,
+        shopName: `Nhà ${chat.user.display_name}`,
+        payment: "momo",
+        identity: { channel: "zalo", userKey: chat.user.id, chatKey: chat.user.id },
+        locale: "vi",
+      });
+      await chat.send("menu", MENU);
+    }
+    const from = tally.length;
+    const listingsOf = async (chat: ZaloChat) =>
+      ((await householdOf(chat))?.shop?.listings ?? []).map((l) => [l.productId, l.stockMilli, l.priceVnd, l.status]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+    await task(
+      "list 3 yến of grass jelly at '2 van 1 can'",
+      [farmer, [["ban 3 yen thach den 2 van 1 can", /Người mua sẽ thấy[\s\S]*20\.000 đ\/kg/], ["ok dang di", /Đã đăng bán/]]],
+      [farmerS, [["ban 3 yen thach den 20k", /Người mua sẽ thấy[\s\S]*20\.000 đ\/kg/], ["1", /Đã đăng bán/]]],
+      async (chat) => expect(await listingsOf(chat)).toEqual([["thach-den", 30_000, 20_000, "active"]]),
+    );
+
+    await task(
+      "two products in one message",
+      [farmer, [["ban 2 ta hoi kho tam chuc, 50kg na 35k", /Người mua sẽ thấy 2 món/], ["dang luon", /Đã đăng bán 2 món/]]],
+      [farmerS, [["ban 2 ta hoi kho 80k, 50kg na 35k", /Người mua sẽ thấy 2 món/], ["1", /Đã đăng bán 2 món/]]],
+      async (chat) =>
+        expect(await listingsOf(chat)).toEqual([["hoi-kho", 200_000, 80_000, "active"], ["na-chi-lang", 50_000, 35_000, "active"], ["thach-den", 30_000, 20_000, "active"]]),
+    );
+
+    const askQuantity = /Bạn có bao nhiêu Quýt vàng\?/;
+    await task(
+      "ask the price in the middle of a listing, then finish it",
+      [farmer, [["ban quyt", askQuantity], ["gia quyt hnay bnhieu", askQuantity], ["3 yen", /Giá bán bao nhiêu một kg/], ["35", /Người mua sẽ thấy[\s\S]*35\.000 đ\/kg/], ["dc r dang di", /Đã đăng bán/]]],
+      [farmerS, [["ban quyt", askQuantity], ["gia quyt bao nhieu", askQuantity], ["3 yen", /Giá bán bao nhiêu một kg/], ["35k", /Người mua sẽ thấy[\s\S]*35\.000 đ\/kg/], ["1", /Đã đăng bán/]]],
+      async (chat) => expect((await listingsOf(chat)).find((l) => l[0] === "quyt-vang-bac-son")).toEqual(["quyt-vang-bac-son", 30_000, 35_000, "active"]),
+    );
+
+    await task(
+      "my orders",
+      [farmer, [["xem don cua chau", /chưa có đơn/]]],
+      [farmerS, [[() => numberOf(farmerS, /Đơn hàng/), /chưa có đơn/]]],
+      async () => {},
+    );
+
+    const mine = tally.slice(from);
+    console.log(`journeys, more tasks: ${mine.map((t) => `${t.task} ${t.natural}/${t.shortest}`).join(", ")}; ${mine.reduce((n, t) => n + t.deadEnds, 0)} dead ends`);
+    for (const t of mine) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
+    expect(mine.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
   }, 180_000);
 
   // The terminal simulator numbers its choices as Zalo does: the farmer's tasks, natural and shortest,

@@ -75,7 +75,11 @@ const BARE_DONG = /^\s*(\d{1,3}(?:\.\d{3})+|\d{4,10})\s*$/;
 export function readPrice(ctx: FlowContext, text: string, stock: Pick<Stock, "unit" | "quantity">): Read<number> {
   const unit = unitName(stock.unit);
   const bare = BARE_DONG.exec(text);
-  const parsed = bare ? { vnd: Number(bare[1].replace(/\./g, "")), per: null, vndPerKg: null } : parsePrice(text.slice(0, 200));
+  // A bare number answering the question is the price ("80" = 80.000 d), as after "gia"; but not a
+  // text with several numbers or a leading zero, which is a phone number or a date, not a price.
+  const numbers = text.match(/\d+(?:[.,]\d+)*/g) ?? [];
+  const asked = numbers.length <= 1 && !numbers.some((n) => /^0\d/.test(n));
+  const parsed = bare ? { vnd: Number(bare[1].replace(/\./g, "")), per: null, vndPerKg: null } : parsePrice(text.slice(0, 200), { asked });
   if (parsed === null) return { ok: false, error: ctx.t("sell:priceNotUnderstood", { unit }) };
   const readings = "ambiguous" in parsed ? parsed.ambiguous : [parsed];
   const perUnit = readings.map((p) => pricePerUnit(p, stock));

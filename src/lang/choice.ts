@@ -42,6 +42,7 @@ const KEYCAP = /[\uFE0F\u20E3]/g;
 const DIGITS = /^\d{1,3}$/;
 
 const PARTICLES = new Set(data.particles);
+const ABBREVIATIONS = new Map(Object.entries(data.choiceAbbreviations as Record<string, string>));
 const FILLER = new Set(data.choiceFiller);
 /** One-word "no" answers: inside a longer reply they deny the label words next to them. */
 const NEGATIONS = new Set((data.families.no as string[]).filter((w) => !w.includes(" ") && w !== "thoi" && w !== "no"));
@@ -73,7 +74,10 @@ export function matchChoice(text: string, labels: string[], opts: ChoiceOptions)
  */
 export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | string>, opts: ChoiceOptions): ChoiceMatch {
   const list = options.map((o) => (typeof o === "string" ? { label: o } : o));
-  const words = foldWords(text.replace(KEYCAP, "")).split(" ").filter(Boolean);
+  const words = foldWords(text.replace(KEYCAP, ""))
+    .split(" ")
+    .filter(Boolean)
+    .flatMap((w) => ABBREVIATIONS.get(w)?.split(" ") ?? [w]);
   if (words.length === 0 || list.length === 0) return NONE;
 
   const position = opts.numbers ? readPosition(words, fold(text)) : null;
@@ -87,6 +91,12 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
     if (exact.length === 1) return one(exact[0]);
     // Two labels that fold to the same text cannot be told apart by typing; refuse rather than guess.
     if (exact.length > 1) return NONE;
+    // A label said with another particle at its end: "co luon" for "Có ngay" (both: have it now).
+    const bareReply = withoutEndParticle(words);
+    if (bareReply !== null) {
+      const same = indexesWhere(folded, (label) => withoutEndParticle(label.split(" ")) === bareReply);
+      if (same.length === 1) return one(same[0]);
+    }
 
     const role = familyOf(words);
     if (role) {
@@ -108,6 +118,11 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
     }
     return byWords(words, folded, list.length, list.map((o) => o.label));
   }
+}
+
+/** The words without the one particle they end with, when there are words left; null otherwise. */
+function withoutEndParticle(words: readonly string[]): string | null {
+  return words.length >= 2 && PARTICLES.has(words[words.length - 1]) && !PARTICLES.has(words[words.length - 2]) ? words.slice(0, -1).join(" ") : null;
 }
 
 /** "several" only when it narrows the list down: all options at once is no answer. */
@@ -231,7 +246,11 @@ function byWords(words: string[], labels: string[], total: number, raw: readonly
   const best = Math.max(...scores);
   if (best === 0 || best * 2 < content.length) return NONE;
   const top = indexesWhere(scores, (s) => s === best);
-  return top.length === 1 ? one(top[0]) : several(top, total);
+  if (top.length === 1) return one(top[0]);
+  // Labels holding as many of the words: the one the reply says all of wins ("dung momo": "MoMo",
+  // not "Ung dung ngan hang", whose "dung" is only one of its words).
+  const allSaid = top.filter((i) => best >= labels[i].split(" ").filter(Boolean).length);
+  return allSaid.length === 1 ? one(allSaid[0]) : several(top, total);
 }
 
 /** The same word, typed in full, begun ("viet" for "viettel"), or with one slip in a longer word. */

@@ -169,8 +169,12 @@ const STOPS = new Set(data.placeStops);
  * khe" → "xa that khe"), each comma-separated part, and inside a part the name after a unit word up
  * to the next one ("thon na pa xa that khe" → "xa that khe"). Parts naming a village are left out.
  */
-function readingsOf(query: string, province: string): string[] {
+function readingsOf(query: string, province: string): { first: string[]; then: string[] } {
   const out = new Set<string>();
+  // "xa nhan ly huyen chi lang": the district after a commune only says where the commune is. It is
+  // searched only when the commune's own name finds nothing.
+  const later = new Set<string>();
+  let commune = false;
   const parts = [query, ...(/[,;\n]/.test(query) ? query.split(/[,;\n]/) : [])];
   for (const [n, part] of parts.entries()) {
     // "…, Lạng Sơn": the province is no part of its own (the whole query still may be "TP Lạng Sơn").
@@ -188,16 +192,23 @@ function readingsOf(query: string, province: string): string[] {
       }
     }
     if (words.length === 0) continue;
-    if (!STOPS.has(words[0]) || words.length === 1) out.add(words.join(" "));
+    // "xa bang mac, huyen chi lang": a part that is the district of a commune named before it.
+    if (!STOPS.has(words[0]) || words.length === 1) (n > 0 && commune && DISTRICT_UNITS.has(words[0]) ? later : out).add(words.join(" "));
     words.forEach((w, i) => {
-      if (i === 0 || !(UNITS.has(w) || (w === "thi" && words[i + 1] === "tran"))) return;
+      if (!(UNITS.has(w) || (w === "thi" && words[i + 1] === "tran"))) return;
+      const district = DISTRICT_UNITS.has(w);
       let end = i + 1;
       while (end < words.length && !UNITS.has(words[end]) && !STOPS.has(words[end])) end += 1;
-      if (end > i + 1) out.add(words.slice(i, end).join(" "));
+      if (end > i + 1 && (i > 0 || end < words.length)) (district && commune ? later : out).add(words.slice(i, end).join(" "));
+      commune ||= !district;
     });
   }
-  return [...out].filter((r) => r.length <= MAX_QUERY_LENGTH);
+  const fits = (r: string) => r.length <= MAX_QUERY_LENGTH;
+  return { first: [...out].filter(fits), then: [...later].filter((r) => fits(r) && !out.has(r)) };
 }
+
+/** Units above a commune: named after one, they only say where it is. */
+const DISTRICT_UNITS = new Set(["huyen", "tp"]);
 
 // Match levels, best first.
 const EXACT = 0;
@@ -238,9 +249,14 @@ export function searchCommunes(provinceCode: string, query: string, limit = 6): 
   if (!folded || folded.length > MAX_QUERY_LENGTH * 2 || limit <= 0) return [];
   const province = getProvince(provinceCode);
   if (!province) return [];
-  const readings = readingsOf(query, bareName(province.name));
-  if (readings.length === 0) return [];
-  const variants = variantsOf(readings, province.name);
+  const { first, then } = readingsOf(query, bareName(province.name));
+  if (first.length === 0) return [];
+  const found = searchReadings(provinceCode, province.name, first, limit);
+  return found.length > 0 || then.length === 0 ? found : searchReadings(provinceCode, province.name, then, limit);
+}
+
+function searchReadings(provinceCode: string, provinceName: string, readings: string[], limit: number): CommuneMatch[] {
+  const variants = variantsOf(readings, provinceName);
 
   const scored: Array<{ entry: Entry; score: number[] }> = [];
   for (const e of indexFor(provinceCode)) {

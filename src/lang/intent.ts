@@ -80,17 +80,19 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
     for (let i = c.start; i < c.end; i++) if (!FILLER_WORDS.has(tokens[i].text)) cueBlocked[i] = 1;
   }
   for (const [s, e] of places) cueBlocked.fill(1, s, e);
-  const placeTokens = adminPlaces(tokens);
+  const placeTokens = adminPlaces(tokens, found.claimed);
   for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = 1;
 
+  /** A number read inside a place name ("duong Ba Trieu") says nothing about a listing. */
+  const inPlace = (f: { start: number; end: number }) => placeTokens.subarray(f.start, f.end).every((p) => p === 1);
   const words = cueWords(tokens, (i) => cueBlocked[i] === 0);
   const hits = findCues(words, knownWords(index));
   const alone = tokens.every((t) => t.kind !== "num") ? aloneCue(words) : null;
   const facts: Facts = {
     hits,
     alone,
-    quantity: found.quantities.some((q) => !q.weak),
-    price: found.prices.length > 0,
+    quantity: found.quantities.some((q) => !q.weak && !inPlace(q)),
+    price: found.prices.some((p) => !inPlace(p)),
     product: false,
     questionMark: QUESTION_MARK.test(read),
     questionEnd: QUESTION_END.includes(lastContentWord(words)),
@@ -206,25 +208,39 @@ function lastContentWord(words: readonly { text: string }[]): string {
 }
 
 /** 1 for the one or two words after "xa", "thon"...: a place name ("xa Quang Lac"), not a product. */
-function adminPlaces(tokens: readonly Token[]): Uint8Array {
+function adminPlaces(tokens: readonly Token[], claimed: Uint8Array): Uint8Array {
   const out = new Uint8Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "word" || !ADMIN_WORDS.has(tokens[i].text)) continue;
     for (let j = i + 1; j <= i + 2 && tokens[j]?.kind === "word"; j++) out[j] = 1;
   }
   // A house number and its lane: "so 12 ngo 5", "ngo 5 pho Tran Dang Ninh": "ngo" is ngõ (a lane), not
-  // ngô (maize), when a house number comes before it or a street word after its number.
+  // ngô (maize), when a house number comes before it or a street word after its number; when a word of
+  // place comes before it ("o ngo 3", "trong ngo"); when a number follows that is no amount ("ngo 3":
+  // a weight or a price after it, "ngo 3 ta", keeps the maize); and at the start before "nha" ("ngo nha
+  // chau kho di": the lane to the house).
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].kind !== "word" || !LANE_WORDS.has(tokens[i].text)) continue;
     const houseNumber = tokens[i - 1]?.kind === "num" && tokens[i - 2]?.text === "so";
     const street = tokens[i + 1]?.kind === "num" && tokens[i + 2]?.kind === "word" && STREET_WORDS.has(tokens[i + 2].text);
-    if (houseNumber || street) out[i] = 1;
+    const placed = i > 0 && LANE_BEFORE.has(tokens[i - 1].text);
+    const numbered = tokens[i + 1]?.kind === "num" && claimed[i + 1] === 0;
+    const house = i === 0 && tokens[1]?.text === "nha";
+    if (houseNumber || street || placed || numbered || house) out[i] = 1;
+  }
+  // A street after a number ("so 5 duong Ba Trieu", "12 pho Hang Bac", "ngo 5 duong Ba Trieu"): the street
+  // word and the name after it are a place; "ba trieu" there is a name, not three million.
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i].kind !== "word" || !STREET_WORDS.has(tokens[i].text) || tokens[i - 1].kind !== "num") continue;
+    for (let j = i; j <= i + 3 && j < tokens.length && tokens[j].kind !== "num" && !(j > i && STREET_WORDS.has(tokens[j].text)); j++) out[j] = 1;
   }
   return out;
 }
 
 const LANE_WORDS: ReadonlySet<string> = new Set(["ngo", "ngach", "hem", "kiet"]);
 const STREET_WORDS: ReadonlySet<string> = new Set(["pho", "duong", "ngach", "hem"]);
+/** Words of place before a lane: "o ngo 3" (in lane 3), "tai ngo", "trong ngo", "cuoi ngo". */
+const LANE_BEFORE: ReadonlySet<string> = new Set(["o", "tai", "trong", "cuoi"]);
 
 /** Every word of the catalog's names and aliases: they are never corrected towards a cue. */
 function knownWords(index: CatalogIndex): Set<string> {

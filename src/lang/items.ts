@@ -81,7 +81,9 @@ function lineFields({ tokens, found, candidates }: ReadText, base: number): Fiel
   }
   return [
     ...details.map((d) => ({ kind: d.kind, ...at(d.start, d.end), doubtful: false })),
-    ...products.map((p) => ({ kind: "product" as const, ...at(p.start, p.end), doubtful: p.doubtful })),
+    // "..., 2 chuc trung": a bare count right before a product is that product's ("100 trung"), so an
+    // item cut there starts at the count, and the item before does not end on a number of its own.
+    ...products.map((p) => ({ kind: "product" as const, ...at(found.bare.find((b) => b.end === p.start)?.start ?? p.start, p.end), doubtful: p.doubtful })),
   ];
 }
 

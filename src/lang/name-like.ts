@@ -26,11 +26,14 @@ export function nameProblem(text: string, provinceCode?: string): NameProblem | 
   const words = foldWords(text).split(" ").filter(Boolean);
   if (words.length === 0) return null;
   if (familyOf(words) && !(words.length === 1 && NAME_WORDS.has(words[0]))) return "answer";
-  if (ADDRESS_START.some((lead) => words.length > lead.length && startsWith(words, lead))) return "place";
-  if (NUMBER_LEAD.some((lead) => startsWith(words, lead) && /^\d/.test(words[lead.length] ?? ""))) return "place";
+  // "thon Na Pan", and the same after a lead-in: "o thon Na Pan", "nha em o so 5".
+  const lead = PLACE_LEAD.find((l) => words.length > l.length && startsWith(words, l));
+  for (const said of lead ? [words, words.slice(lead.length)] : [words]) {
+    if (ADDRESS_START.some((start) => said.length > start.length && startsWith(said, start))) return "place";
+    if (NUMBER_LEAD.some((start) => startsWith(said, start) && /^\d/.test(said[start.length] ?? ""))) return "place";
+  }
   if (!provinceCode) return null;
   // "o xa that khe", "nha em o Chi Lang": a lead-in, then a commune of the province.
-  const lead = PLACE_LEAD.find((l) => words.length > l.length && startsWith(words, l));
   if (lead && communeNamed(words.slice(lead.length), provinceCode)) return "place";
   // "Ban Lai xa Chi Lang": a unit word, then a commune of the province named whole.
   for (let i = 0; i < words.length; i++) {

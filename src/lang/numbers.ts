@@ -101,6 +101,10 @@ export interface NumberPhrase {
   endsWithNumberAfterScale: boolean;
   /** A lone integer token of one digit ("5"), the only kind that continues a quantity ("2 ta 5"). */
   singleDigit: boolean;
+  /** Says tens or hundreds in words ("tam chuc", "9 chuc", "2 tram"): how a price is spoken in thousands. */
+  roundWords: boolean;
+  /** Ends with a plain "1" or "mot" right after "chuc" or "tram" ("4 chuc 1"), which may be the "1" of "1 can". */
+  endsWithOneAfterRound: boolean;
 }
 
 /**
@@ -169,6 +173,8 @@ export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms =
       atomCount: m,
       endsWithNumberAfterScale: m > 1 && last.t === "num" && sawScale,
       singleDigit: m === 1 && last.t === "num" && !last.word && last.digits === 1,
+      roundWords: slice.some((a) => a.t === "tens" || a.t === "hundred"),
+      endsWithOneAfterRound: m > 1 && last.t === "num" && (slice[m - 2].t === "tens" || slice[m - 2].t === "hundred") && values.length === 1 && tokens[ends[m - 1] - 1].text.replace(/^mot$/, "1") === "1",
     };
   }
   return null;

@@ -32,9 +32,10 @@ export function makePrice(vnd: number, per: string | null): Price {
  * The first price in a text: "hoi kho 80k/kg" -> { vnd: 80000, per: "kg", vndPerKg: 80000 }.
  * "1.5tr" -> { ambiguous: [1.500.000, 15.000.000] }; none -> null. Never throws. `per` stays null
  * when the text does not say it; the listing parser fills it in from the product and quantity.
+ * `asked`: the text answers a price question, so a bare number is the price ("80" = 80.000 d).
  */
-export function parsePrice(text: string): PriceResult {
-  const found = scan(tokenize(text)).prices[0];
+export function parsePrice(text: string, options: { asked?: boolean } = {}): PriceResult {
+  const found = scan(tokenize(text), { priceAsked: options.asked }).prices[0];
   if (found === undefined) return null;
   const readings = found.readings.map((r) => makePrice(r.vnd, r.per));
   return readings.length === 1 ? readings[0] : { ambiguous: readings };

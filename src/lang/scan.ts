@@ -127,14 +127,29 @@ function moneyReadings(values: readonly number[], scaled: boolean, count: number
   return out;
 }
 
+/** Words that may close a spoken price: "tam chuc nhe", "9 chuc thoi a". */
+const CLAUSE_END_WORDS: ReadonlySet<string> = new Set(["nhe", "nha", "a", "ah", "ak", "thoi", "nhen", "day", "ne", "roi", "nhi", "oi", "va", "con"]);
+
+/** Nothing but particles, punctuation or the end of the text follows: the number ends what is said about it. */
+function endsClause(tokens: readonly Token[], j: number): boolean {
+  const t = tokens[j];
+  return t === undefined || t.kind !== "word" || CLAUSE_END_WORDS.has(t.text);
+}
+
 /** Scan tokens for quantities and prices. Pure; never throws. */
-export function scan(tokens: readonly Token[]): ScanResult {
+export interface ScanOptions {
+  /** The text answers "what price?": a bare number at its start is the price, as after "gia". */
+  priceAsked?: boolean;
+}
+
+export function scan(tokens: readonly Token[], options: ScanOptions = {}): ScanResult {
   const quantities: FoundQuantity[] = [];
   const prices: FoundPrice[] = [];
   const bare: Found<number>[] = [];
   const claimed = new Uint8Array(tokens.length);
   const claim = (from: number, to: number) => claimed.fill(1, from, to);
-  let priceWordReach = -1; // tokens up to here follow "gia", so a bare number is the price
+  let priceWordReach = options.priceAsked ? PRICE_WORD_REACH - 1 : -1; // tokens up to here follow "gia", so a bare number is the price
+  let priceWordSeen = false;
   let perLead: { unit: string; start: number; end: number } | null = null; // "moi can" before a price
 
   let i = 0;
@@ -143,6 +158,7 @@ export function scan(tokens: readonly Token[]): ScanResult {
     if (t.kind === "word") {
       if (PRICE_WORDS.has(t.text)) {
         priceWordReach = i + PRICE_WORD_REACH;
+        priceWordSeen = true;
         i++;
         continue;
       }
@@ -191,6 +207,11 @@ export function scan(tokens: readonly Token[]): ScanResult {
     if (phrase.money > 0 && phrase.endsWithNumberAfterScale && unitAt(tokens, phrase.end) !== null) {
       phrase = readNumberPhrase(tokens, start, phrase.atomCount - 1, slang !== null) ?? phrase;
     }
+    // "gia 4 chuc 1 can", "2 tram mot can": forty (thousand) for one kg, not 41 kg; tens said in words
+    // and then "1" is how a spoken price names its unit.
+    if (phrase.money === 0 && phrase.endsWithOneAfterRound && unitAt(tokens, phrase.end) !== null) {
+      phrase = readNumberPhrase(tokens, start, phrase.atomCount - 1) ?? phrase;
+    }
     let values = phrase.values;
     let end = phrase.end;
     let money = phrase.money;
@@ -229,8 +250,13 @@ export function scan(tokens: readonly Token[]): ScanResult {
     // A bare amount is a price after "gia" ("gia 80", "gia: 35") or before a unit it is for
     // ("1 tram 2 mot can" = 120.000 a kg); small amounts are in thousands.
     const perWord = tokens[end];
-    const perFollows = perWord !== undefined && PER_WORDS.has(perWord.text) && unitAt(tokens, end + 1) !== null;
-    if (start <= priceWordReach || perFollows) {
+    const perFollows = perWord !== undefined && (PER_WORDS.has(perWord.text) || (perWord.kind === "num" && perWord.text === "1")) && unitAt(tokens, end + 1) !== null;
+    // "2 ta ruoi hoi kho tam chuc", "sua gia na len 9 chuc": tens or hundreds said in words, with no unit,
+    // after a weight or a price word, is the price in thousands (nobody sells 80 kg that way after 2 ta).
+    const spokenPrice =
+      phrase.roundWords && prices.length === 0 && values.every((v) => v < BARE_PRICE_THOUSANDS_BELOW) && endsClause(tokens, end) &&
+      (priceWordSeen || quantities.some((q) => q.readings.some((r) => r.kg !== null)));
+    if (start <= priceWordReach || perFollows || spokenPrice) {
       const thousands = values.some((v) => v < BARE_PRICE_THOUSANDS_BELOW);
       const scaled = values.map((v) => (v < BARE_PRICE_THOUSANDS_BELOW ? v * 1000 : v));
       const per = perAt(tokens, end);

@@ -73,6 +73,7 @@ describe.each([
   ["intents-blind", TARGET],
   ["intents-blind2", 0.9],
   ["intents-blind3", TARGET],
+  ["intents-blind4", TARGET],
 ])("%s: messages written after the classifier", (name, target) => {
   const cases = load(`./${name}.corpus.json`);
 

@@ -89,7 +89,7 @@ function phrase(text: string) {
   return rest;
 }
 
-const plain = { money: 0, lastMoney: 0, hasK: false, endsWithNumberAfterScale: false, singleDigit: false };
+const plain = { money: 0, lastMoney: 0, hasK: false, endsWithNumberAfterScale: false, singleDigit: false, roundWords: false, endsWithOneAfterRound: false };
 
 describe("readNumberPhrase: what it tells the scanner", () => {
   it("a lone digit: a single digit that may continue a quantity ('2 ta 5')", () => {
@@ -116,15 +116,23 @@ describe("readNumberPhrase: what it tells the scanner", () => {
     // 8 triệu 1 = 8.100.000, ends with a number after a scale
     expect(phrase("8 triệu 1")).toEqual({ ...plain, end: 3, values: [8100000], money: 1e6, lastMoney: 1e6, wordsOnly: false, atomCount: 3, endsWithNumberAfterScale: true });
     // hai trăm năm = 250: hundreds count as a scale here
-    expect(phrase("hai trăm năm")).toEqual({ ...plain, end: 3, values: [250], wordsOnly: true, atomCount: 3, endsWithNumberAfterScale: true });
+    expect(phrase("hai trăm năm")).toEqual({ ...plain, end: 3, values: [250], wordsOnly: true, atomCount: 3, endsWithNumberAfterScale: true, roundWords: true });
     // hai mươi mốt: no scale before the last digit
     expect(phrase("hai mươi mốt")).toEqual({ ...plain, end: 3, values: [21], wordsOnly: true, atomCount: 3 });
+  });
+
+  it("tens or hundreds said in words, and a '1' right after them that may be the '1' of '1 cân' ('4 chục 1 cân')", () => {
+    expect(phrase("4 chục 1")).toEqual({ ...plain, end: 3, values: [41], wordsOnly: false, atomCount: 3, roundWords: true, endsWithOneAfterRound: true });
+    expect(phrase("hai trăm một")).toEqual({ ...plain, end: 3, values: [210], wordsOnly: true, atomCount: 3, endsWithNumberAfterScale: true, roundWords: true, endsWithOneAfterRound: true });
+    // another digit is no unit's "1"; tens said as "muoi" are no spoken price
+    expect(phrase("4 chục 2")).toEqual({ ...plain, end: 3, values: [42], wordsOnly: false, atomCount: 3, roundWords: true });
+    expect(phrase("tám mươi")).toEqual({ ...plain, end: 2, values: [80], wordsOnly: true, atomCount: 2 });
   });
 
   it("'rưỡi' closes a number: what follows is not part of it", () => {
     // 2 triệu rưỡi = 2.500.000; the 3 after it is left alone
     expect(phrase("2 triệu rưỡi 3")).toEqual({ ...plain, end: 3, values: [2500000], money: 1e6, lastMoney: 1e6, wordsOnly: false, atomCount: 3 });
-    expect(phrase("trăm rưỡi")).toEqual({ ...plain, end: 2, values: [150], wordsOnly: true, atomCount: 2 });
+    expect(phrase("trăm rưỡi")).toEqual({ ...plain, end: 2, values: [150], wordsOnly: true, atomCount: 2, roundWords: true });
   });
 
   it("backs off to the longest valid prefix when a reading fails", () => {
