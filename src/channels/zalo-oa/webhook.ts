@@ -2,7 +2,10 @@
 // the body as text (its own JSON parser, in its own scope) and checks the signature before anything
 // else; a wrong or missing one gets 401. Events of another app, and events older than MAX_AGE_MS (a
 // replay) or from the future, are refused too; a replay within the window is handled once, because the
-// engine dedupes by message id. The answer is 200 at once: the turn runs after, from the engine's queue.
+// engine dedupes by message id. The answer waits for the turn to be committed (its replies are then in
+// the outbox), so that a crash before that leaves the event to Zalo's retry, which the dedupe makes
+// harmless; Zalo wants an answer within about 2 s, so past ACK_WAIT_MS the answer goes anyway and the
+// turn finishes after it.
 // Calls with a wrong or missing signature are counted per address, like wrong secrets on the other
 // webhooks (429 past the limit); the signature covers the body, so it is checked once the body (at most
 // 1 MiB) is read, not before as the other webhooks' shared secrets are.
@@ -17,6 +20,8 @@ const SIGNATURE_HEADER = "x-zevent-signature";
 /** Zalo retries a webhook it could not deliver with the same timestamp: leave room for its retries. */
 export const MAX_AGE_MS = 60 * 60_000;
 const MAX_SKEW_MS = 5 * 60_000;
+/** how long the answer waits for the turn's commit at most (Zalo: about 2 s, then it retries) */
+export const ACK_WAIT_MS = 1500;
 
 export function registerZaloOaWebhook(
   app: FastifyInstance,
@@ -48,7 +53,10 @@ export function registerZaloOaWebhook(
       const age = Date.now() - event.data.timestamp;
       if (age > MAX_AGE_MS || age < -MAX_SKEW_MS) return reply.code(401).send({ error: -1 });
       if (!channel.accepting) return reply.code(503).send({ error: -1 });
-      void channel.accept(event.data);
+      const handled = channel.accept(event.data);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([handled, new Promise((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)))]);
+      clearTimeout(timer);
       return reply.code(200).send({ error: 0 });
     });
   });
