@@ -298,7 +298,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
       znsRoot: config.ZALO_OA_ZNS_ROOT,
       zns: { newOrderTemplateId: config.ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID },
     });
-    registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY });
+    registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY }, limits);
     media.register("zalo_oa", (url) => imageBytes(url));
     channels.add(zaloOa);
   }

@@ -200,6 +200,8 @@ export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
 export function configuredSecrets(cfg: Config): string[] {
   const values = [cfg.TELEGRAM_BOT_TOKEN, cfg.TELEGRAM_WEBHOOK_SECRET, cfg.ZALO_BOT_TOKEN, cfg.ZALO_WEBHOOK_SECRET, cfg.METRICS_TOKEN];
   values.push(cfg.VIETTEL_POST_PASSWORD, cfg.VIETTEL_POST_WEBHOOK_SECRET, cfg.VNPOST_PASSWORD);
+  values.push(cfg.ZALO_OA_APP_SECRET, cfg.ZALO_OA_SECRET_KEY, cfg.ZALO_OA_REFRESH_TOKEN);
+  values.push(cfg.SEPAY_WEBHOOK_SECRET, cfg.SEPAY_API_KEY, cfg.CASSO_CHECKSUM_KEY, cfg.CASSO_SECURE_TOKEN);
   for (const k of [...cfg.PARTNER_API_KEYS, ...cfg.CARRIER_API_KEYS]) values.push(k.key);
   // A bot token's secret half alone is a secret too (URLs and errors may split it at the colon).
   for (const token of [cfg.TELEGRAM_BOT_TOKEN, cfg.ZALO_BOT_TOKEN]) if (token?.includes(":")) values.push(token.slice(token.indexOf(":") + 1));

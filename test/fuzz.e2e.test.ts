@@ -24,6 +24,8 @@ const JSON_TYPE = "application/json";
 let tg: FakeTelegram;
 let zalo: FakeZalo;
 let app: SecApp;
+/** the app with no bot token: the web chat is served */
+let web: SecApp;
 let seller: Seller;
 let slug: string;
 let stockBefore: number;
@@ -31,12 +33,14 @@ let stockBefore: number;
 beforeAll(async () => {
   [tg, zalo] = await Promise.all([startFakeBotApi(), startFakeZaloBot()]);
   app = await startSecApp(testDb.url, { telegram: tg, zalo, webhook: true, env: { LOG_LEVEL: "info" } });
+  web = await startSecApp(testDb.url, { env: { LOG_LEVEL: "info" } });
   seller = await sellerWithListing(app, tg, { userId: 6_200_001, phone: "84912000222", name: "Hoàng Văn Sơn", sentence: "ban 10 kg hoi kho 80k" });
   slug = (await testDb.db.shop.findUniqueOrThrow({ where: { id: seller.shopId } })).slug;
   stockBefore = (await testDb.db.listing.findUniqueOrThrow({ where: { id: seller.listingId } })).stockMilli;
 }, 60_000);
 
 afterAll(async () => {
+  await web?.stop();
   await app?.stop();
   await tg?.close();
   await zalo?.close();
@@ -175,6 +179,17 @@ describe("fuzz: web pages and APIs", () => {
     );
   }, 120_000);
 
+  it("the web chat: any text, taps and sessions, any JSON, any bytes", async () => {
+    // A few sessions, so that texts and taps land in the middle of conversations, not only at their start.
+    const session = fc.oneof({ weight: 4, arbitrary: fc.constantFrom("fuzz-session-000000000001", "fuzz-session-000000000002") }, { weight: 1, arbitrary: text });
+    const steps = fc.constantFrom("/start", "đồng ý", "1", "2", "huỷ", "quay lại", "ban 2 ta hoi kho 80k", "0912345678", "Trần Thị Mai");
+    const body = fc.record({ session: field(session), text: field(fc.oneof(steps, text)), choiceId: field(fc.oneof(text, fc.constantFrom("c1", "0", "-1"))) }, { requiredKeys: [] });
+    const chat = (b: string | Uint8Array) => send(web.url, "/chat/api/send", { body: b, type: JSON_TYPE });
+    await fc.assert(fc.asyncProperty(body, async (b) => expectNo5xx(`chat ${JSON.stringify(b).slice(0, 300)}`, chat(JSON.stringify(b)))), options(RUNS * 2));
+    await fc.assert(fc.asyncProperty(rawBytes, async (b) => expectNo5xx("chat bytes", chat(b))), options());
+    expect((await send(web.url, "/chat/api/send", { body: Buffer.alloc(2 * 1024 * 1024, 0x61), type: JSON_TYPE })).status).toBe(413);
+  }, 120_000);
+
   it("paths and queries of every page: any text", async () => {
     const paths = fc.tuple(
       fc.constantFrom("/s/", "/don/", "/media/", "/dangnhap/", "/cho?product=", "/cho?page=", "/canbo?xa=", "/api/v1/pickups.csv?commune=", "/chat/api/poll?session=", "/"),
@@ -207,7 +222,8 @@ describe("after the fuzzing", () => {
   it("no turn failed, nothing was half written", async () => {
     await app.engine.idle();
     expect(requests).toBeGreaterThan(RUNS * 10);
-    const failures = app.lines.filter((l) => /"level":50/.test(l)).map((l) => JSON.parse(l) as { msg: string; err?: { type: string; message: string } });
+    await web.engine.idle();
+    const failures = [...app.lines, ...web.lines].filter((l) => /"level":50/.test(l)).map((l) => JSON.parse(l) as { msg: string; err?: { type: string; message: string } });
     expect(failures.filter((f) => f.msg !== "send failed"), JSON.stringify(failures.slice(0, 3))).toEqual([]);
     const orders = await testDb.db.order.findMany({ where: { listingId: seller.listingId } });
     for (const o of orders) {

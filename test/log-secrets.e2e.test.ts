@@ -7,7 +7,7 @@
 import { Api, BotError, Context } from "grammy";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configuredSecrets } from "../src/config.ts";
+import { configuredSecrets, loadConfig } from "../src/config.ts";
 import { createLogger, serializeError } from "../src/log.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import type { FakeZalo } from "./fakes/zalo-server.ts";
@@ -144,5 +144,26 @@ describe("serializeError", () => {
     expect(all).not.toMatch(/AAH-secret|pm_live_abc123xyz|912 345 678|912345678|xyzzy/);
     expect(all).toContain("[token]");
     expect(all).toContain("[phone]");
+  });
+});
+
+describe("configuredSecrets", () => {
+  it("names the value of every secret setting: Zalo OA, bank webhooks, metrics", () => {
+    const secrets = {
+      ZALO_OA_APP_SECRET: "oa-app-secret-0001",
+      ZALO_OA_SECRET_KEY: "oa-webhook-key-0002",
+      ZALO_OA_REFRESH_TOKEN: "oa-refresh-token-0003",
+      SEPAY_WEBHOOK_SECRET: "sepay-hmac-secret-0004",
+      SEPAY_API_KEY: "sepay-api-key-000000005",
+      CASSO_CHECKSUM_KEY: "casso-checksum-key-0006",
+      CASSO_SECURE_TOKEN: "casso-secure-token-0007",
+      METRICS_TOKEN: "metrics-token-00000008",
+    };
+    const config = loadConfig({ DATABASE_URL: "file:./x.db", ZALO_OA_APP_ID: "1234567890", ...secrets });
+    const named = configuredSecrets(config);
+    // every setting whose name says it is a secret, as loaded (a public key is not one)
+    const secretLike = Object.entries(config).filter(([k, v]) => typeof v === "string" && /SECRET|TOKEN|PASSWORD|_KEY$/.test(k) && !/PUBLIC_KEY/.test(k));
+    expect(secretLike.map(([k]) => k).sort()).toEqual(Object.keys(secrets).sort());
+    for (const [k, v] of secretLike) expect(named, k).toContain(v);
   });
 });

@@ -280,6 +280,19 @@ describe("ordering from the shop page", () => {
     expect(res.body).toContain(`Cửa hàng chỉ còn ${String(stock).replace(".", ",")} kg.`);
   });
 
+  it("refuses control characters and markup in a name or address, and shows the typed values back without them", async () => {
+    const before = await orderCount();
+    const res = await post(`/s/${shop.shop!.slug}`, goodForm({ name: "Mai\u0000\u001b[31m", address: "<script>alert(1)</script>\u0007 số 5" }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain("Tên chỉ gồm chữ cái và dấu cách.");
+    expect(res.body).toContain("Địa chỉ chỉ gồm chữ, số và dấu câu thông thường.");
+    expect(res.body).toContain('value="Mai\ufffd\ufffd[31m"');
+    expect(res.body).toContain("&lt;script&gt;");
+    // eslint-disable-next-line no-control-regex
+    expect(res.body).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|<script>alert/);
+    expect(await orderCount()).toBe(before);
+  });
+
   it("refuses a listing of another shop or one no longer for sale (409), and a form without a listing (400)", async () => {
     const other = await household("Vi Văn Tài", "Tài Đồng Đăng", DONG_DANG);
     const theirs = await listing(other);

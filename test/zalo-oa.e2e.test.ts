@@ -5,17 +5,34 @@
 // messaging window (kept, ZNS, "chưa báo được" for
 // the officer), an announcement to OA followers, linking a Telegram household's OA chat by code, and
 // /readyz on a refused token. One file: the app's first start in a process costs seconds.
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { ACK_WAIT_MS } from "../src/channels/zalo-oa/webhook.ts";
 import { startFakeOa, TINY_PNG, type FakeOa, type OaUser } from "./fakes/zalo-oa-server.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { FAST_BROADCAST, seedHouseholds } from "./support/broadcast.ts";
 import { startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
+import { usePostgres } from "./support/paths.ts";
 import { OaChat, startOaBot, type OaApp } from "./support/zalo-oa.ts";
 import { broadcasts } from "../src/broadcast/store.ts";
 import { formatVnPhone } from "../src/lang/phone.ts";
 
 const testDb = useTestDatabase();
+
+/** Takes a lock on the turns' table from a connection of its own (PostgreSQL). */
+async function holdWriteLock(url: string): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query('LOCK TABLE "ProcessedUpdate" IN EXCLUSIVE MODE');
+  return async () => {
+    await client.query("COMMIT");
+    await client.end();
+  };
+}
+
 let fake: FakeOa | undefined;
 let bot: OaApp | undefined;
 let telegram: FakeTelegram | undefined;
@@ -74,6 +91,26 @@ describe("Zalo OA", () => {
     await bot!.engine.idle();
     expect(fake.sentTo(user.id)).toHaveLength(1);
     expect(await testDb.db.processedUpdate.count({ where: { key: { startsWith: `zalo_oa:${fake.appId}:` } } })).toBe(1);
+  });
+
+  // PostgreSQL: a table lock holds the turn back (on SQLite another connection's write lock makes the
+  // app's write fail busy and retry, which does not show the order of commit and answer).
+  it.skipIf(!usePostgres)("answers an event once its turn is committed: a crash after the answer loses nothing", async () => {
+    fake = await startFakeOa();
+    const { url } = await startBot(fake);
+    const user = fake.user();
+    const committed = () => testDb.db.processedUpdate.count({ where: { key: { startsWith: `zalo_oa:${fake!.appId}:` } } });
+    await new OaChat(fake, url, fake.user()).send("/start", /đồng ý chứ/); // the first turn of a process is slow
+    // Another connection holds the database's write lock, so that the turn cannot commit yet.
+    const release = await holdWriteLock(testDb.url);
+    let answeredEarly = true;
+    const answered = fake.post(url, fake.textEvent(user, "/start")).then((status) => ({ status, early: answeredEarly }));
+    await sleep(ACK_WAIT_MS / 3);
+    answeredEarly = false; // not answered while the turn could not commit (nor yet given up waiting)
+    await release();
+    expect(await answered).toEqual({ status: 200, early: false });
+    await bot!.engine.idle();
+    expect(await committed()).toBe(2);
   });
 
   it("follow starts registration; unfollow marks the account unreachable; an image gets a polite answer", async () => {

@@ -149,7 +149,9 @@ function provinceOptions(t: Translate, homeCode: string, selected: string | unde
   return raw(head + cached);
 }
 
-const echo = (v: string | undefined) => (v ?? "").slice(0, ECHO_MAX);
+/** A typed value shown back in its field: control characters (a refused NUL, an escape sequence) as U+FFFD. */
+// eslint-disable-next-line no-control-regex
+const echo = (v: string | undefined) => (v ?? "").slice(0, ECHO_MAX).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, "\ufffd");
 
 export interface FormRender {
   t: Translate;

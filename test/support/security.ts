@@ -8,6 +8,7 @@ import { configuredSecrets, loadConfig, type Config } from "../../src/config.ts"
 import { createLogger } from "../../src/log.ts";
 import type { FakeTelegram } from "../fakes/telegram-server.ts";
 import type { FakeZalo } from "../fakes/zalo-server.ts";
+import type { FakeOa } from "../fakes/zalo-oa-server.ts";
 import { CARRIER_KEYS, PARTNER_KEYS } from "./api.ts";
 import { freePort, WEBHOOK_SECRET } from "./bot.ts";
 import { TMP_DIR } from "./paths.ts";
@@ -20,11 +21,12 @@ export type SecApp = App & { url: string; config: Config; lines: string[] };
 
 /**
  * The app with the product's logger (debug level) writing into `lines`. Telegram and Zalo are
- * configured when their fakes are given; `webhook` sets PUBLIC_URL and both webhook secrets.
+ * configured when their fakes are given (the Zalo OA too, always by its webhook); `webhook` sets
+ * PUBLIC_URL and both webhook secrets.
  */
 export async function startSecApp(
   databaseUrl: string,
-  opts: { telegram?: FakeTelegram; zalo?: FakeZalo; webhook?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { telegram?: FakeTelegram; zalo?: FakeZalo; oa?: FakeOa; webhook?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<SecApp> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -41,6 +43,11 @@ export async function startSecApp(
   };
   if (opts.telegram) Object.assign(env, { TELEGRAM_BOT_TOKEN: opts.telegram.token, TELEGRAM_API_ROOT: opts.telegram.apiRoot });
   if (opts.zalo) Object.assign(env, { ZALO_BOT_TOKEN: opts.zalo.token, ZALO_API_ROOT: opts.zalo.apiRoot });
+  if (opts.oa) {
+    const f = opts.oa;
+    Object.assign(env, { ZALO_OA_APP_ID: f.appId, ZALO_OA_APP_SECRET: f.appSecret, ZALO_OA_SECRET_KEY: f.secretKey, ZALO_OA_REFRESH_TOKEN: f.firstRefreshToken });
+    Object.assign(env, { ZALO_OA_API_ROOT: f.apiRoot, ZALO_OA_OAUTH_ROOT: f.apiRoot, ZALO_OA_ZNS_ROOT: f.apiRoot });
+  }
   if (opts.webhook) Object.assign(env, { PUBLIC_URL: `http://127.0.0.1:${port}`, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, ZALO_WEBHOOK_SECRET });
   const config = loadConfig(env);
   const lines: string[] = [];

@@ -47,6 +47,9 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
   private dead: OaTokenRefused | undefined;
+  /** events being handled (accept), waited for by disconnect so that none writes after the database closes */
+  private readonly handling = new Set<Promise<void>>();
+  private closing = false;
   private report: ((event: ChannelEvent) => void) | undefined;
   /** the access token expired while refreshes kept failing: said once in the log */
   private expiredSaid = false;
@@ -73,6 +76,11 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
     return this.dead !== undefined;
   }
 
+  /** False while stopping or stopped: the webhook answers 503 and Zalo brings the event again later. */
+  get accepting(): boolean {
+    return !this.closing && !this.stopped;
+  }
+
   /**
    * For /readyz: not ready when Zalo refused the OA's tokens (expired or revoked refresh token: a person
    * must authorize again), or when the access token has expired and refreshing keeps failing.
@@ -89,6 +97,7 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   /** Gets a valid access token (refreshing it if due) and starts the refresh timer. */
   async connect(_signal: AbortSignal, report: (event: ChannelEvent) => void): Promise<void> {
     if (this.dead) throw this.dead;
+    this.closing = false;
     this.report = report;
     try {
       await this.tokens.accessToken();
@@ -100,10 +109,19 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
     this.log.info("Zalo OA ready (events by webhook)");
   }
 
+  /** A signed event the bot cannot read: acknowledged to Zalo, skipped with the fields at fault. */
+  skipped(fields: string[]): void {
+    this.log.warn({ fields }, "update skipped (malformed)");
+  }
+
   async disconnect(): Promise<void> {
+    this.closing = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.report = undefined;
+    // An unfollow or kept notices are written outside the engine's turns: finished before the app goes on
+    // to close the database (on PostgreSQL a transaction cut off so made the disconnect hang).
+    while (this.handling.size > 0) await Promise.all([...this.handling]);
   }
 
   classify(err: unknown): ChannelProblem {
@@ -153,7 +171,13 @@ export class ZaloOaChannel implements ChannelSender, SupervisedChannel {
   }
 
   /** Hands one webhook event over. Never rejects: failures are logged here. */
-  async accept(event: OaEvent): Promise<void> {
+  accept(event: OaEvent): Promise<void> {
+    const handled: Promise<void> = this.handle(event).finally(() => this.handling.delete(handled));
+    this.handling.add(handled);
+    return handled;
+  }
+
+  private async handle(event: OaEvent): Promise<void> {
     try {
       if (event.event_name === OA_EVENTS.unfollow) {
         const user = event.follower?.id ?? event.sender?.id;
