@@ -152,7 +152,9 @@ describe("following an order", () => {
 
     // The household accepts, then says it has the money: the partner reads both.
     const notice = fake.sent(SELLER).findLast((m) => (m.text ?? "").startsWith(`🛒 Đơn mới ${code}`))!;
-    await seller.chat.act(() => fake.tapButtonIn(notice.messageId, seller.chat.user, "✅ Nhận đơn"), new RegExp(code));
+    // The acceptance itself (the new-order notice names the code too, and "da nhan tien" typed before
+    // the acceptance is in would find the order still waiting).
+    await seller.chat.act(() => fake.tapButtonIn(notice.messageId, seller.chat.user, "✅ Nhận đơn"), new RegExp(`Đã nhận đơn ${code}`));
     await seller.chat.send(`da nhan tien ${code.toLowerCase()}`, /đã trả tiền/);
     const paid = await get(code);
     expect(paid.status).toBe(200);

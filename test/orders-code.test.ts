@@ -3,7 +3,6 @@
 // bytes 0 give "DH222222", the bytes 1 "DH333333" (the first two characters of the code alphabet).
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { orders } from "../src/core/orders.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
@@ -13,6 +12,9 @@ vi.mock("node:crypto", async (importOriginal) => {
 });
 
 const testDb = useTestDatabase();
+// Loaded afresh, so that it draws from the replaced module: the suite's files share one module
+// registry, and an earlier file may have loaded orders.ts with the real randomBytes.
+let orders: typeof import("../src/core/orders.ts").orders;
 const BUYER = { name: "Đinh Thị Xuân", phone: "+84986135790", address: "Số 77 ngõ Trạm", area: "Hà Nội" };
 let listingId: string;
 
@@ -34,6 +36,8 @@ const place = () =>
 const stock = async () => (await testDb.db.listing.findUniqueOrThrow({ where: { id: listingId } })).stockMilli;
 
 beforeAll(async () => {
+  vi.resetModules();
+  ({ orders } = await import("../src/core/orders.ts"));
   const h = await testDb.db.household.create({
     data: {
       name: "Hoàng Văn An",
