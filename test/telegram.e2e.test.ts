@@ -29,6 +29,21 @@ async function polling() {
   bot = await startBot(fake, testDb.url, "polling");
 }
 
+describe("one chat's updates in order", () => {
+  it("a tap and the text typed right after it, in one batch, are taken in that order even when the tap's answer is slow", async () => {
+    await polling();
+    const chat = new Chat(fake, newUser());
+    await chat.send("/start", /đồng ý chứ/);
+    fake.setLatency((method) => (method === "answerCallbackQuery" ? 300 : 0));
+    // Both queued before the bot's next poll takes them: one getUpdates batch, the tap first.
+    await Promise.all([fake.tapButton(chat.user, "✅ Đồng ý"), fake.sendText(chat.user, "Nông Thị Hoa")]);
+    await fake.waitFor(() => fake.sentTexts(chat.user.id).some((t) => /Bấm nút bên dưới để gửi số/.test(t)));
+    const replies = fake.sentTexts(chat.user.id).slice(1);
+    expect(replies[0]).toMatch(/Tên chủ hộ/); // the tap's turn: the name is asked…
+    expect(replies[1]).toMatch(/Bấm nút bên dưới để gửi số/); // …and the typed name answers it
+  });
+});
+
 describe("registration by long polling", () => {
   it("takes a household from /start to its shop and the main menu", async () => {
     await polling();

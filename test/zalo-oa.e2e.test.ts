@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { ACK_WAIT_MS } from "../src/channels/zalo-oa/webhook.ts";
+import { ACK_WAIT_MS } from "../src/http/ack.ts";
 import { startFakeOa, TINY_PNG, type FakeOa, type OaUser } from "./fakes/zalo-oa-server.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { FAST_BROADCAST, seedHouseholds } from "./support/broadcast.ts";

@@ -82,6 +82,17 @@ describe("registration on Zalo", () => {
     expect(await testDb.db.household.findUnique({ where: { phone: "+84973334444" } })).toMatchObject({ name: "Lý Thị Mai" });
   });
 
+  it("by webhook: answers Zalo once the message's turn is saved, so a crash after the answer loses nothing", async () => {
+    const { fake } = await start("webhook");
+    const chat = new ZaloChat(fake, newZaloUser());
+    await chat.send("/start", /đồng ý chứ/); // the first turn of a process is the slow one
+    const status = await fake.sendText(chat.user, "dong y");
+    const update = fake.updates.at(-1)!;
+    // Read as the answer arrives: the turn is already in the database, its reply sent or owed. (On
+    // SQLite a turn commits before the answer is written even when not awaited; PostgreSQL tells.)
+    expect({ status, processed: await processed(fake, update.message.message_id) }).toEqual({ status: 200, processed: 1 });
+  });
+
   it("accepts a bare webhook body (no {ok, result} wrapper), as some sources report real traffic", async () => {
     const { fake } = await start("webhook", { webhookEnvelope: "bare" });
     const chat = new ZaloChat(fake, newZaloUser());

@@ -77,8 +77,13 @@ export class TelegramChannel implements ChannelSender, SupervisedChannel {
     this.sendApi.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 0 })); // 5xx and network only
     this.bot.on(["message", "callback_query"], async (ctx) => {
       if (ctx.callbackQuery) {
-        // Always answer, first: otherwise the button keeps spinning on the user's phone.
-        await ctx.answerCallbackQuery().catch((err) => this.log.warn(this.classify(err), "answerCallbackQuery failed"));
+        // Always answered (else the button keeps spinning on the user's phone), but beside the turn, not
+        // before it: waiting for it first let a message typed right after the tap, in the same batch,
+        // reach the engine ahead of the tap ("Nhận đơn", then "da nhan tien" read with the order still
+        // waiting). Handed to the engine at once, the tap keeps its place in the chat's order.
+        const answered = ctx.answerCallbackQuery().catch((err) => this.log.warn(this.classify(err), "answerCallbackQuery failed"));
+        await Promise.all([this.dispatch(ctx.update), answered]);
+        return;
       }
       await this.dispatch(ctx.update);
     });

@@ -10,6 +10,7 @@
 // webhooks (429 past the limit); the signature covers the body, so it is checked once the body (at most
 // 1 MiB) is read, not before as the other webhooks' shared secrets are.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { settledWithin } from "../../http/ack.ts";
 import { LIMITS, perAddress, type RateLimits } from "../../http/rate-limit.ts";
 import type { ZaloOaChannel } from "./channel.ts";
 import { signatureMatches } from "./inbound.ts";
@@ -20,8 +21,6 @@ const SIGNATURE_HEADER = "x-zevent-signature";
 /** Zalo retries a webhook it could not deliver with the same timestamp: leave room for its retries. */
 export const MAX_AGE_MS = 60 * 60_000;
 const MAX_SKEW_MS = 5 * 60_000;
-/** how long the answer waits for the turn's commit at most (Zalo: about 2 s, then it retries) */
-export const ACK_WAIT_MS = 1500;
 
 export function registerZaloOaWebhook(
   app: FastifyInstance,
@@ -53,10 +52,7 @@ export function registerZaloOaWebhook(
       const age = Date.now() - event.data.timestamp;
       if (age > MAX_AGE_MS || age < -MAX_SKEW_MS) return reply.code(401).send({ error: -1 });
       if (!channel.accepting) return reply.code(503).send({ error: -1 });
-      const handled = channel.accept(event.data);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([handled, new Promise((resolve) => (timer = setTimeout(resolve, ACK_WAIT_MS)))]);
-      clearTimeout(timer);
+      await settledWithin(channel.accept(event.data));
       return reply.code(200).send({ error: 0 });
     });
   });

@@ -1,10 +1,11 @@
 // Zalo webhook route. The X-Bot-Api-Secret-Token header (a shared secret, not a signature) is checked
 // in constant time before the body is even read; anything else gets 401. The body, at most 1 MiB, must
 // be a Zalo update (wrapped in {ok, result} or bare); one whose content does not fit is acknowledged
-// and skipped with a log line. The answer is 200 at once and the update is
-// handled after: the engine dedupes redeliveries and answers its own failures with an apology, and
-// the channel logs anything that still goes wrong.
+// and skipped with a log line. The answer (200) waits for the update's turn to be committed, at most
+// ACK_WAIT_MS: a crash before it leaves the update unanswered, so Zalo may send it again, and the
+// engine dedupes redeliveries, answers its own failures with an apology, and logs anything else.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { settledWithin } from "../../http/ack.ts";
 import { LIMITS, perAddress, type RateLimits } from "../../http/rate-limit.ts";
 import { secretMatches } from "../../http/secret.ts";
 import type { ZaloChannel } from "./channel.ts";
@@ -39,8 +40,8 @@ export function registerZaloWebhook(app: FastifyInstance, channel: ZaloChannel, 
         channel.skipped();
         return reply.code(200).send({ ok: true });
       }
-      // Handed over synchronously, in order; not awaited, so Zalo gets its answer at once.
-      for (const update of updates) void channel.accept(update);
+      // Handed over synchronously, in order; the answer waits for their turns' commit (bounded).
+      await settledWithin(Promise.all(updates.map((update) => channel.accept(update))));
       return reply.code(200).send({ ok: true });
     },
   );
