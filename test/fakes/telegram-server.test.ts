@@ -105,7 +105,7 @@ describe("fake Telegram Bot API server", () => {
       status: 429,
       body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 5", parameters: { retry_after: 5 } },
     });
-    await sleep(300); // past the in-flight grace period (250 ms)
+    await sleep(1000); // past the in-flight grace period (250 ms, plus however late the event loop ran)
     expect((await post("sendMessage", { chat_id: 7, text: "x" })).status).toBe(429);
     expect(fake.violations).toBe(1);
     expect((await post("sendMessage", { chat_id: 8, text: "other chat is fine" })).status).toBe(200);

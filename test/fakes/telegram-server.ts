@@ -24,6 +24,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type {
   BotCommand,
   BotCommandScope,
@@ -167,8 +168,9 @@ const STALE_QUERY = "query is too old and response timeout expired or query ID i
 /**
  * Requests arriving this soon after a 429 are forgiven: they were already on their way. The fake
  * shares its event loop with the bot in most tests, so on a loaded machine a request the bot made
- * before it could see the 429 can arrive a couple of hundred milliseconds late. A client that ignores
- * retry_after keeps sending for the whole wait and is still caught.
+ * before it could see the 429 can arrive a couple of hundred milliseconds late, or later by as long as
+ * the loop was blocked (measured, and added). A client that ignores retry_after keeps sending for the
+ * whole wait and is still caught.
  */
 const IN_FLIGHT_GRACE_MS = 250;
 /** Requests this close to the end of a flood wait are forgiven: timers fire a hair early. */
@@ -265,6 +267,8 @@ export class FakeTelegram {
   private latency: ((method: string, chatId: number | undefined) => number) | undefined;
   /** Flood-wait windows opened by 429 answers, keyed by method:chat or rate:chat. */
   private readonly flood = new Map<string, { from: number; until: number }>();
+  /** How late this event loop ran since the last 429: requests on their way were held up that long too. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   /** One per in-flight request; aborted when the client goes away or the server closes. */
   private readonly inFlight = new Set<AbortController>();
@@ -273,6 +277,7 @@ export class FakeTelegram {
   private closed = false;
 
   constructor(options: FakeTelegramOptions = {}) {
+    this.loopDelay.enable();
     this.token = options.token ?? "7000000001:AAFakeTokenForChoSoTests_0123456789";
     const id = Number(this.token.split(":")[0]) || 7000000001;
     const username = options.botUsername ?? "cho_so_test_bot";
@@ -588,6 +593,7 @@ export class FakeTelegram {
 
   /** Answers held long polls with [], drops held requests and webhook posts, stops listening. */
   async close(): Promise<void> {
+    this.loopDelay.disable();
     if (this.closed) return;
     this.closed = true;
     for (const w of [...this.waiters]) w.fail(new Error("Fake Telegram server was closed"));
@@ -716,6 +722,7 @@ export class FakeTelegram {
   private tooManyRequests(key: string, retryAfter: number): Reply {
     const now = Date.now();
     this.flood.set(key, { from: now, until: now + retryAfter * 1000 });
+    this.loopDelay.reset();
     return errorReply(new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter }));
   }
 
@@ -730,7 +737,8 @@ export class FakeTelegram {
         this.flood.delete(key);
         continue;
       }
-      if (now <= window.from + IN_FLIGHT_GRACE_MS) continue; // already in flight when the 429 went out
+      // Already in flight when the 429 went out (held up by as long as this loop ran late since).
+      if (now <= window.from + IN_FLIGHT_GRACE_MS + this.loopDelay.max / 1e6) continue;
       this.violations++;
       const remaining = Math.max(1, Math.ceil((window.until - now) / 1000));
       return errorReply(new ApiError(429, `Too Many Requests: retry after ${remaining}`, { retry_after: remaining }));
