@@ -35,7 +35,7 @@ async function placeOrder(listingId: string, kg: number, buyer: typeof BUYER) {
 /** A fresh 3 kg order with B's shop, once B has been told of it (each test has its own: any order). */
 async function orderForB() {
   let order: { id: string; code: string } | undefined;
-  const [notice] = await b.chat.act(async () => (order = await placeOrder(b.listingId, 3, BUYER)), /^🛒 Đơn mới/);
+  const notice = (await b.chat.act(async () => (order = await placeOrder(b.listingId, 3, BUYER)), /^🛒 Đơn mới/)).at(-1)!; // the matched one
   expect(notice.text).toContain(order!.code);
   return { ...order!, notice };
 }
@@ -115,6 +115,33 @@ describe("another shop's order", () => {
       await expectRefused(() => forgedTap(a.chat, `a.${action}.${theirs.id}`), `tap a.${action}`);
     }
     await expectUnchanged(theirs.id, "accepted");
+  });
+
+  it("a household whose shop is gone gets the same refusal for B's order, typed or tapped, and nothing of it", async () => {
+    const theirs = await orderForB();
+    const user = { id: 8_809, first_name: "Lương Văn Tám", language_code: "vi" };
+    await testDb.db.household.create({
+      data: {
+        name: "Lương Văn Tám", phone: "+84918809809", provinceCode: "20", communeCode: "06463", payment: "none",
+        consentAt: new Date(), openedAt: new Date(), lastChannel: "telegram",
+        accounts: { create: { channel: "telegram", userKey: String(user.id), chatKey: String(user.id) } },
+      },
+    });
+    const shopless = new Chat(fake, user);
+    for (const text of [`NHAN ${theirs.code}`, `GUI ${theirs.code}`]) {
+      const [first] = await shopless.act(() => fake.sendText(user, text), /./);
+      expect(first.text, text).toMatch(new RegExp(`^${NOT_YOURS}`));
+    }
+    // A tap carrying B's order id, as if from an old notice in this chat.
+    const [tapped] = await shopless.act(
+      () => fake.pushUpdate({ callback_query: { id: "4300000000000000999", from: { ...user, is_bot: false }, chat_instance: "-8100000000000008809", data: `a.acc.${theirs.id}`,
+        message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: "private", first_name: user.first_name }, text: "🛒" } } as never }),
+      /./,
+    );
+    expect(tapped.text).toMatch(new RegExp(`^${NOT_YOURS}`));
+    const everything = shopless.all.map((m) => m.text ?? "").join("\n");
+    for (const re of REVEALING) expect(everything).not.toMatch(re);
+    await expectUnchanged(theirs.id, "pending");
   });
 
   it("nothing of B's order ever reached A's chat, while A's own order works as usual", async () => {
