@@ -64,6 +64,14 @@ describe("intents: general causes of the intents-blind5 misses", () => {
     expect(u("khong biet lam")).toEqual({ intent: "help", product: null });
   });
 
+  it("one head counted, then its weight, is one item sold by the weight", () => {
+    expect(items("ban 1 con lon 80 can 60k")).toEqual([["lon", 80, 60_000]]);
+    expect(items("ban 1 con ga 2 can 150k, 1 con lon 70 can 65k")).toEqual([["ga", 2, 150_000], ["lon", 70, 65_000]]);
+    // a weight before another product is that product's; several heads keep their count
+    expect(items("mua 1 con ga, 5 can na")).toEqual([["ga", null, null], ["na-chi-lang", 5, null]]);
+    expect(items("ban 2 con ga 3 can")).toEqual([["ga", null, null], [null, 3, null]]);
+  });
+
   it("what was posted, asked with 'dang' alone, is the listings", () => {
     expect(u("toi da dang gi")).toEqual({ intent: "listings", product: null });
     expect(u("chau dang duoc gi roi")).toEqual({ intent: "listings", product: null });
