@@ -3,6 +3,7 @@
 // guessed: the caller asks back with one button per reading.
 import type { FlowContext } from "../../src/engine/flow.ts";
 import { UNITS } from "../../src/lang/lexicon.ts";
+import { parseNumber } from "../../src/lang/numbers.ts";
 import { formatPrice, parsePrice, type Price } from "../../src/lang/price.ts";
 import { formatQuantity, parseQuantity, type Quantity } from "../../src/lang/quantity.ts";
 
@@ -72,13 +73,20 @@ export function pricePerUnit(price: Price, stock: Pick<Stock, "unit" | "quantity
 /** "80000", "80.000" typed at the price question: dong for one unit (a number that small is no price). */
 const BARE_DONG = /^\s*(\d{1,3}(?:\.\d{3})+|\d{4,10})\s*$/;
 
+/** The whole text is one number said in digits and number words ("1 tram 2", "2 van 5"). */
+function spokenNumber(text: string): boolean {
+  const n = parseNumber(text.slice(0, 60));
+  return typeof n === "number";
+}
+
 export function readPrice(ctx: FlowContext, text: string, stock: Pick<Stock, "unit" | "quantity">): Read<number> {
   const unit = unitName(stock.unit);
   const bare = BARE_DONG.exec(text);
   // A bare number answering the question is the price ("80" = 80.000 d), as after "gia"; but not a
   // text with several numbers or a leading zero, which is a phone number or a date, not a price.
   const numbers = text.match(/\d+(?:[.,]\d+)*/g) ?? [];
-  const asked = numbers.length <= 1 && !numbers.some((n) => /^0\d/.test(n));
+  // Numbers joined by number words are one amount said aloud ("1 tram 2" = 120, "2 van 5"), not several.
+  const asked = (numbers.length <= 1 || spokenNumber(text)) && !numbers.some((n) => /^0\d/.test(n));
   const parsed = bare ? { vnd: Number(bare[1].replace(/\./g, "")), per: null, vndPerKg: null } : parsePrice(text.slice(0, 200), { asked });
   if (parsed === null) return { ok: false, error: ctx.t("sell:priceNotUnderstood", { unit }) };
   const readings = "ambiguous" in parsed ? parsed.ambiguous : [parsed];

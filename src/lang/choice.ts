@@ -46,9 +46,15 @@ const ABBREVIATIONS = new Map(Object.entries(data.choiceAbbreviations as Record<
 const FILLER = new Set(data.choiceFiller);
 /** One-word "no" answers: inside a longer reply they deny the label words next to them. */
 const NEGATIONS = new Set((data.families.no as string[]).filter((w) => !w.includes(" ") && w !== "thoi" && w !== "no"));
+/** "khong can" is also "k can", "ko can"...: each family phrase with every way of typing "khong". */
+const withNegationSpellings = (phrase: string): string[] =>
+  phrase.startsWith("khong ") ? [phrase, ...data.negationSpellings.map((k) => k + phrase.slice("khong".length))] : [phrase];
 const FAMILIES = new Map<string, ChoiceRole>(
-  CHOICE_ROLES.flatMap((role) => (data.families[role] as string[]).map((phrase) => [phrase, role] as const)),
+  CHOICE_ROLES.flatMap((role) => (data.families[role] as string[]).flatMap(withNegationSpellings).map((phrase) => [phrase, role] as const)),
 );
+const LABEL_SYNONYMS = Object.entries(data.labelSynonyms as Record<string, string>);
+const MONTHS = new Map(Object.entries(data.months as Record<string, number>));
+const MONTH_WORD = "thang";
 const POSITION_LEADS = [...data.position.lead].sort((a, b) => b.split(" ").length - a.split(" ").length);
 const POSITION_WORDS = new Map(Object.entries(data.position.words as Record<string, number>));
 const FIRST = new Set(data.position.first);
@@ -74,10 +80,15 @@ export function matchChoice(text: string, labels: string[], opts: ChoiceOptions)
  */
 export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | string>, opts: ChoiceOptions): ChoiceMatch {
   const list = options.map((o) => (typeof o === "string" ? { label: o } : o));
-  const words = foldWords(text.replace(KEYCAP, ""))
-    .split(" ")
-    .filter(Boolean)
-    .flatMap((w) => ABBREVIATIONS.get(w)?.split(" ") ?? [w]);
+  const words = labelWords(
+    monthDigits(
+      foldWords(text.replace(KEYCAP, ""))
+        .split(" ")
+        .filter(Boolean)
+        .flatMap((w) => ABBREVIATIONS.get(w)?.split(" ") ?? [w]),
+    ),
+    list.map((o) => ` ${foldWords(o.label)} `),
+  );
   if (words.length === 0 || list.length === 0) return NONE;
 
   const position = opts.numbers ? readPosition(words, fold(text)) : null;
@@ -118,6 +129,26 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
     }
     return byWords(words, folded, list.length, list.map((o) => o.label));
   }
+}
+
+/** "thang tam" → "thang 8", "thang muoi mot" → "thang 11": months as labels write them. */
+function monthDigits(words: string[]): string[] {
+  const at = words.indexOf(MONTH_WORD);
+  if (at < 0) return words;
+  for (const n of [2, 1]) {
+    const month = MONTHS.get(words.slice(at + 1, at + 1 + n).join(" "));
+    if (month !== undefined && words.length >= at + 1 + n) return [...words.slice(0, at + 1), String(month), ...words.slice(at + 1 + n)];
+  }
+  return words;
+}
+
+/** A label's words said another way ("co san" for "co ngay"), read as the label's words when a label holds them. */
+function labelWords(words: string[], labels: readonly string[]): string[] {
+  let said = ` ${words.join(" ")} `;
+  for (const [other, label] of LABEL_SYNONYMS) {
+    if (said.includes(` ${other} `) && labels.some((l) => l.includes(` ${label} `))) said = said.replace(` ${other} `, ` ${label} `);
+  }
+  return said.trim().split(" ").filter(Boolean);
 }
 
 /** The words without the one particle they end with, when there are words left; null otherwise. */
@@ -250,7 +281,11 @@ function byWords(words: string[], labels: string[], total: number, raw: readonly
   // Labels holding as many of the words: the one the reply says all of wins ("dung momo": "MoMo",
   // not "Ung dung ngan hang", whose "dung" is only one of its words).
   const allSaid = top.filter((i) => best >= labels[i].split(" ").filter(Boolean).length);
-  return allSaid.length === 1 ? one(allSaid[0]) : several(top, total);
+  if (allSaid.length === 1) return one(allSaid[0]);
+  // Labels holding as many words, where only one holds a word no other label has: that word tells them
+  // apart ("mua hang": "Mua nong san" holds "mua"; "hang" is in three labels).
+  const own = top.filter((i) => content.some((w) => labels[i].split(" ").includes(w) && labels.every((l, j) => j === i || !l.split(" ").some((t) => sameWord(w, t, content.length === 1)))));
+  return own.length === 1 ? one(own[0]) : several(top, total);
 }
 
 /** The same word, typed in full, begun ("viet" for "viettel"), or with one slip in a longer word. */

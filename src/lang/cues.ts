@@ -35,6 +35,8 @@ interface Cue {
 export interface Word {
   text: string;
   token: number;
+  /** A product or place name was set aside right before this word: no phrase runs across it. */
+  gap?: boolean;
 }
 
 export interface CueHit {
@@ -86,6 +88,8 @@ const PLURAL: ReadonlySet<string> = new Set(data.plural);
 export const MENU_PHRASES: readonly string[] = data.menu;
 /** Words after which the next one or two are a place: "xa Quang Lac". */
 export const ADMIN_WORDS: ReadonlySet<string> = new Set(data.admin);
+/** Everyday two-word phrases holding a product's word: "kiem tra" (check, not tea), "cai nay" (this one, not cabbage). */
+export const ORDINARY: readonly string[] = data.ordinary;
 const SURNAMES: ReadonlySet<string> = new Set(data.names.surnames);
 const MIDDLE_NAMES: ReadonlySet<string> = new Set(data.names.middle);
 
@@ -122,14 +126,19 @@ const fuzzyCache = new Map<string, Cue | null>();
  * The words of a message for cue matching: word tokens for which `usable(i)` holds, folded, with
  * abbreviations spelled out. "k" after a number is money ("80k") and is left to the scanner.
  */
-export function cueWords(tokens: readonly Token[], usable: (i: number) => boolean): Word[] {
+export function cueWords(tokens: readonly Token[], usable: (i: number) => boolean, breaks?: (i: number) => boolean): Word[] {
   const out: Word[] = [];
+  let gap = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind !== "word" || !usable(i)) continue;
+    if (t.kind !== "word" || !usable(i)) {
+      gap ||= breaks !== undefined && t.kind === "word" && breaks(i);
+      continue;
+    }
     const expanded = ABBREVIATIONS.get(t.text);
-    if (expanded === undefined) out.push({ text: t.text, token: i });
-    else for (const w of expanded) out.push({ text: w, token: i });
+    if (expanded === undefined) out.push(gap ? { text: t.text, token: i, gap } : { text: t.text, token: i });
+    else for (const [k, w] of expanded.entries()) out.push(gap && k === 0 ? { text: w, token: i, gap } : { text: w, token: i });
+    gap = false;
   }
   return out;
 }
@@ -148,6 +157,8 @@ export function findCues(words: readonly Word[], known: ReadonlySet<string>): Cu
     let joined = "";
     let fresh = false;
     for (let e = i; e < words.length && e - i < MAX_WORDS; e++) {
+      // "mua thach den bao nhieu": with the product set aside, "mua" and "bao" are no "mua bao" (storm season).
+      if (e > i && words[e].gap === true) break;
       // "xem cac don hang" is "xem don hang": plural markers inside a phrase are skipped.
       if (e > i && PLURAL.has(words[e].text)) continue;
       // A word split into two by the abbreviation map stays whole: both halves share a token.

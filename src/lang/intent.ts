@@ -19,7 +19,7 @@
 // the answer; it is never `clear`). When `clear` is false (unknown, or a listing inferred from bare
 // numbers), the message should go to the step.
 
-import { ADMIN_WORDS, aloneCue, isFullName, cueWords, findCues, MENU_PHRASES, PARTICLES, QUESTION_END, type CueHit, type Signal } from "./cues.ts";
+import { ADMIN_WORDS, aloneCue, isFullName, cueWords, findCues, MENU_PHRASES, ORDINARY, PARTICLES, QUESTION_END, type CueHit, type Signal, type Word } from "./cues.ts";
 import { parseListingItems } from "./items.ts";
 import { FILLER_WORDS } from "./lexicon.ts";
 import type { ListingParse, ProductRef } from "./listing.ts";
@@ -73,19 +73,26 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
 
   // Product names of several words are no cue words: "ga doi" is a chicken, not "doi" (change).
   // Small words inside stay free: "co thach" (the grass) may also be "co thach den" (have jelly grass).
-  const named = matchProductTokens(tokens, index, free, places);
+  // Everyday phrases holding a product's word ("kiem tra": check, not tea; "cai nay": this one, not cabbage).
+  const ordinary = ordinaryPhrases(tokens);
+  const named = matchProductTokens(tokens, index, (i) => free(i) && ordinary[i] === 0, places);
   const cueBlocked = Uint8Array.from(found.claimed);
+  /** Words of a product or place name: set aside, and no cue phrase runs across them. */
+  const setAside = new Uint8Array(tokens.length);
   for (const c of named) {
     if (c.typos > 0 || c.end - c.start < 2) continue;
-    for (let i = c.start; i < c.end; i++) if (!FILLER_WORDS.has(tokens[i].text)) cueBlocked[i] = 1;
+    for (let i = c.start; i < c.end; i++) if (!FILLER_WORDS.has(tokens[i].text)) cueBlocked[i] = setAside[i] = 1;
   }
-  for (const [s, e] of places) cueBlocked.fill(1, s, e);
+  for (const [s, e] of places) {
+    cueBlocked.fill(1, s, e);
+    setAside.fill(1, s, e);
+  }
   const placeTokens = adminPlaces(tokens, found.claimed);
-  for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = 1;
+  for (let i = 0; i < tokens.length; i++) if (placeTokens[i] === 1) cueBlocked[i] = setAside[i] = 1;
 
   /** A number read inside a place name ("duong Ba Trieu") says nothing about a listing. */
   const inPlace = (f: { start: number; end: number }) => placeTokens.subarray(f.start, f.end).every((p) => p === 1);
-  const words = cueWords(tokens, (i) => cueBlocked[i] === 0);
+  const words = cueWords(tokens, (i) => cueBlocked[i] === 0, (i) => setAside[i] === 1);
   const hits = findCues(words, knownWords(index));
   const alone = tokens.every((t) => t.kind !== "num") ? aloneCue(words) : null;
   const facts: Facts = {
@@ -97,6 +104,7 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
     questionMark: QUESTION_MARK.test(read),
     questionEnd: QUESTION_END.includes(lastContentWord(words)),
     yetEnd: lastContentWord(words) === QUESTION_END[0],
+    sellAsked: sellAsked(words, hits),
     greetingEmoji: GREETING_EMOJI.test(read),
     onlyQuestionMark: words.length === 0 && QUESTION_MARK.test(read) && tokens.every((t) => t.kind === "sym"),
   };
@@ -105,7 +113,7 @@ export function understand(text: string, catalog: readonly CatalogItem[] | Catal
   const cueTokens = new Uint8Array(tokens.length);
   for (const h of hits) for (let w = h.start; w < h.end; w++) cueTokens[words[w].token] = 1;
   const untouched = cueTokens.every((c, i) => c === 0 && placeTokens[i] === 0);
-  const about = (untouched ? named : matchProductTokens(tokens, index, (i) => free(i) && cueTokens[i] === 0 && placeTokens[i] === 0, places))[0];
+  const about = (untouched ? named : matchProductTokens(tokens, index, (i) => free(i) && cueTokens[i] === 0 && placeTokens[i] === 0 && ordinary[i] === 0, places))[0];
   facts.product = about !== undefined;
 
   const decision = decide(facts);
@@ -129,6 +137,8 @@ interface Facts {
   yetEnd: boolean;
   greetingEmoji: boolean;
   onlyQuestionMark: boolean;
+  /** "co ban gao nep khong": asks a seller whether they sell, so the one asking buys. */
+  sellAsked: boolean;
 }
 
 interface Decision {
@@ -194,12 +204,33 @@ function decide(f: Facts): Decision {
   }
   const qtyWord = first("qtyWord");
   if (qtyWord && !trade) return by("change_quantity", qtyWord);
+  if (trade && trade.signal === "sell" && f.sellAsked) return by("buy", trade);
   if (trade) return by(trade.signal === "sell" || trade.signal === "buyerSeek" ? "sell" : "buy", trade);
+  // "gia hoi kho hom nay 80k a?": a price said back as a question asks whether it is the price.
+  const priceNoun = first("priceNoun");
+  if (priceNoun && question && f.price && !f.quantity) return by("price", priceNoun);
   if ((f.product && (f.quantity || f.price)) || (f.quantity && f.price)) return { intent: "sell", cue: null };
   const greeting = first("greeting");
   if (greeting) return by("greeting", greeting);
   if (f.greetingEmoji) return { intent: "greeting", cue: "emoji" };
   return { intent: "unknown", cue: null };
+}
+
+/** A sell word right after "co" with "khong" later on: "co ban ... khong", "ben minh co ban gao khong". */
+function sellAsked(words: readonly Word[], hits: readonly CueHit[]): boolean {
+  const sell = hits.find((h) => h.signal === "sell");
+  if (sell === undefined || words[sell.start - 1]?.text !== "co") return false;
+  return words.slice(sell.end).some((w) => w.text === QUESTION_END[1]);
+}
+
+/** 1 for the words of an everyday phrase (intents.vi.json "ordinary"): never read as a product. */
+function ordinaryPhrases(tokens: readonly Token[]): Uint8Array {
+  const out = new Uint8Array(tokens.length);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens[i].kind !== "word" || tokens[i + 1].kind !== "word") continue;
+    if (ORDINARY_PHRASES.has(`${tokens[i].text} ${tokens[i + 1].text}`)) out.fill(1, i, i + 2);
+  }
+  return out;
 }
 
 function lastContentWord(words: readonly { text: string }[]): string {
@@ -228,6 +259,13 @@ function adminPlaces(tokens: readonly Token[], claimed: Uint8Array): Uint8Array 
     const house = i === 0 && tokens[1]?.text === "nha";
     if (houseNumber || street || placed || numbered || house) out[i] = 1;
   }
+  // A village after a word of place: "o ban Na Pan", "tai ban Khon Pat": "ban" is bản (a village), not
+  // bán (sell), and the name after it is a place ("Na" there is no custard apple).
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i].text !== VILLAGE_WORD || !LANE_BEFORE.has(tokens[i - 1].text)) continue;
+    out[i] = 1;
+    for (let j = i + 1; j <= i + 2 && tokens[j]?.kind === "word"; j++) out[j] = 1;
+  }
   // A street after a number ("so 5 duong Ba Trieu", "12 pho Hang Bac", "ngo 5 duong Ba Trieu"): the street
   // word and the name after it are a place; "ba trieu" there is a name, not three million.
   for (let i = 1; i < tokens.length; i++) {
@@ -237,6 +275,8 @@ function adminPlaces(tokens: readonly Token[], claimed: Uint8Array): Uint8Array 
   return out;
 }
 
+const VILLAGE_WORD = "ban";
+const ORDINARY_PHRASES: ReadonlySet<string> = new Set(ORDINARY);
 const LANE_WORDS: ReadonlySet<string> = new Set(["ngo", "ngach", "hem", "kiet"]);
 const STREET_WORDS: ReadonlySet<string> = new Set(["pho", "duong", "ngach", "hem"]);
 /** Words of place before a lane: "o ngo 3" (in lane 3), "tai ngo", "trong ngo", "cuoi ngo". */

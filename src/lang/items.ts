@@ -12,10 +12,13 @@
 
 import { COLLIDING_ALIASES } from "./lexicon.ts";
 import { parseListingSentence, readText, type ListingParse, type ReadText } from "./listing.ts";
+import type { Quantity } from "./quantity-value.ts";
 import { catalogIndex, type CatalogIndex, type CatalogItem } from "./product.ts";
 
 /** At most this many items are cut from one message; the last one takes the rest of the text. */
 export const MAX_ITEMS = 12;
+/** Animals are counted by the head: "1 con lon". */
+const HEAD_UNIT = "con";
 
 type FieldKind = "product" | "quantity" | "price";
 
@@ -27,6 +30,10 @@ interface Field {
   line: number;
   /** A product name that is also an everyday word, or read through a typo. */
   doubtful: boolean;
+  /** A quantity of one head ("1 con"), whose weight may follow ("1 con lon khoang 50 can"). */
+  oneHead?: boolean;
+  /** A quantity that weighs (kg known). */
+  weighs?: boolean;
 }
 
 /** Character offsets (NFC text) where each item after the first starts. `read` is readText(text) of a one-line text. */
@@ -47,7 +54,15 @@ export function itemCuts(text: string, catalog: readonly CatalogItem[] | Catalog
   // A doubtful name after the item's product waits: it starts the next item only if the detail
   // right after it does ("na 30k 1 ta, hoi 85k"), else it is a word of this one ("thach den phoi kho").
   let pending: Field | undefined;
-  for (const f of fields) {
+  // A count of one head ("1 con") waiting for its weight, after its product and before any other.
+  let head: Field | undefined;
+  for (const [k, f] of fields.entries()) {
+    // "mua 1 con lon khoang 50 can": the weight of the one head is that item's quantity, unless a
+    // product follows the weight ("1 con ga, 5 can na": the weight is the next item's).
+    if (f.kind === "quantity" && f.weighs === true && head !== undefined && seen.has("product") && fields[k + 1]?.kind !== "product") {
+      head = undefined;
+      continue;
+    }
     if (f.kind === "product" && f.doubtful && seen.has("product")) {
       pending = f;
       continue;
@@ -57,20 +72,29 @@ export function itemCuts(text: string, catalog: readonly CatalogItem[] | Catalog
       const from = pending ?? f;
       cuts.push(from.line > last.line ? from.line : from.from);
       seen = new Set(pending === undefined ? [] : ["product"]);
+      head = undefined;
     }
     pending = undefined;
+    if (f.kind === "quantity") head = f.oneHead === true && !seen.has("quantity") ? f : undefined;
     seen.add(f.kind);
     last = f;
   }
   return cuts;
 }
 
+/** Whether a quantity is one head ("1 con") or weighs ("50 can"). */
+function heads(readings: readonly Quantity[] | undefined): { oneHead?: boolean; weighs?: boolean } {
+  if (readings === undefined || readings.length !== 1) return {};
+  const [q] = readings;
+  return { oneHead: q.value === 1 && q.unit === HEAD_UNIT, weighs: q.kg !== null };
+}
+
 /** The products, quantities and prices of one line, at character offsets from `base`. */
 function lineFields({ tokens, found, candidates }: ReadText, base: number): Field[] {
   const at = (start: number, end: number) => ({ from: base + tokens[start].at, to: base + tokens[end - 1].at + tokens[end - 1].surface.length, line: base });
   const details = [
-    ...found.quantities.filter((q) => !q.weak).map((q) => ({ kind: "quantity" as const, start: q.start, end: q.end })),
-    ...found.prices.map((p) => ({ kind: "price" as const, start: p.start, end: p.end })),
+    ...found.quantities.filter((q) => !q.weak).map((q) => ({ kind: "quantity" as const, start: q.start, end: q.end, readings: q.readings })),
+    ...found.prices.map((p) => ({ kind: "price" as const, start: p.start, end: p.end, readings: undefined })),
   ];
   const beside = (start: number, end: number) => details.some((d) => d.end === start || d.start === end);
   const products: { start: number; end: number; doubtful: boolean }[] = [];
@@ -80,7 +104,7 @@ function lineFields({ tokens, found, candidates }: ReadText, base: number): Fiel
     if (!doubtful || beside(c.start, c.end)) products.push({ start: c.start, end: c.end, doubtful });
   }
   return [
-    ...details.map((d) => ({ kind: d.kind, ...at(d.start, d.end), doubtful: false })),
+    ...details.map((d) => ({ kind: d.kind, ...at(d.start, d.end), doubtful: false, ...heads(d.readings) })),
     // "..., 2 chuc trung": a bare count right before a product is that product's ("100 trung"), so an
     // item cut there starts at the count, and the item before does not end on a number of its own.
     ...products.map((p) => ({ kind: "product" as const, ...at(found.bare.find((b) => b.end === p.start)?.start ?? p.start, p.end), doubtful: p.doubtful })),

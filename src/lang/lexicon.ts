@@ -169,7 +169,12 @@ export const RANGE_WORDS: ReadonlySet<string> = new Set(["-", "~", "den", "toi"]
 export const DIGIT_WORDS: ReadonlyMap<string, number> = new Map([
   ["mot", 1], ["hai", 2], ["ba", 3], ["bon", 4], ["nam", 5],
   ["sau", 6], ["bay", 7], ["tam", 8], ["chin", 9],
+  // "lam" for "nam" (5): l and n are swapped in much of the north, Lang Son included ("lam yen quyt").
+  ["lam", 5],
 ]);
+
+/** Digit words said with l for n ("lam" for "nam"): a number only before a unit, never a whole text ("lam" is to do). */
+export const SWAPPED_DIGIT_WORDS: ReadonlySet<string> = new Set(["lam"]);
 
 /**
  * Digit words only valid inside a number, after "muoi", "tram", a scale or another digit word:

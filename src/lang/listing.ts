@@ -119,7 +119,10 @@ export function parseListingSentence(text: string, catalog: readonly CatalogItem
   );
   for (const q of found.quantities) if (!quantities.includes(q)) understood.fill(0, q.start, q.end);
   let quantity: Quantity | null = null;
-  const q: FoundQuantity | undefined = quantities[0];
+  // "1 con lon khoang 50 can": one head with its weight is sold by the weight.
+  const weighed = quantities.length >= 2 && isOneHead(quantities[0]) ? quantities.slice(1).find((w) => w.readings.length === 1 && w.readings[0].kg !== null) : undefined;
+  if (weighed !== undefined) understood.fill(1, quantities[0].start, quantities[0].end);
+  const q: FoundQuantity | undefined = weighed ?? quantities[0];
   if (q !== undefined) {
     let readings = q.readings;
     // "2 ta trung": 200 kg, or two dozen eggs ("ta" is both once folded)?
@@ -230,4 +233,9 @@ function unknownWords(tokens: readonly Token[], understood: Uint8Array): string[
 
 function isFunctionWord(w: string): boolean {
   return FILLER_WORDS.has(w) || UNIT_WORDS.has(w) || MONEY_SCALES.has(w) || CURRENCY_WORDS.has(w) || PER_WORDS.has(w) || RANGE_WORDS.has(w);
+}
+
+/** One head counted ("1 con"), whose weight may follow. */
+function isOneHead(q: FoundQuantity): boolean {
+  return q.readings.length === 1 && q.readings[0].value === 1 && q.readings[0].unit === "con";
 }

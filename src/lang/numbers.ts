@@ -17,6 +17,7 @@ import {
   HALF_AFTER_WORD,
   HUNDRED_WORD,
   INNER_DIGIT_WORDS,
+  SWAPPED_DIGIT_WORDS,
   MAX_DIGITS,
   MAX_NUMBER,
   MONEY_NOT_BEFORE,
@@ -123,6 +124,10 @@ function isNumberStart(tok: Token): boolean {
 }
 // Stryker restore ConditionalExpression,LogicalOperator
 
+function isUnitOrScale(tok: Token | undefined): boolean {
+  return tok !== undefined && tok.kind === "word" && (UNIT_WORDS.has(tok.text) || MONEY_SCALES.has(tok.text) || tok.text === TENS_WORD || tok.text === TEN_WORD || tok.text === HUNDRED_WORD);
+}
+
 /**
  * Read the longest valid number starting at token `i`, or null. `maxAtoms` limits its length so a
  * caller can give back a trailing number that belongs to what follows ("8 trieu | 1 ta"). With
@@ -132,6 +137,8 @@ export function readNumberPhrase(tokens: readonly Token[], i: number, maxAtoms =
   const first = tokens[i];
   // Stryker disable next-line ConditionalExpression: the same fast path (no atom, so null below)
   if (first === undefined || !isNumberStart(first)) return null;
+  // "lam yen" (five yen, l for n) starts a number; "lam" alone, or before anything else, is "to do".
+  if (SWAPPED_DIGIT_WORDS.has(first.text) && !isUnitOrScale(tokens[i + 1])) return null;
   const atoms: Atom[] = [];
   const ends: number[] = [];
   for (let j = i; j < tokens.length && atoms.length < maxAtoms; j++) {

@@ -21,7 +21,8 @@ const PHONE_SHAPE = /^\+?\d+$/;
 const VN_E164 = /^\+84(\d{9})$/;
 // Words allowed before a number ("sdt", "so dt cua em la") and after it ("a", "nhe"); nothing else.
 const LABEL_WORDS = new Set(data.phoneLabel.flatMap((p) => p.split(" ")));
-const TAIL_WORDS = new Set(data.phoneTail);
+/** After the number: particles, and the words that may name it before it ("0915 234 567 (Zalo)", "... cua chau"). */
+const TAIL_WORDS = new Set([...data.phoneTail, ...LABEL_WORDS]);
 
 /** "sdt 0915.234.567", "Số ĐT: 0915 234 567 ạ" → the number part; null when other words are around it. */
 function withoutLabel(text: string): string | null {

@@ -117,6 +117,7 @@ describe("answer corpus: choices and free-text answers as people type them", () 
 describe.each([
   ["second", "answers-blind.corpus.json", BLIND_TARGET],
   ["third", "answers-blind2.corpus.json", TARGET],
+  ["fourth", "answers-blind3.corpus.json", TARGET],
 ])("answer corpus, %s set written after the fixes", (which, file, target) => {
   const result = tally(load(file));
   const total = Object.values(result).reduce((n, t) => n + t.total, 0);

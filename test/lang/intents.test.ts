@@ -74,6 +74,7 @@ describe.each([
   ["intents-blind2", 0.9],
   ["intents-blind3", TARGET],
   ["intents-blind4", TARGET],
+  ["intents-blind5", TARGET],
 ])("%s: messages written after the classifier", (name, target) => {
   const cases = load(`./${name}.corpus.json`);
 
