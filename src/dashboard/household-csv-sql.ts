@@ -7,14 +7,14 @@
 // which SQLite keeps: the same pages (keyset on (provinceCode, communeCode, id), see household-export.ts),
 // the same quoting (RFC 4180: quoted when holding a comma, a quote, a line break or leading/trailing
 // white space as JavaScript's \s has it), the same formula guard (a leading apostrophe before = + - @ tab
-// CR), phones shown as "0912 345 678", shop links percent-encoded as encodeURIComponent does, the day in
-// Asia/Ho_Chi_Minh as d/m/yyyy. Cells that come from a short list (commune names, payment labels, yes/no)
+// CR), phones shown as "0912 345 678", the day in Asia/Ho_Chi_Minh as d/m/yyyy; a page with a slug that
+// encodeURIComponent would change (slugs are made of a-z, 0-9 and "-") is formatted in JS instead. Cells that come from a short list (commune names, payment labels, yes/no)
 // are formatted in JS once and handed over as parameters. test/dashboard-csv-sql.test.ts compares both
 // formattings over awkward values.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Scope } from "../broadcast/store.ts";
 import type { Db } from "../db/client.ts";
-import { queryRows } from "../db/plain-sql.ts";
+import { executeSql, queryRows } from "../db/plain-sql.ts";
 
 /** What the statement cannot know: cells already formatted as CSV by csvField. */
 export interface CsvCells {
@@ -30,44 +30,48 @@ export interface CsvCells {
   shopLinkPrefix: string;
 }
 
-// JavaScript's \s, spelled out: PostgreSQL's \s depends on the database's character type.
-const JS_SPACE = String.raw`[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]`;
-// encodeURIComponent leaves these as they are and percent-encodes every other UTF-8 byte.
-const URI_UNRESERVED = String.raw`[-A-Za-z0-9_.!~*'()]`;
+// Every character JavaScript's \s matches (PostgreSQL's \s depends on the database's character type).
+const JS_SPACES = Array.from({ length: 0x10000 }, (_, i) => String.fromCharCode(i))
+  .filter((c) => /\s/.test(c))
+  .join("");
+// encodeURIComponent leaves these as they are. A page holding a slug with anything else (never, as
+// slugs are made) is formatted in JS instead (`odd`): percent-encoding in SQL, a subquery per link, made
+// PostgreSQL's cost estimate big enough to compile every page with JIT (3 s a page).
+const URI_UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()";
 
-/** csvField of a text expression (NULL gives the empty cell). */
-function csvText(expr: Prisma.Sql): Prisma.Sql {
-  const guarded = Prisma.sql`(CASE WHEN ${expr} ~ ${String.raw`^[-=+@\t\r]`} THEN '''' || ${expr} ELSE ${expr} END)`;
-  return Prisma.sql`COALESCE(CASE WHEN ${guarded} ~ ${`[",\\r\\n]|^${JS_SPACE}|${JS_SPACE}$`}
-    THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END, '')`;
-}
+/** The formula guard of csvField: a leading apostrophe before = + - @ tab CR. Computed once per cell (in `q`). */
+const guard = (expr: Prisma.Sql) => Prisma.sql`(CASE WHEN left(${expr}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${expr} ELSE ${expr} END)`;
 
-/** encodeURIComponent of a text expression: unchanged when every character is unreserved (a slug always is). */
-function uriComponent(expr: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(CASE WHEN ${expr} ~ ${`^${URI_UNRESERVED}*$`} THEN ${expr} ELSE (
-    SELECT string_agg(CASE WHEN c.ch ~ ${`^${URI_UNRESERVED}$`} THEN c.ch
-      ELSE upper(regexp_replace(encode(convert_to(c.ch, 'UTF8'), 'hex'), '(..)', '%\\1', 'g')) END, '' ORDER BY c.n)
-    FROM regexp_split_to_table(${expr}, '') WITH ORDINALITY AS c(ch, n)) END)`;
+/**
+ * The rest of csvField, on a guarded column (NULL gives the empty cell): quoted when holding a quote, a
+ * comma, a line break, or white space at either end. Plain string functions: a regular expression
+ * converts the text to wide characters on every test, and a column, not an expression, is tested, as
+ * PostgreSQL evaluates a repeated expression again each time (an earlier form of this statement took
+ * 240 ms a page of 5,000).
+ */
+function quote(col: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`COALESCE(CASE WHEN strpos(${col}, '"') > 0 OR strpos(${col}, ',') > 0 OR strpos(${col}, E'\\n') > 0 OR strpos(${col}, E'\\r') > 0
+    OR (${col} <> '' AND (strpos(${JS_SPACES}, left(${col}, 1)) > 0 OR strpos(${JS_SPACES}, right(${col}, 1)) > 0))
+    THEN '"' || replace(${col}, '"', '""') || '"' ELSE ${col} END, '')`;
 }
 
 function pageSql(provinceCode: string, after: { commune: string; id: string }, last: string | null, pageSize: number, cells: CsvCells): Prisma.Sql {
   const upTo = last === null ? Prisma.empty : Prisma.sql`AND h."communeCode" <= ${last}`;
   const communes = JSON.stringify(cells.communes);
   const payments = JSON.stringify(cells.payments);
-  const phone = Prisma.sql`(CASE WHEN p."phone" ~ '^\\+84[0-9]{9}$'
-    THEN '0' || substr(p."phone", 4, 3) || ' ' || substr(p."phone", 7, 3) || ' ' || substr(p."phone", 10, 3)
-    ELSE ${csvText(Prisma.sql`p."phone"`)} END)`;
-  const live = Prisma.sql`(SELECT COUNT(CASE WHEN l."status" = 'active' AND l."stockMilli" > 0 THEN 1 END) FROM "Listing" l WHERE l."shopId" = s."id")`;
-  const line = Prisma.sql`${csvText(Prisma.sql`p."name"`)} || ',' || ${phone}
-    || ',' || COALESCE(${communes}::jsonb ->> p."communeCode", ${csvText(Prisma.sql`p."communeCode"`)})
-    || ',' || ${csvText(Prisma.sql`s."name"`)}
-    || ',' || (CASE WHEN s."slug" IS NULL THEN '' ELSE ${csvText(Prisma.sql`(${cells.shopLinkPrefix} || ${uriComponent(Prisma.sql`s."slug"`)})`)} END)
-    || ',' || COALESCE(${payments}::jsonb ->> p."payment", ${csvText(Prisma.sql`replace(${cells.unknownPayment.label}, ${cells.unknownPayment.marker}, p."payment")`)})
-    || ',' || (CASE WHEN p."openedAt" IS NULL THEN ${cells.no} ELSE ${cells.yes} END)
-    || ',' || (CASE WHEN p."registeredById" IS NULL THEN ${cells.no} ELSE ${cells.yes} END)
-    || ',' || (CASE WHEN s."id" IS NULL THEN 0 ELSE ${live} END)::text
-    || ',' || to_char((p."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'FMDD/FMMM/YYYY')
+  const line = Prisma.sql`${quote(Prisma.sql`q."name"`)}
+    || ',' || COALESCE(q."phoneShown", ${quote(Prisma.sql`q."phone"`)})
+    || ',' || COALESCE(q."communeCell", ${quote(Prisma.sql`q."communeCode"`)})
+    || ',' || ${quote(Prisma.sql`q."shopName"`)}
+    || ',' || ${quote(Prisma.sql`q."link"`)}
+    || ',' || COALESCE(q."paymentCell", ${quote(Prisma.sql`q."paymentLabel"`)})
+    || ',' || (CASE WHEN q."openedAt" IS NULL THEN ${cells.no} ELSE ${cells.yes} END)
+    || ',' || (CASE WHEN q."registeredById" IS NULL THEN ${cells.no} ELSE ${cells.yes} END)
+    || ',' || q."live"::text
+    || ',' || to_char((q."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'FMDD/FMMM/YYYY')
     || E'\\r\\n'`;
+  // p: the page's households (a seek on the (provinceCode, communeCode, id) index); q: their cells that
+  // need work, each computed once; then the lines.
   return Prisma.sql`
     WITH p AS MATERIALIZED (
       SELECT h."id", h."name", h."phone", h."communeCode", h."payment", h."createdAt", h."openedAt", h."registeredById"
@@ -75,23 +79,54 @@ function pageSql(provinceCode: string, after: { commune: string; id: string }, l
       WHERE h."provinceCode" = ${provinceCode} AND (h."communeCode", h."id") > (${after.commune}, ${after.id}) ${upTo}
       ORDER BY h."communeCode", h."id"
       LIMIT ${pageSize}
+    ), q AS MATERIALIZED (
+      SELECT p."communeCode", p."id", p."createdAt", p."openedAt", p."registeredById",
+        ${guard(Prisma.sql`p."name"`)} AS "name",
+        CASE WHEN left(p."phone", 3) = '+84' AND length(p."phone") = 12 AND translate(substr(p."phone", 4), '0123456789', '') = ''
+          THEN '0' || substr(p."phone", 4, 3) || ' ' || substr(p."phone", 7, 3) || ' ' || substr(p."phone", 10, 3) END AS "phoneShown",
+        ${guard(Prisma.sql`p."phone"`)} AS "phone",
+        ${communes}::jsonb ->> p."communeCode" AS "communeCell",
+        ${payments}::jsonb ->> p."payment" AS "paymentCell",
+        ${guard(Prisma.sql`replace(${cells.unknownPayment.label}, ${cells.unknownPayment.marker}, p."payment")`)} AS "paymentLabel",
+        ${guard(Prisma.sql`s."name"`)} AS "shopName",
+        ${guard(Prisma.sql`(${cells.shopLinkPrefix} || s."slug")`)} AS "link",
+        translate(s."slug", ${URI_UNRESERVED}, '') <> '' AS "odd",
+        CASE WHEN s."id" IS NULL THEN 0 ELSE
+          (SELECT COUNT(CASE WHEN l."status" = 'active' AND l."stockMilli" > 0 THEN 1 END) FROM "Listing" l WHERE l."shopId" = s."id") END AS "live"
+      FROM p LEFT JOIN "Shop" s ON s."householdId" = p."id"
     )
     SELECT
-      (SELECT string_agg(${line}, '' ORDER BY p."communeCode", p."id") FROM p LEFT JOIN "Shop" s ON s."householdId" = p."id") AS "text",
-      (SELECT COUNT(*)::int FROM p) AS "rows",
+      t."text", t."odd", t."rows",
       e."communeCode" AS "lastCommune", e."id" AS "lastId"
-    FROM (SELECT p."communeCode", p."id" FROM p ORDER BY p."communeCode" DESC, p."id" DESC LIMIT 1) e`;
+    FROM (SELECT q."communeCode", q."id" FROM q ORDER BY q."communeCode" DESC, q."id" DESC LIMIT 1) e,
+      (SELECT string_agg(${line}, '' ORDER BY q."communeCode", q."id") AS "text", COALESCE(bool_or(q."odd"), false) AS "odd", COUNT(*)::int AS "rows" FROM q) t`;
 }
 
 interface Page {
   text: string;
+  /** a slug encodeURIComponent changes: the page is formatted in JS */
+  odd: boolean;
   rows: number | bigint | string;
   lastCommune: string;
   lastId: string;
 }
 
-async function pageAfter(db: Db, provinceCode: string, after: { commune: string; id: string }, last: string | null, pageSize: number, cells: CsvCells): Promise<Page | undefined> {
-  const [page] = await queryRows<Page>(db, pageSql(provinceCode, after, last, pageSize, cells));
+type After = { commune: string; id: string };
+
+/** The households' lines of one page formatted in JS (src/web/households-csv.ts), for a page with an odd slug. */
+export type JsPage = (provinceCode: string, after: After, last: string | null, pageSize: number) => Promise<string>;
+
+/**
+ * One page, with JIT compilation off: the line's expression is long, and PostgreSQL's estimate for it is
+ * near the cost above which it compiles the statement (jit_above_cost), which takes longer than the
+ * statement itself; SET LOCAL holds for this transaction only.
+ */
+async function pageAfter(db: Db, provinceCode: string, after: After, last: string | null, pageSize: number, cells: CsvCells, jsPage: JsPage): Promise<Page | undefined> {
+  const [page] = await db.$transaction(async (tx) => {
+    await executeSql(tx, Prisma.sql`SET LOCAL jit = off`);
+    return queryRows<Page>(tx, pageSql(provinceCode, after, last, pageSize, cells));
+  });
+  if (page?.odd) page.text = await jsPage(provinceCode, after, last, pageSize);
   return page;
 }
 
@@ -99,17 +134,17 @@ async function pageAfter(db: Db, provinceCode: string, after: { commune: string;
  * The CSV lines of the scope's households (no header), one text per page of `pageSize` households, in
  * (communeCode, id) order; the next page is asked for before this one is handed on. PostgreSQL only.
  */
-export async function* householdCsvPagesSql(db: Db, scope: Scope, cells: CsvCells, pageSize: number): AsyncGenerator<string> {
+export async function* householdCsvPagesSql(db: Db, scope: Scope, cells: CsvCells, pageSize: number, jsPage: JsPage): AsyncGenerator<string> {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new Error(`householdPages: page size ${pageSize}`);
   const runs: [string, string | null][] = scope.communes.length ? [...new Set(scope.communes)].sort().map((c) => [c, c]) : [["", null]];
   for (const [first, last] of runs) {
-    let next = pageAfter(db, scope.provinceCode, { commune: first, id: "" }, last, pageSize, cells);
+    let next = pageAfter(db, scope.provinceCode, { commune: first, id: "" }, last, pageSize, cells, jsPage);
     for (;;) {
       const page = await next;
       if (!page) break;
       const full = Number(page.rows) === pageSize;
       if (full) {
-        next = pageAfter(db, scope.provinceCode, { commune: page.lastCommune, id: page.lastId }, last, pageSize, cells);
+        next = pageAfter(db, scope.provinceCode, { commune: page.lastCommune, id: page.lastId }, last, pageSize, cells, jsPage);
         next.catch(() => undefined); // a download stopped early leaves it unread: its failure is nobody's
       }
       yield page.text;

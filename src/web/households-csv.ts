@@ -3,8 +3,8 @@
 // holds one page however big the commune.
 import type { Scope } from "../broadcast/store.ts";
 import { PAYMENT_METHODS } from "../core/households.ts";
-import { householdCsvPagesSql, type CsvCells } from "../dashboard/household-csv-sql.ts";
-import { householdPages, HOUSEHOLD_PAGE } from "../dashboard/household-export.ts";
+import { householdCsvPagesSql, type CsvCells, type JsPage } from "../dashboard/household-csv-sql.ts";
+import { householdPage, householdPages, HOUSEHOLD_PAGE, type ExportedHousehold } from "../dashboard/household-export.ts";
 import type { Db } from "../db/client.ts";
 import { onPostgres } from "../db/plain-sql.ts";
 import { csvField, csvLine, UTF8_BOM } from "../http/api/csv.ts";
@@ -52,10 +52,17 @@ function csvCells(t: Translate, scope: Scope, publicUrl: string): CsvCells {
  */
 export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number; format?: "sql" | "js" } = {}): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
+  const lines = linesOf(t, publicUrl);
   if (opts.format !== "js" && onPostgres(db)) {
-    yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE);
+    const jsPage: JsPage = async (provinceCode, after, last, size) => lines(await householdPage(db, provinceCode, after, last, size));
+    yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE, jsPage);
     return;
   }
+  for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) yield lines(page);
+}
+
+/** The JS formatting: a page of households as CSV lines. */
+function linesOf(t: Translate, publicUrl: string): (page: ExportedHousehold[]) => string {
   const yes = t("dashboard:csv.households.yes");
   const no = t("dashboard:csv.households.no");
   const payments = new Map<string, string>();
@@ -65,7 +72,7 @@ export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicU
     return label;
   };
   const day = dayFormatter();
-  for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) {
+  return (page) => {
     let text = "";
     for (const h of page) {
       text += csvLine([
@@ -81,6 +88,6 @@ export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicU
         day(h.createdAt),
       ]);
     }
-    yield text;
-  }
+    return text;
+  };
 }
