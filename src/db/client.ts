@@ -92,6 +92,7 @@ class PrismaBetterSQLite3Shared extends PrismaBetterSQLite3 {
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {
     const handle = newPlainSqlHandle();
+    handle.postgres = true;
     const adapter = new PrismaPgSerialTransactions({ connectionString: url }, handle);
     const client = new PgPrismaClient({ adapter }) as unknown as Db;
     handle.client = client;

@@ -32,6 +32,8 @@ export interface PlainSqlHandle {
   client?: object;
   sqlite?: Database.Database;
   statements: Map<string, Database.Statement>;
+  /** the client is on PostgreSQL */
+  postgres?: boolean;
   /** PostgreSQL: Prisma's connected driver adapter */
   pg?: RawQueryable;
   caches: Map<symbol, unknown>;
@@ -59,6 +61,9 @@ function pgOf(tx: Tx): RawQueryable | undefined {
   if (!handle?.pg) return undefined;
   return tx === handle.client ? handle.pg : transactionOf(tx);
 }
+
+/** Whether a client made by createDb (or one of its transactions) is on PostgreSQL. */
+export const onPostgres = (tx: Tx): boolean => handleOf(tx)?.postgres === true;
 
 /** One `make()` per database client, kept with it; a client not made by createDb gets a fresh one each time. */
 export function perClient<T>(tx: Tx, key: symbol, make: () => T): T {

@@ -2,10 +2,13 @@
 // the pages are read (src/dashboard/household-export.ts), so the download starts at once and memory
 // holds one page however big the commune.
 import type { Scope } from "../broadcast/store.ts";
-import { householdPages, HOUSEHOLD_PAGE } from "../dashboard/household-export.ts";
+import { PAYMENT_METHODS } from "../core/households.ts";
+import { householdCsvPagesSql, type CsvCells, type JsPage } from "../dashboard/household-csv-sql.ts";
+import { householdPage, householdPages, HOUSEHOLD_PAGE, type ExportedHousehold } from "../dashboard/household-export.ts";
 import type { Db } from "../db/client.ts";
-import { csvLine, UTF8_BOM } from "../http/api/csv.ts";
-import { getCommune } from "../lang/communes.ts";
+import { onPostgres } from "../db/plain-sql.ts";
+import { csvField, csvLine, UTF8_BOM } from "../http/api/csv.ts";
+import { getCommune, listCommunes } from "../lang/communes.ts";
 import { formatVnPhone } from "../lang/phone.ts";
 import { shopUrl } from "../links.ts";
 import { formatDay } from "./format.ts";
@@ -29,9 +32,37 @@ function dayFormatter(): (d: Date) => string {
   };
 }
 
-/** Households in scope as CSV text: the header line, then one chunk of lines per page read. */
-export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number } = {}): AsyncGenerator<string> {
+/** What the SQL formatting takes from the locale and the directory, as CSV cells. */
+function csvCells(t: Translate, scope: Scope, publicUrl: string): CsvCells {
+  const marker = "\u0001";
+  return {
+    communes: Object.fromEntries(listCommunes(scope.provinceCode).map((c) => [c.code, csvField(c.name)])),
+    payments: Object.fromEntries(PAYMENT_METHODS.map((p) => [p, csvField(t(`register:payment.${p}`))])),
+    unknownPayment: { label: t(`register:payment.${marker}`), marker },
+    yes: csvField(t("dashboard:csv.households.yes")),
+    no: csvField(t("dashboard:csv.households.no")),
+    shopLinkPrefix: shopUrl(publicUrl, ""),
+  };
+}
+
+/**
+ * Households in scope as CSV text: the header line, then one chunk of lines per page read. On
+ * PostgreSQL the database writes the lines (src/dashboard/household-csv-sql.ts) unless `format` says
+ * "js"; SQLite always takes the JS path below.
+ */
+export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number; format?: "sql" | "js" } = {}): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
+  const lines = linesOf(t, publicUrl);
+  if (opts.format !== "js" && onPostgres(db)) {
+    const jsPage: JsPage = async (provinceCode, after, last, size) => lines(await householdPage(db, provinceCode, after, last, size));
+    yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE, jsPage);
+    return;
+  }
+  for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) yield lines(page);
+}
+
+/** The JS formatting: a page of households as CSV lines. */
+function linesOf(t: Translate, publicUrl: string): (page: ExportedHousehold[]) => string {
   const yes = t("dashboard:csv.households.yes");
   const no = t("dashboard:csv.households.no");
   const payments = new Map<string, string>();
@@ -41,7 +72,7 @@ export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicU
     return label;
   };
   const day = dayFormatter();
-  for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) {
+  return (page) => {
     let text = "";
     for (const h of page) {
       text += csvLine([
@@ -57,6 +88,6 @@ export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicU
         day(h.createdAt),
       ]);
     }
-    yield text;
-  }
+    return text;
+  };
 }

@@ -1,0 +1,110 @@
+// The households CSV formatted by PostgreSQL (src/dashboard/household-csv-sql.ts) is byte for byte the
+// one formatted in JS (src/web/households-csv.ts, which SQLite uses): over names and shop names with
+// quotes, commas, line breaks, leading = + - @ tab, leading and trailing white space (JavaScript's \s,
+// no-break space included), Vietnamese letters and emoji; households without a shop; phones that are
+// not Vietnamese numbers; a slug encodeURIComponent must encode; a payment the locale does not know;
+// registrations either side of midnight in Asia/Ho_Chi_Minh. On both databases the values come back
+// from the CSV as they went in (with the formula guard's apostrophe).
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../src/admin/demo-seed.ts";
+import { tFor } from "../src/i18n/index.ts";
+import { householdsCsv } from "../src/web/households-csv.ts";
+import { useTestDatabase } from "./support/db.ts";
+
+const testDb = useTestDatabase();
+const PROVINCE = "20";
+const BASE = "https://cho.example";
+const t = tFor("vi");
+const onPostgres = process.env.TEST_DB === "postgres";
+
+const NASTY = [
+  'Hộ "Nông" Văn Đức',
+  "Bắc, Lạng Sơn",
+  "dòng một\ndòng hai",
+  "dòng một\r\ndòng hai",
+  "=HYPERLINK(\"http://x\")",
+  "+84 912",
+  "-1",
+  "@SUM(A1)",
+  "\tcó tab",
+  "\rCR",
+  " đầu cách",
+  "cuối cách ",
+  "\u00a0no-break",
+  "nbsp cuối\u00a0",
+  "Ớt 🌶️ cay 🔥",
+  "Quả \"hồng\", ngọt\nlắm",
+  "'đã có nháy",
+  "Ứ Ừ Ử Ữ Ự ỹ",
+  "",
+  "x",
+];
+/** How the formula guard writes a cell. */
+const guarded = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+/** The export as the route writes it, whole. */
+async function exportText(format: "sql" | "js", pageSize?: number, communes: string[] = []): Promise<string> {
+  let csv = "";
+  for await (const chunk of householdsCsv(testDb.db, t, { provinceCode: PROVINCE, communes }, BASE, { format, ...(pageSize ? { pageSize } : {}) })) csv += chunk;
+  return csv;
+}
+
+let households: { id: string; name: string; shop: string | null }[];
+
+beforeAll(async () => {
+  await seedDemo(testDb.db, { households: 60, provinceCode: PROVINCE, url: testDb.url });
+  const rows = await testDb.db.household.findMany({ orderBy: { id: "asc" }, include: { shop: true } });
+  households = [];
+  for (const [i, h] of rows.entries()) {
+    const name = NASTY[i % NASTY.length];
+    const shop = i % 7 === 3 ? null : NASTY[(i * 3 + 1) % NASTY.length];
+    await testDb.db.household.update({
+      where: { id: h.id },
+      data: {
+        name,
+        // not Vietnamese numbers (written as they are, guarded when they start with +)
+        ...(i === 5 ? { phone: "+4915112345678" } : i === 6 ? { phone: "+84 12" } : {}),
+        ...(i === 8 ? { payment: "strange,new" } : {}),
+        // either side of midnight in Hanoi (UTC+7)
+        ...(i === 9 ? { createdAt: new Date("2026-03-04T16:59:59.999Z") } : i === 10 ? { createdAt: new Date("2026-03-04T17:00:00.000Z") } : {}),
+        ...(i === 11 ? { createdAt: new Date("2025-12-31T17:00:00.000Z") } : {}),
+      },
+    });
+    if (shop === null) {
+      if (h.shop) await testDb.db.shop.delete({ where: { id: h.shop.id } });
+    } else if (h.shop) {
+      await testDb.db.shop.update({ where: { id: h.shop.id }, data: { name: shop, ...(i === 2 ? { slug: "rau củ/Đà Lạt?&=🌶️" } : i === 4 ? { slug: "a-b_c.d!~*'()" } : {}) } });
+    }
+    households.push({ id: h.id, name, shop: shop === null || !h.shop ? null : shop });
+  }
+  expect(households.some((h) => h.shop === null)).toBe(true);
+}, 60_000);
+
+describe("households CSV formatted by the database", () => {
+  it("gives the values back through the quoting, with the formula guard", async () => {
+    const csv = await exportText("js", 7);
+    const rows = parse(csv.slice(1), { from_line: 2, relax_column_count: false }) as string[][];
+    expect(rows).toHaveLength(households.length);
+    const byName = new Map<string, string[][]>();
+    for (const r of rows) byName.set(r[0], [...(byName.get(r[0]) ?? []), r]);
+    for (const h of households) expect(byName.has(guarded(h.name)), JSON.stringify(h.name)).toBe(true);
+    const shops = new Set(rows.map((r) => r[3]));
+    for (const h of households) expect(shops.has(h.shop === null ? "" : guarded(h.shop)), JSON.stringify(h.shop)).toBe(true);
+    expect(rows.some((r) => r[4] === `${BASE}/s/${encodeURIComponent("rau củ/Đà Lạt?&=🌶️")}`)).toBe(true);
+    expect(rows.some((r) => r[1] === "'+4915112345678")).toBe(true);
+    expect(rows.some((r) => r[9] === "4/3/2026")).toBe(true);
+    expect(rows.some((r) => r[9] === "5/3/2026")).toBe(true);
+    expect(rows.some((r) => r[9] === "1/1/2026")).toBe(true);
+  });
+
+  it.runIf(onPostgres)("is byte for byte the JS formatting on PostgreSQL, at any page size and scope", async () => {
+    const js = await exportText("js");
+    expect(js.split("\r\n").length).toBeGreaterThan(households.length);
+    for (const pageSize of [1, 7, households.length, undefined]) {
+      expect(await exportText("sql", pageSize), `page size ${pageSize}`).toBe(js);
+    }
+    const communes = (await testDb.db.household.groupBy({ by: ["communeCode"], orderBy: { communeCode: "asc" } })).map((g) => g.communeCode).slice(0, 2).reverse();
+    expect(await exportText("sql", 3, communes)).toBe(await exportText("js", 3, communes));
+  });
+});
