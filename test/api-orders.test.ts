@@ -155,10 +155,14 @@ describe("following an order", () => {
     // The acceptance itself (the new-order notice names the code too, and "da nhan tien" typed before
     // the acceptance is in would find the order still waiting).
     await seller.chat.act(() => fake.tapButtonIn(notice.messageId, seller.chat.user, "✅ Nhận đơn"), new RegExp(`Đã nhận đơn ${code}`));
+    // A household with no bank account or e-wallet on record (registered with "Chưa có"): the money
+    // came in cash, not by transfer.
+    const before = await app.db.household.findUniqueOrThrow({ where: { id: seller.householdId }, select: { payment: true, payAccount: true } });
+    await app.db.household.update({ where: { id: seller.householdId }, data: { payment: "none", payAccount: null } });
     await seller.chat.send(`da nhan tien ${code.toLowerCase()}`, /đã trả tiền/);
+    await app.db.household.update({ where: { id: seller.householdId }, data: before });
     const paid = await get(code);
     expect(paid.status).toBe(200);
-    // The household has no bank account or e-wallet on record: the money came in cash, not by transfer.
     expect(paid.json.order).toMatchObject({ code, status: "accepted", payment: { state: "paid", paidAt: expect.any(String), paidBy: "cash" } });
 
     expect((await get(code, PARTNER_KEYS.voso)).json).toMatchObject({ error: "order_not_found" });
