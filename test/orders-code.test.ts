@@ -2,7 +2,7 @@
 // at most 4 draws in all, inside the order's transaction (on PostgreSQL a failed insert would abort it). The random source is replaced here so that a collision happens on purpose: the
 // bytes 0 give "DH222222", the bytes 1 "DH333333" (the first two characters of the code alphabet).
 import { randomBytes } from "node:crypto";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
@@ -34,6 +34,13 @@ function codeDraws(...fills: number[]) {
 const place = () =>
   testDb.db.$transaction((tx) => orders(tx).place({ listingId, quantity: 1, buyer: BUYER, buyerChannel: "web", source: "web" }));
 const stock = async () => (await testDb.db.listing.findUniqueOrThrow({ where: { id: listingId } })).stockMilli;
+
+// The files after this one, in the same process, must get the real random source and an orders.ts that
+// uses it: without this, the next file to place orders drew "DH222222" four times and failed.
+afterAll(() => {
+  vi.doUnmock("node:crypto");
+  vi.resetModules();
+});
 
 beforeAll(async () => {
   vi.resetModules();
