@@ -39,6 +39,20 @@ const photoBytes = (m: SentMessage) => {
   return fake.uploadedFile(sizes.at(-1)?.file_id ?? "");
 };
 
+/** 1 kg of the household's listing, ordered for the buyer in its Telegram chat (9902) by the service. */
+async function placeForBuyer() {
+  const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
+  return bot.orders.place({
+    listingId: listing.id,
+    quantity: 1,
+    buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
+    buyerChannel: "telegram",
+    buyerChatKey: "9902",
+    buyerLocale: "vi",
+    source: "chat",
+  });
+}
+
 describe("an order paid by bank transfer", () => {
   it("gives the buyer a VietQR with the exact amount and code, and both sides a one-tap payment state", async () => {
     // Registration with a bank account: three short questions, only because the household has one.
@@ -73,16 +87,7 @@ describe("an order paid by bank transfer", () => {
     // The buyer follows its order in this chat (placed here by the service: the buy dialogue has its own tests).
     buyer = new Chat(fake, { id: 9902, first_name: "Trần Thị Lan", language_code: "vi" });
     await buyer.send("/mua", /Bạn muốn mua gì/);
-    const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
-    const placed = await bot.orders.place({
-      listingId: listing.id,
-      quantity: 1,
-      buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
-      buyerChannel: "telegram",
-      buyerChatKey: "9902",
-      buyerLocale: "vi",
-      source: "chat",
-    });
+    const placed = await placeForBuyer();
     expect(placed.ok).toBe(true);
     const order = await testDb.db.order.findFirstOrThrow({ where: { buyerChatKey: "9902" } });
     expect(order).toMatchObject({ totalVnd: 80_000, payState: "unpaid" });
@@ -192,16 +197,7 @@ describe("an order paid by bank transfer", () => {
       payAccountName: null,
     });
 
-    const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
-    const placed = await bot.orders.place({
-      listingId: listing.id,
-      quantity: 1,
-      buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
-      buyerChannel: "telegram",
-      buyerChatKey: "9902",
-      buyerLocale: "vi",
-      source: "chat",
-    });
+    const placed = await placeForBuyer();
     if (!placed.ok) throw new Error(placed.reason);
     const code = placed.order.code;
     await household.act(async () => undefined, new RegExp(`Đơn mới ${code}`));

@@ -81,6 +81,16 @@ const hook = (waybill: string, status: number, at: string, extra: Parameters<Fak
   vtp.push(`${app.url}/webhook/carrier/viettel_post`, SECRET, waybill, status, at, extra);
 const buyerTexts = () => fake.sentTexts(BUYER);
 
+/** Pickup called and booked as "Tiết kiệm"; its waybill, once the buyer has been told it. */
+async function bookedEconomy(code: string): Promise<string> {
+  await callPickup(code);
+  await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
+  await seller.chat.act(async () => undefined, /Mã vận đơn: PKE\d+/);
+  const waybill = /Mã vận đơn: (PKE\d+)/.exec(seller.chat.last.text!)![1];
+  await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
+  return waybill;
+}
+
 describe("Viettel Post: quote, book, track", () => {
   it("quotes, books with the waybill, follows the webhook to delivered; told once per step that matters", async () => {
     const code = await acceptedOrder();
@@ -132,11 +142,7 @@ describe("Viettel Post: quote, book, track", () => {
 
   it("the way back: a failed attempt, returning, returned; each side told what matters to it once, no COD marked paid", async () => {
     const code = await acceptedOrder();
-    await callPickup(code);
-    await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
-    await seller.chat.act(async () => undefined, /Mã vận đơn: PKE\d+/);
-    const waybill = /Mã vận đơn: (PKE\d+)/.exec(seller.chat.last.text!)![1];
-    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
+    const waybill = await bookedEconomy(code);
     const sellerBefore = fake.sentTexts(SELLER).length;
     const buyerBefore = buyerTexts().length;
 
@@ -172,11 +178,7 @@ describe("Viettel Post: quote, book, track", () => {
 
   it("answers Viettel Post at once while the buyer's chat is slow to take a message: no retry, the notice follows", async () => {
     const code = await acceptedOrder();
-    await callPickup(code);
-    await seller.chat.tap("Tiết kiệm: 25.000 đ, 72 giờ", /Đang đặt Tiết kiệm/);
-    await seller.chat.act(async () => undefined, /Mã vận đơn: PKE\d+/);
-    const waybill = /Mã vận đơn: (PKE\d+)/.exec(seller.chat.last.text!)![1];
-    await fake.waitFor(() => buyerTexts().some((t) => t.includes(`Mã vận đơn: ${waybill}`)));
+    const waybill = await bookedEconomy(code);
     // Telegram holds the buyer's next message for 8 s; Viettel Post gives up on an answer after 3 s
     // (it asks for one within a second) and would send the event again.
     fake.failNext("sendMessage", { kind: "timeout", ms: 8000 }, { chatId: BUYER });
