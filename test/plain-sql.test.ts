@@ -9,20 +9,12 @@ import { createDb, type Db } from "../src/db/client.ts";
 import { asDate, executeSql, perClient, PLAIN_SQL, queryRows, type PlainSqlHandle } from "../src/db/plain-sql.ts";
 import { Prisma, PrismaClient } from "../src/generated/prisma/client.ts";
 import { PrismaClient as PgPrismaClient } from "../src/generated/prisma-pg/client.ts";
-import { useTestDatabase } from "./support/db.ts";
+import { useTestDatabase, withClient as withFreshClient } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
 const testDb = useTestDatabase();
 
-/** A client of createDb made inside the test (so what createDb sets up is part of what the test checks). */
-async function withClient(fn: (db: Db) => Promise<void>): Promise<void> {
-  const db = createDb(testDb.url);
-  try {
-    await fn(db);
-  } finally {
-    await db.$disconnect();
-  }
-}
+const withClient = (fn: (db: Db) => Promise<void>) => withFreshClient(testDb.url, fn);
 
 const keysLike = (db: typeof testDb.db, prefix: string) =>
   db.processedUpdate.findMany({ where: { key: { startsWith: prefix } }, orderBy: { key: "asc" } });

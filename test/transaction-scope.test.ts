@@ -5,28 +5,17 @@
 // place. On the real database of the run (SQLite or PostgreSQL), and on a scripted client for the
 // case a real SQLite cannot run (a second transaction while one is open waits for the first).
 import { describe, expect, it } from "vitest";
-import { createDb, type Db, type Tx } from "../src/db/client.ts";
+import type { Db, Tx } from "../src/db/client.ts";
 import { executeSql, queryRows } from "../src/db/plain-sql.ts";
 import type { RawQueryable } from "../src/db/plain-sql-pg.ts";
 import { recordTransaction, scopeTransactions, transactionOf } from "../src/db/transaction-scope.ts";
 import { Prisma } from "../src/generated/prisma/client.ts";
-import { useTestDatabase } from "./support/db.ts";
+import { useTestDatabase, withClient as withFreshClient } from "./support/db.ts";
 import { within } from "./support/within.ts";
 
 const testDb = useTestDatabase();
 
-/**
- * A client made inside the test: createDb ties its transactions to their scope, so that setup is part
- * of what each test checks.
- */
-async function withClient(fn: (db: Db) => Promise<void>): Promise<void> {
-  const db = createDb(testDb.url);
-  try {
-    await fn(db);
-  } finally {
-    await db.$disconnect();
-  }
-}
+const withClient = (fn: (db: Db) => Promise<void>) => withFreshClient(testDb.url, fn);
 
 const insertKey = (key: string) => Prisma.sql`INSERT INTO "ProcessedUpdate" ("key", "createdAt") VALUES (${key}, ${new Date()})`;
 const keysLike = async (prefix: string) =>

@@ -92,3 +92,16 @@ export function useTestDatabase(opts: { perTest?: boolean } = {}): { readonly ur
     },
   };
 }
+
+/**
+ * A client of createDb made for one piece of a test and closed after it, for tests where what createDb
+ * sets up (plain SQL, transaction scopes) is part of what they check.
+ */
+export async function withClient(url: string, fn: (db: Db) => Promise<void>): Promise<void> {
+  const db = createDb(url);
+  try {
+    await fn(db);
+  } finally {
+    await db.$disconnect();
+  }
+}
