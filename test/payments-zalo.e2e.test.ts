@@ -17,7 +17,7 @@ import { seedHouseholds } from "./support/broadcast.ts";
 import { startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
 import { decodeQrPng } from "./support/qr.ts";
-import { newZaloUser, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
+import { choose, newZaloUser, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
 
 const SEPAY_SECRET = "sepay-zalo-e2e-secret-0123456789";
 const ACCOUNT = "8888123456789";
@@ -50,15 +50,6 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Answers what a Zalo notice offers: "N. label" by its number, or "• label: gõ WORDS" by typing the words. */
-async function choose(chat: ZaloChat, label: string, expect: RegExp) {
-  const lines = [...chat.all].reverse().flatMap((m) => m.split("\n").reverse());
-  const numbered = lines.find((l) => l.endsWith(`. ${label}`));
-  if (numbered) return chat.send(numbered.slice(0, numbered.indexOf(".")), expect);
-  const typed = lines.map((l) => new RegExp(`^• ${label.replace(/[.()]/g, "\\$&")}: gõ (.+)$`).exec(l)).find(Boolean);
-  if (typed) return chat.send(typed[1], expect);
-  throw new Error(`no "${label}" to answer: ${JSON.stringify(chat.all.slice(-3))}`);
-}
 
 async function acceptedOrder(household: ZaloChat, kilos: number): Promise<string> {
   const placed = await app.orders.place({

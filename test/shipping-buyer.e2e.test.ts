@@ -13,7 +13,7 @@ import { call, startApiApp, type ApiApp, type Seller } from "./support/api.ts";
 import { seedHouseholds } from "./support/broadcast.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
-import { newZaloUser, splitNumbered, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
+import { choose, newZaloUser, splitNumbered, startFakeZaloBot, ZaloChat } from "./support/zalo.ts";
 import { launchBrowser, noteIfSkipped, skipBrowserTests } from "./support/browser.ts";
 
 noteIfSkipped("shipping fee browser test");
@@ -85,18 +85,6 @@ async function acceptAndBook(code: string): Promise<{ waybill: string; label: st
   return { waybill, label };
 }
 
-/**
- * Answers a choice as a Zalo user reads it: the number before `label` ("1. ✅ Nhận đơn"), or the word
- * given for it ("• 🚚 Gọi bưu điện lấy hàng: gõ GUI DH…") where a notice offers one.
- */
-async function choose(chat: ZaloChat, label: string, expect: RegExp) {
-  const lines = [...chat.all].reverse().flatMap((m) => m.split("\n").reverse());
-  const numbered = lines.find((l) => l.endsWith(`. ${label}`));
-  if (numbered) return chat.send(numbered.slice(0, numbered.indexOf(".")), expect);
-  const typed = lines.map((l) => new RegExp(`^• ${label.replace(/[.()]/g, "\\$&")}: gõ (.+)$`).exec(l)).find(Boolean);
-  if (typed) return chat.send(typed[1], expect);
-  throw new Error(`no "${label}" to answer: ${JSON.stringify(chat.all.slice(-2))}`);
-}
 
 const hook = (waybill: string, status: number, at: string) => vtp.push(`${app.url}/webhook/carrier/viettel_post`, SECRET, waybill, status, at);
 

@@ -207,3 +207,16 @@ export async function registerOnZalo(chat: ZaloChat, opts: { phone: string; name
   await chat.send("1", /thanh toán điện tử/);
   await chat.pick("Viettel Money", /Bạn muốn làm gì/);
 }
+
+/**
+ * Answers a choice as a Zalo user reads it: the number before `label` ("1. ✅ Nhận đơn"), or the word
+ * given for it ("• 🚚 Gọi bưu điện lấy hàng: gõ GUI DH…") where a notice offers one.
+ */
+export async function choose(chat: ZaloChat, label: string, expect: RegExp) {
+  const lines = [...chat.all].reverse().flatMap((m) => m.split("\n").reverse());
+  const numbered = lines.find((l) => l.endsWith(`. ${label}`));
+  if (numbered) return chat.send(numbered.slice(0, numbered.indexOf(".")), expect);
+  const typed = lines.map((l) => new RegExp(`^• ${label.replace(/[.()]/g, "\\$&")}: gõ (.+)$`).exec(l)).find(Boolean);
+  if (typed) return chat.send(typed[1], expect);
+  throw new Error(`no "${label}" to answer: ${JSON.stringify(chat.all.slice(-3))}`);
+}
