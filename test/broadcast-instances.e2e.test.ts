@@ -6,7 +6,7 @@
 // The rates are low on purpose: a loaded test machine sends a few dozen messages a second at most,
 // and the check must be able to see two unshared limits. The pace is judged by the fake's clock with
 // a tolerance: both instances and the fake share one event loop here, so on a busy machine sends that
-// left 1/6 s apart can arrive bunched (400 ms was seen in a full run). 600 ms of bunching is
+// left 1/6 s apart can arrive bunched (400 ms was seen in a full run, more once). 800 ms of bunching is
 // forgiven; 12/s still fails the span check below by far.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
@@ -21,7 +21,7 @@ const OFFICER_CHAT = 991_001;
 const RATE = 6;
 const LIMIT = 7;
 const HOUSEHOLDS = 30;
-const TOLERANCE_MS = 600;
+const TOLERANCE_MS = 800;
 
 let database: TestDatabase;
 let db: Db;
