@@ -39,10 +39,11 @@ async function start(broadcast = {}) {
 const alertTexts = (user: SimUser) => telegram.sent(user.id).map((m) => m.text ?? "").filter((t) => t.startsWith("🔔 Có "));
 
 /** A household's shop with a live listing, written the way the app writes one. */
-async function listing(productId: string, priceVnd: number, commune: string) {
-  const [id] = await seedHouseholds(testDb.db, [{ commune }]);
+async function listing(productId: string, priceVnd: number, commune: string, opts: { unit?: string; seller?: number } = {}) {
+  const [id] = await seedHouseholds(testDb.db, [{ commune, telegram: opts.seller }]);
   const shop = await testDb.db.shop.findFirstOrThrow({ where: { householdId: id } });
-  return createServices(testDb.db).listings.create({ shopId: shop.id, productId, title: productId, unit: "kg", quantity: 50, displayUnit: "kg", priceVnd });
+  const unit = opts.unit ?? "kg";
+  return createServices(testDb.db).listings.create({ shopId: shop.id, productId, title: productId, unit, quantity: 50, displayUnit: unit, priceVnd });
 }
 
 /** The chats owed an alert message, from the claims. */
@@ -127,6 +128,32 @@ describe("price alerts", () => {
     await telegram.waitFor(() => alertTexts(tu).length === 1);
     expect((await testDb.db.priceAlertNotice.findMany({ where: { chatKey: String(tu.id) } })).map((n) => n.day)).toEqual([vnDay(new Date())]);
     expect([alertTexts(lan).length, alertTexts(minh).length, alertTexts(hoa).length, alertTexts(tu).length]).toEqual([1, 1, 0, 1]);
+  });
+
+  it("a seller is not told of its own listing; a listing priced in another unit meets only alerts without a ceiling", async () => {
+    telegram = await startFakeBotApi();
+    const app = await start();
+    await app.engine.catalog.get(); // seeds the products
+    await app.alerts.run();
+    const [seller, capped, open, near] = [tgUser(), tgUser(), tgUser(), tgUser()];
+    const alerts = createServices(testDb.db).priceAlerts;
+    const subscribe = (u: SimUser, maxPriceVnd: number | null, communeCode: string | null = null) =>
+      alerts.subscribe({ productId: "na-chi-lang", communeCode, maxPriceVnd, channel: "telegram", chatKey: String(u.id), locale: "vi" });
+    await subscribe(seller, null);
+    await subscribe(capped, 40_000); // per kg, the product's unit
+    await subscribe(open, null);
+    await subscribe(near, null, DONG_DANG);
+
+    // 8.000 đ a fruit is under 40.000 đ/kg as a number, but not a price per kg: only the open alert.
+    await listing("na-chi-lang", 8_000, CHI_LANG, { unit: "qua", seller: seller.id });
+    await app.alerts.run();
+    expect(await notices()).toEqual([`${open.id}`]);
+    // The same in kg from another shop in the capped buyer's reach; the seller of the first is
+    // now told like anyone (it is not this listing's seller).
+    await testDb.db.priceAlertNotice.deleteMany();
+    await listing("na-chi-lang", 35_000, CHI_LANG);
+    await app.alerts.run();
+    expect(await notices()).toEqual([`${seller.id}`, `${capped.id}`, `${open.id}`].sort());
   });
 
   it("an app stopped in the middle of sending, then started again: every subscriber exactly once", async () => {

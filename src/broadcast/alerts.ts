@@ -89,34 +89,41 @@ export class AlertMatcher {
     let listings = await read(new Date(cursor.at.getTime() - OVERLAP_MS));
     // A full page entirely inside the overlap would never move the cursor: read on from the cursor.
     if (listings.length === PAGE && listings[PAGE - 1].updatedAt <= cursor.at) listings = await read(cursor.at);
-    let queued = 0;
-    for (const listing of listings) queued += await this.forListing(listing, now);
+    const queued = await this.forListings(listings.filter((l) => l.product !== null), now);
     const newest = listings.at(-1)?.updatedAt;
     if (newest && newest > cursor.at) await this.db.alertCursor.updateMany({ where: { name: CURSOR, at: { lt: newest } }, data: { at: newest } });
     if (queued > 0) this.opts.queued();
     return queued;
   }
 
-  private async forListing(l: LiveListing, now: Date): Promise<number> {
-    if (!l.product) return 0;
+  /**
+   * The alerts the listings meet, found in one statement for the whole page (a statement per listing
+   * was most of a pass's round trips, and passes run beside the turns), then each match claimed.
+   */
+  private async forListings(listings: LiveListing[], now: Date): Promise<number> {
+    if (listings.length === 0) return 0;
     const day = vnDay(now);
     // A ceiling is per the product's unit: a listing priced in another unit (na by the quả) meets only
-    // alerts without one.
-    const ceiling =
-      l.unit === l.product.unit ? Prisma.sql`(a."maxPriceVnd" IS NULL OR a."maxPriceVnd" >= ${l.priceVnd})` : Prisma.sql`a."maxPriceVnd" IS NULL`;
-    const alerts = await this.db.$queryRaw<Array<{ channel: string; chatKey: string; locale: string; token: string }>>`
-      SELECT a."channel", a."chatKey", a."locale", a."token" FROM "PriceAlert" a
-      WHERE a."productId" = ${l.productId}
-        AND a."channel" IN (${Prisma.join(this.opts.channels)})
-        AND (a."communeCode" IS NULL OR a."communeCode" = ${l.communeCode})
-        AND ${ceiling}
+    // alerts without one. CAST gives the values their types on PostgreSQL; SQLite takes them as they are.
+    const values = listings.map(
+      (l, i) => Prisma.sql`(${i}, CAST(${l.productId} AS TEXT), CAST(${l.communeCode} AS TEXT), CAST(${l.shop.householdId} AS TEXT),
+        CAST(${l.priceVnd} AS INTEGER), CAST(${l.unit === l.product!.unit ? 1 : 0} AS INTEGER))`,
+    );
+    const matches = await this.db.$queryRaw<Array<{ i: number | bigint; channel: string; chatKey: string; locale: string; token: string }>>`
+      WITH v ("i", "productId", "communeCode", "householdId", "priceVnd", "sameUnit") AS (VALUES ${Prisma.join(values)})
+      SELECT v."i", a."channel", a."chatKey", a."locale", a."token" FROM v JOIN "PriceAlert" a ON a."productId" = v."productId"
+      WHERE a."channel" IN (${Prisma.join(this.opts.channels)})
+        AND (a."communeCode" IS NULL OR a."communeCode" = v."communeCode")
+        AND (a."maxPriceVnd" IS NULL OR (v."sameUnit" = 1 AND a."maxPriceVnd" >= v."priceVnd"))
         AND NOT EXISTS (SELECT 1 FROM "ChannelAccount" c WHERE c."channel" = a."channel" AND c."chatKey" = a."chatKey"
-          AND (c."unreachable" = true OR c."householdId" = ${l.shop.householdId}
+          AND (c."unreachable" = true OR c."householdId" = v."householdId"
             OR EXISTS (SELECT 1 FROM "AnnouncementOptOut" o WHERE o."householdId" = c."householdId")))
         AND NOT EXISTS (SELECT 1 FROM "PriceAlertNotice" n WHERE n."channel" = a."channel" AND n."chatKey" = a."chatKey"
-          AND n."productId" = a."productId" AND n."day" = ${day})`;
+          AND n."productId" = a."productId" AND n."day" = ${day})
+      ORDER BY v."i"`;
     let queued = 0;
-    for (const a of alerts) {
+    for (const a of matches) {
+      const l = listings[Number(a.i)];
       const text = this.text(l, a.locale, a.token);
       const won = await this.db.$transaction(async (tx) => {
         const id = randomUUID();
@@ -124,7 +131,7 @@ export class AlertMatcher {
           INSERT INTO "PriceAlertNotice" ("id", "channel", "chatKey", "productId", "day", "listingId", "text", "createdAt")
           VALUES (${id}, ${a.channel}, ${a.chatKey}, ${l.productId}, ${day}, ${l.id}, ${text}, ${now})
           ON CONFLICT DO NOTHING`;
-        if (claimed !== 1) return false; // another pass or instance took today's message
+        if (claimed !== 1) return false; // another listing of this pass, another pass or instance took today's message
         await tx.$executeRaw`
           INSERT INTO "OutboxMessage" ("broadcastId", "channel", "chatKey", "locale", "status", "attempts", "leaseUntil")
           VALUES (${ALERT_PREFIX + id}, ${a.channel}, ${a.chatKey}, ${a.locale}, 'pending', 0, 0)`;
