@@ -210,9 +210,10 @@ export class Delivery {
       if (result.ok) {
         this.settle(queue, item);
       } else if (result.reason === "blocked") {
-        // Everything queued for this chat goes: it cannot arrive.
-        for (const other of queue.items.splice(0)) this.settle(null, other);
+        // Everything queued for this chat goes: it cannot arrive. The chat is marked first, so whoever
+        // waits for these messages finds it unreachable once they are settled.
         await this.onBlocked(row.channel, row.chatKey).catch((err) => this.log.error({ err }, "could not mark the chat unreachable"));
+        for (const other of queue.items.splice(0)) this.settle(null, other);
       } else if (result.reason === "rejected" || result.reason === "uncertain") {
         // The channel has logged why; sending it again cannot help (or could show it twice).
         this.settle(queue, item);
