@@ -6,6 +6,7 @@ import { registry } from "../flows/index.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { Outbound, SendResult } from "../src/engine/message.ts";
+import { end } from "../src/engine/flow.ts";
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { CaptureChannel, inbound } from "./support/capture.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
@@ -41,6 +42,33 @@ const broken: FlowRegistry = {
     },
   },
 };
+
+/**
+ * The registration flow with its name step ending the flow (back at the menu, so the conversation row
+ * is deleted), once `gate` opens: a turn held between reading the conversation and writing it.
+ */
+function heldAtName(gate: Promise<void>, reached: () => void): FlowRegistry {
+  return {
+    ...registry,
+    flows: {
+      ...registry.flows,
+      register: {
+        ...registry.flows.register,
+        steps: {
+          ...registry.flows.register.steps,
+          name: {
+            ...registry.flows.register.steps.name,
+            answer: async () => {
+              reached();
+              await gate;
+              return end();
+            },
+          },
+        },
+      },
+    },
+  };
+}
 
 /** Records like CaptureChannel, but answers each send after a moment, with what `answer` says for the chat. */
 class SlowChannel extends CaptureChannel {
@@ -111,6 +139,29 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect(state.step).toBe("phone");
     expect(state.history).toEqual(["consent", "name"]);
     expect(["Hà Văn Tú", "Lò Thị Bình"]).toContain(state.data.name);
+  });
+
+  it.runIf(isPg)("does not end a conversation another instance moved on meanwhile; the turn runs again on the new state", async () => {
+    const b = instance(dbB);
+    await b.engine.handle(inbound("310", { text: "/start" }), DELIVERED);
+    await b.engine.handle(inbound("310", { kind: "choice", choiceId: b.channel.button("310", "✅ Đồng ý") }), DELIVERED);
+    let open!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const atName = new Promise<void>((r) => (reached = r));
+    const a = instance(dbA, heldAtName(gate, () => reached()));
+    // A reads the conversation at the name step and is held there; B takes a name meanwhile.
+    const held = a.engine.handle(inbound("310", { text: "Hà Văn Tú" }), DELIVERED);
+    await atName;
+    await b.engine.handle(inbound("310", { text: "Lò Thị Bình" }), DELIVERED);
+    open();
+    await held;
+    // A's ending (a deletion) would lose B's step; instead A ran again at the phone question.
+    const row = await conversation("310");
+    expect(row).not.toBeNull();
+    const state = JSON.parse(row!.state);
+    expect(state.step).toBe("phone");
+    expect(state.data.name).toBe("Lò Thị Bình");
   });
 
   it("answers a failing step with an apology, keeps the state and does not retry the update", async () => {

@@ -27,7 +27,7 @@ import { GroupCommit } from "./group-commit.ts";
 import type { EngineObserver } from "./observer.ts";
 import { Outbox, type PendingMessage } from "./outbox.ts";
 import { isIdle, parseState, type ConversationState } from "./state.ts";
-import { chatId, createConversations, readConversations, recordUpdates, saveConversation, type ConversationRow } from "./turn-store.ts";
+import { chatId, createConversations, existingConversations, readConversations, recordUpdates, saveConversations, type ConversationRow } from "./turn-store.ts";
 import { Turn, type FlowRegistry } from "./turn.ts";
 
 export interface EngineOptions {
@@ -291,11 +291,12 @@ export class Engine {
     const outgoing: Array<{ to: NotifyTarget; messages: Outbound[] }> = [];
     const counts = new Map<Inbound, number>();
     const created: Array<{ channel: ChannelName; chatKey: string; state: string }> = [];
+    const moved: Array<{ id: string; version: number; state: string | null }> = [];
     for (const inbound of todo) {
       const { channel, chatKey } = inbound;
       const row = rows.get(chatId(inbound)) ?? null;
       const { state, replies, notifications, locale } = await this.step(tx, inbound, accounts.get(`${channel}:${inbound.userKey}`) ?? null, row, catalog);
-      if (row) await this.save(tx, row, state);
+      if (row) moved.push({ id: row.id, version: row.version, state: isIdle(state) ? null : JSON.stringify(state) });
       else if (!isIdle(state)) created.push({ channel, chatKey, state: JSON.stringify(state) });
       // The replies first, then the notices, in the transaction that moves the conversation on.
       const items = [{ to: { channel, chatKey, locale }, messages: replies }, ...notifications];
@@ -303,6 +304,8 @@ export class Engine {
       counts.set(inbound, items.reduce((n, item) => n + item.messages.length, 0));
       results.set(inbound, { status: "handled", replies, locale, notifications });
     }
+    // The conversations are written after all the turns (different chats: none reads another's).
+    if (moved.length > 0) await this.save(tx, moved);
     if (created.length > 0 && !(await createConversations(tx, created))) throw new VersionConflict();
     const pending = await this.outbox.write(tx, outgoing);
     let from = 0;
@@ -342,16 +345,14 @@ export class Engine {
     return { state, replies: turn.replies, notifications, locale: ctx.locale };
   }
 
-  /** Writes a conversation that existed before the turn, if nobody else moved it on meanwhile. */
-  private async save(tx: Tx, row: { id: string; version: number }, state: ConversationState): Promise<void> {
-    const saved = await saveConversation(tx, row, isIdle(state) ? null : JSON.stringify(state));
-    // Not saved: either another instance moved on (conflict) or this turn deleted the row itself
+  /** Writes the conversations that existed before their turns, if nobody else moved them on meanwhile. */
+  private async save(tx: Tx, rows: Array<{ id: string; version: number; state: string | null }>): Promise<void> {
+    const saved = await saveConversations(tx, rows);
+    // Not saved: either another instance moved it on (conflict) or its turn deleted the row itself
     // (account deletion removes the person's conversations).
-    if (!saved && (await tx.conversation.findUnique({ where: { id: row.id }, select: { id: true } }))) {
-      throw new VersionConflict();
-    }
+    const missed = rows.filter((r) => !saved.has(r.id)).map((r) => r.id);
+    if ((await existingConversations(tx, missed)).length > 0) throw new VersionConflict();
   }
-
 
   /**
    * A turn that failed changed nothing; it is recorded as handled (a redelivery would fail the same

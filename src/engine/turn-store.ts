@@ -56,16 +56,37 @@ export async function createConversations(tx: Tx, rows: Array<ChatRef & { state:
 }
 
 /**
- * Moves an existing conversation on (or deletes it when `state` is null: back at the menu), if it is
- * still at the version the turn read. False when it is not: another instance moved it on, or the
- * turn itself deleted it (account deletion).
+ * Moves existing conversations on (or deletes one whose `state` is null: back at the menu), each only
+ * if it is still at the version its turn read: one statement for the deletions and one for the rest,
+ * for a whole group of turns. Returns the ids written; a row left out was moved on by another instance
+ * or deleted by its own turn (account deletion). CAST gives VALUES their types on PostgreSQL.
  */
-export async function saveConversation(tx: Tx, row: { id: string; version: number }, state: string | null): Promise<boolean> {
-  const count =
-    state === null
-      ? await executeSql(tx, Prisma.sql`DELETE FROM "Conversation" WHERE "id" = ${row.id} AND "version" = ${row.version}`)
-      : await executeSql(tx, Prisma.sql`
-          UPDATE "Conversation" SET "state" = ${state}, "version" = ${row.version + 1}, "updatedAt" = ${new Date()}
-          WHERE "id" = ${row.id} AND "version" = ${row.version}`);
-  return count > 0;
+export async function saveConversations(tx: Tx, rows: Array<{ id: string; version: number; state: string | null }>): Promise<Set<string>> {
+  const saved = new Set<string>();
+  const deleted = rows.filter((r) => r.state === null);
+  const moved = rows.filter((r) => r.state !== null);
+  const key = (r: { id: string; version: number }) => Prisma.sql`(CAST(${r.id} AS TEXT), CAST(${r.version} AS INTEGER))`;
+  if (deleted.length > 0) {
+    const gone = await queryRows<{ id: string }>(tx, Prisma.sql`
+      DELETE FROM "Conversation" WHERE ("id", "version") IN (VALUES ${Prisma.join(deleted.map(key))})
+      RETURNING "id"`);
+    for (const r of gone) saved.add(r.id);
+  }
+  if (moved.length > 0) {
+    const now = new Date();
+    const updated = await queryRows<{ id: string }>(tx, Prisma.sql`
+      WITH v ("id", "version", "state") AS (VALUES ${Prisma.join(moved.map((r) => Prisma.sql`(CAST(${r.id} AS TEXT), CAST(${r.version} AS INTEGER), CAST(${r.state} AS TEXT))`))})
+      UPDATE "Conversation" SET "state" = v."state", "version" = v."version" + 1, "updatedAt" = ${now}
+      FROM v WHERE "Conversation"."id" = v."id" AND "Conversation"."version" = v."version"
+      RETURNING "Conversation"."id"`);
+    for (const r of updated) saved.add(r.id);
+  }
+  return saved;
+}
+
+/** Of these conversation ids, those that exist. */
+export async function existingConversations(tx: Tx, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await queryRows<{ id: string }>(tx, Prisma.sql`SELECT "id" FROM "Conversation" WHERE "id" IN (${Prisma.join(ids)})`);
+  return rows.map((r) => r.id);
 }
