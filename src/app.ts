@@ -43,7 +43,11 @@ import { AlertMatcher } from "./broadcast/alerts.ts";
 import { HarvestReminders } from "./broadcast/reminders.ts";
 import { publicBaseUrl } from "./links.ts";
 
-const AFTER_TURN_EVERY_MS = 100;
+// After-turn work looks at the database (three workers, up to five statements a look): the first turn
+// after a quiet moment kicks at once, a burst of turns at most this often. A carrier quote the farmer is
+// waiting for goes sooner than photos to fetch and announcements to send.
+const AFTER_TURN_SHIPMENTS_EVERY_MS = 250;
+const AFTER_TURN_EVERY_MS = 1_000;
 /** Listings that went live are matched against buyers' alerts at most this often (after turns, and on a timer). */
 const ALERT_PASS_EVERY_MS = 2_000;
 /** Harvest reminders are looked for this often (a season starts on a month's first day; hourly catches up). */
@@ -204,7 +208,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     log.child({ part: "bank-webhook" }),
   );
   // A turn may have asked for a quote, a booking or a cancel: the carrier is called after its commit.
-  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => shipments.kick()));
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_SHIPMENTS_EVERY_MS, () => shipments.kick()));
   registerApi(http, {
     db,
     orders: orderService,
