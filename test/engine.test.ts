@@ -177,6 +177,20 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect((await engine.handle({ ...failing }, DELIVERED)).status).toBe("duplicate");
   });
 
+  it.runIf(isPg)("the same failing update on two instances at once: one apology, never two", async () => {
+    const a = instance(dbA, broken);
+    const b = instance(dbB, broken);
+    for (const chatKey of ["410", "411", "412", "413", "414", "415"]) {
+      await a.engine.handle(inbound(chatKey, { text: "/start" }), DELIVERED);
+      await a.engine.handle(inbound(chatKey, { kind: "choice", choiceId: a.channel.button(chatKey, "✅ Đồng ý") }), DELIVERED);
+      const failing = inbound(chatKey, { text: "Nông Văn Dền" });
+      const outcomes = await Promise.all([a.engine.handle(failing, DELIVERED), b.engine.handle({ ...failing }, DELIVERED)]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(["duplicate", "failed"]);
+      const apologies = [...a.channel.texts(chatKey), ...b.channel.texts(chatKey)].filter((t) => /trục trặc/.test(t));
+      expect(apologies).toHaveLength(1);
+    }
+  });
+
   it("recognises a tap on an old button and asks the current question again", async () => {
     const { engine, channel } = instance(dbA);
     await engine.handle(inbound("500", { text: "/start" }), DELIVERED);

@@ -17,7 +17,6 @@ import { CatalogStore, type Catalog } from "../core/catalog.ts";
 import type { SeenAccount } from "../core/accounts.ts";
 import { createServices } from "../core/services.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { isUniqueViolation } from "../db/client.ts";
 import { tFor, toLocale } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { FlowContext, FlowSettings, NotifyTarget } from "./flow.ts";
@@ -362,11 +361,9 @@ export class Engine {
     const locale = toLocale(inbound.languageHint);
     const replies = [{ text: tFor(locale, this.wording(inbound.channel))("common:error") }];
     return this.opts.db.$transaction(async (tx) => {
-      try {
-        await tx.processedUpdate.create({ data: { key: updateKey(inbound) } });
-      } catch (e) {
-        if (!isUniqueViolation(e)) throw e;
-      }
+      // Recorded meanwhile: another instance handled the same update (a redelivery), or failed on it
+      // too and apologised already. One answer is enough.
+      if (!(await recordUpdates(tx, [updateKey(inbound)])).size) return { status: "duplicate" as const, replies: [], locale, pending: [] };
       const pending = await this.outbox.write(tx, [{ to: { channel: inbound.channel, chatKey: inbound.chatKey, locale }, messages: replies }]);
       return { status: "failed" as const, replies, locale, pending };
     });
