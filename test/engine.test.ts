@@ -6,7 +6,7 @@ import { registry } from "../flows/index.ts";
 import { createDb, type Db } from "../src/db/client.ts";
 import { Engine } from "../src/engine/engine.ts";
 import type { Outbound, SendResult } from "../src/engine/message.ts";
-import { end } from "../src/engine/flow.ts";
+import { end, type Step } from "../src/engine/flow.ts";
 import type { FlowRegistry } from "../src/engine/turn.ts";
 import { CaptureChannel, inbound } from "./support/capture.ts";
 import { createTestDatabase, type TestDatabase } from "./support/db.ts";
@@ -28,47 +28,25 @@ function instance(db: Db, flows: FlowRegistry = registry, channel = new CaptureC
   return { engine, channel };
 }
 
+/** The registration flow with its name step answered by `answer` instead. */
+function withNameStep(answer: Step["answer"]): FlowRegistry {
+  const register = registry.flows.register;
+  return { ...registry, flows: { ...registry.flows, register: { ...register, steps: { ...register.steps, name: { ...register.steps.name, answer } } } } };
+}
+
 /** The registration flow with its name step failing. */
-const broken: FlowRegistry = {
-  ...registry,
-  flows: {
-    ...registry.flows,
-    register: {
-      ...registry.flows.register,
-      steps: {
-        ...registry.flows.register.steps,
-        name: { ...registry.flows.register.steps.name, answer: () => Promise.reject(new Error("boom at name")) },
-      },
-    },
-  },
-};
+const broken = withNameStep(() => Promise.reject(new Error("boom at name")));
 
 /**
  * The registration flow with its name step ending the flow (back at the menu, so the conversation row
  * is deleted), once `gate` opens: a turn held between reading the conversation and writing it.
  */
-function heldAtName(gate: Promise<void>, reached: () => void): FlowRegistry {
-  return {
-    ...registry,
-    flows: {
-      ...registry.flows,
-      register: {
-        ...registry.flows.register,
-        steps: {
-          ...registry.flows.register.steps,
-          name: {
-            ...registry.flows.register.steps.name,
-            answer: async () => {
-              reached();
-              await gate;
-              return end();
-            },
-          },
-        },
-      },
-    },
-  };
-}
+const heldAtName = (gate: Promise<void>, reached: () => void) =>
+  withNameStep(async () => {
+    reached();
+    await gate;
+    return end();
+  });
 
 /** Records like CaptureChannel, but answers each send after a moment, with what `answer` says for the chat. */
 class SlowChannel extends CaptureChannel {
@@ -239,25 +217,9 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
   });
 
   it("lets a turn that fails in a burst fail alone: the others are answered and saved", async () => {
-    const broken: FlowRegistry = {
-      ...registry,
-      flows: {
-        ...registry.flows,
-        register: {
-          ...registry.flows.register,
-          steps: {
-            ...registry.flows.register.steps,
-            name: {
-              ...registry.flows.register.steps.name,
-              answer: (input, ctx) =>
-                input.kind === "text" && input.text === "boom"
-                  ? Promise.reject(new Error("boom at name"))
-                  : registry.flows.register.steps.name.answer(input, ctx),
-            },
-          },
-        },
-      },
-    };
+    const broken = withNameStep((input, ctx) =>
+      input.kind === "text" && input.text === "boom" ? Promise.reject(new Error("boom at name")) : registry.flows.register.steps.name.answer(input, ctx),
+    );
     const { engine, channel } = instance(dbA, broken);
     const chats = ["1801", "1802", "1803"];
     for (const chat of chats) {
