@@ -99,6 +99,20 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     expect(state.history).toEqual(["consent"]);
   });
 
+  it("moves a conversation on by one version a turn, and deletes it when the person is back at the menu", async () => {
+    const { engine, channel } = instance(dbA);
+    await engine.handle(inbound("250", { text: "/start" }), DELIVERED);
+    const first = (await conversation("250"))!;
+    await engine.handle(inbound("250", { kind: "choice", choiceId: channel.button("250", "✅ Đồng ý") }), DELIVERED);
+    const second = (await conversation("250"))!;
+    expect([second.id, second.version, JSON.parse(second.state).step]).toEqual([first.id, first.version + 1, "name"]);
+    await engine.handle(inbound("250", { text: "huy" }), DELIVERED); // a name, or cancel? it asks
+    const cancel = await engine.handle(inbound("250", { kind: "choice", choiceId: channel.button("250", "Huỷ") }), DELIVERED);
+    expect(cancel.status).toBe("handled");
+    expect(channel.texts("250").at(-1)).toMatch(/^Đã huỷ đăng ký/);
+    expect(await conversation("250")).toBeNull();
+  });
+
   it.runIf(isPg)("never advances a conversation twice from the same state (two instances, two messages)", async () => {
     const a = instance(dbA);
     const b = instance(dbB);
