@@ -1,9 +1,9 @@
 // The campaign's figures per commune: "one digital shop and one e-payment account for every two
 // households". Every figure is an aggregate computed by the database; no household row is loaded into
-// Node. Household counts come from CommuneTally, live listings from LiveTally and registrations per week
-// from WeekTally, all kept by triggers (the commune_tally and live_week_tally migrations; recounted by
-// `npm run admin -- tallies:verify`); this month's orders and the officers' registrations are aggregated
-// per request with plain SQL that runs on SQLite and PostgreSQL alike.
+// Node. Household counts come from CommuneTally, live listings from LiveTally, registrations per week
+// from WeekTally and orders of the month from OrderTally, all kept by triggers (the commune_tally,
+// live_week_tally and order_tally migrations; recounted by `npm run admin -- tallies:verify`); the
+// officers' registrations are aggregated per request. Plain SQL that runs on SQLite and PostgreSQL alike.
 //
 // Definitions (also printed under the dashboard table):
 // - registered: Household rows (self-registered, or registered in person by an officer);
@@ -22,6 +22,7 @@ import { queryRows } from "../db/plain-sql.ts";
 import { getCommune, listCommunes } from "../lang/communes.ts";
 import { monthKey, monthlyFigures } from "./monthly-tallies.ts";
 
+/** Statuses whose value counts as sales (as the OrderTally triggers define it). */
 export const SOLD_STATUSES = ["accepted", "picked_up", "delivered"] as const;
 export const WEEKS_SHOWN = 12;
 const TOP_PRODUCTS = 8;
@@ -146,7 +147,6 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     : Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode}`;
   const scoped = scopeCommunes(scope);
   const inScope = Prisma.join(scoped);
-  const sold = Prisma.join([...SOLD_STATUSES]);
   // Plain SQL (queryRows), not Prisma's query builder: on SQLite the query compiler and interpreter
   // cost more CPU than these statements themselves (7.6 ms of a province page's 43 ms at 200,000
   // households went to compiling its queries). Integers may come back as bigint or numeric text: num().
@@ -166,12 +166,10 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
       SELECT t."productKey" AS "productKey", SUM(t."shops") AS "shops", SUM(t."listings") AS "listings"
       FROM "LiveTally" t WHERE t."communeCode" IN (${inScope}) AND t."productKey" <> ${ANY_PRODUCT} AND t."listings" > 0
       GROUP BY t."productKey"`),
-    // Orders carry the commune they were placed in (copied by a trigger): one covering index range.
+    // This month's orders and sales, kept per month and commune by triggers (OrderTally).
     rows(Prisma.sql`
-      SELECT o."communeCode" AS "code", COUNT(*) AS "orders",
-        SUM(CASE WHEN o."status" IN (${sold}) THEN o."totalVnd" ELSE 0 END) AS "sales"
-      FROM "Order" o WHERE o."createdAt" >= ${monthStart} AND o."communeCode" IN (${inScope})
-      GROUP BY o."communeCode"`),
+      SELECT t."communeCode" AS "code", t."orders" AS "orders", t."salesVnd" AS "sales"
+      FROM "OrderTally" t WHERE t."month" = ${monthKey(now)} AND t."communeCode" IN (${inScope})`),
     // Registrations per week, kept per commune by triggers (WeekTally).
     rows(Prisma.sql`
       SELECT t."week" AS "week", SUM(t."registered") AS "registered" FROM "WeekTally" t

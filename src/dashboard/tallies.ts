@@ -8,6 +8,7 @@
 // entry in the list.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { SOLD_STATUSES } from "./stats.ts";
 import { accountTally, paymentTally, shipmentTally, type MonthlyTally, type TallyRow } from "./monthly-tallies.ts";
 
 export interface TallyDifference {
@@ -167,6 +168,40 @@ const weekTally: TallyCheck = {
   },
 };
 
+// ---- OrderTally: orders and sales per month and commune ----
+
+/** The month of the migration's triggers (Asia/Ho_Chi_Minh, "2026-12"), per database. */
+const orderMonthOf = (postgres: boolean) => (postgres ? Prisma.sql`"tally_month"(o."createdAt")` : Prisma.sql`strftime('%Y-%m', o."createdAt", '+7 hours')`);
+const recountOrders = (postgres: boolean) => Prisma.sql`
+  SELECT ${orderMonthOf(postgres)} AS "month", o."communeCode" AS "communeCode", COUNT(*) AS "orders",
+    SUM(CASE WHEN o."status" IN (${Prisma.join([...SOLD_STATUSES])}) THEN o."totalVnd" ELSE 0 END) AS "salesVnd"
+  FROM "Order" o WHERE o."communeCode" IS NOT NULL GROUP BY ${orderMonthOf(postgres)}, o."communeCode"`;
+
+const orderTally: TallyCheck = {
+  name: "OrderTally",
+  description: "orders placed and sales per month and commune (the dashboard's orders of the month)",
+  async differences(db, postgres) {
+    const [kept, recounted] = await Promise.all([db.orderTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountOrders(postgres))]);
+    const fields = ["orders", "salesVnd"] as const;
+    const keptBy = new Map(kept.map((r) => [`${r.month} ${r.communeCode}`, { orders: r.orders, salesVnd: num(r.salesVnd) }]));
+    const countedBy = new Map(recounted.map((r) => [`${String(r.month)} ${String(r.communeCode)}`, { orders: num(r.orders), salesVnd: num(r.salesVnd) }]));
+    const out: TallyDifference[] = [];
+    // A row left at zero (its orders deleted or moved to another month) is no difference.
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { orders: 0, salesVnd: 0 };
+      const b = countedBy.get(k) ?? { orders: 0, salesVnd: 0 };
+      for (const f of fields) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "OrderTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "OrderTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "OrderTally" ("month", "communeCode", "orders", "salesVnd") SELECT r."month", r."communeCode", r."orders", r."salesVnd" FROM (${recountOrders(postgres)}) r`;
+  },
+};
+
 // ---- Listing.communeCode: a listing is counted in its household's commune ----
 
 const LISTING_LIMIT = 1000;
@@ -252,6 +287,7 @@ export const TALLY_CHECKS: readonly TallyCheck[] = [
   communeTally,
   liveTally,
   weekTally,
+  orderTally,
   monthlyCheck("PaymentTally", paymentTally, ["month", "communeCode"], "orders and money paid per month and commune, by transfer and COD (not fixed by --fix)"),
   monthlyCheck("ShipmentTally", shipmentTally, ["month", "communeCode", "carrier"], "shipments per month, commune and carrier (not fixed by --fix)"),
   monthlyCheck("CommuneTally.payAccount", accountTally, ["communeCode"], "households with a payment account per commune (not fixed by --fix)"),
