@@ -202,6 +202,39 @@ const orderTally: TallyCheck = {
   },
 };
 
+// ---- OfficerTally: households registered by each officer, per province and commune ----
+
+const RECOUNT_OFFICERS = Prisma.sql`
+  SELECT h."registeredById" AS "officerId", h."provinceCode" AS "provinceCode", h."communeCode" AS "communeCode", COUNT(*) AS "registered",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "claimed"
+  FROM "Household" h WHERE h."registeredById" IS NOT NULL GROUP BY h."registeredById", h."provinceCode", h."communeCode"`;
+
+const officerTally: TallyCheck = {
+  name: "OfficerTally",
+  description: "households registered in person per officer, province and commune, and how many claimed their shop",
+  async differences(db) {
+    const [kept, recounted] = await Promise.all([db.officerTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_OFFICERS)]);
+    const key = (r: Record<string, unknown>) => `${String(r.officerId)} ${String(r.provinceCode)} ${String(r.communeCode)}`;
+    const keptBy = new Map(kept.map((r) => [key(r), { registered: r.registered, claimed: r.claimed }]));
+    const countedBy = new Map(recounted.map((r) => [key(r), { registered: num(r.registered), claimed: num(r.claimed) }]));
+    const out: TallyDifference[] = [];
+    // A row left at zero (the officer's households deleted, moved or handed on) is no difference.
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { registered: 0, claimed: 0 };
+      const b = countedBy.get(k) ?? { registered: 0, claimed: 0 };
+      for (const f of ["registered", "claimed"] as const) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "OfficerTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "OfficerTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "OfficerTally" ("officerId", "provinceCode", "communeCode", "registered", "claimed")
+      SELECT r."officerId", r."provinceCode", r."communeCode", r."registered", r."claimed" FROM (${RECOUNT_OFFICERS}) r`;
+  },
+};
+
 // ---- Listing.communeCode: a listing is counted in its household's commune ----
 
 const LISTING_LIMIT = 1000;
@@ -288,6 +321,7 @@ export const TALLY_CHECKS: readonly TallyCheck[] = [
   liveTally,
   weekTally,
   orderTally,
+  officerTally,
   monthlyCheck("PaymentTally", paymentTally, ["month", "communeCode"], "orders and money paid per month and commune, by transfer and COD (not fixed by --fix)"),
   monthlyCheck("ShipmentTally", shipmentTally, ["month", "communeCode", "carrier"], "shipments per month, commune and carrier (not fixed by --fix)"),
   monthlyCheck("CommuneTally.payAccount", accountTally, ["communeCode"], "households with a payment account per commune (not fixed by --fix)"),
