@@ -29,8 +29,11 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE CONSTRAINT TRIGGER "Household_officer_tally" AFTER INSERT OR DELETE ON "Household"
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "household_officer_tally"();
+-- Only households registered by an officer: the others (most) queue no event for the commit.
+CREATE CONSTRAINT TRIGGER "Household_officer_tally_insert" AFTER INSERT ON "Household"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW."registeredById" IS NOT NULL) EXECUTE FUNCTION "household_officer_tally"();
+CREATE CONSTRAINT TRIGGER "Household_officer_tally_delete" AFTER DELETE ON "Household"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD."registeredById" IS NOT NULL) EXECUTE FUNCTION "household_officer_tally"();
 -- Only updates that move a figure (a claim, a move, another officer), not every edit of a household.
 CREATE CONSTRAINT TRIGGER "Household_officer_tally_update" AFTER UPDATE OF "registeredById", "openedAt", "communeCode", "provinceCode" ON "Household"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
