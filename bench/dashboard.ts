@@ -4,7 +4,8 @@
 // A database is filled by `npm run seed:demo` (run as a child process, timed): a fresh SQLite file in a
 // temporary folder, or with --pg the scratch PostgreSQL database `cho_so_bench` (dropped and created on
 // BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432; --reuse keeps it when it already holds
-// exactly that many demo households, to skip the long seed when measuring again; --database names another
+// exactly that many demo households, to skip the long seed when measuring again; on SQLite --reuse keeps
+// the file in the temporary folder, cho-so-bench-<database>-<households>.db; --database names another
 // scratch database, so that two worktrees measuring at once do not drop each other's). Then the real app
 // runs in this process; a province-wide officer and a commune officer get sessions as after a login,
 // and each round requests a page over real HTTP on loopback (kept-alive connection, sequential, as a
@@ -19,7 +20,7 @@
 // holds WORD (e.g. `--only ho.csv`), --skip WORD all but those.
 import "../src/timezone.ts";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { Agent, get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,10 +77,23 @@ async function seed(url: string): Promise<{ seconds: number; summary: string }> 
 
 async function prepareDatabase(dir: string): Promise<{ url: string; seeded: string }> {
   if (!POSTGRES) {
-    const url = `file:${join(dir, "dashboard.db")}`;
+    // --reuse: a file kept in the temporary folder between runs (named after --database and the count).
+    const file = flag("reuse") ? join(tmpdir(), `cho-so-bench-${PG_DATABASE}-${HOUSEHOLDS}.db`) : join(dir, "dashboard.db");
+    const url = `file:${file}`;
+    if (flag("reuse") && existsSync(file)) {
+      await migrate(url);
+      const db = createDb(url);
+      try {
+        const [demo, real] = await Promise.all([db.household.count({ where: { demo: true } }), db.household.count({ where: { demo: false } })]);
+        if (demo === HOUSEHOLDS && real === 0) return { url, seeded: `reused ${file} (${n(demo)} demo households seeded by an earlier run)` };
+      } finally {
+        await db.$disconnect();
+      }
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    }
     await migrate(url);
     const s = await seed(url);
-    return { url, seeded: `seed:demo ${s.seconds.toFixed(1)} s (process included). ${s.summary}` };
+    return { url, seeded: `seed:demo ${s.seconds.toFixed(1)} s (process included). ${s.summary}${flag("reuse") ? ` Kept as ${file}.` : ""}` };
   }
   const url = pgDatabaseUrl(PG_DATABASE);
   if (flag("reuse")) {

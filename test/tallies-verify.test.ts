@@ -15,14 +15,15 @@ const COMMUNES = ["06463", "06385", "06325"];
 const PAYMENTS = ["viettel_money", "none", "momo"];
 
 const op = fc.oneof(
-  fc.record({ kind: fc.constant("register" as const), commune: fc.constantFrom(...COMMUNES), payment: fc.constantFrom(...PAYMENTS),  opened: fc.boolean(), assisted: fc.boolean(), demo: fc.boolean(), daysAgo: fc.integer({ min: 0, max: 30 }) }),
+  fc.record({ kind: fc.constant("register" as const), commune: fc.constantFrom(...COMMUNES), payment: fc.constantFrom(...PAYMENTS),  opened: fc.boolean(), assisted: fc.boolean(), officer: fc.constantFrom("officer", "officer-2"), demo: fc.boolean(), daysAgo: fc.integer({ min: 0, max: 30 }) }),
   fc.record({ kind: fc.constant("claim" as const), pick: fc.nat(), payment: fc.option(fc.constantFrom(...PAYMENTS)) }),
   fc.record({ kind: fc.constant("move" as const), pick: fc.nat(), commune: fc.constantFrom(...COMMUNES) }),
   fc.record({ kind: fc.constant("deleteHousehold" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("list" as const), pick: fc.nat(), stock: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant("deleteListing" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("restock" as const), pick: fc.nat(), stock: fc.integer({ min: 0, max: 3 }), status: fc.constantFrom("active", "paused") }),
-  fc.record({ kind: fc.constant("order" as const), pick: fc.nat(), status: fc.constantFrom("pending", "accepted", "declined", "delivered") }),
+  fc.record({ kind: fc.constant("order" as const), pick: fc.nat(), status: fc.constantFrom("pending", "accepted", "declined", "delivered"), daysAgo: fc.integer({ min: 0, max: 45 }) }),
+  fc.record({ kind: fc.constant("orderStatus" as const), pick: fc.nat(), status: fc.constantFrom("pending", "accepted", "picked_up", "declined", "cancelled") }),
   fc.record({ kind: fc.constant("deleteOrder" as const), pick: fc.nat() }),
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -41,7 +42,7 @@ async function apply(o: Op) {
       await db.household.create({
         data: {
           name: "Hộ", phone: `+8491400${n}`, provinceCode: "20", communeCode: o.commune, payment: o.payment, consentAt: new Date(),
-          openedAt: o.opened ? new Date() : null, registeredById: o.assisted ? "officer" : null, demo: o.demo,
+          openedAt: o.opened ? new Date() : null, registeredById: o.assisted ? (o.officer ?? "officer") : null, demo: o.demo,
           createdAt: new Date(Date.now() - (o.daysAgo ?? 0) * 86_400_000),
           shop: { create: { name: "Shop", slug: `tv-${n}` } },
         },
@@ -86,8 +87,14 @@ async function apply(o: Op) {
         data: {
           code: `TV${n}`, statusToken: `tallies-verify-${n}-0123456789abcdef`, listingId: l.id, shopId: l.shopId, quantityMilli: 1000, unitPriceVnd: 20_000, totalVnd: 20_000,
           status: o.status, buyerName: "B", buyerPhone: "+84987654321", buyerAddress: "A", buyerArea: "A", buyerChannel: "web", source: "web", expiresAt: new Date(),
+          createdAt: new Date(Date.now() - (o.daysAgo ?? 0) * 86_400_000),
         },
       });
+      return;
+    }
+    case "orderStatus": {
+      const order = pick(await db.order.findMany({ select: { id: true }, orderBy: { id: "asc" } }), o.pick);
+      if (order) await db.order.update({ where: { id: order.id }, data: { status: o.status } });
       return;
     }
     case "deleteOrder": {
@@ -120,11 +127,30 @@ describe("tallies:verify", () => {
           expect(stats.communes.find((c) => c.code === code)?.live, code).toBe(new Set(live.filter((l) => l.communeCode === code).map((l) => l.shopId)).size);
         }
         expect(stats.topProducts).toEqual(live.length ? [{ productId: null, listings: live.length, shops: new Set(live.map((l) => l.shopId)).size }] : []);
+        // Households registered per officer, and claimed (OfficerTally), against the household rows.
+        const assisted = await testDb.db.household.findMany({ where: { registeredById: { not: null } }, select: { registeredById: true, openedAt: true } });
+        const officers = [...new Set(assisted.map((h) => h.registeredById!))];
+        expect(stats.assistants.map(({ officerId, registered, claimed }) => ({ officerId, registered, claimed })).sort((a, b) => a.officerId.localeCompare(b.officerId))).toEqual(
+          officers.sort().map((officerId) => {
+            const theirs = assisted.filter((h) => h.registeredById === officerId);
+            return { officerId, registered: theirs.length, claimed: theirs.filter((h) => h.openedAt).length };
+          }),
+        );
+        // This month's orders and sales per commune (OrderTally), against the order rows.
+        const month = await testDb.db.order.findMany({ where: { createdAt: { gte: stats.monthStart } }, select: { communeCode: true, status: true, totalVnd: true } });
+        for (const code of COMMUNES) {
+          const here = month.filter((m) => m.communeCode === code);
+          const sold = here.filter((m) => ["accepted", "picked_up", "delivered"].includes(m.status)).reduce((sum, m) => sum + m.totalVnd, 0);
+          expect(stats.communes.find((c) => c.code === code), code).toMatchObject({ ordersMonth: here.length, salesMonthVnd: sold });
+        }
         seen.households = Math.max(seen.households, await testDb.db.household.count());
         seen.listings = Math.max(seen.listings, await testDb.db.listing.count());
         seen.orders = Math.max(seen.orders, await testDb.db.order.count());
       }),
-      { numRuns: 15, examples: [[[{ kind: "register", commune: COMMUNES[0], payment: "momo", opened: true, assisted: true, demo: false, daysAgo: 9 }, { kind: "list", pick: 0, stock: 1 }, { kind: "order", pick: 0, status: "accepted" }, { kind: "move", pick: 0, commune: COMMUNES[1] }, { kind: "restock", pick: 0, stock: 0, status: "active" }]]] },
+      { numRuns: 15, examples: [[[{ kind: "register", commune: COMMUNES[0], payment: "momo", opened: true, assisted: true, officer: "officer", demo: false, daysAgo: 9 }, { kind: "list", pick: 0, stock: 1 }, { kind: "order", pick: 0, status: "accepted", daysAgo: 0 }, { kind: "move", pick: 0, commune: COMMUNES[1] }, { kind: "restock", pick: 0, stock: 0, status: "active" }, { kind: "orderStatus", pick: 0, status: "cancelled" }]],
+        // An officer's household claims its shop, then moves (OfficerTally follows both).
+        [[{ kind: "register", commune: COMMUNES[0], payment: "none", opened: false, assisted: true, officer: "officer-2", demo: false, daysAgo: 1 }, { kind: "claim", pick: 0, payment: null }, { kind: "move", pick: 0, commune: COMMUNES[2] }]],
+      ] },
     );
     // The runs had rows of every kind to recount.
     expect(Math.min(seen.households, seen.listings, seen.orders)).toBeGreaterThan(0);
@@ -143,6 +169,7 @@ describe("tallies:verify", () => {
 
     const listing = await testDb.db.listing.findFirstOrThrow();
     const order = await testDb.db.order.findFirstOrThrow();
+    const orderMonth = await testDb.db.orderTally.findFirstOrThrow({ where: { communeCode: COMMUNES[0], orders: 1 } });
     // Drift as a bug or a hand-made edit would leave it (raw SQL: the triggers do not see the tally itself).
     await testDb.db.$executeRaw`UPDATE "CommuneTally" SET "registered" = "registered" + 3, "epay" = 0 WHERE "communeCode" = ${COMMUNES[0]}`;
     await testDb.db.$executeRaw`DELETE FROM "CommuneTally" WHERE "communeCode" = ${COMMUNES[2]}`;
@@ -153,6 +180,8 @@ describe("tallies:verify", () => {
     await testDb.db.$executeRaw`DELETE FROM "ShopLiveTally" WHERE "shopId" = ${listing.shopId} AND "productKey" = '*'`;
     const week = await testDb.db.weekTally.findFirstOrThrow({ where: { communeCode: COMMUNES[1], registered: { gt: 0 } } });
     await testDb.db.$executeRaw`UPDATE "WeekTally" SET "registered" = 7 WHERE "communeCode" = ${COMMUNES[1]} AND "week" = ${week.week}`;
+    await testDb.db.$executeRaw`UPDATE "OfficerTally" SET "claimed" = 4 WHERE "officerId" = 'officer' AND "communeCode" = ${COMMUNES[1]}`;
+    await testDb.db.$executeRaw`UPDATE "OrderTally" SET "salesVnd" = 5 WHERE "month" = ${orderMonth.month} AND "communeCode" = ${COMMUNES[0]}`;
 
     const found = await admin();
     expect(found.code).toBe(1);
@@ -166,6 +195,9 @@ describe("tallies:verify", () => {
     expect(found.stdout).toContain(`${COMMUNES[0]} * shops: kept 2, recounted 0`);
     expect(found.stdout).toContain(`${COMMUNES[2]} ${listing.shopId} * shop listings: kept 0, recounted 1`);
     expect(found.stdout).toContain(`${COMMUNES[1]} ${week.week} registered: kept 7, recounted 1`);
+    expect(found.stdout).toContain(`officer 20 ${COMMUNES[1]} claimed: kept 4, recounted 0`);
+    // The order without a commune was taken out of its commune's tally by the triggers; the sales were edited by hand.
+    expect(found.stdout).toContain(`${orderMonth.month} ${COMMUNES[0]} salesVnd: kept 5, recounted 0`);
 
     const fixed = await admin("--fix");
     expect(fixed.stdout).toContain("All kept figures now equal the recount.");
@@ -174,9 +206,11 @@ describe("tallies:verify", () => {
     expect(await testDb.db.communeTally.findUniqueOrThrow({ where: { communeCode: COMMUNES[0] } })).toMatchObject({ registered: 1, opened: 1, epay: 1, counted: 1 });
     expect((await testDb.db.listing.findUniqueOrThrow({ where: { id: listing.id } })).communeCode).toBe(COMMUNES[0]);
     expect((await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } })).communeCode).toBe(COMMUNES[0]);
+    expect(await testDb.db.officerTally.findUniqueOrThrow({ where: { officerId_provinceCode_communeCode: { officerId: "officer", provinceCode: "20", communeCode: COMMUNES[1] } } })).toMatchObject({ registered: 1, claimed: 0 });
+    expect(await testDb.db.orderTally.findUniqueOrThrow({ where: { month_communeCode: { month: orderMonth.month, communeCode: COMMUNES[0] } } })).toMatchObject({ orders: 1, salesVnd: 20_000n });
     expect(await testDb.db.liveTally.findUniqueOrThrow({ where: { communeCode_productKey: { communeCode: COMMUNES[0], productKey: "*" } } })).toMatchObject({ shops: 1, listings: 1 });
     // The triggers keep counting from the rewritten rows.
-    await apply({ kind: "register", commune: COMMUNES[0], payment: "none", opened: false, assisted: false, demo: true, daysAgo: 3 });
+    await apply({ kind: "register", commune: COMMUNES[0], payment: "none", opened: false, assisted: false, officer: "officer", demo: true, daysAgo: 3 });
     expect((await verifyTallies(testDb.db, usePostgres)).flatMap((r) => r.differences)).toEqual([]);
   });
 });

@@ -164,6 +164,20 @@ class PgWriter implements BulkWriter {
       const shopColumn = Object.keys(COLUMNS.Listing).indexOf("shopId");
       const communeOf = (k: number) => communeOfShop.get(listings.values[k * listingWidth + shopColumn]) ?? "";
       orders.set("Listing", Array.from({ length: listings.count }, (_, k) => k).sort((a, b) => (communeOf(a) < communeOf(b) ? -1 : communeOf(a) > communeOf(b) ? 1 : a - b)));
+      // Orders in (commune, createdAt) order: at commit a trigger adds each to its month's and commune's
+      // OrderTally row (order_tally migration), and the two writers' commits must take those in one order.
+      const placed = rest.find((r) => r.table === "Order");
+      if (placed) {
+        const orderWidth = Object.keys(COLUMNS.Order).length;
+        const orderShop = Object.keys(COLUMNS.Order).indexOf("shopId");
+        const orderCreated = Object.keys(COLUMNS.Order).indexOf("createdAt");
+        const keyOf = (k: number) => {
+          const created = placed.values[k * orderWidth + orderCreated];
+          return `${communeOfShop.get(placed.values[k * orderWidth + orderShop]) ?? ""} ${created instanceof Date ? created.toISOString() : String(created)}`;
+        };
+        const keys = Array.from({ length: placed.count }, (_, k) => keyOf(k));
+        orders.set("Order", Array.from({ length: placed.count }, (_, k) => k).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b)));
+      }
     }
     await this.transaction(rest, orders);
   }

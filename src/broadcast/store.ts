@@ -153,6 +153,7 @@ export function broadcasts(tx: Tx | Db) {
         orderBy: { createdAt: "desc" },
         take: scope.communes.length ? take * 10 : take,
       });
+      if (!rows.length) return [];
       const senders = await tx.officer.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.officerId))] } }, select: { id: true, communes: true } });
       const senderCommunes = new Map(senders.map((o) => [o.id, JSON.parse(o.communes) as string[]]));
       const reached = rows

@@ -94,10 +94,16 @@ export function officerSessions(db: Tx | Db) {
 
     /** The officer behind a session cookie, or null (no such session, expired, or role revoked). */
     async find(token: string | undefined, now = new Date()): Promise<OfficerView | null> {
+      return (await this.open(token, now))?.officer ?? null;
+    },
+
+    /** The session behind a cookie and its officer, as `find` decides (its id marks "this browser"). */
+    async open(token: string | undefined, now = new Date()): Promise<{ sessionId: string; officer: OfficerView } | null> {
       if (!token || !TOKEN_PATTERN.test(token)) return null;
       const row = await db.officerSession.findUnique({ where: { tokenHash: hashToken(token) } });
       if (!row || row.expiresAt <= now) return null;
-      return officers(db).byId(row.officerId);
+      const officer = await officers(db).byId(row.officerId);
+      return officer ? { sessionId: row.id, officer } : null;
     },
 
     async end(token: string | undefined): Promise<void> {

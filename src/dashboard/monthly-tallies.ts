@@ -5,6 +5,7 @@
 // by later writes stays in the table with zeros.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { queryRows } from "../db/plain-sql.ts";
 
 type Reader = Db | Tx;
 export type TallyRow = Record<string, string | number>;
@@ -131,11 +132,20 @@ export interface MonthlyCommuneFigures {
   returned: number;
 }
 
-/** This month's tallies of the given communes: two reads of at most one row per commune (and carrier). */
+/**
+ * This month's tallies of the given communes: two reads of at most one row per commune (and carrier),
+ * in plain SQL (see dashboardStats).
+ */
 export async function monthlyFigures(db: Reader, communes: string[], month: string): Promise<Map<string, MonthlyCommuneFigures>> {
+  const inScope = Prisma.join(communes);
   const [pay, ship] = await Promise.all([
-    db.paymentTally.findMany({ where: { month, communeCode: { in: communes } } }),
-    db.shipmentTally.findMany({ where: { month, communeCode: { in: communes } } }),
+    queryRows<Record<string, unknown>>(db, Prisma.sql`
+      SELECT p."communeCode" AS "communeCode", p."transferOrders" AS "transferOrders", p."transferVnd" AS "transferVnd",
+        p."codOrders" AS "codOrders", p."codVnd" AS "codVnd", p."transferShops" AS "transferShops"
+      FROM "PaymentTally" p WHERE p."month" = ${month} AND p."communeCode" IN (${inScope})`),
+    queryRows<Record<string, unknown>>(db, Prisma.sql`
+      SELECT s."communeCode" AS "communeCode", s."carrier" AS "carrier", s."shipped" AS "shipped", s."delivered" AS "delivered", s."returned" AS "returned"
+      FROM "ShipmentTally" s WHERE s."month" = ${month} AND s."communeCode" IN (${inScope})`),
   ]);
   const out = new Map<string, MonthlyCommuneFigures>();
   const row = (code: string) => {
@@ -143,13 +153,16 @@ export async function monthlyFigures(db: Reader, communes: string[], month: stri
     return out.get(code)!;
   };
   for (const p of pay) {
-    Object.assign(row(p.communeCode), { transferOrders: p.transferOrders, transferVnd: num(p.transferVnd), codOrders: p.codOrders, codVnd: num(p.codVnd), transferShops: p.transferShops });
+    Object.assign(row(String(p.communeCode)), {
+      transferOrders: num(p.transferOrders), transferVnd: num(p.transferVnd), codOrders: num(p.codOrders), codVnd: num(p.codVnd), transferShops: num(p.transferShops),
+    });
   }
   for (const s of ship) {
-    const r = row(s.communeCode);
-    r.shipped[s.carrier] = (r.shipped[s.carrier] ?? 0) + s.shipped;
-    r.delivered += s.delivered;
-    r.returned += s.returned;
+    const r = row(String(s.communeCode));
+    const carrier = String(s.carrier);
+    r.shipped[carrier] = (r.shipped[carrier] ?? 0) + num(s.shipped);
+    r.delivered += num(s.delivered);
+    r.returned += num(s.returned);
   }
   return out;
 }

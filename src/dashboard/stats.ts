@@ -1,9 +1,10 @@
 // The campaign's figures per commune: "one digital shop and one e-payment account for every two
 // households". Every figure is an aggregate computed by the database; no household row is loaded into
-// Node. Household counts come from CommuneTally, live listings from LiveTally and registrations per week
-// from WeekTally, all kept by triggers (the commune_tally and live_week_tally migrations; recounted by
-// `npm run admin -- tallies:verify`); this month's orders and the officers' registrations are aggregated
-// per request with plain SQL that runs on SQLite and PostgreSQL alike.
+// Node. Household counts come from CommuneTally, live listings from LiveTally, registrations per week
+// from WeekTally, orders of the month from OrderTally and the officers' registrations from
+// OfficerTally, all kept by triggers (the commune_tally, live_week_tally, order_tally and officer_tally
+// migrations; recounted by `npm run admin -- tallies:verify`). Plain SQL that runs on SQLite and
+// PostgreSQL alike.
 //
 // Definitions (also printed under the dashboard table):
 // - registered: Household rows (self-registered, or registered in person by an officer);
@@ -18,9 +19,11 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { Scope } from "../broadcast/store.ts";
+import { queryRows } from "../db/plain-sql.ts";
 import { getCommune, listCommunes } from "../lang/communes.ts";
 import { monthKey, monthlyFigures } from "./monthly-tallies.ts";
 
+/** Statuses whose value counts as sales (as the OrderTally triggers define it). */
 export const SOLD_STATUSES = ["accepted", "picked_up", "delivered"] as const;
 export const WEEKS_SHOWN = 12;
 const TOP_PRODUCTS = 8;
@@ -136,45 +139,51 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     d.setDate(d.getDate() + 7 * i);
     return d;
   });
-  // The officers' table: for some communes, the (provinceCode, communeCode, …, registeredById, …) index
-  // range; for the whole province, the (registeredById, provinceCode, communeCode, openedAt) index, the
-  // province compared as an expression (|| '') so that SQLite does not read every household of the
-  // province through the first one instead (23 ms against 4.5 ms at 200,000 households).
+  // The officers' table, kept per officer, province and commune by triggers (OfficerTally).
   const officerScope = scope.communes.length
-    ? Prisma.sql`h."provinceCode" = ${scope.provinceCode} AND h."communeCode" IN (${Prisma.join(scope.communes)})`
-    : Prisma.sql`h."provinceCode" || '' = ${scope.provinceCode}`;
+    ? Prisma.sql`t."provinceCode" = ${scope.provinceCode} AND t."communeCode" IN (${Prisma.join(scope.communes)})`
+    : Prisma.sql`t."provinceCode" = ${scope.provinceCode}`;
   const scoped = scopeCommunes(scope);
-  const sold = Prisma.join([...SOLD_STATUSES]);
+  const inScope = Prisma.join(scoped);
+  // Plain SQL (queryRows), not Prisma's query builder: on SQLite the query compiler and interpreter
+  // cost more CPU than these statements themselves (7.6 ms of a province page's 43 ms at 200,000
+  // households went to compiling its queries). Integers may come back as bigint or numeric text: num().
+  const rows = (sql: Prisma.Sql) => queryRows<Record<string, unknown>>(db, sql);
   // Independent queries: PostgreSQL runs them side by side; SQLite one after another.
   const [households, live, products, orders, weeks, assistants, totals, monthly] = await Promise.all([
     // Household counts are kept per commune by triggers (CommuneTally): no pass over the households.
-    db.communeTally.findMany({
-      where: { provinceCode: scope.provinceCode, ...(scope.communes.length ? { communeCode: { in: scope.communes } } : {}) },
-    }),
+    rows(Prisma.sql`
+      SELECT t."communeCode" AS "communeCode", t."registered" AS "registered", t."opened" AS "opened", t."epay" AS "epay",
+        t."counted" AS "counted", t."assisted" AS "assisted", t."claimed" AS "claimed", t."payAccount" AS "payAccount", t."demo" AS "demo"
+      FROM "CommuneTally" t WHERE t."provinceCode" = ${scope.provinceCode}
+      ${scope.communes.length ? Prisma.sql`AND t."communeCode" IN (${Prisma.join(scope.communes)})` : Prisma.empty}`),
     // Live listings per commune and per product are kept by triggers too (LiveTally, '*': any product).
     // (Summed per product by the database: a row per commune and product is 1,300 rows to Node.)
-    db.liveTally.findMany({ where: { communeCode: { in: scoped }, productKey: ANY_PRODUCT } }),
-    db.liveTally.groupBy({ by: ["productKey"], where: { communeCode: { in: scoped }, productKey: { not: ANY_PRODUCT }, listings: { gt: 0 } }, _sum: { shops: true, listings: true } }),
-    // Orders carry the commune they were placed in (copied by a trigger): one covering index range.
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT o."communeCode" AS code, COUNT(*) AS orders,
-        SUM(CASE WHEN o."status" IN (${sold}) THEN o."totalVnd" ELSE 0 END) AS sales
-      FROM "Order" o WHERE o."createdAt" >= ${monthStart} AND o."communeCode" IN (${Prisma.join(scopeCommunes(scope))})
-      GROUP BY o."communeCode"`,
+    rows(Prisma.sql`SELECT t."communeCode" AS "communeCode", t."shops" AS "shops" FROM "LiveTally" t WHERE t."communeCode" IN (${inScope}) AND t."productKey" = ${ANY_PRODUCT}`),
+    rows(Prisma.sql`
+      SELECT t."productKey" AS "productKey", SUM(t."shops") AS "shops", SUM(t."listings") AS "listings"
+      FROM "LiveTally" t WHERE t."communeCode" IN (${inScope}) AND t."productKey" <> ${ANY_PRODUCT} AND t."listings" > 0
+      GROUP BY t."productKey"`),
+    // This month's orders and sales, kept per month and commune by triggers (OrderTally).
+    rows(Prisma.sql`
+      SELECT t."communeCode" AS "code", t."orders" AS "orders", t."salesVnd" AS "sales"
+      FROM "OrderTally" t WHERE t."month" = ${monthKey(now)} AND t."communeCode" IN (${inScope})`),
     // Registrations per week, kept per commune by triggers (WeekTally).
-    db.weekTally.groupBy({ by: ["week"], where: { communeCode: { in: scoped }, week: { gte: weekIndexOf(weekStarts[0]), lte: weekIndexOf(weekStarts.at(-1)!) } }, _sum: { registered: true } }),
-    db.$queryRaw<Array<Record<string, unknown>>>`
-      SELECT h."registeredById" AS officer, COUNT(*) AS registered,
-        SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS claimed
-      FROM "Household" h WHERE h."registeredById" IS NOT NULL AND ${officerScope}
-      GROUP BY h."registeredById" ORDER BY registered DESC`,
-    db.communeHouseholds.findMany({ where: { communeCode: { in: scopeCommunes(scope) } } }),
+    rows(Prisma.sql`
+      SELECT t."week" AS "week", SUM(t."registered") AS "registered" FROM "WeekTally" t
+      WHERE t."communeCode" IN (${inScope}) AND t."week" >= ${weekIndexOf(weekStarts[0])} AND t."week" <= ${weekIndexOf(weekStarts.at(-1)!)}
+      GROUP BY t."week"`),
+    rows(Prisma.sql`
+      SELECT t."officerId" AS "officer", SUM(t."registered") AS "registered", SUM(t."claimed") AS "claimed"
+      FROM "OfficerTally" t WHERE ${officerScope}
+      GROUP BY t."officerId" HAVING SUM(t."registered") > 0 ORDER BY SUM(t."registered") DESC, t."officerId"`),
+    rows(Prisma.sql`SELECT c."communeCode" AS "communeCode", c."households" AS "households" FROM "CommuneHouseholds" c WHERE c."communeCode" IN (${inScope})`),
     // Money in and shipments this month: tallies kept by triggers (bank_transfers migration).
-    monthlyFigures(db, scopeCommunes(scope), monthKey(now)),
+    monthlyFigures(db, scoped, monthKey(now)),
   ]);
 
-  const totalsByCode = new Map(totals.map((t) => [t.communeCode, t.households]));
-  const byCode = new Map(scopeCommunes(scope).map((code) => [code, emptyFigures(code, totalsByCode.get(code) ?? null)]));
+  const totalsByCode = new Map(totals.map((t) => [String(t.communeCode), num(t.households)]));
+  const byCode = new Map(scoped.map((code) => [code, emptyFigures(code, totalsByCode.get(code) ?? null)]));
   // A household under a code no longer listed (should not happen) is still counted, under its code.
   const row = (code: unknown) => {
     const key = String(code);
@@ -182,9 +191,9 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     return byCode.get(key)!;
   };
   for (const r of households) {
-    if (r.registered === 0) continue; // every household of the commune has left
-    const { registered, opened, epay, counted, assisted, claimed, payAccount } = r;
-    Object.assign(row(r.communeCode), { registered, opened, epay, counted, assisted, claimed, payAccount });
+    if (num(r.registered) === 0) continue; // every household of the commune has left
+    const figures = row(r.communeCode);
+    for (const k of ["registered", "opened", "epay", "counted", "assisted", "claimed", "payAccount"] as const) figures[k] = num(r[k]);
   }
   for (const [code, m] of monthly) {
     const { transferOrders, transferVnd, codOrders, codVnd, transferShops, delivered, returned } = m;
@@ -193,7 +202,7 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
       shippedViettelPost: m.shipped.viettel_post ?? 0, shippedVnpost: m.shipped.vnpost ?? 0,
     });
   }
-  for (const r of live) if (r.shops > 0) row(r.communeCode).live = r.shops;
+  for (const r of live) if (num(r.shops) > 0) row(r.communeCode).live = num(r.shops);
   for (const r of orders) Object.assign(row(r.code), { ordersMonth: num(r.orders), salesMonthVnd: num(r.sales) });
   for (const c of byCode.values()) {
     c.share = shareOf(c.counted, c.households);
@@ -217,7 +226,9 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
   total.transferShare = transferShareOf(total);
 
   const officerNames = new Map(
-    (await db.officer.findMany({ where: { id: { in: assistants.map((a) => String(a.officer)) } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]),
+    assistants.length
+      ? (await rows(Prisma.sql`SELECT o."id" AS "id", o."name" AS "name" FROM "Officer" o WHERE o."id" IN (${Prisma.join(assistants.map((a) => String(a.officer)))})`)).map((o) => [String(o.id), String(o.name)])
+      : [],
   );
 
   return {
@@ -226,13 +237,13 @@ export async function dashboardStats(db: Tx | Db, scope: Scope, opts: { targetPe
     targetPercent: opts.targetPercent,
     communes,
     total,
-    weeks: weekStarts.map((start) => ({ start, registered: num(weeks.find((w) => w.week === weekIndexOf(start))?._sum.registered) })),
+    weeks: weekStarts.map((start) => ({ start, registered: num(weeks.find((w) => num(w.week) === weekIndexOf(start))?.registered) })),
     // A shop is in one commune: summing the communes' shop counts counts each shop once.
     topProducts: products
-      .map((p) => ({ productId: p.productKey === "" ? null : p.productKey, listings: num(p._sum.listings), shops: num(p._sum.shops) }))
+      .map((p) => ({ productId: p.productKey === "" ? null : String(p.productKey), listings: num(p.listings), shops: num(p.shops) }))
       .sort((a, b) => b.shops - a.shops || b.listings - a.listings)
       .slice(0, TOP_PRODUCTS),
     assistants: assistants.map((a) => ({ officerId: String(a.officer), name: officerNames.get(String(a.officer)) ?? "", registered: num(a.registered), claimed: num(a.claimed) })),
-    demo: households.some((r) => r.demo > 0),
+    demo: households.some((r) => num(r.demo) > 0),
   };
 }

@@ -8,6 +8,7 @@
 // entry in the list.
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
+import { SOLD_STATUSES } from "./stats.ts";
 import { accountTally, paymentTally, shipmentTally, type MonthlyTally, type TallyRow } from "./monthly-tallies.ts";
 
 export interface TallyDifference {
@@ -97,13 +98,17 @@ const liveTally: TallyCheck = {
       db.$queryRaw<Array<Record<string, unknown>>>`
         SELECT r."communeCode" AS "communeCode", r."productKey" AS "productKey", COUNT(*) AS "shops", SUM(r."listings") AS "listings"
         FROM (${RECOUNT_SHOP_LIVE}) r GROUP BY r."communeCode", r."productKey"`,
-      // Per shop, in the database (a row per shop with live listings: too many to compare in Node).
+      // Per shop, in the database (a row per shop with live listings: too many to compare in Node). Both
+      // sides stacked and grouped, not a FULL OUTER JOIN: SQLite joined the recount to the 160,000 kept
+      // rows of 200,000 households by scanning it for each (minutes; this takes a second).
       db.$queryRaw<Array<{ communeCode: string; shopId: string; productKey: string; kept: unknown; recounted: unknown }>>`
-        SELECT COALESCE(k."communeCode", r."communeCode") AS "communeCode", COALESCE(k."shopId", r."shopId") AS "shopId",
-          COALESCE(k."productKey", r."productKey") AS "productKey", k."listings" AS "kept", r."listings" AS "recounted"
-        FROM "ShopLiveTally" k FULL OUTER JOIN (${RECOUNT_SHOP_LIVE}) r
-          ON r."communeCode" = k."communeCode" AND r."shopId" = k."shopId" AND r."productKey" = k."productKey"
-        WHERE COALESCE(k."listings", 0) <> COALESCE(r."listings", 0)
+        SELECT x."communeCode" AS "communeCode", x."shopId" AS "shopId", x."productKey" AS "productKey", SUM(x."kept") AS "kept", SUM(x."recounted") AS "recounted"
+        FROM (
+          SELECT k."communeCode" AS "communeCode", k."shopId" AS "shopId", k."productKey" AS "productKey", k."listings" AS "kept", 0 AS "recounted" FROM "ShopLiveTally" k
+          UNION ALL
+          SELECT r."communeCode", r."shopId", r."productKey", 0, r."listings" FROM (${RECOUNT_SHOP_LIVE}) r
+        ) x
+        GROUP BY x."communeCode", x."shopId", x."productKey" HAVING SUM(x."kept") <> SUM(x."recounted")
         ORDER BY 1, 2, 3 LIMIT ${LISTING_LIMIT}`,
     ]);
     const key = (c: unknown, p: unknown) => `${String(c)} ${String(p)}`;
@@ -164,6 +169,73 @@ const weekTally: TallyCheck = {
     await tx.$executeRaw`DELETE FROM "WeekTally"`;
     return tx.$executeRaw`
       INSERT INTO "WeekTally" ("communeCode", "week", "registered") SELECT r."communeCode", r."week", r."registered" FROM (${recountWeeks(postgres)}) r`;
+  },
+};
+
+// ---- OrderTally: orders and sales per month and commune ----
+
+/** The month of the migration's triggers (Asia/Ho_Chi_Minh, "2026-12"), per database. */
+const orderMonthOf = (postgres: boolean) => (postgres ? Prisma.sql`"tally_month"(o."createdAt")` : Prisma.sql`strftime('%Y-%m', o."createdAt", '+7 hours')`);
+const recountOrders = (postgres: boolean) => Prisma.sql`
+  SELECT ${orderMonthOf(postgres)} AS "month", o."communeCode" AS "communeCode", COUNT(*) AS "orders",
+    SUM(CASE WHEN o."status" IN (${Prisma.join([...SOLD_STATUSES])}) THEN o."totalVnd" ELSE 0 END) AS "salesVnd"
+  FROM "Order" o WHERE o."communeCode" IS NOT NULL GROUP BY ${orderMonthOf(postgres)}, o."communeCode"`;
+
+const orderTally: TallyCheck = {
+  name: "OrderTally",
+  description: "orders placed and sales per month and commune (the dashboard's orders of the month)",
+  async differences(db, postgres) {
+    const [kept, recounted] = await Promise.all([db.orderTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountOrders(postgres))]);
+    const fields = ["orders", "salesVnd"] as const;
+    const keptBy = new Map(kept.map((r) => [`${r.month} ${r.communeCode}`, { orders: r.orders, salesVnd: num(r.salesVnd) }]));
+    const countedBy = new Map(recounted.map((r) => [`${String(r.month)} ${String(r.communeCode)}`, { orders: num(r.orders), salesVnd: num(r.salesVnd) }]));
+    const out: TallyDifference[] = [];
+    // A row left at zero (its orders deleted or moved to another month) is no difference.
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { orders: 0, salesVnd: 0 };
+      const b = countedBy.get(k) ?? { orders: 0, salesVnd: 0 };
+      for (const f of fields) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "OrderTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "OrderTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "OrderTally" ("month", "communeCode", "orders", "salesVnd") SELECT r."month", r."communeCode", r."orders", r."salesVnd" FROM (${recountOrders(postgres)}) r`;
+  },
+};
+
+// ---- OfficerTally: households registered by each officer, per province and commune ----
+
+const RECOUNT_OFFICERS = Prisma.sql`
+  SELECT h."registeredById" AS "officerId", h."provinceCode" AS "provinceCode", h."communeCode" AS "communeCode", COUNT(*) AS "registered",
+    SUM(CASE WHEN h."openedAt" IS NOT NULL THEN 1 ELSE 0 END) AS "claimed"
+  FROM "Household" h WHERE h."registeredById" IS NOT NULL GROUP BY h."registeredById", h."provinceCode", h."communeCode"`;
+
+const officerTally: TallyCheck = {
+  name: "OfficerTally",
+  description: "households registered in person per officer, province and commune, and how many claimed their shop",
+  async differences(db) {
+    const [kept, recounted] = await Promise.all([db.officerTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_OFFICERS)]);
+    const key = (r: Record<string, unknown>) => `${String(r.officerId)} ${String(r.provinceCode)} ${String(r.communeCode)}`;
+    const keptBy = new Map(kept.map((r) => [key(r), { registered: r.registered, claimed: r.claimed }]));
+    const countedBy = new Map(recounted.map((r) => [key(r), { registered: num(r.registered), claimed: num(r.claimed) }]));
+    const out: TallyDifference[] = [];
+    // A row left at zero (the officer's households deleted, moved or handed on) is no difference.
+    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
+      const a = keptBy.get(k) ?? { registered: 0, claimed: 0 };
+      const b = countedBy.get(k) ?? { registered: 0, claimed: 0 };
+      for (const f of ["registered", "claimed"] as const) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
+    }
+    return out;
+  },
+  async fix(tx, postgres) {
+    if (postgres) await tx.$executeRaw`LOCK TABLE "OfficerTally" IN EXCLUSIVE MODE`;
+    await tx.$executeRaw`DELETE FROM "OfficerTally"`;
+    return tx.$executeRaw`
+      INSERT INTO "OfficerTally" ("officerId", "provinceCode", "communeCode", "registered", "claimed")
+      SELECT r."officerId", r."provinceCode", r."communeCode", r."registered", r."claimed" FROM (${RECOUNT_OFFICERS}) r`;
   },
 };
 
@@ -252,6 +324,8 @@ export const TALLY_CHECKS: readonly TallyCheck[] = [
   communeTally,
   liveTally,
   weekTally,
+  orderTally,
+  officerTally,
   monthlyCheck("PaymentTally", paymentTally, ["month", "communeCode"], "orders and money paid per month and commune, by transfer and COD (not fixed by --fix)"),
   monthlyCheck("ShipmentTally", shipmentTally, ["month", "communeCode", "carrier"], "shipments per month, commune and carrier (not fixed by --fix)"),
   monthlyCheck("CommuneTally.payAccount", accountTally, ["communeCode"], "households with a payment account per commune (not fixed by --fix)"),

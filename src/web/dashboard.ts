@@ -59,12 +59,16 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
    * The logged-in officer and the scope asked for (?xa= narrows to one of their communes), or a 403
    * already sent. Nothing else is read before this passes.
    */
-  async function officerScope(req: FastifyRequest, reply: FastifyReply): Promise<{ officer: OfficerView; scope: Scope; t: Translate; selected?: string } | null> {
-    const officer = await officerSessions(db).find(req.cookies[SESSION_COOKIE]);
-    if (!officer) {
+  async function officerScope(
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ officer: OfficerView; sessionId: string; scope: Scope; t: Translate; selected?: string } | null> {
+    const session = await officerSessions(db).open(req.cookies[SESSION_COOKIE]);
+    if (!session) {
       refuse(reply, vi, "dashboard:login.needed");
       return null;
     }
+    const { officer, sessionId } = session;
     const t = translator(officer.locale);
     const q = query.safeParse(req.query ?? {});
     const scope = scopeOf(officer, deps.provinceCode);
@@ -74,7 +78,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       refuse(reply, t, "dashboard:login.outOfScope");
       return null;
     }
-    return { officer, t, selected, scope: selected ? { provinceCode: deps.provinceCode, communes: [selected] } : scope };
+    return { officer, sessionId, t, selected, scope: selected ? { provinceCode: deps.provinceCode, communes: [selected] } : scope };
   }
 
   const cache = deps.cache === false ? null : new DashboardCache(db, deps.targetPercent);
@@ -150,13 +154,11 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
     if (!who) return reply;
     const { t } = who;
     const full = scopeOf(who.officer, deps.provinceCode);
-    const token = req.cookies[SESSION_COOKIE];
-    const [figures, catalog, recent, sessions, currentId, transfers] = await Promise.all([
+    const [figures, catalog, recent, sessions, transfers] = await Promise.all([
       stats(who.scope),
       deps.catalog.get(),
       broadcasts(db).recentInScope(who.scope),
       officerSessions(db).list(who.officer.id),
-      officerSessions(db).idOf(token),
       transfersInScope(db, who.scope),
     ]);
     const names = new Map(catalog.items.map((p) => [p.id, p.name]));
@@ -170,7 +172,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
       selected: who.selected,
       productName: (id) => (id === null ? t("dashboard:products.other") : (names.get(id) ?? id)),
       broadcasts: recent,
-      sessions: sessionsCard(t, sessions, currentId),
+      sessions: sessionsCard(t, sessions, who.sessionId),
       transfers,
     });
     return deps.send(reply, 200, body, { cache: "no-store" });
@@ -203,6 +205,7 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
 async function transfersInScope(db: Db, scope: Scope) {
   const rows = await transfersToReview(db, scope.communes.length ? scope.communes : null, monthStartOf(new Date()));
   const ids = rows.map((r) => r.orderId).filter((id): id is string => id !== null);
+  if (!ids.length) return rows.map((r) => ({ ...r, orderCode: null }));
   const codes = new Map((await db.order.findMany({ where: { id: { in: ids } }, select: { id: true, code: true } })).map((o) => [o.id, o.code]));
   return rows.map((r) => ({ ...r, orderCode: r.orderId ? (codes.get(r.orderId) ?? null) : null }));
 }
