@@ -7,9 +7,9 @@
 //
 // What the stored row cannot know stays a parameter, formatted in JS by csvField: the cells from short
 // lists that depend on the officer's locale (commune names, payment labels, yes/no) and the shop link's
-// start (the public URL). The live listings are stored too: the shop's ShopLiveTally row under '*' in the
-// household's commune, the CSV's definition (active with stock left; listings carry their household's
-// commune), copied onto the row by the live tally trigger at commit. The lines are byte for byte those of the JS path (src/web/households-csv.ts
+// start (the public URL). The live listings are the shop's ShopLiveTally row under '*' in the household's
+// commune: the same definition (active with stock left; listings carry their household's commune), kept
+// by the live tally triggers. The lines are byte for byte those of the JS path (src/web/households-csv.ts
 // with src/http/api/csv.ts), which SQLite keeps; test/dashboard-csv-sql.test.ts compares both over
 // awkward values, before and after the rows change.
 import { Prisma } from "../generated/prisma/client.ts";
@@ -45,7 +45,11 @@ function range(provinceCode: string, after: After, last: string | null): Prisma.
   return Prisma.sql`r."provinceCode" = ${provinceCode} AND (r."communeCode", r."householdId") > (${after.commune}, ${after.id}) ${upTo}`;
 }
 
-/** One page's lines: a range of the primary key and a concatenation per row, ordered as the key. */
+/**
+ * One page's lines. The live count is a scalar subquery, so it is always a lookup on ShopLiveTally's
+ * primary key per household (a join let PostgreSQL choose to hash the whole table). The statement's cost
+ * estimate stays far below jit_above_cost at 5,000 rows a page.
+ */
 function pageSql(provinceCode: string, after: After, last: string | null, pageSize: number, cells: CsvCells): Prisma.Sql {
   const communes = JSON.stringify(cells.communes);
   const payments = JSON.stringify(cells.payments);
@@ -57,7 +61,9 @@ function pageSql(provinceCode: string, after: After, last: string | null, pageSi
     COALESCE(${payments}::jsonb ->> r."payment", "csv_cell"(replace(${cells.unknownPayment.label}, ${cells.unknownPayment.marker}, r."payment"))), ',',
     CASE WHEN r."opened" THEN ${cells.yes} ELSE ${cells.no} END, ',',
     CASE WHEN r."assisted" THEN ${cells.yes} ELSE ${cells.no} END, ',',
-    r."live", ',', r."day", E'\\r\\n')`;
+    CASE WHEN r."shopId" IS NULL THEN 0 ELSE COALESCE((SELECT t."listings" FROM "ShopLiveTally" t
+      WHERE t."communeCode" = r."communeCode" AND t."shopId" = r."shopId" AND t."productKey" = '*'), 0) END, ',',
+    r."day", E'\\r\\n')`;
   return Prisma.sql`
     SELECT string_agg(${line}, '' ORDER BY r."communeCode", r."householdId") AS "text"
     FROM (

@@ -214,29 +214,20 @@ const orderCommune: TallyCheck = {
 
 // ---- HouseholdCsvRow: the households CSV's cells per household (PostgreSQL only) ----
 
-const CSV_ROW_FIELDS = ["head", "shopId", "shop", "slug", "payment", "opened", "assisted", "live", "day"] as const;
-/**
- * The rows as household_csv_rows() (the triggers' SQL) formats them, with the live count taken from the
- * listings as the CSV defines it (active, stock left), not from ShopLiveTally, which the triggers copy.
- */
-const RECOUNT_CSV_ROWS = Prisma.sql`
-  SELECT r."provinceCode", r."communeCode", r."householdId", r."head", r."shopId", r."shop", r."slug", r."payment", r."opened", r."assisted",
-    CASE WHEN r."shopId" IS NULL THEN 0 ELSE (SELECT COUNT(*)::int FROM "Listing" l WHERE l."shopId" = r."shopId" AND l."status" = 'active' AND l."stockMilli" > 0) END AS "live",
-    r."day"
-  FROM "household_csv_rows"() r`;
+const CSV_ROW_FIELDS = ["head", "shopId", "shop", "slug", "payment", "opened", "assisted", "day"] as const;
 
 const householdCsvRow: TallyCheck = {
   name: "HouseholdCsvRow",
-  description: "the households CSV's cells per household, as household_csv_rows() formats them, and live listings (PostgreSQL)",
+  description: "the households CSV's cells per household, as household_csv_rows() formats them (PostgreSQL)",
   async differences(db, postgres) {
     if (!postgres) return []; // SQLite formats the export from the rows: the table stays empty
     const rows = await db.$queryRaw<Array<{ key: string; kept: Record<string, unknown> | null; recounted: Record<string, unknown> | null }>>`
       SELECT COALESCE(k."householdId", r."householdId") AS "key", to_jsonb(k) AS "kept", to_jsonb(r) AS "recounted"
-      FROM "HouseholdCsvRow" k FULL OUTER JOIN (${RECOUNT_CSV_ROWS}) r
+      FROM "HouseholdCsvRow" k FULL OUTER JOIN "household_csv_rows"() r
         ON r."provinceCode" = k."provinceCode" AND r."communeCode" = k."communeCode" AND r."householdId" = k."householdId"
       WHERE k."householdId" IS NULL OR r."householdId" IS NULL
-        OR (k."head", k."shopId", k."shop", k."slug", k."payment", k."opened", k."assisted", k."live", k."day")
-           IS DISTINCT FROM (r."head", r."shopId", r."shop", r."slug", r."payment", r."opened", r."assisted", r."live", r."day")
+        OR (k."head", k."shopId", k."shop", k."slug", k."payment", k."opened", k."assisted", k."day")
+           IS DISTINCT FROM (r."head", r."shopId", r."shop", r."slug", r."payment", r."opened", r."assisted", r."day")
       ORDER BY 1 LIMIT ${LISTING_LIMIT}`;
     const out: TallyDifference[] = [];
     const shown = (v: unknown) => (v === null || v === undefined ? null : typeof v === "number" ? v : String(v));
@@ -251,7 +242,7 @@ const householdCsvRow: TallyCheck = {
     if (!postgres) return 0;
     await tx.$executeRaw`LOCK TABLE "HouseholdCsvRow" IN EXCLUSIVE MODE`;
     await tx.$executeRaw`DELETE FROM "HouseholdCsvRow"`;
-    return tx.$executeRaw`INSERT INTO "HouseholdCsvRow" ${RECOUNT_CSV_ROWS}`;
+    return tx.$executeRaw`INSERT INTO "HouseholdCsvRow" SELECT * FROM "household_csv_rows"()`;
   },
 };
 

@@ -14,7 +14,6 @@ CREATE TABLE "HouseholdCsvRow" (
     "payment" TEXT NOT NULL,
     "opened" BOOLEAN NOT NULL,
     "assisted" BOOLEAN NOT NULL,
-    "live" INTEGER NOT NULL,
     "day" TEXT NOT NULL,
 
     PRIMARY KEY ("provinceCode", "communeCode", "householdId")

@@ -10,7 +10,6 @@ CREATE TABLE "HouseholdCsvRow" (
     "payment" TEXT NOT NULL,
     "opened" BOOLEAN NOT NULL,
     "assisted" BOOLEAN NOT NULL,
-    "live" INTEGER NOT NULL,
     "day" TEXT NOT NULL,
 
     CONSTRAINT "HouseholdCsvRow_pkey" PRIMARY KEY ("provinceCode", "communeCode", "householdId")
@@ -23,9 +22,8 @@ CREATE TABLE "HouseholdCsvRow" (
 -- csvField (src/http/api/csv.ts) writes them: the name and phone ("head", with their commas), the shop
 -- name, the slug percent-encoded as encodeURIComponent does, the day. What depends on the officer's
 -- locale (commune name, payment label, Có/Không) stays a raw value, formatted by the statement from
--- parameters. The shop's live listings are copied from its ShopLiveTally row under '*' whenever that
--- moves (at commit, see live_tally_add below). `npm run admin -- tallies:verify` recomputes the rows
--- (household_csv_rows) and compares.
+-- parameters; the live listings come from ShopLiveTally. `npm run admin -- tallies:verify` recomputes
+-- the rows (household_csv_rows) and compares.
 
 -- csvField of a text: a leading apostrophe before = + - @ tab CR (the formula guard), then quoted when
 -- holding a quote, a comma, a line break, or at either end a character of JavaScript's \s (spelled out:
@@ -76,16 +74,12 @@ BEGIN
 END $$;
 
 -- Every household's row as it should be: the triggers write one household's (WHERE "householdId" = …,
--- pushed into the join), tallies:verify compares all of them. The live count is the shop's ShopLiveTally
--- under '*' in the household's commune (listings carry their household's commune), as live_tally_add
--- copies it; tallies:verify counts it from the listings instead (the CSV's definition).
+-- pushed into the join), tallies:verify compares all of them.
 CREATE FUNCTION "household_csv_rows"() RETURNS SETOF "HouseholdCsvRow" LANGUAGE sql STABLE AS $$
   SELECT h."provinceCode", h."communeCode", h."id",
     "csv_cell"(h."name") || ',' || "csv_phone"(h."phone") || ',',
     s."id", "csv_cell"(s."name"), "uri_component"(s."slug"),
     h."payment", h."openedAt" IS NOT NULL, h."registeredById" IS NOT NULL,
-    CASE WHEN s."id" IS NULL THEN 0 ELSE COALESCE((SELECT t."listings" FROM "ShopLiveTally" t
-      WHERE t."communeCode" = h."communeCode" AND t."shopId" = s."id" AND t."productKey" = '*'), 0) END,
     to_char((h."createdAt" AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'FMDD/FMMM/YYYY')
   FROM "Household" h LEFT JOIN "Shop" s ON s."householdId" = h."id"
 $$;
@@ -96,7 +90,7 @@ BEGIN
   INSERT INTO "HouseholdCsvRow" SELECT * FROM "household_csv_rows"() r WHERE r."householdId" = hid
   ON CONFLICT ("provinceCode", "communeCode", "householdId") DO UPDATE SET
     "head" = EXCLUDED."head", "shopId" = EXCLUDED."shopId", "shop" = EXCLUDED."shop", "slug" = EXCLUDED."slug",
-    "payment" = EXCLUDED."payment", "opened" = EXCLUDED."opened", "assisted" = EXCLUDED."assisted", "live" = EXCLUDED."live", "day" = EXCLUDED."day";
+    "payment" = EXCLUDED."payment", "opened" = EXCLUDED."opened", "assisted" = EXCLUDED."assisted", "day" = EXCLUDED."day";
 END $$;
 
 CREATE FUNCTION "household_csv_row"() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -135,31 +129,6 @@ CREATE TRIGGER "Shop_csv_row" AFTER INSERT OR DELETE ON "Shop" FOR EACH ROW EXEC
 CREATE TRIGGER "Shop_csv_row_update" AFTER UPDATE OF "name", "slug", "householdId" ON "Shop"
   FOR EACH ROW WHEN (OLD."name" IS DISTINCT FROM NEW."name" OR OLD."slug" IS DISTINCT FROM NEW."slug" OR OLD."householdId" IS DISTINCT FROM NEW."householdId")
   EXECUTE FUNCTION "shop_csv_row"();
-
--- live_tally_add (live_week_tally migration) as it was, and the shop's count under '*' copied onto its
--- household's row when the row is in that commune. It runs at commit (live_tally_at_commit), after any
--- move of the household in the same transaction has written the row in its new commune: each listing
--- then leaves the old commune (no row there: nothing copied) and joins the new one, and the last copy
--- holds the final count. A shop deleted meanwhile finds no household: its row was written with 0.
-CREATE OR REPLACE FUNCTION "live_tally_add"(c text, s text, k text, d int) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE n int;
-BEGIN
-  INSERT INTO "ShopLiveTally" ("communeCode", "shopId", "productKey", "listings") VALUES (c, s, k, d)
-    ON CONFLICT ("communeCode", "shopId", "productKey") DO UPDATE SET "listings" = "ShopLiveTally"."listings" + d
-    RETURNING "listings" INTO n;
-  INSERT INTO "LiveTally" ("communeCode", "productKey", "shops", "listings")
-    VALUES (c, k, CASE WHEN d > 0 AND n = 1 THEN 1 WHEN d < 0 AND n <= 0 THEN -1 ELSE 0 END, d)
-    ON CONFLICT ("communeCode", "productKey") DO UPDATE SET
-      "shops" = "LiveTally"."shops" + EXCLUDED."shops", "listings" = "LiveTally"."listings" + EXCLUDED."listings";
-  IF n <= 0 THEN
-    DELETE FROM "ShopLiveTally" WHERE "communeCode" = c AND "shopId" = s AND "productKey" = k;
-  END IF;
-  IF k = '*' THEN
-    UPDATE "HouseholdCsvRow" r SET "live" = GREATEST(n, 0)
-    FROM "Shop" sh JOIN "Household" h ON h."id" = sh."householdId"
-    WHERE sh."id" = s AND r."provinceCode" = h."provinceCode" AND r."communeCode" = c AND r."householdId" = h."id" AND r."live" <> GREATEST(n, 0);
-  END IF;
-END $$;
 
 -- The households registered before this migration.
 INSERT INTO "HouseholdCsvRow" SELECT * FROM "household_csv_rows"();
