@@ -105,7 +105,7 @@ async function prepareDatabase(dir: string): Promise<{ url: string; seeded: stri
         const [demo, real] = await Promise.all([db.household.count({ where: { demo: true } }), db.household.count({ where: { demo: false } })]);
         if (demo === HOUSEHOLDS && real === 0) {
           // As autovacuum leaves a table some time after a load (the seed does the same; quick when nothing changed).
-          await db.$executeRawUnsafe(`VACUUM (ANALYZE) "Household", "Shop", "Listing", "Order", "Pickup", "CommuneTally", "LiveTally", "ShopLiveTally", "WeekTally"`);
+          await db.$executeRawUnsafe(`VACUUM (ANALYZE) "Household", "Shop", "Listing", "Order", "Pickup", "CommuneTally", "LiveTally", "ShopLiveTally", "WeekTally", "HouseholdCsvRow"`);
           return { url: url.toString(), seeded: `reused ${PG_DATABASE} (${n(demo)} demo households seeded by an earlier run; vacuumed)` };
         }
       } finally {
@@ -150,7 +150,7 @@ async function growBiggestCommune(db: ReturnType<typeof createDb>, households: n
     { timeout: 600_000 },
   );
   const fixed = await fixTallies(db, await verifyTallies(db, true), true);
-  await db.$executeRawUnsafe(`VACUUM (ANALYZE) "Household", "Shop", "Listing", "CommuneTally", "LiveTally", "ShopLiveTally", "WeekTally"`);
+  await db.$executeRawUnsafe(`VACUUM (ANALYZE) "Household", "Shop", "Listing", "CommuneTally", "LiveTally", "ShopLiveTally", "WeekTally", "HouseholdCsvRow"`);
   console.log(`--big-commune: moved ${n(moved)} households into ${top.communeCode}, rewrote ${fixed.map((f) => `${f.check.name} (${n(f.written)})`).join(", ")} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 

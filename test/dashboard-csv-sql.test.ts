@@ -4,11 +4,15 @@
 // no-break space included), Vietnamese letters and emoji; households without a shop; phones that are
 // not Vietnamese numbers; a slug encodeURIComponent must encode; a payment the locale does not know;
 // registrations either side of midnight in Asia/Ho_Chi_Minh. On both databases the values come back
-// from the CSV as they went in (with the formula guard's apostrophe).
+// from the CSV as they went in (with the formula guard's apostrophe). On PostgreSQL the lines come from
+// rows the triggers keep (HouseholdCsvRow): still the JS bytes after households and shops change (renamed,
+// moved, claimed, a shop opened, renamed or deleted, listings sold out), and with a link start that
+// itself needs quoting.
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../src/admin/demo-seed.ts";
 import { tFor } from "../src/i18n/index.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
 import { householdsCsv } from "../src/web/households-csv.ts";
 import { useTestDatabase } from "./support/db.ts";
 
@@ -44,9 +48,9 @@ const NASTY = [
 const guarded = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 /** The export as the route writes it, whole. */
-async function exportText(format: "sql" | "js", pageSize?: number, communes: string[] = []): Promise<string> {
+async function exportText(format: "sql" | "js", pageSize?: number, communes: string[] = [], base = BASE): Promise<string> {
   let csv = "";
-  for await (const chunk of householdsCsv(testDb.db, t, { provinceCode: PROVINCE, communes }, BASE, { format, ...(pageSize ? { pageSize } : {}) })) csv += chunk;
+  for await (const chunk of householdsCsv(testDb.db, t, { provinceCode: PROVINCE, communes }, base, { format, ...(pageSize ? { pageSize } : {}) })) csv += chunk;
   return csv;
 }
 
@@ -106,5 +110,49 @@ describe("households CSV formatted by the database", () => {
     }
     const communes = (await testDb.db.household.groupBy({ by: ["communeCode"], orderBy: { communeCode: "asc" } })).map((g) => g.communeCode).slice(0, 2).reverse();
     expect(await exportText("sql", 3, communes)).toBe(await exportText("js", 3, communes));
+  });
+
+  it.runIf(onPostgres)("stays the JS formatting after households, shops and listings change", async () => {
+    const db = testDb.db;
+    const rows = await db.household.findMany({ orderBy: { id: "asc" }, include: { shop: { include: { listings: true } } } });
+    const withShop = rows.filter((h) => h.shop);
+    const without = rows.find((h) => !h.shop)!;
+    const communes = [...new Set(rows.map((h) => h.communeCode))];
+    const [a, b, c, d, e, f] = withShop;
+    await db.household.update({ where: { id: a.id }, data: { name: "=đổi tên, \"mới\"" } });
+    await db.household.update({ where: { id: b.id }, data: { phone: "+84987000111" } });
+    await db.household.update({ where: { id: c.id }, data: { phone: "-12 34" } });
+    // moved to another commune, and claimed by the household (opened)
+    await db.household.update({ where: { id: d.id }, data: { communeCode: communes.find((x) => x !== d.communeCode)!, openedAt: null, registeredById: "officer" } });
+    await db.household.update({ where: { id: e.id }, data: { openedAt: new Date(), payment: "momo", createdAt: new Date("2026-06-30T17:30:00Z") } });
+    await db.shop.update({ where: { id: f.shop!.id }, data: { name: " tên cửa hàng mới", slug: "mới-đổi/slug" } });
+    await db.shop.delete({ where: { id: withShop[6].shop!.id } });
+    await db.shop.create({ data: { householdId: without.id, name: "+mới mở", slug: "moi-mo-123" } });
+    // a shop's live listings: one sold out, one paused, one new
+    const listed = withShop.find((h) => h.shop!.listings.length > 1 && ![a, b, c, d, e, f, withShop[6]].includes(h))!;
+    await db.listing.update({ where: { id: listed.shop!.listings[0].id }, data: { stockMilli: 0 } });
+    await db.listing.update({ where: { id: listed.shop!.listings[1].id }, data: { status: "paused" } });
+    await db.listing.create({ data: { shopId: a.shop!.id, title: "Na", unit: "kg", stockMilli: 5000, displayUnit: "kg", priceVnd: 20_000 } });
+    await db.household.delete({ where: { id: withShop[7].id } });
+
+    const js = await exportText("js");
+    for (const pageSize of [1, 7, undefined]) expect(await exportText("sql", pageSize), `page size ${pageSize}`).toBe(js);
+    const moved = [d.communeCode, communes.find((x) => x !== d.communeCode)!].sort();
+    expect(await exportText("sql", 2, moved)).toBe(await exportText("js", 2, moved));
+    // the changes are in it
+    expect(js).toContain("'=đổi tên");
+    expect(js).toContain("0987 000 111");
+    expect(js).toContain(`${BASE}/s/${encodeURIComponent("mới-đổi/slug")}`);
+    expect(js).toContain("'+mới mở");
+    const lines = parse(js.slice(1), { from_line: 2 }) as string[][];
+    expect(lines).toHaveLength(households.length - 1);
+    expect(lines.find((r) => r[0] === "'=đổi tên, \"mới\"")?.[8]).toBe(String(a.shop!.listings.filter((l) => l.status === "active" && l.stockMilli > 0).length + 1));
+    expect(lines.some((r) => r[0] === guarded(withShop[7].name) && r[1] === formatVnPhone(withShop[7].phone))).toBe(false);
+  });
+
+  it.runIf(onPostgres)("quotes each link when the link's start needs it", async () => {
+    for (const base of [" https://cho.example", "https://cho,example", "=cmd|https://cho.example", ""]) {
+      expect(await exportText("sql", 5, [], base), base).toBe(await exportText("js", 5, [], base));
+    }
   });
 });

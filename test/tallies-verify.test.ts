@@ -7,6 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dashboardStats } from "../src/dashboard/stats.ts";
 import { formatTallyReport, verifyTallies } from "../src/dashboard/tallies.ts";
+import { csvField } from "../src/http/api/csv.ts";
+import { formatVnPhone } from "../src/lang/phone.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
@@ -19,6 +21,8 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant("claim" as const), pick: fc.nat(), payment: fc.option(fc.constantFrom(...PAYMENTS)) }),
   fc.record({ kind: fc.constant("move" as const), pick: fc.nat(), commune: fc.constantFrom(...COMMUNES) }),
   fc.record({ kind: fc.constant("deleteHousehold" as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant("rename" as const), pick: fc.nat(), name: fc.constantFrom("Hộ \"Nông\", Lạng Sơn", "=SUM(A1)", " cách "), phone: fc.boolean() }),
+  fc.record({ kind: fc.constant("shop" as const), pick: fc.nat(), change: fc.constantFrom("rename", "delete", "open") }),
   fc.record({ kind: fc.constant("list" as const), pick: fc.nat(), stock: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ kind: fc.constant("deleteListing" as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant("restock" as const), pick: fc.nat(), stock: fc.integer({ min: 0, max: 3 }), status: fc.constantFrom("active", "paused") }),
@@ -62,6 +66,19 @@ async function apply(o: Op) {
     case "deleteHousehold": {
       const id = pick(await households(), o.pick);
       if (id) await db.household.delete({ where: { id } });
+      return;
+    }
+    case "rename": {
+      const id = pick(await households(), o.pick);
+      if (id) await db.household.update({ where: { id }, data: { name: o.name, ...(o.phone ? { phone: `+8491500${next()}` } : {}) } });
+      return;
+    }
+    case "shop": {
+      const h = pick(await db.household.findMany({ select: { id: true, shop: { select: { id: true } } }, orderBy: { id: "asc" } }), o.pick);
+      if (!h) return;
+      if (!h.shop) await db.shop.create({ data: { householdId: h.id, name: "Mới mở", slug: `tv-mo-${next()}` } });
+      else if (o.change === "delete") await db.shop.delete({ where: { id: h.shop.id } });
+      else await db.shop.update({ where: { id: h.shop.id }, data: { name: "+Đổi tên", slug: `tv đổi/${next()}` } });
       return;
     }
     case "list": {
@@ -183,6 +200,13 @@ describe("tallies:verify", () => {
     await testDb.db.$executeRaw`UPDATE "OfficerTally" SET "claimed" = 4 WHERE "officerId" = 'officer' AND "communeCode" = ${COMMUNES[1]}`;
     await testDb.db.$executeRaw`UPDATE "OrderTally" SET "salesVnd" = 5 WHERE "month" = ${orderMonth.month} AND "communeCode" = ${COMMUNES[0]}`;
 
+    // The households CSV's stored cells (PostgreSQL): one row edited by hand, one deleted.
+    const [first, second] = await Promise.all(COMMUNES.slice(0, 2).map((communeCode) => testDb.db.household.findFirstOrThrow({ where: { communeCode } })));
+    if (usePostgres) {
+      await testDb.db.$executeRaw`UPDATE "HouseholdCsvRow" SET "head" = 'Sửa tay,0,', "opened" = false WHERE "householdId" = ${first.id}`;
+      await testDb.db.$executeRaw`DELETE FROM "HouseholdCsvRow" WHERE "householdId" = ${second.id}`;
+    }
+
     const found = await admin();
     expect(found.code).toBe(1);
     expect(found.stdout).toContain(`${COMMUNES[0]} registered: kept 4, recounted 1`);
@@ -198,6 +222,11 @@ describe("tallies:verify", () => {
     expect(found.stdout).toContain(`officer 20 ${COMMUNES[1]} claimed: kept 4, recounted 0`);
     // The order without a commune was taken out of its commune's tally by the triggers; the sales were edited by hand.
     expect(found.stdout).toContain(`${orderMonth.month} ${COMMUNES[0]} salesVnd: kept 5, recounted 0`);
+    if (usePostgres) {
+      expect(found.stdout).toContain(`${first.id} head: kept Sửa tay,0,, recounted Hộ,${csvField(formatVnPhone(first.phone))},`);
+      expect(found.stdout).toContain(`${first.id} opened: kept false, recounted true`);
+      expect(found.stdout).toContain(`${second.id} row in: kept null, recounted 20/${COMMUNES[1]}`);
+    }
 
     const fixed = await admin("--fix");
     expect(fixed.stdout).toContain("All kept figures now equal the recount.");

@@ -100,11 +100,6 @@ function pageAfter(db: Db, provinceCode: string, after: { commune: string; id: s
   return queryRows<Row>(db, pageSql(Prisma.sql`h."provinceCode" = ${provinceCode} AND (h."communeCode", h."id") > (${after.commune}, ${after.id}) ${upTo}`, pageSize));
 }
 
-/** One page of households after (afterCommune, afterId) in (communeCode, id) order, up to commune `last` if given. */
-export async function householdPage(db: Db, provinceCode: string, after: { commune: string; id: string }, last: string | null, pageSize: number): Promise<ExportedHousehold[]> {
-  return (await pageAfter(db, provinceCode, after, last, pageSize)).map(exported);
-}
-
 /**
  * The scope's households, `pageSize` at a time, in (communeCode, id) order: an officer's communes one
  * after the other, the whole province in one run. The next page is asked for before this one is handed

@@ -3,8 +3,8 @@
 // holds one page however big the commune.
 import type { Scope } from "../broadcast/store.ts";
 import { PAYMENT_METHODS } from "../core/households.ts";
-import { householdCsvPagesSql, type CsvCells, type JsPage } from "../dashboard/household-csv-sql.ts";
-import { householdPage, householdPages, HOUSEHOLD_PAGE, type ExportedHousehold } from "../dashboard/household-export.ts";
+import { householdCsvPagesSql, type CsvCells } from "../dashboard/household-csv-sql.ts";
+import { householdPages, HOUSEHOLD_PAGE, type ExportedHousehold } from "../dashboard/household-export.ts";
 import type { Db } from "../db/client.ts";
 import { onPostgres } from "../db/plain-sql.ts";
 import { csvField, csvLine, UTF8_BOM } from "../http/api/csv.ts";
@@ -35,29 +35,30 @@ function dayFormatter(): (d: Date) => string {
 /** What the SQL formatting takes from the locale and the directory, as CSV cells. */
 function csvCells(t: Translate, scope: Scope, publicUrl: string): CsvCells {
   const marker = "\u0001";
+  const shopLinkPrefix = shopUrl(publicUrl, "");
   return {
     communes: Object.fromEntries(listCommunes(scope.provinceCode).map((c) => [c.code, csvField(c.name)])),
     payments: Object.fromEntries(PAYMENT_METHODS.map((p) => [p, csvField(t(`register:payment.${p}`))])),
     unknownPayment: { label: t(`register:payment.${marker}`), marker },
     yes: csvField(t("dashboard:csv.households.yes")),
     no: csvField(t("dashboard:csv.households.no")),
-    shopLinkPrefix: shopUrl(publicUrl, ""),
+    shopLinkPrefix,
+    shopLinkPlain: shopLinkPrefix !== "" && csvField(shopLinkPrefix) === shopLinkPrefix,
   };
 }
 
 /**
  * Households in scope as CSV text: the header line, then one chunk of lines per page read. On
- * PostgreSQL the database writes the lines (src/dashboard/household-csv-sql.ts) unless `format` says
- * "js"; SQLite always takes the JS path below.
+ * PostgreSQL the lines come from the stored rows (src/dashboard/household-csv-sql.ts) unless `format`
+ * says "js"; SQLite always takes the JS path below.
  */
 export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number; format?: "sql" | "js" } = {}): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
-  const lines = linesOf(t, publicUrl);
   if (opts.format !== "js" && onPostgres(db)) {
-    const jsPage: JsPage = async (provinceCode, after, last, size) => lines(await householdPage(db, provinceCode, after, last, size));
-    yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE, jsPage);
+    yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE);
     return;
   }
+  const lines = linesOf(t, publicUrl);
   for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) yield lines(page);
 }
 
