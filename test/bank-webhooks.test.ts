@@ -102,24 +102,36 @@ describe("bank webhooks over HTTP", () => {
   let bot: Awaited<ReturnType<typeof startBot>>;
   let household: Chat;
   let buyer: Chat;
-  let shopId = "";
-  let listingId = "";
+  /** the household most tests sell for (chat 9911, bank account ACCOUNT) */
+  let seller: Seller;
   let seq = 0;
+
+  interface Seller {
+    householdId: string;
+    shopId: string;
+    listingId: string;
+  }
+
+  /** A household paid by bank transfer to `account`, with a shop, a listing of hồi and a Telegram chat. */
+  async function bankSeller(o: { name: string; phone: string; account: string; chat: number; slug: string }): Promise<Seller> {
+    const h = await testDb.db.household.create({
+      data: {
+        name: o.name, phone: o.phone, provinceCode: "20", communeCode: "06463", payment: "bank", payBankBin: "970405", payAccount: o.account,
+        payAccountName: o.name.toUpperCase(), consentAt: new Date(), openedAt: new Date(), lastChannel: "telegram",
+        shop: { create: { name: `Cửa hàng ${o.name.split(" ").at(-1)}`, slug: o.slug } },
+        accounts: { create: { channel: "telegram", userKey: String(o.chat), chatKey: String(o.chat), locale: "vi" } },
+      },
+      include: { shop: true },
+    });
+    const shopId = h.shop!.id;
+    const listingId = (await testDb.db.listing.create({ data: { shopId, title: "Hồi khô", unit: "kg", stockMilli: 1_000_000, displayUnit: "kg", priceVnd: 80_000 } })).id;
+    return { householdId: h.id, shopId, listingId };
+  }
 
   beforeAll(async () => {
     fake = await startFakeBotApi();
     bot = await startBot(fake, testDb.url, "polling", { SEPAY_WEBHOOK_SECRET: SEPAY_SECRET, SEPAY_API_KEY: SEPAY_KEY, CASSO_CHECKSUM_KEY: CASSO_KEY });
-    const h = await testDb.db.household.create({
-      data: {
-        name: "Hoàng Văn Sinh", phone: "+84917300911", provinceCode: "20", communeCode: "06463", payment: "bank", payBankBin: "970405", payAccount: ACCOUNT,
-        payAccountName: "HOANG VAN SINH", consentAt: new Date(), openedAt: new Date(), lastChannel: "telegram",
-        shop: { create: { name: "Cửa hàng Sinh", slug: "cua-hang-sinh" } },
-        accounts: { create: { channel: "telegram", userKey: "9911", chatKey: "9911", locale: "vi" } },
-      },
-      include: { shop: true },
-    });
-    shopId = h.shop!.id;
-    listingId = (await testDb.db.listing.create({ data: { shopId, title: "Hồi khô", unit: "kg", stockMilli: 1_000_000, displayUnit: "kg", priceVnd: 80_000 } })).id;
+    seller = await bankSeller({ name: "Hoàng Văn Sinh", phone: "+84917300911", account: ACCOUNT, chat: 9911, slug: "cua-hang-sinh" });
     await testDb.db.channelAccount.create({ data: { channel: "telegram", userKey: "9912", chatKey: "9912", locale: "vi" } });
     household = new Chat(fake, { id: 9911, first_name: "Sinh", language_code: "vi" });
     buyer = new Chat(fake, { id: 9912, first_name: "Lan", language_code: "vi" });
@@ -131,12 +143,12 @@ describe("bank webhooks over HTTP", () => {
   });
 
   /** An order of 80.000 đ in the given state, followed by the buyer in chat 9912. */
-  async function order(status = "accepted", payState = "unpaid", shippingFeeVnd = 0) {
+  async function order(status = "accepted", payState = "unpaid", shippingFeeVnd = 0, from = seller) {
     seq++;
     const code = `DH${"23456789ABCDEFGH"[seq % 16]}K2F9${"QRSTUVWXYZ"[seq % 10]}`;
     return testDb.db.order.create({
       data: {
-        code, statusToken: `bank-${seq}-0123456789abcdef0123`, listingId, shopId, quantityMilli: 1000, unitPriceVnd: 80_000, totalVnd: 80_000,
+        code, statusToken: `bank-${seq}-0123456789abcdef0123`, listingId: from.listingId, shopId: from.shopId, quantityMilli: 1000, unitPriceVnd: 80_000, totalVnd: 80_000,
         buyerName: "Trần Thị Lan", buyerPhone: "+84987654321", buyerAddress: "12 Hàng Bạc", buyerArea: "Hà Nội", buyerChannel: "telegram", buyerChatKey: "9912",
         source: "chat", status, payState, expiresAt: new Date(Date.now() + 3600_000), ...(payState === "paid" && { paidAt: new Date(), paidBy: "transfer" }),
         ...(shippingFeeVnd > 0 && { shippingQuote: JSON.stringify({ carrier: "viettel_post", service: "VCN", name: "Chuyển phát nhanh", feeVnd: shippingFeeVnd }) }),
@@ -276,9 +288,21 @@ describe("bank webhooks over HTTP", () => {
   });
 
   it("forgets the household's transfers when it deletes its account", async () => {
-    const h = await testDb.db.household.findUniqueOrThrow({ where: { phone: "+84917300911" } });
-    expect(await testDb.db.bankTransfer.count({ where: { householdId: h.id } })).toBeGreaterThan(0);
-    await testDb.db.$transaction((tx) => households(tx).remove(h.id));
-    expect(await testDb.db.bankTransfer.count()).toBe(0);
+    // A household of its own, so that the others' tests keep theirs whatever the order: one transfer for
+    // an order of its shop, one with no order code to its account.
+    const account = "7777123456789";
+    const leaving = await bankSeller({ name: "Nông Văn Tư", phone: "+84917300922", account, chat: 9913, slug: "cua-hang-tu" });
+    const sold = await order("accepted", "unpaid", 0, leaving);
+    await sendSepay(sepayUrl(), sepayBody({ amount: 80_000, memo: bankMemos.mb(sold.code), accountNumber: account }), { kind: "hmac", secret: SEPAY_SECRET });
+    await sendSepay(sepayUrl(), sepayBody({ amount: 35_000, memo: bankMemos.none(), accountNumber: account }), { kind: "hmac", secret: SEPAY_SECRET });
+    const theirs = await testDb.db.bankTransfer.findMany({ where: { OR: [{ householdId: leaving.householdId }, { orderId: sold.id }] } });
+    expect(theirs.map((t) => t.outcome).sort()).toEqual(["paid", "unmatched"]);
+    // told of both before it leaves (nothing for it still on its way)
+    await fake.waitFor(() => fake.sentTexts(9913).filter((t) => /nhận (80|35)\.000 đ/.test(t)).length === 2, { timeoutMs: 20_000 });
+    await fake.waitFor(() => fake.sentTexts(9912).some((t) => t.includes(`nhận 80.000 đ cho đơn ${sold.code}`)), { timeoutMs: 20_000 });
+
+    await testDb.db.$transaction((tx) => households(tx).remove(leaving.householdId));
+    // deleted, not just unlinked
+    expect(await testDb.db.bankTransfer.count({ where: { id: { in: theirs.map((t) => t.id) } } })).toBe(0);
   });
 });

@@ -158,6 +158,10 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
       });
     }
     await fake.waitFor(() => [farmer, farmerS].every((c) => c.all.some((m) => /lớp tập huấn trồng hồi/.test(m))), { timeoutMs: 15_000 });
+    // and each officer has had the broadcast's closing report: it comes by the broadcast's own outbox,
+    // which play() does not wait for, so arriving late it would be the officer's last message (no way
+    // forward) after the reply tasks below
+    await fake.waitFor(() => [officerN, officerS].every((c) => c.all.some((m) => /đã gửi xong/.test(m))), { timeoutMs: 15_000 });
     const officerOf = (chat: ZaloChat) => (chat === farmer ? officerN : officerS);
 
     await task(

@@ -14,7 +14,6 @@ const NOT_YOURS = "Không tìm thấy đơn này trong cửa hàng của bạn."
 /** the answer, then the menu as the way forward (one message: short lines are joined) */
 const NOT_YOURS_THEN_MENU = `${NOT_YOURS}\n\nBạn muốn làm gì?`;
 const DELIVERED = { waitForDelivery: true };
-const CHAT = "9901";
 
 let engine: Engine;
 let channel: CaptureChannel;
@@ -47,19 +46,6 @@ beforeAll(async () => {
   if (!placed.ok) throw new Error("order not placed");
   order = placed.order;
 
-  // a registered household without a shop, writing on Telegram
-  await testDb.db.household.create({
-    data: {
-      name: "Hoàng Văn An",
-      phone: "+84918801801",
-      provinceCode: "20",
-      communeCode: "06463",
-      payment: "none",
-      consentAt: new Date(),
-      accounts: { create: { channel: "telegram", userKey: CHAT, chatKey: CHAT, locale: "vi" } },
-    },
-  });
-
   engine = new Engine({ db: testDb.db, registry, log: pino({ level: "silent" }), provinceCode: "20" });
   channel = new CaptureChannel();
   engine.register(channel);
@@ -69,27 +55,52 @@ afterAll(async () => {
   await engine?.idle();
 });
 
+/** A registered household without a shop, writing on Telegram from its own chat. */
+async function householdWithoutShop(chat: string, phone: string): Promise<void> {
+  await testDb.db.household.create({
+    data: {
+      name: "Hoàng Văn An",
+      phone,
+      provinceCode: "20",
+      communeCode: "06463",
+      payment: "none",
+      consentAt: new Date(),
+      accounts: { create: { channel: "telegram", userKey: chat, chatKey: chat, locale: "vi" } },
+    },
+  });
+}
+
+/** The order is as placed, and the chat was told nothing but "not in your shop" for each of its tries. */
+async function expectOrderUnmoved(chat: string, tries: number): Promise<void> {
+  const row = await testDb.db.order.findUniqueOrThrow({ where: { id: order.id }, include: { pickup: true } });
+  expect(row).toMatchObject({ status: "pending", decidedAt: null, declineReason: null, pickup: null });
+  expect(channel.texts(chat).every((t) => t === NOT_YOURS_THEN_MENU)).toBe(true);
+  expect(channel.texts(chat)).toHaveLength(tries);
+}
+
+// Each test has its own household and chat, so that it passes alone and in any order.
 describe("a household without a shop", () => {
-  it("typing NHAN / TUCHOI / GUI with an order's code is told the order is not in its shop", async () => {
-    for (const text of [`NHAN ${order.code}`, `TUCHOI ${order.code}`, `GUI ${order.code}`]) {
-      const outcome = await engine.handle(inbound(CHAT, { text }), DELIVERED);
+  it("typing NHAN / TUCHOI / GUI with an order's code is told the order is not in its shop; the order does not move", async () => {
+    const chat = "9901";
+    await householdWithoutShop(chat, "+84918801801");
+    const texts = [`NHAN ${order.code}`, `TUCHOI ${order.code}`, `GUI ${order.code}`];
+    for (const text of texts) {
+      const outcome = await engine.handle(inbound(chat, { text }), DELIVERED);
       expect(outcome.status, text).toBe("handled");
       expect(outcome.replies.map((r) => r.text), text).toEqual([NOT_YOURS_THEN_MENU]);
     }
+    await expectOrderUnmoved(chat, texts.length);
   });
 
-  it("tapping accept / decline / pickup with the order's id is told the same", async () => {
-    for (const action of ["acc", "dec", "pick"]) {
-      const outcome = await engine.handle(inbound(CHAT, { kind: "choice", choiceId: `a.${action}.${order.id}` }), DELIVERED);
+  it("tapping accept / decline / pickup with the order's id is told the same; the order does not move", async () => {
+    const chat = "9902";
+    await householdWithoutShop(chat, "+84918801802");
+    const actions = ["acc", "dec", "pick"];
+    for (const action of actions) {
+      const outcome = await engine.handle(inbound(chat, { kind: "choice", choiceId: `a.${action}.${order.id}` }), DELIVERED);
       expect(outcome.status, action).toBe("handled");
       expect(outcome.replies.map((r) => r.text), action).toEqual([NOT_YOURS_THEN_MENU]);
     }
-  });
-
-  it("the order did not move", async () => {
-    const row = await testDb.db.order.findUniqueOrThrow({ where: { id: order.id }, include: { pickup: true } });
-    expect(row).toMatchObject({ status: "pending", decidedAt: null, declineReason: null, pickup: null });
-    expect(channel.texts(CHAT).every((t) => t === NOT_YOURS_THEN_MENU)).toBe(true);
-    expect(channel.texts(CHAT)).toHaveLength(6);
+    await expectOrderUnmoved(chat, actions.length);
   });
 });

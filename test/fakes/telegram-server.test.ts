@@ -128,6 +128,31 @@ describe("fake Telegram Bot API server", () => {
     expect((await post("sendChatAction", { chat_id: 10, action: "typing" })).status).toBe(200);
   });
 
+  it("with plusLoopLag, forgives as much bunching as its event loop ran late, and no more", async () => {
+    const typing = (chat: number) => post("sendChatAction", { chat_id: chat, action: "typing" }).then((r) => r.status);
+    /** Holds this process's event loop, as a busy machine or a long synchronous stretch of the app would. */
+    const holdLoop = (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until);
+    };
+    fake.setRateLimit(2, { perChat: true, plusLoopLag: true });
+    // A loop on time: the limit holds over (nearly) the whole second.
+    expect([await typing(11), await typing(11), await typing(11)]).toEqual([200, 200, 429]);
+    // Two requests, then the loop is held up for 500 ms: the third, 600 ms after them, is forgiven, since
+    // the window shrinks by the lag measured (to about 500 ms).
+    expect([await typing(12), await typing(12)]).toEqual([200, 200]);
+    holdLoop(500);
+    await sleep(100); // the lag is measured when the loop runs again
+    expect(fake.loopLagSince(Date.now() - 1000)).toBeGreaterThanOrEqual(450);
+    expect(await typing(12)).toBe(200);
+    // The same without plusLoopLag: the held-up loop is no excuse (600 ms is well within the second).
+    fake.setRateLimit(2, { perChat: true });
+    expect([await typing(13), await typing(13)]).toEqual([200, 200]);
+    holdLoop(500);
+    await sleep(100);
+    expect(await typing(13)).toBe(429);
+  });
+
   it("holds requests for the latency asked, so sends made at once can take effect out of order", async () => {
     fake.setLatency((method, chatId) => (method === "sendMessage" && chatId === 1 ? 300 : 0));
     const slow = api.sendMessage(1, "first, slow");

@@ -24,7 +24,6 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import type {
   BotCommand,
   BotCommandScope,
@@ -42,6 +41,7 @@ import type {
   UserFromGetMe,
   WebhookInfo,
 } from "grammy/types";
+import { LoopLag } from "./loop-lag.ts";
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -263,12 +263,12 @@ export class FakeTelegram {
   private webhookError: { date: number; message: string } | undefined;
 
   private failures: Array<{ method: string; failure: Failure; chatId?: number; times: number }> = [];
-  private rateLimit: { perSecond: number; perChat: boolean; windowMs: number; hits: Map<string, number[]> } | undefined;
+  private rateLimit: { perSecond: number; perChat: boolean; windowMs: number; plusLoopLag: boolean; hits: Map<string, number[]> } | undefined;
   private latency: ((method: string, chatId: number | undefined) => number) | undefined;
   /** Flood-wait windows opened by 429 answers, keyed by method:chat or rate:chat. */
   private readonly flood = new Map<string, { from: number; until: number }>();
-  /** How late this event loop ran since the last 429: requests on their way were held up that long too. */
-  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  /** How late this event loop ran, and when: requests on their way were held up that long too. */
+  private readonly loopLag = new LoopLag();
 
   /** One per in-flight request; aborted when the client goes away or the server closes. */
   private readonly inFlight = new Set<AbortController>();
@@ -277,7 +277,6 @@ export class FakeTelegram {
   private closed = false;
 
   constructor(options: FakeTelegramOptions = {}) {
-    this.loopDelay.enable();
     this.token = options.token ?? "7000000001:AAFakeTokenForChoSoTests_0123456789";
     const id = Number(this.token.split(":")[0]) || 7000000001;
     const username = options.botUsername ?? "cho_so_test_bot";
@@ -351,11 +350,21 @@ export class FakeTelegram {
    * its process (which is also this fake's process) is busy, so the `perSecond` requests are allowed
    * within a window of 1000 − toleranceMs instead of a whole second. A client sending at twice the
    * limit still overruns that window.
+   *
+   * With `plusLoopLag`, the window is shortened further by how late this event loop ran in the last
+   * second (measured, see loop-lag.ts): the forgiveness follows the machine's load instead of a figure
+   * chosen for the worst run seen. `toleranceMs` is then what bunching the loop does not account for.
    */
-  setRateLimit(perSecond: number | null, opts: { perChat?: boolean; toleranceMs?: number } = {}): void {
+  setRateLimit(perSecond: number | null, opts: { perChat?: boolean; toleranceMs?: number; plusLoopLag?: boolean } = {}): void {
     const windowMs = 1000 - (opts.toleranceMs ?? 0);
     if (windowMs <= 0 || windowMs > 1000) throw new Error("setRateLimit: toleranceMs must be in [0, 1000)");
-    this.rateLimit = perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, windowMs, hits: new Map() };
+    this.rateLimit =
+      perSecond === null ? undefined : { perSecond, perChat: opts.perChat ?? false, windowMs, plusLoopLag: opts.plusLoopLag ?? false, hits: new Map() };
+  }
+
+  /** How late this event loop ran at most since `from` (ms since the epoch), in ms: for checks of pace. */
+  loopLagSince(from: number): number {
+    return this.loopLag.maxSince(from);
   }
 
   /**
@@ -593,7 +602,7 @@ export class FakeTelegram {
 
   /** Answers held long polls with [], drops held requests and webhook posts, stops listening. */
   async close(): Promise<void> {
-    this.loopDelay.disable();
+    this.loopLag.stop();
     if (this.closed) return;
     this.closed = true;
     for (const w of [...this.waiters]) w.fail(new Error("Fake Telegram server was closed"));
@@ -722,7 +731,6 @@ export class FakeTelegram {
   private tooManyRequests(key: string, retryAfter: number): Reply {
     const now = Date.now();
     this.flood.set(key, { from: now, until: now + retryAfter * 1000 });
-    this.loopDelay.reset();
     return errorReply(new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter }));
   }
 
@@ -738,7 +746,7 @@ export class FakeTelegram {
         continue;
       }
       // Already in flight when the 429 went out (held up by as long as this loop ran late since).
-      if (now <= window.from + IN_FLIGHT_GRACE_MS + this.loopDelay.max / 1e6) continue;
+      if (now <= window.from + IN_FLIGHT_GRACE_MS + this.loopLag.maxSince(window.from)) continue;
       this.violations++;
       const remaining = Math.max(1, Math.ceil((window.until - now) / 1000));
       return errorReply(new ApiError(429, `Too Many Requests: retry after ${remaining}`, { retry_after: remaining }));
@@ -751,13 +759,17 @@ export class FakeTelegram {
     if (!limit || method === "getUpdates") return undefined;
     const key = limit.perChat ? `rate:${chatId ?? "*"}` : "rate:*";
     const now = Date.now();
+    // At least 1 ms: a loop late by most of a second leaves no window in which arrivals mean anything.
+    const windowMs = limit.plusLoopLag ? Math.max(1, limit.windowMs - this.loopLag.maxSince(now - 1000)) : limit.windowMs;
+    // kept for the whole window: the loop's lag, and with it the window, changes from one request to the next
     const hits = (limit.hits.get(key) ?? []).filter((t) => now - t < limit.windowMs);
     limit.hits.set(key, hits);
-    if (hits.length < limit.perSecond) {
+    const inWindow = hits.filter((t) => now - t < windowMs);
+    if (inWindow.length < limit.perSecond) {
       hits.push(now);
       return undefined;
     }
-    return this.tooManyRequests(key, Math.max(1, Math.ceil((hits[0] + limit.windowMs - now) / 1000)));
+    return this.tooManyRequests(key, Math.max(1, Math.ceil((inWindow[0] + windowMs - now) / 1000)));
   }
 
   private notify(): void {
