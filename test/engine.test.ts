@@ -154,6 +154,8 @@ describe(`engine on ${process.env.TEST_DB === "postgres" ? "PostgreSQL" : "SQLit
     const state = JSON.parse(row!.state);
     expect(state.step).toBe("phone");
     expect(state.data.name).toBe("Lò Thị Bình");
+    // A's answer is that of the phone question (its text is no phone), not the held step's ending.
+    expect(a.channel.texts("310")).toEqual([expect.stringMatching(/^Mình chưa đọc được số điện thoại/)]);
   });
 
   it("answers a failing step with an apology, keeps the state and does not retry the update", async () => {
