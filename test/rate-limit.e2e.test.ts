@@ -121,4 +121,16 @@ describe("APIs, webhooks, token lookups, the web chat", () => {
     expect(JSON.parse(over.text)).toEqual({ ok: false, error: "Bạn gửi nhanh quá. Bạn đợi một lát rồi thử lại nhé." });
     expect((await one("session-other-000002")).status).toBe(400); // another chat goes on
   });
+
+  it("the web chat is limited per address too: new sessions from one address, sending or polling, end in 429", async () => {
+    // A session each time, so that only the address's limit can answer 429 (some of its calls were made above).
+    let n = 0;
+    const fresh = () => `session-rotate-${String(++n).padStart(6, "0")}`;
+    const sends = await burst(LIMITS.chatSendPerIp.max + 1, () => send(chatApp.url, "/chat/api/send", { body: JSON.stringify({ session: fresh() }), type: "application/json" }));
+    expect(sends.at(-1)).toBe(429);
+    expect(sends.slice(0, sends.indexOf(429)).every((s) => s === 400)).toBe(true);
+    const polls = await burst(LIMITS.chatPoll.max + 1, () => send(chatApp.url, `/chat/api/poll?session=${fresh()}`));
+    expect(polls.at(-1)).toBe(429);
+    expect(polls.slice(0, polls.indexOf(429)).every((s) => s < 400)).toBe(true);
+  });
 });
