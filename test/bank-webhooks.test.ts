@@ -261,6 +261,25 @@ describe("bank webhooks over HTTP", () => {
     await household.act(async () => undefined, /Tài khoản của bạn nhận 35\.000 đ, nội dung không có mã đơn nào/);
   });
 
+  it("money with no order code into an account two households both gave is told to neither", async () => {
+    const shared = "7777123456789";
+    for (const [i, chat] of [[1, "9913"], [2, "9914"]] as const) {
+      await testDb.db.household.create({
+        data: {
+          name: `Hộ chung ${i}`, phone: `+8491730092${i}`, provinceCode: "20", communeCode: "06463", payment: "bank", payBankBin: "970405", payAccount: shared,
+          consentAt: new Date(), openedAt: new Date(), lastChannel: "telegram", accounts: { create: { channel: "telegram", userKey: chat, chatKey: chat, locale: "vi" } },
+        },
+      });
+    }
+    const body = sepayBody({ amount: 45_000, memo: bankMemos.none(), accountNumber: shared });
+    expect((await sendSepay(sepayUrl(), body, { kind: "hmac", secret: SEPAY_SECRET })).statuses).toEqual([200]);
+    const row = await testDb.db.bankTransfer.findFirstOrThrow({ where: { providerTxId: String(body.id) } });
+    expect(row).toMatchObject({ outcome: "unmatched", orderId: null, householdId: null, communeCode: null, amountVnd: 45_000 });
+    await bot.engine.idle();
+    expect([...fake.sent(9913), ...fake.sent(9914)]).toEqual([]);
+    await testDb.db.bankTransfer.delete({ where: { id: row.id } }); // the last test counts the transfers left
+  });
+
   it("refuses wrong or stale signatures and foreign bodies; acknowledges money going out without recording it", async () => {
     const o = await order();
     const body = sepayBody({ amount: 80_000, memo: o.code, accountNumber: ACCOUNT });
