@@ -87,6 +87,15 @@ describe("APIs, webhooks, token lookups, the web chat", () => {
     expect((await send(direct.url, "/api/v1/carrier/pickups", { headers: { authorization: `Bearer ${CARRIER_KEYS.vnpost}` } })).status).toBe(200);
   });
 
+  it("a client with a valid key is limited per key; another client goes on", async () => {
+    const call = (key: string) => send(direct.url, "/api/v1/carrier/pickups", { headers: { authorization: `Bearer ${key}` } });
+    expect((await burst(LIMITS.apiPerClient.max, () => call(CARRIER_KEYS.viettel_post))).every((s) => s === 200)).toBe(true);
+    const over = await call(CARRIER_KEYS.viettel_post);
+    expect(over.status).toBe(429);
+    expectRetryAfter(over.headers);
+    expect((await call(CARRIER_KEYS.vnpost)).status).toBe(200);
+  });
+
   it("webhook calls with a wrong secret are limited; the platform's own calls are never counted", async () => {
     const forged = () => send(direct.url, "/webhook/telegram", { body: "{}", type: "application/json", headers: { "x-telegram-bot-api-secret-token": "wrong-secret-0000000" } });
     expect((await burst(LIMITS.webhookWrongSecret.max, forged)).every((s) => s === 401)).toBe(true);
