@@ -158,3 +158,18 @@ describe("another officer's broadcast", () => {
     expect((await db!.broadcast.findUniqueOrThrow({ where: { id: scheduled.id } })).status).toBe("cancelled");
   });
 });
+
+describe("an officer invite", () => {
+  it("past its 7 days gives no role: the code is an unknown command, and nothing is stored", async () => {
+    await start();
+    const { code, expiresAt } = await officers(db!).invite([CHI_LANG], new Date(Date.now() - 8 * 24 * 3600_000));
+    expect(expiresAt.getTime()).toBeLessThan(Date.now());
+    const chat = new Chat(telegram!, tgUser());
+    await chat.send(`/canbo ${code}`, /chưa biết lệnh này/);
+    await chat.send("/thongbao", /chưa biết lệnh này/);
+    expect(await db!.officer.count()).toBe(0);
+    // A fresh code still works for the same person.
+    const fresh = await officers(db!).invite([CHI_LANG]);
+    await chat.send(`/canbo ${fresh.code}`, /Chào cán bộ/);
+  });
+});
