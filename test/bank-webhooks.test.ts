@@ -8,6 +8,7 @@ import { orderCodesIn } from "../src/core/bank-transfers.ts";
 import { households } from "../src/core/households.ts";
 import { sortedJson, verifyCasso } from "../src/http/bank/casso.ts";
 import { verifySepay } from "../src/http/bank/sepay.ts";
+import { hmacHex } from "../src/http/bank/signature.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { bankMemos, cassoBody, sendCasso, sendSepay, sepayBody, sepayHeaders } from "./fakes/bank-senders.ts";
 import { Chat, startBot, startFakeBotApi } from "./support/bot.ts";
@@ -61,6 +62,17 @@ describe("Casso v2 signature", () => {
     expect(verifyCasso({}, sample, { checksumKey: key }, at)).toEqual({ ok: false, reason: "unsigned" });
   });
 
+  it("refuses a correctly signed timestamp more than five minutes ahead of our clock", () => {
+    const signedAt = (t: number) => ({ "x-casso-signature": `t=${t},v1=${hmacHex("sha512", key, `${t}.${sortedJson(sample)}`)}` });
+    expect(verifyCasso(signedAt(at + 5 * 60_000), sample, { checksumKey: key }, at)).toEqual({ ok: true });
+    expect(verifyCasso(signedAt(at + 5 * 60_000 + 1), sample, { checksumKey: key }, at)).toEqual({ ok: false, reason: "stale" });
+  });
+
+  it("refuses a signature one byte short (a mismatch, not a thrown comparison)", () => {
+    const short = headers["x-casso-signature"].slice(0, -2);
+    expect(verifyCasso({ "x-casso-signature": short }, sample, { checksumKey: key }, at)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
   it("takes a legacy Secure-Token only when one is configured", () => {
     expect(verifyCasso({ "secure-token": "legacy-token-0123456789" }, sample, { secureToken: "legacy-token-0123456789" }, at)).toEqual({ ok: true });
     expect(verifyCasso({ "secure-token": "legacy-token-0123456788" }, sample, { secureToken: "legacy-token-0123456789" }, at)).toEqual({ ok: false, reason: "bad_signature" });
@@ -88,6 +100,13 @@ describe("SePay signature", () => {
     expect(verifySepay(headers, JSON.stringify(JSON.parse(raw), null, 1), auth, ts * 1000)).toEqual({ ok: false, reason: "bad_signature" });
     expect(verifySepay({ ...headers, "x-sepay-timestamp": String(ts + 1) }, raw, auth, ts * 1000)).toEqual({ ok: false, reason: "bad_signature" });
     expect(verifySepay({}, raw, auth, ts * 1000)).toEqual({ ok: false, reason: "unsigned" });
+  });
+
+  it("refuses a signature one byte short, and a timestamp that is not unix seconds even when signed with the secret", () => {
+    expect(verifySepay({ ...headers, "x-sepay-signature": headers["x-sepay-signature"].slice(0, -2) }, raw, auth, ts * 1000)).toEqual({ ok: false, reason: "bad_signature" });
+    // Not a number: no age can be computed, so no replay window would hold; refused before the HMAC.
+    const notSeconds = { "x-sepay-timestamp": "now", "x-sepay-signature": `sha256=${hmacHex("sha256", SEPAY_SECRET, `now.${raw}`)}` };
+    expect(verifySepay(notSeconds, raw, auth, ts * 1000)).toEqual({ ok: false, reason: "bad_signature" });
   });
 
   it("takes \"Authorization: Apikey <key>\" when an API key is configured", () => {
@@ -252,6 +271,25 @@ describe("bank webhooks over HTTP", () => {
     const row = await testDb.db.bankTransfer.findFirstOrThrow({ where: { providerTxId: String(body.id) } });
     expect(row).toMatchObject({ outcome: "unmatched", orderId: null, communeCode: "06463", amountVnd: 35_000 });
     await household.act(async () => undefined, /Tài khoản của bạn nhận 35\.000 đ, nội dung không có mã đơn nào/);
+  });
+
+  it("money with no order code into an account two households both gave is told to neither", async () => {
+    const shared = "7777123456789";
+    for (const [i, chat] of [[1, "9913"], [2, "9914"]] as const) {
+      await testDb.db.household.create({
+        data: {
+          name: `Hộ chung ${i}`, phone: `+8491730092${i}`, provinceCode: "20", communeCode: "06463", payment: "bank", payBankBin: "970405", payAccount: shared,
+          consentAt: new Date(), openedAt: new Date(), lastChannel: "telegram", accounts: { create: { channel: "telegram", userKey: chat, chatKey: chat, locale: "vi" } },
+        },
+      });
+    }
+    const body = sepayBody({ amount: 45_000, memo: bankMemos.none(), accountNumber: shared });
+    expect((await sendSepay(sepayUrl(), body, { kind: "hmac", secret: SEPAY_SECRET })).statuses).toEqual([200]);
+    const row = await testDb.db.bankTransfer.findFirstOrThrow({ where: { providerTxId: String(body.id) } });
+    expect(row).toMatchObject({ outcome: "unmatched", orderId: null, householdId: null, communeCode: null, amountVnd: 45_000 });
+    await bot.engine.idle();
+    expect([...fake.sent(9913), ...fake.sent(9914)]).toEqual([]);
+    await testDb.db.bankTransfer.delete({ where: { id: row.id } }); // the last test counts the transfers left
   });
 
   it("refuses wrong or stale signatures and foreign bodies; acknowledges money going out without recording it", async () => {

@@ -116,6 +116,21 @@ describe(`order caps per buyer phone (${usePostgres ? "PostgreSQL" : "SQLite"})`
     expect(await stockKg(l)).toBe(1);
   });
 
+  it("a buyer is known only by an order this shop accepted: not by one unanswered or declined here, nor accepted at another shop", async () => {
+    const phone = "+84986000019";
+    const elsewhere = await placed(await listing(b.shopId, 10), 1, phone);
+    expect((await orders(testDb.db).accept(elsewhere.id, b.shopId))?.status).toBe("accepted");
+    const l = await listing(a.shopId, 10);
+    await placed(l, 1, phone); // unanswered, holds 1 kg
+    const declined = await placed(l, 1, phone);
+    await orders(testDb.db).decline(declined.id, a.shopId, "x");
+    expect(await stockKg(l)).toBe(9);
+    // 8 of 9 kg: a buyer this shop does not know yet, so the order holds half of what is left
+    const big = await placed(l, 8, phone);
+    expect(big.heldQuantity).toBe(4.5);
+    expect(await stockKg(l)).toBe(4.5);
+  });
+
   it("blocking a buyer declines their unanswered orders at that shop, gives the stock back and refuses new ones", async () => {
     const l = await listing(a.shopId, 10);
     const lb = await listing(b.shopId, 10);

@@ -139,6 +139,10 @@ describe("an order placed in chat", () => {
     expect((await testDb.db.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe("expired");
     // Accepting after expiry is refused.
     await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /đã được xử lý rồi \(đã tự huỷ vì quá hạn\)/);
+    // Nor does the buyer's phone come any more from the old notice's "Gọi người mua": the order is over.
+    const reminder = household.all.find((m) => m.text?.startsWith("⏰"))!;
+    const answer = await household.act(() => fake.tapButtonIn(reminder.messageId, household.user, "📞 Gọi người mua"), /đã được xử lý rồi \(đã tự huỷ vì quá hạn\)/);
+    expect(answer.map((m) => m.text ?? "").join("\n")).not.toMatch(/0987 ?654 ?321|987654321/);
   });
 });
 

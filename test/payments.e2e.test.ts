@@ -92,6 +92,10 @@ describe("an order paid by bank transfer", () => {
     const order = await testDb.db.order.findFirstOrThrow({ where: { buyerChatKey: "9902" } });
     expect(order).toMatchObject({ totalVnd: 80_000, payState: "unpaid" });
     statusToken = order.statusToken;
+    // Not accepted yet: nothing to pay, so no code, neither on the order page nor as its image.
+    expect(await (await fetch(`${bot.url}/don/${order.statusToken}`)).text()).not.toContain("vietqr.png");
+    const early = await fetch(`${bot.url}/don/${order.statusToken}/vietqr.png`);
+    expect([early.status, early.headers.get("content-type")]).toEqual([404, expect.stringContaining("text/html")]);
 
     await household.act(async () => undefined, /Đơn mới/);
     await household.act(() => fake.tapButton(household.user, "✅ Nhận đơn"), /Khi nhận được 80\.000 đ cho đơn/);

@@ -87,6 +87,15 @@ describe("APIs, webhooks, token lookups, the web chat", () => {
     expect((await send(direct.url, "/api/v1/carrier/pickups", { headers: { authorization: `Bearer ${CARRIER_KEYS.vnpost}` } })).status).toBe(200);
   });
 
+  it("a client with a valid key is limited per key; another client goes on", async () => {
+    const call = (key: string) => send(direct.url, "/api/v1/carrier/pickups", { headers: { authorization: `Bearer ${key}` } });
+    expect((await burst(LIMITS.apiPerClient.max, () => call(CARRIER_KEYS.viettel_post))).every((s) => s === 200)).toBe(true);
+    const over = await call(CARRIER_KEYS.viettel_post);
+    expect(over.status).toBe(429);
+    expectRetryAfter(over.headers);
+    expect((await call(CARRIER_KEYS.vnpost)).status).toBe(200);
+  });
+
   it("webhook calls with a wrong secret are limited; the platform's own calls are never counted", async () => {
     const forged = () => send(direct.url, "/webhook/telegram", { body: "{}", type: "application/json", headers: { "x-telegram-bot-api-secret-token": "wrong-secret-0000000" } });
     expect((await burst(LIMITS.webhookWrongSecret.max, forged)).every((s) => s === 401)).toBe(true);
@@ -120,5 +129,17 @@ describe("APIs, webhooks, token lookups, the web chat", () => {
     expectRetryAfter(over.headers);
     expect(JSON.parse(over.text)).toEqual({ ok: false, error: "Bạn gửi nhanh quá. Bạn đợi một lát rồi thử lại nhé." });
     expect((await one("session-other-000002")).status).toBe(400); // another chat goes on
+  });
+
+  it("the web chat is limited per address too: new sessions from one address, sending or polling, end in 429", async () => {
+    // A session each time, so that only the address's limit can answer 429 (some of its calls were made above).
+    let n = 0;
+    const fresh = () => `session-rotate-${String(++n).padStart(6, "0")}`;
+    const sends = await burst(LIMITS.chatSendPerIp.max + 1, () => send(chatApp.url, "/chat/api/send", { body: JSON.stringify({ session: fresh() }), type: "application/json" }));
+    expect(sends.at(-1)).toBe(429);
+    expect(sends.slice(0, sends.indexOf(429)).every((s) => s === 400)).toBe(true);
+    const polls = await burst(LIMITS.chatPoll.max + 1, () => send(chatApp.url, `/chat/api/poll?session=${fresh()}`));
+    expect(polls.at(-1)).toBe(429);
+    expect(polls.slice(0, polls.indexOf(429)).every((s) => s < 400)).toBe(true);
   });
 });

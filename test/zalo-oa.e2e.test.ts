@@ -83,6 +83,10 @@ describe("Zalo OA", () => {
     // The body changed after signing: the signature no longer matches.
     expect(await fake.post(url, event, { tamper: (raw) => raw.replace("/start", "/help") })).toBe(401);
     expect(await fake.post(url, fake.textEvent(user, "/start", { timestamp: Date.now() - 2 * 3600_000 }))).toBe(401);
+    // From the future (more than the 5 minutes of clock skew allowed), signed as Zalo signs.
+    expect(await fake.post(url, fake.textEvent(user, "/start", { timestamp: Date.now() + 10 * 60_000 }))).toBe(401);
+    // Another app's event, signed over its own app_id: not ours to handle.
+    expect(await fake.post(url, { ...fake.textEvent(user, "/start"), app_id: `9${fake.appId.slice(1)}` })).toBe(400);
     expect(fake.sentTo(user.id)).toEqual([]);
 
     expect(await fake.post(url, event)).toBe(200);
