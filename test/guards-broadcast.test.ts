@@ -2,7 +2,6 @@
 // broadcasts. A commune officer finds no commune outside the scope, "every household in scope" reaches
 // only the scope's households, a scope narrowed (or a role revoked) while a draft waits is checked again
 // when it is sent, and one officer cannot stop another's broadcast with a forged button.
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
 import type { App } from "../src/app.ts";
@@ -12,7 +11,7 @@ import { createDb, type Db } from "../src/db/client.ts";
 import type { FakeTelegram, SimUser } from "./fakes/telegram-server.ts";
 import { Chat, startFakeBotApi } from "./support/bot.ts";
 import { seedHouseholds, startBroadcastApp } from "./support/broadcast.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { createTestDatabase, whileLocked, type TestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
 const CHI_LANG = "06463";
@@ -178,33 +177,13 @@ describe("an officer invite", () => {
   // PostgreSQL: a held row lock makes both redeemers read the unused code before either marks it used.
   it.runIf(usePostgres)("redeemed by two people at the same moment: exactly one gets the role", async () => {
     database = await createTestDatabase();
-    db = createDb(database.url);
-    const { code } = await officers(db).invite([CHI_LANG]);
-    const dbName = new URL(database.url).pathname.slice(1);
-    const holder = new pg.Client({ connectionString: database.url });
-    const watcher = new pg.Client({ connectionString: database.url });
-    await holder.connect();
-    await watcher.connect();
-    try {
-      await holder.query("BEGIN");
-      await holder.query(`SELECT 1 FROM "OfficerInvite" FOR UPDATE`);
-      const who = (userKey: string) => ({ channel: "telegram" as const, userKey, chatKey: userKey });
-      const both = Promise.all([officers(db).redeem(code, who("880001"), "vi"), officers(db).redeem(code, who("880002"), "vi")]);
-      const deadline = Date.now() + 20_000;
-      const waiting = async () =>
-        Number((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName])).rows[0].n);
-      while ((await waiting()) < 2) {
-        if (Date.now() > deadline) throw new Error("the two redeemers never both reached the invite's update");
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await holder.query("COMMIT");
-      const results = await both;
-      expect(results.filter((r) => r !== null)).toHaveLength(1);
-      expect(await db.officer.count()).toBe(1);
-    } finally {
-      await holder.query("ROLLBACK").catch(() => undefined);
-      await holder.end();
-      await watcher.end();
-    }
+    const ours = (db = createDb(database.url));
+    const { code } = await officers(ours).invite([CHI_LANG]);
+    const who = (userKey: string) => ({ channel: "telegram" as const, userKey, chatKey: userKey });
+    const results = await whileLocked(database.url, { sql: `SELECT 1 FROM "OfficerInvite" FOR UPDATE` }, 2, () =>
+      Promise.all([officers(ours).redeem(code, who("880001"), "vi"), officers(ours).redeem(code, who("880002"), "vi")]),
+    );
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await ours.officer.count()).toBe(1);
   });
 });

@@ -3,13 +3,12 @@
 // update's own condition (never below the rank it writes, never past a final state) is what holds when
 // the row changes between the two. PostgreSQL only: there another connection can hold the row between
 // the read and the write (on SQLite a write transaction holds the whole database, so the read comes after).
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../src/app.ts";
 import { TRACK_RANK } from "../src/carriers/port.ts";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { startBot, startFakeBotApi } from "./support/bot.ts";
-import { useTestDatabase } from "./support/db.ts";
+import { useTestDatabase, whileLocked } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
 const testDb = useTestDatabase();
@@ -57,30 +56,13 @@ async function pickedUp(waybill: string) {
  * of the late event's handling.
  */
 async function lateWhileMoving(pickupId: string, waybill: string, current: keyof typeof TRACK_RANK, late: keyof typeof TRACK_RANK) {
-  const dbName = new URL(testDb.url).pathname.slice(1);
-  const holder = new pg.Client({ connectionString: testDb.url });
-  const watcher = new pg.Client({ connectionString: testDb.url });
-  await holder.connect();
-  await watcher.connect();
-  try {
-    await holder.query("BEGIN");
-    await holder.query(`UPDATE "Pickup" SET "trackStep" = $2, "trackRank" = $3 WHERE id = $1`, [pickupId, current, TRACK_RANK[current]]);
-    const handled = bot!.shipments.track("viettel_post", [{ waybill, code: `late-${late}`, step: late, at: new Date() }]);
-    // Positive marker: the late event has read the shipment as picked up and waits on the row for its update.
-    const deadline = Date.now() + 20_000;
-    const waiting = async () =>
-      Number((await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName])).rows[0].n);
-    while ((await waiting()) < 1) {
-      if (Date.now() > deadline) throw new Error("the late event never reached the shipment's update");
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await holder.query("COMMIT");
-    return await handled;
-  } finally {
-    await holder.query("ROLLBACK").catch(() => undefined);
-    await holder.end();
-    await watcher.end();
-  }
+  // Positive marker: the late event has read the shipment as picked up and waits on the row for its update.
+  return whileLocked(
+    testDb.url,
+    { sql: `UPDATE "Pickup" SET "trackStep" = $2, "trackRank" = $3 WHERE id = $1`, params: [pickupId, current, TRACK_RANK[current]] },
+    1,
+    () => bot!.shipments.track("viettel_post", [{ waybill, code: `late-${late}`, step: late, at: new Date() }]),
+  );
 }
 
 describe("carrier status moves forward only, also between a read and a write (PostgreSQL)", () => {

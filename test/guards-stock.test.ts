@@ -8,12 +8,11 @@
 // write until all of them have read the listing, then lets them go. SQLite cannot show that race (one
 // writer at a time, transactions run one after another), which is why it runs on PostgreSQL only.
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FakeTelegram } from "./fakes/telegram-server.ts";
 import { call, newOrderNotices, orderFor, PARTNER_KEYS, sellerWithListing, startApiApp, type ApiApp, type ApiResponse } from "./support/api.ts";
 import { startFakeBotApi } from "./support/bot.ts";
-import { createTestDatabase, type TestDatabase } from "./support/db.ts";
+import { createTestDatabase, whileLocked, type TestDatabase } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
 let database: TestDatabase;
@@ -81,38 +80,12 @@ describe(`partial stock: 7 kg left, simultaneous orders of 3 kg (${usePostgres ?
   it.runIf(usePostgres)("every order has read 7 kg before any writes: still exactly 2 succeed (no read-then-write race)", async () => {
     app = await startApiApp(fake, database.url);
     const { listingId } = await sellerWithListing(app, fake, { userId: SELLER, phone: "0918 701 702", sentence: "ban 7 kg hoi kho 80k" });
-    const dbName = new URL(database.url).pathname.slice(1);
-
-    // Hold the listing's row lock from outside: the orders can read the row, not change it.
-    const holder = new pg.Client({ connectionString: database.url });
-    const watcher = new pg.Client({ connectionString: database.url });
-    await holder.connect();
-    await watcher.connect();
-    try {
-      await holder.query("BEGIN");
-      await holder.query(`SELECT 1 FROM "Listing" WHERE id = $1 FOR UPDATE`, [listingId]);
-
-      const N = 4;
-      const pending = Array.from({ length: N }, (_, i) => orderKg(listingId, 3, i));
-      // Positive marker: all N orders are queued on the lock, each having read the listing already.
-      const waiting = async () =>
-        Number(
-          (await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName])).rows[0].n,
-        );
-      const deadline = Date.now() + 20_000;
-      let n = 0;
-      while ((n = await waiting()) < N) {
-        if (Date.now() > deadline) throw new Error(`only ${n} of ${N} orders reached the stock update while the row was locked`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      await holder.query("COMMIT");
-
-      const results = await Promise.all(pending);
-      await expectTwoOfThree(listingId, results);
-    } finally {
-      await holder.query("ROLLBACK").catch(() => undefined);
-      await holder.end();
-      await watcher.end();
-    }
+    // Hold the listing's row lock from outside: the orders can read the row, not change it. Positive
+    // marker: all N orders are queued on the lock, each having read the listing already.
+    const N = 4;
+    const results = await whileLocked(database.url, { sql: `SELECT 1 FROM "Listing" WHERE id = $1 FOR UPDATE`, params: [listingId] }, N, () =>
+      Promise.all(Array.from({ length: N }, (_, i) => orderKg(listingId, 3, i))),
+    );
+    await expectTwoOfThree(listingId, results);
   });
 });

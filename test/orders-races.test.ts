@@ -6,7 +6,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { orders, type PlaceOrder } from "../src/core/orders.ts";
-import { useTestDatabase } from "./support/db.ts";
+import { useTestDatabase, whileLocked } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 import { UNCAPPED } from "./support/caps.ts";
 
@@ -43,37 +43,9 @@ async function placed(listingId: string, quantity: number, extra: Partial<PlaceO
   return r.order;
 }
 
-/**
- * Locks one row from another connection, starts `work`, waits until `waiting` sessions are queued
- * on a lock (each has read what it needed and reached its write), runs `then` on the holder (still
- * inside its transaction), commits, and returns what the work gave.
- */
-async function heldAt<T>(table: "Order" | "Listing", id: string, waiting: number, work: () => Array<Promise<T>>, then?: (holder: pg.Client) => Promise<unknown>) {
-  const dbName = new URL(testDb.url).pathname.slice(1);
-  const holder = new pg.Client({ connectionString: testDb.url });
-  const watcher = new pg.Client({ connectionString: testDb.url });
-  await holder.connect();
-  await watcher.connect();
-  try {
-    await holder.query("BEGIN");
-    await holder.query(`SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, [id]);
-    const running = work();
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName]);
-      if (rows[0].n >= waiting) break;
-      if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${waiting} transactions reached the locked row`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await then?.(holder);
-    await holder.query("COMMIT");
-    return await Promise.all(running);
-  } finally {
-    await holder.query("ROLLBACK").catch(() => undefined);
-    await holder.end();
-    await watcher.end();
-  }
-}
+/** Locks one row from another connection while `work` runs (whileLocked). */
+const heldAt = <T>(table: "Order" | "Listing", id: string, waiting: number, work: () => Array<Promise<T>>, then?: (holder: pg.Client) => Promise<unknown>) =>
+  whileLocked(testDb.url, { sql: `SELECT 1 FROM "${table}" WHERE id = $1 FOR UPDATE`, params: [id] }, waiting, () => Promise.all(work()), then);
 
 describe.runIf(usePostgres)("two instances at the same moment (PostgreSQL)", () => {
   it("expiring: each order expires once and gives its stock back once", async () => {

@@ -105,3 +105,43 @@ export async function withClient(url: string, fn: (db: Db) => Promise<void>): Pr
     await db.$disconnect();
   }
 }
+
+/**
+ * PostgreSQL: takes row locks from a connection of its own (`lock`, e.g. `SELECT … FOR UPDATE`, or an
+ * UPDATE left uncommitted), starts `work`, waits until `waiting` sessions of the database are queued on a
+ * lock (each has read what it needed and reached its write: the positive marker that the interleaving
+ * happened), runs `then` inside the holder's transaction, commits, and returns what the work gave.
+ */
+export async function whileLocked<T>(
+  url: string,
+  lock: { sql: string; params?: unknown[] },
+  waiting: number,
+  work: () => Promise<T>,
+  then?: (holder: pg.Client) => Promise<unknown>,
+): Promise<T> {
+  const dbName = new URL(url).pathname.slice(1);
+  const holder = new pg.Client({ connectionString: url });
+  const watcher = new pg.Client({ connectionString: url });
+  await holder.connect();
+  await watcher.connect();
+  try {
+    await holder.query("BEGIN");
+    await holder.query(lock.sql, lock.params);
+    const running = work();
+    running.catch(() => undefined); // judged below, after the commit
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`, [dbName]);
+      if (rows[0].n >= waiting) break;
+      if (Date.now() > deadline) throw new Error(`only ${rows[0].n} of ${waiting} transactions reached the locked rows`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await then?.(holder);
+    await holder.query("COMMIT");
+    return await running;
+  } finally {
+    await holder.query("ROLLBACK").catch(() => undefined);
+    await holder.end();
+    await watcher.end();
+  }
+}
