@@ -44,10 +44,12 @@ import { HarvestReminders } from "./broadcast/reminders.ts";
 import { publicBaseUrl } from "./links.ts";
 
 // After-turn work looks at the database (three workers, up to five statements a look): the first turn
-// after a quiet moment kicks at once, a burst of turns at most this often. A carrier quote the farmer is
-// waiting for goes sooner than photos to fetch and announcements to send.
+// after a quiet moment kicks at once, a burst of turns at most this often. Photos (one statement) as
+// before; a carrier quote the farmer waits for soon; the broadcast dispatcher (five statements, and its
+// own timer) at most once a second.
+const AFTER_TURN_EVERY_MS = 100;
 const AFTER_TURN_SHIPMENTS_EVERY_MS = 250;
-const AFTER_TURN_EVERY_MS = 1_000;
+const AFTER_TURN_BROADCASTS_EVERY_MS = 1_000;
 /** Listings that went live are matched against buyers' alerts at most this often (after turns, and on a timer). */
 const ALERT_PASS_EVERY_MS = 2_000;
 /** Harvest reminders are looked for this often (a season starts on a month's first day; hourly catches up). */
@@ -336,7 +338,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     queued: () => broadcasts.kick(),
     log: log.child({ part: "alerts" }),
   });
-  engine.onAfterTurn(atMostEvery(AFTER_TURN_EVERY_MS, () => broadcasts.kick()));
+  engine.onAfterTurn(atMostEvery(AFTER_TURN_BROADCASTS_EVERY_MS, () => broadcasts.kick()));
   engine.onAfterTurn(atMostEvery(ALERT_PASS_EVERY_MS, () => alerts.pass.kick()));
   // Harvest reminders at each product's season start, once per season per household.
   const reminders = new HarvestReminders(db, {

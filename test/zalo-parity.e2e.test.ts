@@ -142,9 +142,14 @@ describe("the same conversation on Telegram and Zalo", () => {
     }
     const zaloListing = households[1].shop!.listings[0];
     expect(zaloListing).toMatchObject({ photoChannel: "zalo", photoRef: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/media\//) });
-    // The picture is copied from Zalo's image server into the media folder after the turn.
-    await bot.media.idle();
-    const stored = await testDb.db.listing.findUnique({ where: { id: zaloListing.id } });
+    // The picture is copied from Zalo's image server into the media folder after the turn (kicked by the
+    // turn at most every 100 ms: wait for the copy itself, not for a worker that may not have started).
+    const deadline = Date.now() + 10_000;
+    let stored = await testDb.db.listing.findUnique({ where: { id: zaloListing.id } });
+    while (!stored?.photoFile && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      stored = await testDb.db.listing.findUnique({ where: { id: zaloListing.id } });
+    }
     expect(stored?.photoFile).toBeTruthy();
     expect(existsSync(join(bot.mediaDir, stored!.photoFile!))).toBe(true);
   });
