@@ -154,5 +154,8 @@ describe("another shop's order", () => {
     await a.chat.act(() => fake.sendText(a.chat.user, `NHAN ${own!.code}`), /Đã nhận đơn/);
     expect(a.chat.last.text).toContain("0977 246 801");
     expect((await testDb.db.order.findUniqueOrThrow({ where: { id: own!.id } })).status).toBe("accepted");
+    // Positive marker that A's chat is quiet again (the acceptance's follow-up, its payment question,
+    // has come): the tests above read A's next answers first, whatever order they run in.
+    await a.chat.act(() => fake.sendText(a.chat.user, "/menu"), MENU);
   });
 });

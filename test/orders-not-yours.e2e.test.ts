@@ -26,23 +26,28 @@ beforeAll(async () => {
   await owner.send("bán 2 tạ hồi khô giá 80k", /🌿/);
   await owner.tap("✅ Đăng bán", MENU);
 
-  const buyer = new Chat(fake, { id: 9802, first_name: "Trần Thị Lan", language_code: "vi" });
-  await buyer.send("/mua", /Bạn muốn mua gì/);
-  await buyer.send("hồi khô", /nơi bán Hoa hồi khô/);
-  await buyer.tap(buyer.buttons[0], /Bạn mua bao nhiêu\? \(còn/);
-  await buyer.send("30 kg", /Tên người nhận/);
-  await buyer.tap("Trần Thị Lan", /Số điện thoại người nhận/);
-  await buyer.send(BUYER_PHONE, /tỉnh hoặc thành phố/);
-  await buyer.send("Hà Nội", /Địa chỉ cụ thể/);
-  await buyer.send("12 Hàng Bạc, Hoàn Kiếm", /Đơn của bạn/);
-  await buyer.tap("✅ Đặt hàng", /Gõ \/mua khi bạn muốn mua thêm/);
+  order = await placeOrder(9802, "Trần Thị Lan");
   await owner.act(async () => undefined, /Đơn mới/);
-  order = await testDb.db.order.findFirstOrThrow({ where: { buyerName: "Trần Thị Lan" }, select: { id: true, code: true } });
 
   // another registered household, with a shop of its own
   other = new Chat(fake, { id: 9803, first_name: "Lăng Văn Đức", language_code: "vi" });
   await register(other, { phone: "0917 300 803", name: "Lăng Văn Đức" });
 });
+
+/** A buyer orders 30 kg of the owner's hồi khô by chat; the order, once placed. */
+async function placeOrder(chatId: number, name: string): Promise<{ id: string; code: string }> {
+  const buyer = new Chat(fake, { id: chatId, first_name: name, language_code: "vi" });
+  await buyer.send("/mua", /Bạn muốn mua gì/);
+  await buyer.send("hồi khô", /nơi bán Hoa hồi khô/);
+  await buyer.tap(buyer.buttons[0], /Bạn mua bao nhiêu\? \(còn/);
+  await buyer.send("30 kg", /Tên người nhận/);
+  await buyer.tap(name, /Số điện thoại người nhận/);
+  await buyer.send(BUYER_PHONE, /tỉnh hoặc thành phố/);
+  await buyer.send("Hà Nội", /Địa chỉ cụ thể/);
+  await buyer.send("12 Hàng Bạc, Hoàn Kiếm", /Đơn của bạn/);
+  await buyer.tap("✅ Đặt hàng", /Gõ \/mua khi bạn muốn mua thêm/);
+  return testDb.db.order.findFirstOrThrow({ where: { buyerName: name }, select: { id: true, code: true } });
+}
 
 afterAll(async () => {
   await bot?.stop();
@@ -92,9 +97,13 @@ describe("another household's order", () => {
     await owner.send("NHAN DH2345AB", NOT_YOURS);
   });
 
-  it("is still the owner's to accept, by code", async () => {
-    await owner.send(`NHAN ${order.code}`, /Đã nhận đơn/);
+  it("is still the owner's to accept, by code, after another household tried", async () => {
+    // An order of its own, so that the tests above find theirs pending whatever the order they run in.
+    const mine = await placeOrder(9804, "Lý Thị Hoa");
+    await owner.act(async () => undefined, /Đơn mới/);
+    await other.send(`NHAN ${mine.code}`, NOT_YOURS);
+    await owner.send(`NHAN ${mine.code}`, /Đã nhận đơn/);
     expect(owner.messages.map((m) => m.text).join("\n")).toContain("📞 0987 654 321");
-    expect((await testDb.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe("accepted");
+    expect((await testDb.db.order.findUniqueOrThrow({ where: { id: mine.id } })).status).toBe("accepted");
   });
 });
