@@ -85,7 +85,9 @@ beforeAll(async () => {
   expect(households.some((h) => h.shop === null)).toBe(true);
 }, 60_000);
 
-describe("households CSV formatted by the database", () => {
+// In order, also under --sequence.shuffle: "stays the JS formatting after … change" changes the rows the
+// tests before it read as seeded (a household deleted, names and phones changed).
+describe("households CSV formatted by the database", { shuffle: false }, () => {
   it("gives the values back through the quoting, with the formula guard", async () => {
     const csv = await exportText("js", 7);
     const rows = parse(csv.slice(1), { from_line: 2, relax_column_count: false }) as string[][];
