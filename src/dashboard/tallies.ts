@@ -30,6 +30,35 @@ export interface TallyCheck {
 
 const num = (v: unknown) => Number(v ?? 0);
 
+/**
+ * Kept figures against recounted ones, per key and field, in key order. A key missing on one side is
+ * zero there: a row the triggers left at zero (its rows deleted or moved) is no difference.
+ */
+function compareCounts<F extends string>(fields: readonly F[], kept: Map<string, Record<F, number>>, recounted: Map<string, Record<F, number>>): TallyDifference[] {
+  const out: TallyDifference[] = [];
+  for (const key of [...new Set([...kept.keys(), ...recounted.keys()])].sort()) {
+    for (const field of fields) {
+      const [a, b] = [kept.get(key)?.[field] ?? 0, recounted.get(key)?.[field] ?? 0];
+      if (a !== b) out.push({ key, field, kept: a, recounted: b });
+    }
+  }
+  return out;
+}
+
+/**
+ * Rewrites a kept table from its recount. On PostgreSQL a change committing meanwhile would have its
+ * trigger's move counted twice or not at all: the lock makes it wait until the rewrite commits (SQLite
+ * writes one at a time anyway).
+ */
+async function rewrite(tx: Tx, postgres: boolean, table: string, columns: readonly string[], recount: Prisma.Sql): Promise<number> {
+  const name = Prisma.raw(`"${table}"`);
+  if (postgres) await tx.$executeRaw`LOCK TABLE ${name} IN EXCLUSIVE MODE`;
+  await tx.$executeRaw`DELETE FROM ${name}`;
+  return tx.$executeRaw`
+    INSERT INTO ${name} (${Prisma.raw(columns.map((c) => `"${c}"`).join(", "))})
+    SELECT ${Prisma.raw(columns.map((c) => `r."${c}"`).join(", "))} FROM (${recount}) r`;
+}
+
 // ---- CommuneTally: household counts per commune ----
 
 const TALLY_FIELDS = ["registered", "opened", "epay", "counted", "assisted", "claimed", "demo"] as const;
@@ -50,32 +79,11 @@ const communeTally: TallyCheck = {
   name: "CommuneTally",
   description: "household counts per commune (registered, opened, e-payment, counted, assisted, claimed, demo)",
   async differences(db) {
-    const [kept, recounted] = await Promise.all([
-      db.communeTally.findMany(),
-      db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_HOUSEHOLDS),
-    ]);
-    const zero = Object.fromEntries(TALLY_FIELDS.map((f) => [f, 0])) as TallyCounts;
-    const keptBy = new Map(kept.map((r) => [r.communeCode, r as TallyCounts]));
-    const countedBy = new Map(recounted.map((r) => [String(r.communeCode), Object.fromEntries(TALLY_FIELDS.map((f) => [f, num(r[f])])) as TallyCounts]));
-    const out: TallyDifference[] = [];
-    // A tally row at zero for a commune without households is what the delete trigger leaves: no difference.
-    for (const code of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
-      const k = keptBy.get(code) ?? zero;
-      const c = countedBy.get(code) ?? zero;
-      for (const f of TALLY_FIELDS) if (k[f] !== c[f]) out.push({ key: code, field: f, kept: k[f], recounted: c[f] });
-    }
-    return out;
+    const [kept, recounted] = await Promise.all([db.communeTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_HOUSEHOLDS)]);
+    const counts = (r: Record<string, unknown>) => Object.fromEntries(TALLY_FIELDS.map((f) => [f, num(r[f])])) as TallyCounts;
+    return compareCounts(TALLY_FIELDS, new Map(kept.map((r) => [r.communeCode, r as TallyCounts])), new Map(recounted.map((r) => [String(r.communeCode), counts(r)])));
   },
-  async fix(tx, postgres) {
-    // On PostgreSQL a registration committing meanwhile would have its trigger's +1 counted twice or
-    // not at all: the lock makes it wait until the rewrite commits (SQLite writes one at a time anyway).
-    if (postgres) await tx.$executeRaw`LOCK TABLE "CommuneTally" IN EXCLUSIVE MODE`;
-    await tx.$executeRaw`DELETE FROM "CommuneTally"`;
-    return tx.$executeRaw`
-      INSERT INTO "CommuneTally" ("communeCode", "provinceCode", "registered", "opened", "epay", "counted", "assisted", "claimed", "demo")
-      SELECT r."communeCode", r."provinceCode", r."registered", r."opened", r."epay", r."counted", r."assisted", r."claimed", r."demo"
-      FROM (${RECOUNT_HOUSEHOLDS}) r`;
-  },
+  fix: (tx, postgres) => rewrite(tx, postgres, "CommuneTally", ["communeCode", "provinceCode", ...TALLY_FIELDS], RECOUNT_HOUSEHOLDS),
 };
 
 // ---- LiveTally and ShopLiveTally: live listings and shops per commune and product ----
@@ -154,22 +162,13 @@ const weekTally: TallyCheck = {
   description: "registrations per commune and week (the dashboard's weekly series)",
   async differences(db, postgres) {
     const [kept, recounted] = await Promise.all([db.weekTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountWeeks(postgres))]);
-    const keptBy = new Map(kept.map((r) => [`${r.communeCode} ${r.week}`, r.registered]));
-    const countedBy = new Map(recounted.map((r) => [`${String(r.communeCode)} ${num(r.week)}`, num(r.registered)]));
-    const out: TallyDifference[] = [];
-    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
-      const a = keptBy.get(k) ?? 0;
-      const b = countedBy.get(k) ?? 0;
-      if (a !== b) out.push({ key: k, field: "registered", kept: a, recounted: b });
-    }
-    return out;
+    return compareCounts(
+      ["registered"],
+      new Map(kept.map((r) => [`${r.communeCode} ${r.week}`, { registered: r.registered }])),
+      new Map(recounted.map((r) => [`${String(r.communeCode)} ${num(r.week)}`, { registered: num(r.registered) }])),
+    );
   },
-  async fix(tx, postgres) {
-    if (postgres) await tx.$executeRaw`LOCK TABLE "WeekTally" IN EXCLUSIVE MODE`;
-    await tx.$executeRaw`DELETE FROM "WeekTally"`;
-    return tx.$executeRaw`
-      INSERT INTO "WeekTally" ("communeCode", "week", "registered") SELECT r."communeCode", r."week", r."registered" FROM (${recountWeeks(postgres)}) r`;
-  },
+  fix: (tx, postgres) => rewrite(tx, postgres, "WeekTally", ["communeCode", "week", "registered"], recountWeeks(postgres)),
 };
 
 // ---- OrderTally: orders and sales per month and commune ----
@@ -186,24 +185,13 @@ const orderTally: TallyCheck = {
   description: "orders placed and sales per month and commune (the dashboard's orders of the month)",
   async differences(db, postgres) {
     const [kept, recounted] = await Promise.all([db.orderTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(recountOrders(postgres))]);
-    const fields = ["orders", "salesVnd"] as const;
-    const keptBy = new Map(kept.map((r) => [`${r.month} ${r.communeCode}`, { orders: r.orders, salesVnd: num(r.salesVnd) }]));
-    const countedBy = new Map(recounted.map((r) => [`${String(r.month)} ${String(r.communeCode)}`, { orders: num(r.orders), salesVnd: num(r.salesVnd) }]));
-    const out: TallyDifference[] = [];
-    // A row left at zero (its orders deleted or moved to another month) is no difference.
-    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
-      const a = keptBy.get(k) ?? { orders: 0, salesVnd: 0 };
-      const b = countedBy.get(k) ?? { orders: 0, salesVnd: 0 };
-      for (const f of fields) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
-    }
-    return out;
+    return compareCounts(
+      ["orders", "salesVnd"],
+      new Map(kept.map((r) => [`${r.month} ${r.communeCode}`, { orders: r.orders, salesVnd: num(r.salesVnd) }])),
+      new Map(recounted.map((r) => [`${String(r.month)} ${String(r.communeCode)}`, { orders: num(r.orders), salesVnd: num(r.salesVnd) }])),
+    );
   },
-  async fix(tx, postgres) {
-    if (postgres) await tx.$executeRaw`LOCK TABLE "OrderTally" IN EXCLUSIVE MODE`;
-    await tx.$executeRaw`DELETE FROM "OrderTally"`;
-    return tx.$executeRaw`
-      INSERT INTO "OrderTally" ("month", "communeCode", "orders", "salesVnd") SELECT r."month", r."communeCode", r."orders", r."salesVnd" FROM (${recountOrders(postgres)}) r`;
-  },
+  fix: (tx, postgres) => rewrite(tx, postgres, "OrderTally", ["month", "communeCode", "orders", "salesVnd"], recountOrders(postgres)),
 };
 
 // ---- OfficerTally: households registered by each officer, per province and commune ----
@@ -219,24 +207,13 @@ const officerTally: TallyCheck = {
   async differences(db) {
     const [kept, recounted] = await Promise.all([db.officerTally.findMany(), db.$queryRaw<Array<Record<string, unknown>>>(RECOUNT_OFFICERS)]);
     const key = (r: Record<string, unknown>) => `${String(r.officerId)} ${String(r.provinceCode)} ${String(r.communeCode)}`;
-    const keptBy = new Map(kept.map((r) => [key(r), { registered: r.registered, claimed: r.claimed }]));
-    const countedBy = new Map(recounted.map((r) => [key(r), { registered: num(r.registered), claimed: num(r.claimed) }]));
-    const out: TallyDifference[] = [];
-    // A row left at zero (the officer's households deleted, moved or handed on) is no difference.
-    for (const k of [...new Set([...keptBy.keys(), ...countedBy.keys()])].sort()) {
-      const a = keptBy.get(k) ?? { registered: 0, claimed: 0 };
-      const b = countedBy.get(k) ?? { registered: 0, claimed: 0 };
-      for (const f of ["registered", "claimed"] as const) if (a[f] !== b[f]) out.push({ key: k, field: f, kept: a[f], recounted: b[f] });
-    }
-    return out;
+    return compareCounts(
+      ["registered", "claimed"],
+      new Map(kept.map((r) => [key(r), { registered: r.registered, claimed: r.claimed }])),
+      new Map(recounted.map((r) => [key(r), { registered: num(r.registered), claimed: num(r.claimed) }])),
+    );
   },
-  async fix(tx, postgres) {
-    if (postgres) await tx.$executeRaw`LOCK TABLE "OfficerTally" IN EXCLUSIVE MODE`;
-    await tx.$executeRaw`DELETE FROM "OfficerTally"`;
-    return tx.$executeRaw`
-      INSERT INTO "OfficerTally" ("officerId", "provinceCode", "communeCode", "registered", "claimed")
-      SELECT r."officerId", r."provinceCode", r."communeCode", r."registered", r."claimed" FROM (${RECOUNT_OFFICERS}) r`;
-  },
+  fix: (tx, postgres) => rewrite(tx, postgres, "OfficerTally", ["officerId", "provinceCode", "communeCode", "registered", "claimed"], RECOUNT_OFFICERS),
 };
 
 // ---- Listing.communeCode: a listing is counted in its household's commune ----
