@@ -92,7 +92,7 @@ async function pageEnd(db: Db, provinceCode: string, after: After, last: string 
 }
 
 /** Pages being formatted at once, each by its own connection. */
-export const PAGES_IN_FLIGHT = 2;
+const PAGES_IN_FLIGHT = 2;
 
 /**
  * The CSV lines of the scope's households (no header), one text per page of `pageSize` households, in
