@@ -1,7 +1,7 @@
 // The MyVNPost adapter against its loopback fake (no database): the `token` header fetched again after
 // a 401, "VNPOST" as the two-level district, COD as the GTG021/PROP0018 add-on, a create that times out
 // after VNPost made it (found again by our sale order code: one shipment), cancel by OriginalId, and the
-// webhook's RSA signature over the first record of a batch.
+// webhook's RSA signature over the first record of a batch (the records after it are only asked about).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CarrierUnavailable, type BookRequest } from "../src/carriers/port.ts";
 import { VnpostAdapter } from "../src/carriers/vnpost/index.ts";
@@ -69,15 +69,24 @@ describe("MyVNPost adapter", () => {
       { itemCode: "EB2VN", saleOrderCode: "DHB", status: 3 },
     ];
     const signature = vnp.sign(`MYVNP${sendDate}EB1VN14`);
-    expect(vnpostWebhook(check, { headers: {}, body: { data, sendDate, signature } })).toEqual({
+    // Only the signed record is an event; the record after it is a waybill to ask VNPost about.
+    expect(vnpostWebhook(check, { headers: {}, body: { data: [...data, { itemCode: "EB2VN", status: 14 }, { itemCode: "EB1VN", status: 19 }], sendDate, signature } })).toEqual({
       ok: true,
-      events: [
-        { waybill: "EB1VN", reference: "DHA", code: "14", step: "delivered", at: new Date("2026-12-07T03:30:00Z") },
-        { waybill: "EB2VN", reference: "DHB", code: "3", step: null, at: new Date("2026-12-07T03:30:00Z") },
-      ],
+      events: [{ waybill: "EB1VN", reference: "DHA", code: "14", step: "delivered", at: new Date("2026-12-07T03:30:00Z") }],
+      unsigned: ["EB2VN", "EB1VN"],
     });
     const forged = vnp.sign(`MYVNP${sendDate}EB1VN19`);
     expect(vnpostWebhook(check, { headers: {}, body: { data, sendDate, signature: forged } })).toEqual({ ok: false, status: 401 });
     expect(vnpostWebhook(check, { headers: {}, body: { data: [], sendDate, signature } })).toEqual({ ok: false, status: 400 });
+  });
+
+  it("currentStatus: VNPost's own status of a waybill; an unknown one is null; a 502 is CarrierUnavailable", async () => {
+    const booked = (await adapter.book(request("DHVSTAT01"))) as { waybill: string };
+    vnp.orders.get(booked.waybill)!.status = 12;
+    const now = new Date("2026-12-07T04:00:00Z");
+    expect(await adapter.currentStatus(booked.waybill, now)).toEqual({ waybill: booked.waybill, reference: "DHVSTAT01", code: "12", step: "out_for_delivery", at: now });
+    expect(await adapter.currentStatus("EB999999999VN", now)).toBeNull();
+    vnp.failGetOrders(1);
+    await expect(adapter.currentStatus(booked.waybill, now)).rejects.toBeInstanceOf(CarrierUnavailable);
   });
 });

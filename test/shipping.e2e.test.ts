@@ -252,8 +252,21 @@ describe("Viettel Post: quote, book, track", () => {
     expect(vnp.orders.get(itemCode)!.info).toMatchObject({ saleOrderCode: code, addonService: [{ code: "GTG021", propValue: "PROP0018:240000" }] });
 
     const url = `${app.url}/webhook/carrier/vnpost`;
+    // A captured call, signed over "picked up", with "delivered" appended: the appended claim is asked of
+    // VNPost, which still says "created" (1): only the signed step moves the parcel.
+    const sendDate = "07/12/2026 09:00:00";
+    expect(await vnp.tampered(url, { itemCode, status: 6 }, [{ itemCode, status: 14 }], sendDate)).toEqual([200]);
+    expect(await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } })).toMatchObject({ status: "picked_up", pickup: { trackStep: "picked_up" } });
+    // VNPost's API failing while the appended record is asked about: 503, nothing applied, and the
+    // retry (VNPost's API back) goes through.
+    vnp.failGetOrders(1);
+    expect(await vnp.tampered(url, { itemCode, status: 10 }, [{ itemCode, status: 14 }], sendDate)).toEqual([503]);
+    expect((await app.db.pickup.findFirstOrThrow({ where: { order: { code } } })).trackStep).toBe("picked_up");
+    expect(await vnp.tampered(url, { itemCode, status: 10 }, [{ itemCode, status: 14 }], sendDate)).toEqual([200]);
+    expect((await app.db.pickup.findFirstOrThrow({ where: { order: { code } } })).trackStep).toBe("in_transit");
+    const before = await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } });
     expect(await vnp.push(url, [{ itemCode, status: 14 }], "07/12/2026 10:30:00", { badSignature: true })).toEqual([401, 401, 401, 401, 401]);
-    expect((await app.db.order.findFirstOrThrow({ where: { code } })).status).toBe("accepted");
+    expect(await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } })).toEqual(before);
     expect(await vnp.push(url, [{ itemCode, status: 6 }, { itemCode: "EB000000000VN", status: 14 }, { itemCode, status: 14 }], "07/12/2026 10:30:00")).toEqual([200]);
     const order = await app.db.order.findFirstOrThrow({ where: { code }, include: { pickup: true } });
     expect(order.status).toBe("delivered");

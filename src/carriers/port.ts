@@ -97,7 +97,19 @@ export interface WebhookRequest {
   body: unknown;
 }
 
-export type WebhookResult = { ok: true; events: TrackingEvent[] } | { ok: false; status: 400 | 401 };
+export type WebhookResult =
+  | {
+      ok: true;
+      /** events the sender's signature or secret covers */
+      events: TrackingEvent[];
+      /**
+       * Waybills named by records the signature does not cover (MyVNPost signs a batch's first record
+       * only): anyone holding one signed body could append records to it. Their status is asked of the
+       * carrier (`currentStatus`) before anything moves; the records' own claims are never applied.
+       */
+      unsigned?: string[];
+    }
+  | { ok: false; status: 400 | 401 };
 
 export interface CarrierAdapter {
   readonly name: Carrier;
@@ -109,6 +121,11 @@ export interface CarrierAdapter {
   cancel(waybill: string, note: string): Promise<boolean>;
   /** checks the sender as the carrier documents it and reads the events of one webhook call */
   webhook(req: WebhookRequest): WebhookResult;
+  /**
+   * The carrier's own word on where a waybill is now (null: it does not know the waybill); for the
+   * `unsigned` records of a webhook. Throws CarrierUnavailable when the carrier cannot be asked.
+   */
+  currentStatus?(waybill: string, now: Date): Promise<TrackingEvent | null>;
   /**
    * A link to the carrier's own printable label for a booked waybill, valid for a short while; absent
    * (or null) where the carrier offers none through its API: Chợ Số then draws its own label page.

@@ -6,7 +6,7 @@
 // they are not retried forever; only a bad secret (401), a malformed body (400) or a database problem
 // (500, and the carrier retries) get anything else.
 import type { FastifyInstance } from "fastify";
-import type { Carrier } from "../carriers/port.ts";
+import { CarrierUnavailable, type Carrier, type CarrierAdapter, type TrackingEvent } from "../carriers/port.ts";
 import type { ShipmentService } from "../core/shipments.ts";
 import type { Logger } from "../log.ts";
 
@@ -18,8 +18,38 @@ export function registerCarrierWebhooks(app: FastifyInstance, shipments: Shipmen
     if (!adapter || adapter.mode !== "api") return reply.code(404).send({ success: false, message: "unknown carrier" });
     const result = adapter.webhook({ headers: request.headers, body: request.body });
     if (!result.ok) return reply.code(result.status).send({ success: false, message: result.status === 401 ? "unauthorized" : "bad request" });
-    const stats = await shipments.track(adapter.name as Carrier, result.events, new Date(), { waitForSends: false });
+    const now = new Date();
+    let confirmed: TrackingEvent[];
+    try {
+      confirmed = await askCarrier(adapter, result.unsigned ?? [], now);
+    } catch (e) {
+      if (!(e instanceof CarrierUnavailable)) throw e;
+      // Nothing is applied, not even the signed record: the carrier sends the batch again, and an
+      // event seen twice moves nothing twice.
+      log.warn({ carrier: adapter.name, err: e.message }, "carrier webhook: could not confirm unsigned records; asking for a retry");
+      return reply.code(503).send({ success: false, message: "try again" });
+    }
+    const stats = await shipments.track(adapter.name as Carrier, [...result.events, ...confirmed], now, { waitForSends: false });
     if (stats.unknown > 0) log.info({ carrier: adapter.name, unknown: stats.unknown }, "carrier webhook: unknown waybills acknowledged");
     return reply.code(200).send({ success: true, message: "ok" });
   });
+}
+
+/** How many status questions one webhook call keeps open at the carrier at a time. */
+const ASKS_IN_FLIGHT = 4;
+
+/** The carrier's current status of each unsigned waybill (those it does not know are left out). */
+async function askCarrier(adapter: CarrierAdapter, waybills: readonly string[], now: Date): Promise<TrackingEvent[]> {
+  if (waybills.length === 0 || !adapter.currentStatus) return [];
+  const ask = adapter.currentStatus.bind(adapter);
+  const found: Array<TrackingEvent | null> = new Array(waybills.length).fill(null);
+  let next = 0;
+  const worker = async () => {
+    while (next < waybills.length) {
+      const i = next++;
+      found[i] = await ask(waybills[i], now);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ASKS_IN_FLIGHT, waybills.length) }, worker));
+  return found.filter((e): e is TrackingEvent => e !== null);
 }

@@ -38,6 +38,7 @@ export async function startFakeVnpost() {
   const orders = new Map<string, VnpostOrder>();
   const calls: Array<{ path: string; body: any }> = [];
   let stallNextCreateMs = 0;
+  let failingGetOrders = 0;
   let seq = 1;
 
   const server = await jsonServer(async ({ path, query, headers, body }) => {
@@ -75,6 +76,10 @@ export async function startFakeVnpost() {
       return { json: { orderHdrID: order.originalID, originalID: order.originalID, itemCode, status: 1, totalFee: 27_500 }, delayMs };
     }
     if (path === "/getOrder") {
+      if (failingGetOrders > 0) {
+        failingGetOrders--;
+        return { status: 502, json: { success: false, errorMessage: "Bad Gateway" } };
+      }
       const code = query.get("code");
       const found = [...orders.values()].find((o) => (query.get("type") === "2" ? o.saleOrderCode === code : o.itemCode === code));
       return found ? { json: [{ itemCode: found.itemCode, originalID: found.originalID, saleOrderCode: found.saleOrderCode, status: found.status }] } : { json: { success: false, errorMessage: "Không tìm thấy đơn hàng" } };
@@ -101,6 +106,19 @@ export async function startFakeVnpost() {
     sign: (message: string) => sign("sha256", Buffer.from(message), privateKey).toString("base64"),
     createThenStall(ms: number) {
       stallNextCreateMs = ms;
+    },
+    /** the next `n` getOrder calls answer 502 (a gateway in trouble) */
+    failGetOrders(n: number) {
+      failingGetOrders = n;
+    },
+    /**
+     * A signed body as the webhook sends it, with records appended after the signature was made: what
+     * anyone who captured one call could post. The fake's own orders are not changed.
+     */
+    tampered(url: string, signed: { itemCode: string; status: number }, appended: Array<{ itemCode: string; status: number }>, sendDate: string) {
+      const signature = sign("sha256", Buffer.from(`MYVNP${sendDate}${signed.itemCode}${signed.status}`), privateKey).toString("base64");
+      const data = [signed, ...appended].map((r) => ({ ...r, saleOrderCode: orders.get(r.itemCode)?.saleOrderCode ?? null, codAmount: 0 }));
+      return deliverWebhook(url, { data, sendDate, signature }, {}, 1);
     },
     /** POSTs a batch of status records, signed over the first one; retries on non-200 */
     async push(url: string, records: Array<{ itemCode: string; status: number }>, sendDate: string, opts: { badSignature?: boolean } = {}) {

@@ -3,9 +3,9 @@
 // before creating again so a lost answer never makes a second shipment.
 import { findArea } from "../areas.ts";
 import { cutUtf8 } from "../text.ts";
-import type { BookRequest, BookResult, CarrierAdapter, PartyAddress, QuoteRequest, ServiceQuote, WebhookRequest } from "../port.ts";
+import type { BookRequest, BookResult, CarrierAdapter, PartyAddress, QuoteRequest, ServiceQuote, TrackingEvent, WebhookRequest } from "../port.ts";
 import { VnpostClient, VnpostError, type VnpostOptions } from "./client.ts";
-import { vnpostWebhook, type SignatureCheck } from "./webhook.ts";
+import { vnpostEvent, vnpostWebhook, type SignatureCheck } from "./webhook.ts";
 
 export const VNPOST_TWO_LEVEL_DISTRICT = "VNPOST";
 /** Sent as "CODE:value" — every property of the add-on present (here it has one). */
@@ -102,5 +102,11 @@ export class VnpostAdapter implements CarrierAdapter {
 
   webhook(req: WebhookRequest) {
     return vnpostWebhook(this.opts.signatureCheck, req);
+  }
+
+  /** getOrder by item code: the status MyVNPost holds now (the webhook's code set). */
+  async currentStatus(waybill: string, now: Date): Promise<TrackingEvent | null> {
+    const record = await this.client.getOrder(1, waybill);
+    return record?.itemCode && record.status != null ? vnpostEvent(record.itemCode, record.saleOrderCode, record.status, now) : null;
   }
 }

@@ -2,6 +2,9 @@
 // "MYVNP" + sendDate + itemCode + status of the FIRST record only. The docs say RSA-SHA256 with
 // VNPost's published public key; VNPost's own Java sample RSA-encrypts the string instead (carriers.md
 // §2.2), so how a signature is checked is pluggable (`SignatureCheck`).
+// Only the first record is taken as sent. The others are not signed: a captured body with records
+// appended ("delivered" for someone else's parcel) would pass the check. They are returned as
+// `unsigned` waybills, and the carrier's API is asked where each one is before anything moves.
 import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import type { TrackStep, TrackingEvent, WebhookRequest, WebhookResult } from "../port.ts";
@@ -62,10 +65,15 @@ export function vnpostWebhook(check: SignatureCheck, req: WebhookRequest, now = 
   if (!first.success) return { ok: false, status: 400 };
   if (!check(`MYVNP${parsed.data.sendDate}${first.data.itemCode}${first.data.status}`, parsed.data.signature)) return { ok: false, status: 401 };
   const at = vnpostDate(parsed.data.sendDate) ?? now;
-  const events: TrackingEvent[] = parsed.data.data.flatMap((raw) => {
+  const events: TrackingEvent[] = [vnpostEvent(first.data.itemCode, first.data.saleOrderCode, first.data.status, at)];
+  const unsigned = new Set<string>();
+  for (const raw of parsed.data.data.slice(1)) {
     const r = record.safeParse(raw);
-    if (!r.success) return [];
-    return [{ waybill: r.data.itemCode, reference: r.data.saleOrderCode ?? undefined, code: String(r.data.status), step: VNPOST_STEPS[r.data.status] ?? null, at }];
-  });
-  return { ok: true, events };
+    if (r.success) unsigned.add(r.data.itemCode);
+  }
+  return { ok: true, events, unsigned: [...unsigned] };
+}
+
+export function vnpostEvent(itemCode: string, saleOrderCode: string | null | undefined, status: number, at: Date): TrackingEvent {
+  return { waybill: itemCode, reference: saleOrderCode ?? undefined, code: String(status), step: VNPOST_STEPS[status] ?? null, at };
 }
