@@ -3,18 +3,11 @@
 import type { FastifyInstance } from "fastify";
 import { registry } from "../flows/index.ts";
 import { TelegramChannel } from "./channels/telegram/channel.ts";
-import { registerTelegramWebhook, TELEGRAM_WEBHOOK_PATH } from "./channels/telegram/webhook.ts";
-import { singlePoller } from "./channels/single-poller.ts";
-import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisedChannel, type SupervisorTiming } from "./channels/supervisor.ts";
+import { ChannelSupervisor, DEFAULT_SUPERVISOR_TIMING, type SupervisorTiming } from "./channels/supervisor.ts";
 import type { ZaloTiming } from "./channels/zalo/client.ts";
 import { ZaloChannel } from "./channels/zalo/channel.ts";
-import { registerZaloWebhook, ZALO_WEBHOOK_PATH } from "./channels/zalo/webhook.ts";
 import { ZaloOaChannel } from "./channels/zalo-oa/channel.ts";
-import { OaBroadcastSender } from "./channels/zalo-oa/broadcast.ts";
-import { imageBytes } from "./channels/zalo-oa/images.ts";
-import { registerZaloOaWebhook } from "./channels/zalo-oa/webhook.ts";
 import { BroadcastService, DEFAULT_BROADCAST_OPTIONS, type BroadcastOptions } from "./broadcast/service.ts";
-import { TelegramBroadcastSender, ZaloBroadcastSender, type BroadcastSender } from "./broadcast/senders.ts";
 import { isPostgresUrl, type Config } from "./config.ts";
 import { createDb, type Db } from "./db/client.ts";
 import { migrationNames } from "./db/migrate.ts";
@@ -42,6 +35,7 @@ import { PriceBoardCache } from "./core/price-board.ts";
 import { AlertMatcher } from "./broadcast/alerts.ts";
 import { HarvestReminders } from "./broadcast/reminders.ts";
 import { publicBaseUrl } from "./links.ts";
+import { connectChannels } from "./app-channels.ts";
 
 // After-turn work looks at the database (three workers, up to five statements a look): the first turn
 // after a quiet moment kicks at once, a burst of turns at most this often. Photos (one statement) as
@@ -241,85 +235,7 @@ export function createApp({ config, log, pollTimeoutSeconds, zaloTiming, broadca
     carriers,
   });
 
-  // Each channel connects on its own (see channels/supervisor.ts): an unreachable Telegram (blocked in
-  // Vietnam) never holds up Zalo, the web pages or the broadcasts.
-  const webhookAt = (path: string, secret: string | undefined) =>
-    config.PUBLIC_URL && secret ? { url: new URL(path, config.PUBLIC_URL).toString(), secret } : undefined;
-  const connectTimeoutSeconds = config.CHANNEL_CONNECT_TIMEOUT_SECONDS;
-  // Several instances on PostgreSQL: one of them long-polls each bot, the others stand by.
-  const supervise = (channel: SupervisedChannel, token: string, webhook: boolean) =>
-    channels.add(
-      isPostgresUrl(config.DATABASE_URL) && !webhook
-        ? singlePoller(channel, { databaseUrl: config.DATABASE_URL, key: `poll:${channel.name}:${token.slice(0, token.indexOf(":"))}` })
-        : channel,
-    );
-
-  let telegram: TelegramChannel | undefined;
-  if (config.TELEGRAM_BOT_TOKEN) {
-    telegram = new TelegramChannel({
-      token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      engine,
-      log,
-      pollTimeoutSeconds,
-      connectTimeoutSeconds,
-      webhook: webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET),
-    });
-    if (config.TELEGRAM_WEBHOOK_SECRET) registerTelegramWebhook(http, telegram, config.TELEGRAM_WEBHOOK_SECRET, limits);
-    const channel = telegram;
-    media.register("telegram", (ref) => channel.downloadPhoto(ref));
-    supervise(telegram, config.TELEGRAM_BOT_TOKEN, !!webhookAt(TELEGRAM_WEBHOOK_PATH, config.TELEGRAM_WEBHOOK_SECRET));
-  }
-
-  let zalo: ZaloChannel | undefined;
-  if (config.ZALO_BOT_TOKEN) {
-    zalo = new ZaloChannel({
-      token: config.ZALO_BOT_TOKEN,
-      apiRoot: config.ZALO_API_ROOT,
-      engine,
-      log,
-      pollTimeoutSeconds,
-      timing: zaloTiming,
-      connectTimeoutSeconds,
-      webhook: webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET),
-    });
-    if (config.ZALO_WEBHOOK_SECRET) registerZaloWebhook(http, zalo, config.ZALO_WEBHOOK_SECRET, limits);
-    const channel = zalo;
-    media.register("zalo", (url) => channel.downloadPhoto(url));
-    supervise(zalo, config.ZALO_BOT_TOKEN, !!webhookAt(ZALO_WEBHOOK_PATH, config.ZALO_WEBHOOK_SECRET));
-  }
-
-  let zaloOa: ZaloOaChannel | undefined;
-  if (config.ZALO_OA_APP_ID && config.ZALO_OA_APP_SECRET && config.ZALO_OA_SECRET_KEY && config.ZALO_OA_REFRESH_TOKEN) {
-    zaloOa = new ZaloOaChannel({
-      appId: config.ZALO_OA_APP_ID,
-      appSecret: config.ZALO_OA_APP_SECRET,
-      firstRefreshToken: config.ZALO_OA_REFRESH_TOKEN,
-      apiRoot: config.ZALO_OA_API_ROOT,
-      oauthRoot: config.ZALO_OA_OAUTH_ROOT,
-      engine,
-      db,
-      log,
-      refreshBeforeMs: zaloOaRefreshBeforeMs,
-      znsRoot: config.ZALO_OA_ZNS_ROOT,
-      zns: { newOrderTemplateId: config.ZALO_OA_ZNS_NEW_ORDER_TEMPLATE_ID },
-    });
-    registerZaloOaWebhook(http, zaloOa, { appId: config.ZALO_OA_APP_ID, secretKey: config.ZALO_OA_SECRET_KEY }, limits);
-    media.register("zalo_oa", (url) => imageBytes(url));
-    channels.add(zaloOa);
-  }
-
-  const broadcastSenders: BroadcastSender[] = [];
-  if (config.TELEGRAM_BOT_TOKEN) broadcastSenders.push(new TelegramBroadcastSender(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT));
-  if (config.ZALO_BOT_TOKEN) {
-    const pause = broadcast?.zaloQuotaPauseMs ?? DEFAULT_BROADCAST_OPTIONS.zaloQuotaPauseMs;
-    const chat = zalo;
-    broadcastSenders.push(new ZaloBroadcastSender(config.ZALO_BOT_TOKEN, config.ZALO_API_ROOT, log.child({ channel: "zalo" }), pause, () => chat?.stopped ?? false));
-  }
-  if (zaloOa) {
-    const oa = zaloOa;
-    broadcastSenders.push(new OaBroadcastSender(oa.client, log.child({ channel: "zalo_oa" }), () => oa.stopped));
-  }
+  const { telegram, zalo, zaloOa, broadcastSenders } = connectChannels({ config, log, db, http, engine, media, channels, limits, pollTimeoutSeconds, zaloTiming, zaloOaRefreshBeforeMs, zaloQuotaPauseMs: broadcast?.zaloQuotaPauseMs });
   const broadcasts = new BroadcastService(db, engine, log.child({ part: "broadcast" }), config.PROVINCE_CODE, broadcastSenders, isPostgresUrl(config.DATABASE_URL), {
     concurrency: config.BROADCAST_CONCURRENCY,
     leaseMs: config.BROADCAST_LEASE_SECONDS * 1000,

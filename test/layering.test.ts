@@ -29,7 +29,7 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: "engine", paths: ["src/engine/"] },
   { name: "flows", paths: ["flows/"] },
   { name: "edges", paths: ["src/channels/", "src/carriers/", "src/http/", "src/web/", "src/broadcast/service.ts", "src/broadcast/options.ts", "src/broadcast/report.ts", "src/broadcast/senders.ts", "src/broadcast/alerts.ts", "src/broadcast/reminders.ts", "src/broadcast/personal.ts", "src/admin/", "src/tools/"] },
-  { name: "app", paths: ["src/app.ts", "src/main.ts"] },
+  { name: "app", paths: ["src/app.ts", "src/app-channels.ts", "src/main.ts"] },
 ];
 
 function layerOf(file: string): number {
