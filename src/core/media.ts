@@ -6,6 +6,8 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/plain-sql.ts";
 import type { Logger } from "../log.ts";
 import { BackgroundPass } from "./background.ts";
 
@@ -57,11 +59,12 @@ export class MediaFetcher {
 
   /** Download every listing photo not yet stored locally. Returns how many were saved. */
   async fetchPending(): Promise<number> {
-    const pending = await this.db.listing.findMany({
-      where: { photoRef: { not: null }, photoFile: null, status: { not: "deleted" } },
-      select: { id: true, photoRef: true, photoChannel: true },
-      take: BATCH,
-    });
+    // Plain SQL: this look runs after turns (every 100 ms in a burst), and through Prisma's query
+    // compiler it cost about 1.4 ms of CPU each time, mostly to find nothing.
+    const pending = await queryRows<{ id: string; photoRef: string | null; photoChannel: string | null }>(
+      this.db,
+      Prisma.sql`SELECT "id", "photoRef", "photoChannel" FROM "Listing" WHERE "photoRef" IS NOT NULL AND "photoFile" IS NULL AND "status" <> 'deleted' LIMIT ${BATCH}`,
+    );
     let saved = 0;
     mkdirSync(this.dir, { recursive: true });
     for (const item of pending) {

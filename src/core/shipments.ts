@@ -8,6 +8,8 @@
 import type { Db, Tx } from "../db/client.ts";
 import { BackgroundPass } from "./background.ts";
 import { isUniqueViolation } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { queryRows } from "../db/plain-sql.ts";
 import { getCommune, getProvince } from "../lang/communes.ts";
 import type { Logger } from "../log.ts";
 import { CarrierUnavailable, FINAL_RANK, TRACK_RANK, type BookRequest, type Carrier, type CarrierAdapter, type QuoteRequest, type TrackStep, type TrackingEvent } from "../carriers/port.ts";
@@ -102,12 +104,12 @@ export class ShipmentService {
 
   /** One pass over the due rows; returns how many were worked on. */
   async tick(now = new Date()): Promise<number> {
-    const due = await this.db.pickup.findMany({
-      where: { booking: { in: ["quoting", "booking", "cancelling"] }, nextTryAt: { lte: now } },
-      orderBy: { nextTryAt: "asc" },
-      take: BATCH,
-      select: { id: true },
-    });
+    // Plain SQL: kicked after turns (every 250 ms in a burst), where Prisma's query compiler cost
+    // about 1.4 ms of CPU a look that usually finds nothing.
+    const due = await queryRows<{ id: string }>(
+      this.db,
+      Prisma.sql`SELECT "id" FROM "Pickup" WHERE "booking" IN ('quoting', 'booking', 'cancelling') AND "nextTryAt" <= ${now} ORDER BY "nextTryAt" ASC LIMIT ${BATCH}`,
+    );
     let worked = 0;
     for (const { id } of due) {
       const claimed = await this.db.pickup.updateMany({
