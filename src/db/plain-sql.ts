@@ -15,7 +15,7 @@
 import type Database from "better-sqlite3";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { pgExecute, pgRows, type RawQueryable } from "./plain-sql-pg.ts";
-import { transactionOf } from "./transaction-scope.ts";
+import { transactionOf, writeHeldBackOf } from "./transaction-scope.ts";
 
 /** A client or an interactive transaction (what callers hold as `Db` or `Tx`). */
 type Tx = Pick<PrismaClient, "$queryRaw" | "$executeRaw">;
@@ -94,7 +94,10 @@ function bindable(value: unknown): unknown {
 /** Rows of a query (or of a statement with RETURNING). */
 export async function queryRows<T>(tx: Tx, sql: Prisma.Sql): Promise<T[]> {
   const handle = sqliteOf(tx);
-  if (handle) return prepared(handle, sql.sql).all(sql.values.map(bindable)) as T[];
+  if (handle) {
+    await writeHeldBackOf(tx); // what the transaction held back comes first (PostgreSQL's path does this itself)
+    return prepared(handle, sql.sql).all(sql.values.map(bindable)) as T[];
+  }
   const pg = pgOf(tx);
   return pg ? pgRows<T>(pg, sql.text, sql.values) : tx.$queryRaw<T[]>(sql);
 }
@@ -102,7 +105,10 @@ export async function queryRows<T>(tx: Tx, sql: Prisma.Sql): Promise<T[]> {
 /** The number of rows a statement changed. */
 export async function executeSql(tx: Tx, sql: Prisma.Sql): Promise<number> {
   const handle = sqliteOf(tx);
-  if (handle) return prepared(handle, sql.sql).run(sql.values.map(bindable)).changes;
+  if (handle) {
+    await writeHeldBackOf(tx);
+    return prepared(handle, sql.sql).run(sql.values.map(bindable)).changes;
+  }
   const pg = pgOf(tx);
   return pg ? pgExecute(pg, sql.text, sql.values) : tx.$executeRaw(sql);
 }

@@ -13,6 +13,12 @@ import type { RawQueryable } from "./plain-sql-pg.ts";
 interface TransactionScope {
   transaction?: RawQueryable;
   ended: boolean;
+  /**
+   * Writes held back to be sent in one statement (insert-later.ts): run before the transaction's next
+   * statement, whoever sends it, and before the callback returns, so nothing in the transaction ever
+   * reads past them and they commit or roll back with it.
+   */
+  heldBack?: () => Promise<void> | void;
 }
 
 const scope = new AsyncLocalStorage<TransactionScope>();
@@ -24,6 +30,19 @@ export function recordTransaction<T extends { commit(): Promise<void>; rollback(
   const current = scope.getStore();
   if (!current || current.transaction) return transaction;
   current.transaction = transaction as unknown as RawQueryable; // a driver adapter transaction is one
+  const statements = transaction as unknown as RawQueryable;
+  for (const send of ["queryRaw", "executeRaw"] as const) {
+    const original = statements[send].bind(statements) as (query: unknown) => Promise<unknown>;
+    (statements as unknown as Record<string, unknown>)[send] = (query: unknown) => {
+      // Straight on when nothing is held: no extra tick between the caller's check that the
+      // transaction is open and its statement reaching the connection.
+      if (!current.heldBack) return original(query);
+      return writeHeldBack(current).then(() => {
+        if (current.ended) throw new Error("plain SQL: the transaction has already ended");
+        return original(query);
+      });
+    };
+  }
   for (const end of ["commit", "rollback"] as const) {
     const original = transaction[end].bind(transaction);
     transaction[end] = async () => {
@@ -52,11 +71,39 @@ export function scopeTransactions(client: object & { $transaction: unknown }): v
     value: (first: unknown, ...rest: unknown[]) => {
       if (typeof first !== "function") return transaction(first, ...rest);
       const current: TransactionScope = { ended: false };
-      const callback = (tx: object) => {
+      const callback = async (tx: object) => {
         scopeOfTx.set(tx, current);
-        return (first as (tx: object) => unknown)(tx);
+        const result = await (first as (tx: object) => unknown)(tx);
+        await writeHeldBack(current);
+        return result;
       };
       return scope.run(current, () => transaction(callback, ...rest));
     },
   });
+}
+
+/** Sends what a transaction held back, once (the hold is cleared first: sending it is a statement too). */
+async function writeHeldBack(scope: TransactionScope): Promise<void> {
+  const write = scope.heldBack;
+  if (!write) return;
+  scope.heldBack = undefined;
+  await write();
+}
+
+/** Before a statement that does not go through the driver transaction (SQLite's plain SQL). */
+export function writeHeldBackOf(tx: object): Promise<void> | undefined {
+  const scope = scopeOfTx.get(tx);
+  return scope?.heldBack ? writeHeldBack(scope) : undefined;
+}
+
+/**
+ * Holds `write` back until the transaction of `tx` sends its next statement or its callback returns;
+ * false when `tx` is not an interactive transaction of ours, or already holds something back (the
+ * caller then writes at once).
+ */
+export function holdBack(tx: object, write: () => Promise<void> | void): boolean {
+  const scope = scopeOfTx.get(tx);
+  if (!scope || scope.ended || scope.heldBack) return false;
+  scope.heldBack = write;
+  return true;
 }
