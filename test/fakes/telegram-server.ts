@@ -21,145 +21,40 @@
  * Deliberately not modelled: inline mode, groups beyond a minimal chat
  * object, message entities produced by parse_mode, file downloads.
  */
-import http from "node:http";
-import https from "node:https";
-import type { AddressInfo } from "node:net";
 import type {
   BotCommand,
   BotCommandScope,
   Chat,
-  ForceReply,
   InlineKeyboardButton,
-  InlineKeyboardMarkup,
   KeyboardButton,
   Message,
   PhotoSize,
-  ReplyKeyboardMarkup,
-  ReplyKeyboardRemove,
   Update,
   User,
   UserFromGetMe,
   WebhookInfo,
 } from "grammy/types";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
 import { LoopLag } from "./loop-lag.ts";
+import { normaliseFields, readPayload } from "./telegram-request-body.ts";
+import { formatText } from "./telegram-text-format.ts";
+import type {
+  AnyReplyMarkup, Call, Failure, FakeTelegramOptions, Payload, SentMessage, SimUser, WaitOptions, WebhookConfig,
+} from "./telegram-types.ts";
+import {
+  ApiError, badRequest, chatIdOf, errorReply, isObject, msgKey, nowSec, sleep, WithDescription, type Handler, type Reply,
+} from "./telegram-wire.ts";
 
-// ---------------------------------------------------------------------------
-// Public types
-
-/** A simulated Telegram user. In a private chat, chat id = user id. */
-export interface SimUser {
-  id: number;
-  first_name?: string;
-  last_name?: string;
-  username?: string;
-  language_code?: string;
-}
-
-/** A scripted failure for failNext(). */
-export type Failure =
-  | { kind: "429"; retryAfter: number }
-  | { kind: "403"; description?: string }
-  | { kind: "400"; description: string }
-  | { kind: "500" }
-  /** What Telegram answers to a revoked or wrong token. */
-  | { kind: "401" }
-  /** Hold the request for `ms`, then drop the connection without answering. */
-  | { kind: "timeout"; ms: number };
-
-/** A request body as the bot sent it (JSON, urlencoded or multipart, normalised). */
-export type Payload = Record<string, unknown>;
-
-export interface Call {
-  method: string;
-  body: Payload;
-  /** Date.now() when the request arrived. */
-  time: number;
-  /** HTTP status answered (0 = connection dropped); unset while in flight. */
-  status?: number;
-  /** "webhook-reply" when the bot answered a webhook POST with a method call. */
-  via: "http" | "webhook-reply";
-}
-
-export type AnyReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply;
-
-/** A message the bot sent. Live record: edits and deletes update it. */
-export interface SentMessage {
-  method: string;
-  chatId: number;
-  messageId: number;
-  /** Current text as a user would see it (parse_mode markup removed). */
-  text?: string;
-  caption?: string;
-  /** The markup as the bot sent it (any keyboard kind), updated by edits. */
-  reply_markup?: AnyReplyMarkup;
-  /** The raw request body of the send call. */
-  payload: Payload;
-  /** The Message object Telegram returned (only inline keyboards are echoed there, like the real API). */
-  message: Message;
-  edits: Array<{ method: string; text?: string; caption?: string; reply_markup?: AnyReplyMarkup; time: number }>;
-  deleted: boolean;
-  time: number;
-}
-
-export interface WebhookConfig {
-  url: string;
-  secret_token?: string;
-  max_connections?: number;
-  allowed_updates?: string[];
-}
-
-export interface FakeTelegramOptions {
-  /** Default: a valid-looking token for bot id 7000000001. */
-  token?: string;
-  botUsername?: string;
-  botFirstName?: string;
-}
-
-export interface WaitOptions {
-  /** Default 5000. */
-  timeoutMs?: number;
-  /** Text for the timeout error; evaluated only when the wait fails. */
-  describe?: () => string;
-}
+export type {
+  AnyReplyMarkup, Call, Failure, FakeTelegramOptions, Payload, SentMessage, SimUser, WaitOptions, WebhookConfig,
+} from "./telegram-types.ts";
 
 export async function startFakeTelegram(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
   const fake = new FakeTelegram(options);
   await fake.listen();
   return fake;
-}
-
-// ---------------------------------------------------------------------------
-// Wire-level helpers
-
-/** An error the fake answers as `{ok:false, error_code, description}`. */
-class ApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly description: string,
-    readonly parameters?: { retry_after?: number },
-  ) {
-    super(description);
-  }
-}
-
-const badRequest = (what: string) => new ApiError(400, `Bad Request: ${what}`);
-const cantParse = (what: string) => badRequest(`can't parse entities: ${what}`);
-
-/** Lets a method handler add the top-level `description` the real API puts on some successes. */
-class WithDescription {
-  constructor(
-    readonly result: unknown,
-    readonly description: string,
-  ) {}
-}
-
-type Reply = { status: number; body: Record<string, unknown> } | "drop";
-type Handler = (p: Payload, signal: AbortSignal) => unknown;
-
-function errorReply(e: ApiError): Reply {
-  const body: Record<string, unknown> = { ok: false, error_code: e.code, description: e.description };
-  if (e.parameters) body.parameters = e.parameters;
-  return { status: e.code, body };
 }
 
 const NOT_MODIFIED =
@@ -181,34 +76,6 @@ const CHAT_ACTIONS = new Set([
   "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
   "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
 ]);
-/** Fields that form/multipart bodies carry as JSON strings. */
-const JSON_FIELDS = [
-  "reply_markup", "entities", "caption_entities", "commands", "scope",
-  "allowed_updates", "reply_parameters", "link_preview_options", "media",
-];
-
-const nowSec = () => Math.floor(Date.now() / 1000);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const msgKey = (chatId: number, messageId: number) => `${chatId}:${messageId}`;
-
-function chatIdOf(p: Payload): number | undefined {
-  const v = p.chat_id;
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
-  return undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}
 
 // ---------------------------------------------------------------------------
 
@@ -1195,80 +1062,6 @@ export class FakeTelegram {
   }
 }
 
-// ---------------------------------------------------------------------------
-// Request bodies
-
-async function readPayload(req: http.IncomingMessage): Promise<Payload> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks);
-  if (raw.length === 0) return {};
-  const type = (req.headers["content-type"] ?? "").toLowerCase();
-  if (type.startsWith("application/json")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString("utf8"));
-    } catch {
-      throw badRequest("can't parse JSON object");
-    }
-    return isObject(parsed) ? normaliseFields(parsed) : {};
-  }
-  if (type.startsWith("application/x-www-form-urlencoded")) {
-    return normaliseFields(Object.fromEntries(new URLSearchParams(raw.toString("utf8"))));
-  }
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type.startsWith("multipart/form-data") ? (req.headers["content-type"] as string) : "");
-  if (boundary) return normaliseFields(parseMultipart(raw, boundary[1] ?? boundary[2]));
-  return {};
-}
-
-/** Form bodies carry objects as JSON strings (Telegram accepts that in JSON bodies too). */
-function normaliseFields(p: Payload): Payload {
-  const out: Payload = { ...p };
-  for (const field of JSON_FIELDS) {
-    const v = out[field];
-    if (typeof v !== "string") continue;
-    try {
-      out[field] = JSON.parse(v);
-    } catch {
-      throw badRequest(`can't parse ${field} JSON object`);
-    }
-  }
-  for (const flag of ["drop_pending_updates", "show_alert", "allow_sending_without_reply"]) {
-    if (out[flag] === "true") out[flag] = true;
-    if (out[flag] === "false") out[flag] = false;
-  }
-  return out;
-}
-
-/** Minimal multipart/form-data parser; grammY sends files as parts referenced by "attach://<name>". */
-function parseMultipart(raw: Buffer, boundary: string): Payload {
-  const fields: Payload = {};
-  const files: Record<string, { filename: string; size: number; data: Buffer }> = {};
-  const delimiter = Buffer.from(`--${boundary}`);
-  let pos = raw.indexOf(delimiter);
-  while (pos !== -1) {
-    const start = pos + delimiter.length;
-    if (raw.subarray(start, start + 2).toString() === "--") break; // closing delimiter
-    const next = raw.indexOf(delimiter, start);
-    if (next === -1) break;
-    const part = raw.subarray(start + 2, next - 2); // strip the CRLFs around the part
-    const headerEnd = part.indexOf("\r\n\r\n");
-    const headers = part.subarray(0, headerEnd).toString("utf8");
-    const content = part.subarray(headerEnd + 4);
-    const name = /;\s*name="([^"]*)"/i.exec(headers)?.[1];
-    const filename = /;\s*filename="?([^";\r\n]*)"?/i.exec(headers)?.[1];
-    if (name !== undefined) {
-      if (filename !== undefined) files[name] = { filename, size: content.length, data: Buffer.from(content) };
-      else fields[name] = content.toString("utf8");
-    }
-    pos = next;
-  }
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === "string" && v.startsWith("attach://") && files[v.slice(9)]) fields[k] = files[v.slice(9)];
-  }
-  return fields;
-}
-
 function commandKey(p: { scope?: unknown; language_code?: unknown }): string {
   const scope = isObject(p.scope) ? p.scope : { type: "default" };
   const ids = [scope.chat_id, scope.user_id].filter((v) => v !== undefined).map((v) => `:${v}`).join("");
@@ -1297,117 +1090,4 @@ function checkMarkup(markup: unknown): AnyReplyMarkup | undefined {
     }
   }
   return markup as unknown as AnyReplyMarkup;
-}
-
-/** Returns the text as users see it, or throws the 400 Telegram gives for bad markup. */
-function formatText(text: string, parseMode: unknown): string {
-  const mode = typeof parseMode === "string" ? parseMode.toLowerCase() : "";
-  if (mode === "") return text;
-  if (mode === "html") return parseHtml(text);
-  if (mode === "markdownv2") return parseMarkdownV2(text);
-  if (mode === "markdown") return text; // legacy Markdown is not modelled
-  throw badRequest("unsupported parse_mode");
-}
-
-const HTML_TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"]);
-
-function parseHtml(src: string): string {
-  const at = (i: number) => Buffer.byteLength(src.slice(0, i));
-  const open: string[] = [];
-  let out = "";
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === "&") {
-      const entity = /^&(lt|gt|amp|quot|#\d+|#x[0-9a-f]+);/i.exec(src.slice(i, i + 12));
-      if (entity) {
-        out += decodeEntity(entity[1]);
-        i += entity[0].length - 1;
-      } else out += ch;
-      continue;
-    }
-    if (ch !== "<") {
-      out += ch;
-      continue;
-    }
-    const end = src.indexOf(">", i);
-    if (end === -1) throw cantParse(`Unclosed start tag at byte offset ${at(i)}`);
-    const tag = src.slice(i + 1, end);
-    const name = /^\/?([a-zA-Z][\w-]*)/.exec(tag)?.[1]?.toLowerCase();
-    if (tag.startsWith("/")) {
-      const expected = open.pop();
-      if (expected === undefined) throw cantParse(`Unexpected end tag at byte offset ${at(i)}`);
-      if (name !== undefined && name !== expected) {
-        throw cantParse(`Unmatched end tag at byte offset ${at(i)}, expected "</${expected}>", found "</${name}>"`);
-      }
-    } else {
-      if (!name || !HTML_TAGS.has(name)) throw cantParse(`Unsupported start tag "${tag.split(/\s/)[0]}" at byte offset ${at(i)}`);
-      open.push(name);
-    }
-    i = end;
-  }
-  if (open.length) throw cantParse(`Can't find end tag corresponding to start tag "${open.at(-1)}"`);
-  return out;
-}
-
-function decodeEntity(name: string): string {
-  const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
-  if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(parseInt(name.slice(2), 16));
-  if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
-  return named[name.toLowerCase()];
-}
-
-const MDV2_RESERVED = "_*[]()~`>#+-=|{}.!";
-const MDV2_NAMES: Record<string, string> = { "*": "Bold", _: "Italic", __: "Underline", "~": "Strikethrough", "||": "Spoiler", "[": "TextUrl" };
-
-/** Approximate MarkdownV2 check: catches unescaped reserved characters and unclosed entities. */
-function parseMarkdownV2(src: string): string {
-  const at = (i: number) => Buffer.byteLength(src.slice(0, i));
-  const open: Array<{ marker: string; at: number }> = [];
-  const toggle = (marker: string, i: number) => {
-    if (open.at(-1)?.marker === marker) open.pop();
-    else open.push({ marker, at: i });
-  };
-  const findClosing = (needle: string, from: number) => {
-    for (let j = from; j < src.length; j++) {
-      if (src[j] === "\\") j++;
-      else if (src.startsWith(needle, j)) return j;
-    }
-    return -1;
-  };
-  let out = "";
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (ch === "\\") {
-      if (i + 1 >= src.length) throw cantParse(`Character '\\' is reserved and must be escaped with the preceding '\\'`);
-      out += src[++i];
-    } else if (ch === "`") {
-      const fence = src.startsWith("```", i) ? "```" : "`";
-      const close = findClosing(fence, i + fence.length);
-      if (close === -1) throw cantParse(`Can't find end of ${fence === "```" ? "PreCode" : "Code"} entity at byte offset ${at(i)}`);
-      let body = src.slice(i + fence.length, close);
-      if (fence === "```") body = body.replace(/^[^\s`]*\n/, ""); // language line
-      out += body.replace(/\\([`\\])/g, "$1");
-      i = close + fence.length - 1;
-    } else if (ch === "*" || ch === "~") toggle(ch, i);
-    else if (ch === "_") {
-      if (src[i + 1] === "_") toggle("__", i++);
-      else toggle("_", i);
-    } else if (ch === "|" && src[i + 1] === "|") toggle("||", i++);
-    else if (ch === "[") open.push({ marker: "[", at: i });
-    else if (ch === "]" && open.at(-1)?.marker === "[") {
-      open.pop();
-      if (src[i + 1] === "(") {
-        const close = findClosing(")", i + 2);
-        if (close === -1) throw cantParse(`Can't find end of a URL at byte offset ${at(i + 1)}`);
-        i = close;
-      }
-    } else if (ch === ">" && (i === 0 || src[i - 1] === "\n")) {
-      // blockquote marker
-    } else if (MDV2_RESERVED.includes(ch)) {
-      throw cantParse(`Character '${ch}' is reserved and must be escaped with the preceding '\\'`);
-    } else out += ch;
-  }
-  const unclosed = open.at(-1);
-  if (unclosed) throw cantParse(`Can't find end of ${MDV2_NAMES[unclosed.marker]} entity at byte offset ${at(unclosed.at)}`);
-  return out;
 }
