@@ -21,65 +21,18 @@
  * script failures (failNext) and inspect what the bot did (calls, sent, sentTexts, waitFor).
  * Not modelled: groups, sendSticker, file downloads, the rule that a bot may only write to people who
  * wrote first.
+ *
+ * Its public types live in zalo-types.ts and its wire helpers (bodies, webhook POST, ids) in
+ * zalo-wire.ts; this file keeps the server's state, scripting and the API, and re-exports what tests use.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FakeZaloOptions, WaitOptions, ZaloCall, ZaloFailure, ZaloSentMessage, ZaloSimUser, ZaloUpdateObject } from "./zalo-types.ts";
+import { ApiError, hexId, post, randomBotId, readBody, requireChat } from "./zalo-wire.ts";
 
-export interface ZaloSimUser {
-  /** Zalo user ids are opaque hex strings; in a private chat the chat id is the user id */
-  id: string;
-  display_name?: string;
-  is_bot?: boolean;
-}
-
-/** A scripted answer for failNext(). */
-export type ZaloFailure =
-  | { kind: "401" }
-  | { kind: "403" }
-  | { kind: "429" }
-  | { kind: "500" }
-  /** `{ok:true}` without `result` */
-  | { kind: "no-result" }
-  /** never answer (the client must time out); `deliver` carries the call out first, as a slow Zalo might */
-  | { kind: "hang"; deliver?: boolean };
-
-export interface ZaloCall {
-  method: string;
-  body: Record<string, unknown>;
-  time: number;
-  /** HTTP status answered; 0 when the connection ended without an answer; unset while in flight */
-  status?: number;
-}
-
-export interface ZaloSentMessage {
-  method: "sendMessage" | "sendPhoto";
-  chatId: string;
-  messageId: string;
-  text?: string;
-  photo?: string;
-  caption?: string;
-  time: number;
-}
-
-export interface ZaloUpdateObject {
-  event_name: string;
-  message: Record<string, unknown>;
-}
-
-export interface FakeZaloOptions {
-  /** default: a fresh random bot id */
-  token?: string;
-  webhookEnvelope?: "wrapped" | "bare";
-  /** answer errors with HTTP 200 and the code only in the body (the client must cope with both) */
-  errorsAsHttp200?: boolean;
-}
-
-export interface WaitOptions {
-  /** default 5000 */
-  timeoutMs?: number;
-  describe?: () => string;
-}
+export type { FakeZaloOptions, WaitOptions, ZaloCall, ZaloFailure, ZaloSentMessage, ZaloSimUser, ZaloUpdateObject } from "./zalo-types.ts";
+export { hexId } from "./zalo-wire.ts";
 
 export const ZALO_MAX_TEXT = 2000;
 /** JPEG magic and end marker around a few bytes: enough for code that checks the signature. */
@@ -90,17 +43,6 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
   const fake = new FakeZalo(options);
   await fake.listen();
   return fake;
-}
-
-export const hexId = () => randomBytes(10).toString("hex");
-
-class ApiError extends Error {
-  constructor(
-    readonly code: number,
-    readonly description: string,
-  ) {
-    super(description);
-  }
 }
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -393,47 +335,4 @@ export class FakeZalo {
     this.deliveries.push({ update, status });
     return status;
   }
-}
-
-function requireChat(p: Record<string, unknown>): string {
-  const chatId = p.chat_id;
-  if (typeof chatId !== "string" && typeof chatId !== "number") throw new ApiError(400, "Bad Request: chat_id is required");
-  return String(chatId);
-}
-
-/** Bot ids look like "1459232241454765289"; a fresh one per fake, as a new bot would have. */
-function randomBotId(): string {
-  return `14${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-}
-
-async function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString("utf8");
-  if (raw === "") return {};
-  const type = req.headers["content-type"] ?? "";
-  if (type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(raw));
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    throw new ApiError(400, "Bad Request: malformed JSON");
-  }
-}
-
-/** One POST without keep-alive, so nothing lingers when the bot's server closes. */
-function post(url: string, body: unknown, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const data = JSON.stringify(body);
-    const req = http.request(
-      url,
-      { method: "POST", agent: false, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } },
-      (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on("error", () => resolve(0));
-    req.end(data);
-  });
 }
