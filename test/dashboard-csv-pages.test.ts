@@ -1,4 +1,4 @@
-// The households CSV read page by page (src/dashboard/household-export.ts, src/web/households-csv.ts):
+// The households CSV read page by page (src/dashboard/household-csv-sql.ts, src/web/households-csv.ts):
 // whatever the page size, every household of the scope comes once, in (commune, id) order, with every
 // column as computed here from the rows through Prisma; none is lost or repeated where a page ends,
 // including a page that ends exactly at the end of a commune or of the data. A commune officer's

@@ -200,12 +200,10 @@ describe("tallies:verify", () => {
     await testDb.db.$executeRaw`UPDATE "OfficerTally" SET "claimed" = 4 WHERE "officerId" = 'officer' AND "communeCode" = ${COMMUNES[1]}`;
     await testDb.db.$executeRaw`UPDATE "OrderTally" SET "salesVnd" = 5 WHERE "month" = ${orderMonth.month} AND "communeCode" = ${COMMUNES[0]}`;
 
-    // The households CSV's stored cells (PostgreSQL): one row edited by hand, one deleted.
+    // The households CSV's stored cells: one row edited by hand, one deleted.
     const [first, second] = await Promise.all(COMMUNES.slice(0, 2).map((communeCode) => testDb.db.household.findFirstOrThrow({ where: { communeCode } })));
-    if (usePostgres) {
-      await testDb.db.$executeRaw`UPDATE "HouseholdCsvRow" SET "head" = 'Sửa tay,0,', "opened" = false WHERE "householdId" = ${first.id}`;
-      await testDb.db.$executeRaw`DELETE FROM "HouseholdCsvRow" WHERE "householdId" = ${second.id}`;
-    }
+    await testDb.db.$executeRaw`UPDATE "HouseholdCsvRow" SET "head" = 'Sửa tay,0,', "opened" = false WHERE "householdId" = ${first.id}`;
+    await testDb.db.$executeRaw`DELETE FROM "HouseholdCsvRow" WHERE "householdId" = ${second.id}`;
 
     const found = await admin();
     expect(found.code).toBe(1);
@@ -222,11 +220,9 @@ describe("tallies:verify", () => {
     expect(found.stdout).toContain(`officer 20 ${COMMUNES[1]} claimed: kept 4, recounted 0`);
     // The order without a commune was taken out of its commune's tally by the triggers; the sales were edited by hand.
     expect(found.stdout).toContain(`${orderMonth.month} ${COMMUNES[0]} salesVnd: kept 5, recounted 0`);
-    if (usePostgres) {
-      expect(found.stdout).toContain(`${first.id} head: kept Sửa tay,0,, recounted Hộ,${csvField(formatVnPhone(first.phone))},`);
-      expect(found.stdout).toContain(`${first.id} opened: kept false, recounted true`);
-      expect(found.stdout).toContain(`${second.id} row in: kept null, recounted 20/${COMMUNES[1]}`);
-    }
+    expect(found.stdout).toContain(`${first.id} head: kept Sửa tay,0,, recounted Hộ,${csvField(formatVnPhone(first.phone))},`);
+    expect(found.stdout).toContain(`${first.id} opened: kept false, recounted true`);
+    expect(found.stdout).toContain(`${second.id} row in: kept null, recounted 20/${COMMUNES[1]}`);
 
     const fixed = await admin("--fix");
     expect(fixed.stdout).toContain("All kept figures now equal the recount.");

@@ -9,6 +9,7 @@
 import { Prisma } from "../generated/prisma/client.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { SOLD_STATUSES } from "./stats.ts";
+import { CSV_ROW_FIELDS, householdCsvRowPairs, rewriteHouseholdCsvRows } from "./household-csv-check.ts";
 import { accountTally, paymentTally, shipmentTally, type MonthlyTally, type TallyRow } from "./monthly-tallies.ts";
 
 export interface TallyDifference {
@@ -261,38 +262,22 @@ const orderCommune: TallyCheck = {
   },
 };
 
-// ---- HouseholdCsvRow: the households CSV's cells per household (PostgreSQL only) ----
-
-const CSV_ROW_FIELDS = ["head", "shopId", "shop", "slug", "payment", "opened", "assisted", "day"] as const;
+// ---- HouseholdCsvRow: the households CSV's cells per household ----
 
 const householdCsvRow: TallyCheck = {
   name: "HouseholdCsvRow",
-  description: "the households CSV's cells per household, as household_csv_rows() formats them (PostgreSQL)",
+  description: "the households CSV's cells per household, as household_csv_rows formats them",
   async differences(db, postgres) {
-    if (!postgres) return []; // SQLite formats the export from the rows: the table stays empty
-    const rows = await db.$queryRaw<Array<{ key: string; kept: Record<string, unknown> | null; recounted: Record<string, unknown> | null }>>`
-      SELECT COALESCE(k."householdId", r."householdId") AS "key", to_jsonb(k) AS "kept", to_jsonb(r) AS "recounted"
-      FROM "HouseholdCsvRow" k FULL OUTER JOIN "household_csv_rows"() r
-        ON r."provinceCode" = k."provinceCode" AND r."communeCode" = k."communeCode" AND r."householdId" = k."householdId"
-      WHERE k."householdId" IS NULL OR r."householdId" IS NULL
-        OR (k."head", k."shopId", k."shop", k."slug", k."payment", k."opened", k."assisted", k."day")
-           IS DISTINCT FROM (r."head", r."shopId", r."shop", r."slug", r."payment", r."opened", r."assisted", r."day")
-      ORDER BY 1 LIMIT ${LISTING_LIMIT}`;
     const out: TallyDifference[] = [];
     const shown = (v: unknown) => (v === null || v === undefined ? null : typeof v === "number" ? v : String(v));
-    for (const { key, kept, recounted } of rows) {
+    for (const { key, kept, recounted } of await householdCsvRowPairs(db, postgres, LISTING_LIMIT)) {
       // a row missing, or left in another commune or province: one line each for where it is and where it should be
       if (!kept || !recounted) out.push({ key, field: "row in", kept: shown(kept && `${kept.provinceCode}/${kept.communeCode}`), recounted: shown(recounted && `${recounted.provinceCode}/${recounted.communeCode}`) });
       else for (const f of CSV_ROW_FIELDS) if (kept[f] !== recounted[f]) out.push({ key, field: f, kept: shown(kept[f]), recounted: shown(recounted[f]) });
     }
     return out;
   },
-  async fix(tx, postgres) {
-    if (!postgres) return 0;
-    await tx.$executeRaw`LOCK TABLE "HouseholdCsvRow" IN EXCLUSIVE MODE`;
-    await tx.$executeRaw`DELETE FROM "HouseholdCsvRow"`;
-    return tx.$executeRaw`INSERT INTO "HouseholdCsvRow" SELECT * FROM "household_csv_rows"()`;
-  },
+  fix: rewriteHouseholdCsvRows,
 };
 
 /** Every figure kept for the dashboard. Add a check here when a new tally is kept. */

@@ -1,12 +1,12 @@
 // The households CSV (/canbo/ho.csv): every household of the officer's scope, written page by page as
-// the pages are read (src/dashboard/household-export.ts), so the download starts at once and memory
+// the pages are read (from the kept rows, src/dashboard/household-csv-sql.ts; or formatted here from
+// Household and Shop, src/dashboard/household-export.ts), so the download starts at once and memory
 // holds one page however big the commune.
 import type { Scope } from "../broadcast/store.ts";
 import { PAYMENT_METHODS } from "../core/households.ts";
 import { householdCsvPagesSql, type CsvCells } from "../dashboard/household-csv-sql.ts";
 import { householdPages, HOUSEHOLD_PAGE, type ExportedHousehold } from "../dashboard/household-export.ts";
 import type { Db } from "../db/client.ts";
-import { onPostgres } from "../db/plain-sql.ts";
 import { csvField, csvLine, UTF8_BOM } from "../http/api/csv.ts";
 import { getCommune, listCommunes } from "../lang/communes.ts";
 import { formatVnPhone } from "../lang/phone.ts";
@@ -48,13 +48,13 @@ function csvCells(t: Translate, scope: Scope, publicUrl: string): CsvCells {
 }
 
 /**
- * Households in scope as CSV text: the header line, then one chunk of lines per page read. On
- * PostgreSQL the lines come from the stored rows (src/dashboard/household-csv-sql.ts) unless `format`
- * says "js"; SQLite always takes the JS path below.
+ * Households in scope as CSV text: the header line, then one chunk of lines per page read. The lines
+ * come from the stored rows (src/dashboard/household-csv-sql.ts) unless `format` says "js": the JS
+ * path below, formatted from Household and Shop, is what the stored rows are tested against.
  */
 export async function* householdsCsv(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number; format?: "sql" | "js" } = {}): AsyncGenerator<string> {
   yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
-  if (opts.format !== "js" && onPostgres(db)) {
+  if (opts.format !== "js") {
     yield* householdCsvPagesSql(db, scope, csvCells(t, scope, publicUrl), opts.pageSize ?? HOUSEHOLD_PAGE);
     return;
   }
