@@ -13,6 +13,7 @@ import { seedDemo } from "../src/admin/demo-seed.ts";
 import { TALLY_CHECKS, verifyTallies } from "../src/dashboard/tallies.ts";
 import { tFor } from "../src/i18n/index.ts";
 import { householdsCsv } from "../src/web/households-csv.ts";
+import { householdsCsvReference } from "./support/households-csv-reference.ts";
 import { useTestDatabase, whileLocked } from "./support/db.ts";
 import { usePostgres } from "./support/paths.ts";
 
@@ -21,7 +22,8 @@ const PROVINCE = "20";
 
 async function exportText(format: "sql" | "js"): Promise<string> {
   let csv = "";
-  for await (const chunk of householdsCsv(testDb.db, tFor("vi"), { provinceCode: PROVINCE, communes: [] }, "https://cho.example", { format })) csv += chunk;
+  const write = format === "sql" ? householdsCsv : householdsCsvReference;
+  for await (const chunk of write(testDb.db, tFor("vi"), { provinceCode: PROVINCE, communes: [] }, "https://cho.example")) csv += chunk;
   return csv;
 }
 

@@ -1,19 +1,73 @@
-// The households of an officer's scope, for the households CSV, a page at a time in a stable order
-// (commune code, then id) so the whole commune is never held in memory.
-//
-// Each page is one statement: the next `pageSize` households after the last one sent (keyset on the
-// (provinceCode, communeCode, id) index: the page is found by a seek, however deep into the commune it
-// lies, where an offset or Prisma's cursor re-read the rows before it), joined to their shop, with each
-// shop's live listings counted in the same statement from its listings (the (shopId, status) index).
-// The status test stays inside the count: where it was a condition, SQLite (which has no statistics
-// here) chose the (status, stockMilli, …) index and read every live listing for each household. The statement
-// before this one (Prisma's findMany with a cursor, then the shops, then a grouped count of listings per
-// page) scanned the id index across the whole province to find one commune's rows: 6.9 s for the
-// biggest commune (155,000 households) among 2,000,000 on PostgreSQL.
-import { Prisma } from "../generated/prisma/client.ts";
-import type { Scope } from "../broadcast/store.ts";
-import type { Db } from "../db/client.ts";
-import { asDate, queryRows } from "../db/plain-sql.ts";
+// The households CSV formatted in JS from Household and Shop: the reference the export's stored rows
+// (HouseholdCsvRow, src/dashboard/household-csv-sql.ts) are compared against, byte for byte. It was the
+// export's own path on SQLite until SQLite kept those rows too; the tests keep it as the plain reading
+// of what each cell must be (csvLine/csvField, formatVnPhone, the commune's name, shopUrl, formatDay).
+import type { Scope } from "../../src/broadcast/store.ts";
+import type { Db } from "../../src/db/client.ts";
+import { asDate, queryRows } from "../../src/db/plain-sql.ts";
+import { Prisma } from "../../src/generated/prisma/client.ts";
+import { csvLine, UTF8_BOM } from "../../src/http/api/csv.ts";
+import { getCommune } from "../../src/lang/communes.ts";
+import { formatVnPhone } from "../../src/lang/phone.ts";
+import { shopUrl } from "../../src/links.ts";
+import { formatDay } from "../../src/web/format.ts";
+import { HOUSEHOLD_COLUMNS } from "../../src/web/households-csv.ts";
+import type { Translate } from "../../src/web/texts.ts";
+
+/** The whole CSV as the export writes it (header line, then the lines of each page). */
+export async function* householdsCsvReference(db: Db, t: Translate, scope: Scope, publicUrl: string, opts: { pageSize?: number } = {}): AsyncGenerator<string> {
+  yield UTF8_BOM + csvLine(HOUSEHOLD_COLUMNS.map((c) => t(`dashboard:csv.households.${c}`)));
+  const lines = linesOf(t, publicUrl);
+  for await (const page of householdPages(db, scope, opts.pageSize ?? HOUSEHOLD_PAGE)) yield lines(page);
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Days as the pages show them, formatted once per hour of registration: Intl formatting is the
+ * costliest cell of a row, and a commune's households were registered over a few thousand hours.
+ * (Time zones shift by whole hours here, so every instant of one UTC hour falls on the same local day.)
+ */
+function dayFormatter(): (d: Date) => string {
+  const days = new Map<number, string>();
+  return (d) => {
+    const hour = Math.floor(d.getTime() / HOUR_MS);
+    let day = days.get(hour);
+    if (day === undefined) days.set(hour, (day = formatDay(d)));
+    return day;
+  };
+}
+
+/** The JS formatting: a page of households as CSV lines. */
+function linesOf(t: Translate, publicUrl: string): (page: ExportedHousehold[]) => string {
+  const yes = t("dashboard:csv.households.yes");
+  const no = t("dashboard:csv.households.no");
+  const payments = new Map<string, string>();
+  const paymentLabel = (p: string) => {
+    let label = payments.get(p);
+    if (label === undefined) payments.set(p, (label = t(`register:payment.${p}`)));
+    return label;
+  };
+  const day = dayFormatter();
+  return (page) => {
+    let text = "";
+    for (const h of page) {
+      text += csvLine([
+        h.name,
+        formatVnPhone(h.phone),
+        getCommune(h.communeCode)?.name ?? h.communeCode,
+        h.shopName,
+        h.shopSlug === null ? null : shopUrl(publicUrl, h.shopSlug),
+        paymentLabel(h.payment),
+        h.opened ? yes : no,
+        h.assisted ? yes : no,
+        h.live,
+        day(h.createdAt),
+      ]);
+    }
+    return text;
+  };
+}
 
 export interface ExportedHousehold {
   id: string;
@@ -34,7 +88,7 @@ export interface ExportedHousehold {
 }
 
 /** Households per statement: big enough that round trips do not count, small enough to keep memory flat. */
-export const HOUSEHOLD_PAGE = 5_000;
+const HOUSEHOLD_PAGE = 5_000;
 
 interface Row {
   id: string;
