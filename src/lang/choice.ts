@@ -67,6 +67,21 @@ export function matchChoice(text: string, labels: string[], opts: ChoiceOptions)
 }
 
 /**
+ * Labels folded once: a turn at the menu reads the reply against the same dozen button labels (each
+ * folded twice per reply). Bounded, since labels can also be people's own words (listing titles).
+ */
+const FOLDED_LABELS_KEPT = 5_000;
+const foldedLabels = new Map<string, string>();
+function foldedLabel(label: string): string {
+  let folded = foldedLabels.get(label);
+  if (folded === undefined) {
+    if (foldedLabels.size >= FOLDED_LABELS_KEPT) foldedLabels.clear();
+    foldedLabels.set(label, (folded = foldWords(label)));
+  }
+  return folded;
+}
+
+/**
  * Which option the reply selects. In order:
  * 1. with `numbers`, a list position in range ("2", "số 2", "#2", "2.");
  * 2. the whole label, ignoring case, diacritics, emoji and punctuation;
@@ -87,7 +102,7 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
         .filter(Boolean)
         .flatMap((w) => ABBREVIATIONS.get(w)?.split(" ") ?? [w]),
     ),
-    list.map((o) => ` ${foldWords(o.label)} `),
+    list.map((o) => ` ${foldedLabel(o.label)} `),
   );
   if (words.length === 0 || list.length === 0) return NONE;
 
@@ -97,7 +112,7 @@ export function readChoice(text: string, options: ReadonlyArray<ChoiceOption | s
 
   function fromLabels(): ChoiceMatch {
     const reply = words.join(" ");
-    const folded = list.map((o) => foldWords(o.label));
+    const folded = list.map((o) => foldedLabel(o.label));
     const exact = indexesWhere(folded, (label) => label === reply);
     if (exact.length === 1) return one(exact[0]);
     // Two labels that fold to the same text cannot be told apart by typing; refuse rather than guess.
