@@ -21,25 +21,35 @@ import { officerLogins } from "../dashboard/auth.ts";
 import { dashboardStats } from "../dashboard/stats.ts";
 import type { Scope } from "../broadcast/store.ts";
 
+/**
+ * The services of `tx`, each made when first used: the engine makes a set per turn, and a turn uses one
+ * or two of them (making all of them was thousands of closures a second in a burst).
+ */
 export function createServices(tx: Tx) {
+  const made = new Map<unknown, unknown>();
+  const once = <T>(make: (tx: Tx) => T): T => {
+    let service = made.get(make) as T | undefined;
+    if (service === undefined) made.set(make, (service = make(tx)));
+    return service;
+  };
   return {
-    households: households(tx),
-    accounts: accounts(tx),
-    listings: listings(tx),
-    orders: orders(tx),
-    shipments: shipments(tx),
-    payments: paymentState(tx),
-    heldNotices: heldNotices(tx),
-    prices: prices(tx),
-    market: marketSample(tx),
-    referencePrices: referencePrices(tx),
-    priceAlerts: priceAlerts(tx),
-    harvestCalendar: harvestCalendar(tx),
-    crops: householdCrops(tx),
-    officers: officers(tx),
-    broadcasts: broadcasts(tx),
-    announcementReplies: announcementReplies(tx),
-    officerLogins: officerLogins(tx),
+    get households() { return once(households); },
+    get accounts() { return once(accounts); },
+    get listings() { return once(listings); },
+    get orders() { return once(orders); },
+    get shipments() { return once(shipments); },
+    get payments() { return once(paymentState); },
+    get heldNotices() { return once(heldNotices); },
+    get prices() { return once(prices); },
+    get market() { return once(marketSample); },
+    get referencePrices() { return once(referencePrices); },
+    get priceAlerts() { return once(priceAlerts); },
+    get harvestCalendar() { return once(harvestCalendar); },
+    get crops() { return once(householdCrops); },
+    get officers() { return once(officers); },
+    get broadcasts() { return once(broadcasts); },
+    get announcementReplies() { return once(announcementReplies); },
+    get officerLogins() { return once(officerLogins); },
     dashboard: (scope: Scope, opts: { targetPercent: number; now?: Date }) => dashboardStats(tx, scope, opts),
   };
 }
