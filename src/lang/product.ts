@@ -72,7 +72,13 @@ export interface CatalogIndex {
 const FUZZY_CACHE_LIMIT = 20_000;
 const WEAK_QUALITY = 0.85;
 const TYPO_COST = 0.1;
-const PLACES: readonly (readonly string[])[] = PLACE_NAMES.map((p) => p.split(" "));
+/** Place names as words, by their first word (a sentence is checked against the few that start at each word). */
+const PLACES_BY_FIRST = new Map<string, (readonly string[])[]>();
+for (const words of PLACE_NAMES.map((p) => p.split(" "))) {
+  const same = PLACES_BY_FIRST.get(words[0]);
+  if (same) same.push(words);
+  else PLACES_BY_FIRST.set(words[0], [words]);
+}
 const compiled = new WeakMap<readonly CatalogItem[], CatalogIndex>();
 
 /** Typos tolerated in a word of `len` letters. */
@@ -124,7 +130,7 @@ export function catalogIndex(catalog: readonly CatalogItem[] | CatalogIndex): Ca
 export function findPlaces(tokens: readonly Token[]): [number, number][] {
   const spans: [number, number][] = [];
   for (let i = 0; i < tokens.length; i++) {
-    for (const words of PLACES) {
+    for (const words of PLACES_BY_FIRST.get(tokens[i].text) ?? []) {
       if (words.every((w, k) => tokens[i + k]?.text === w)) spans.push([i, i + words.length]);
     }
   }
