@@ -37,7 +37,7 @@ export const intents: IntentHandlers = {
   async act(u, text, ctx) {
     switch (u.intent) {
       case "sell":
-        return sellFromSentence(ctx, text) ?? startFlow("sell");
+        return sellFromSentence(ctx, text, u.items) ?? startFlow("sell");
       case "buy":
         return buyProduct(ctx, await productOnSale(ctx, productsNamed(ctx, text, u.product)), u.items.find((i) => i.quantity)?.quantity);
       case "price":

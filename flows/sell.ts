@@ -21,7 +21,7 @@ import type { Outbound } from "../src/engine/message.ts";
 import { typedName } from "./questions/typed-name.ts";
 import { parseAvailability, nextMonthStart } from "../src/lang/date.ts";
 import { parseListingItems } from "../src/lang/items.ts";
-import { parseListingSentence } from "../src/lang/listing.ts";
+import { parseListingSentence, type ListingParse } from "../src/lang/listing.ts";
 import { formatQuantity } from "../src/lang/quantity.ts";
 import { quantityExample, readPrice, readQuantity, showPrice, unitName } from "./questions/amounts.ts";
 import { priceStanding } from "./market.ts";
@@ -354,10 +354,12 @@ export const sell: Flow = {
 
 /**
  * The one-sentence way in, from the main menu: "bán 2 tạ hồi khô giá 80k". Returns null when the
- * text does not look like an offer (then the menu answers as usual).
+ * text does not look like an offer (then the menu answers as usual). `read`: the items the
+ * engine's understanding already read from this text, taken instead of reading it again (they are
+ * parseListingItems' own; test/lang/items.test.ts), unless the text is longer than this flow reads.
  */
-export function sellFromSentence(ctx: FlowContext, text: string): StepResult | null {
-  const items = parseListingItems(text.slice(0, MAX_SENTENCE), ctx.catalog.index);
+export function sellFromSentence(ctx: FlowContext, text: string, read?: ListingParse[]): StepResult | null {
+  const items = read && text.length <= MAX_SENTENCE ? read : parseListingItems(text.slice(0, MAX_SENTENCE), ctx.catalog.index);
   if (items.length > 1) {
     startBatch(ctx, items);
     const step = advance(draft(ctx));

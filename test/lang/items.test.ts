@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CATALOG_PATH, loadCatalogFile } from "../../src/lang/catalog-file.ts";
 import { MAX_ITEMS, parseListingItems } from "../../src/lang/items.ts";
+import { understand } from "../../src/lang/intent.ts";
 import { parseListingSentence } from "../../src/lang/listing.ts";
 import { compileCatalog } from "../../src/lang/product.ts";
 
@@ -43,6 +44,21 @@ describe("parseListingItems", () => {
       const said = one.product !== null || one.quantity !== null || one.price !== null || one.ambiguous !== undefined;
       expect(parseListingItems(message, catalog), message).toEqual(said ? [one] : []);
     }
+  });
+
+  it("understand's items are parseListingItems' own (the sell flow takes them instead of reading the text again)", () => {
+    const files = ["corpus", "intents.corpus", "intents-blind.corpus", "intents-blind2.corpus", "intents-blind3.corpus", "intents-blind4.corpus", "intents-blind5.corpus", "intents-holdout.corpus"];
+    let compared = 0;
+    for (const file of files) {
+      const cases = (JSON.parse(readFileSync(new URL(`./${file}.json`, import.meta.url), "utf8")) as { cases: { message: string }[] }).cases;
+      for (const { message } of cases) {
+        const u = understand(message, catalog);
+        if (u.items.length === 0) continue;
+        expect(u.items, message).toEqual(parseListingItems(message, catalog));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
   });
 
   it(`cuts at most ${MAX_ITEMS} items; the last takes the rest`, () => {
