@@ -34,12 +34,13 @@ import { isPostgresUrl, loadConfig } from "../config.ts";
 import { CatalogStore } from "../core/catalog.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
-import { tFor } from "../i18n/index.ts";
-import { getProvince, listCommunes, type Commune } from "../lang/communes.ts";
+import { getProvince, listCommunes } from "../lang/communes.ts";
 import { foldWords } from "../lang/normalize.ts";
-import type { CatalogItem } from "../lang/product.ts";
 import { demoOrderPayment, demoPaymentDetails } from "./demo-money.ts";
-import { clamp, loadNames, NameMaker, Rng, Weighted } from "./demo-random.ts";
+import { DAY, planDemo } from "./demo-plan.ts";
+import { clamp } from "./demo-random.ts";
+import { removeDemo, setCommuneTotals } from "./demo-replace.ts";
+import { PHONE_PREFIXES, takenValues } from "./demo-unique.ts";
 import { openWriters, Rows } from "./demo-writers.ts";
 
 export { DEMO_NAMES_PATH, Rng } from "./demo-random.ts";
@@ -48,7 +49,6 @@ export const DEFAULT_DEMO_SEED = "cho-so-demo";
 /** The demo officer: registers households in person. Revoked at once: nobody can act as it. */
 export const DEMO_OFFICER = { channel: "cli", userKey: "demo-seed", name: "Demo" } as const;
 
-const DAY = 86_400_000;
 const HOUSEHOLD_SPAN_MS = 182 * DAY;
 const ORDER_SPAN_MS = 92 * DAY;
 /** mean time from a listing to an order on it */
@@ -57,29 +57,6 @@ const ORDER_EXPIRE_MS = DAY;
 const REMIND_MS = 3 * 3_600_000;
 /** Households generated and written per transaction. */
 const CHUNK = 5_000;
-
-// Mobile prefixes (+84 9x) whose every number is valid in libphonenumber's mobile metadata (099 is
-// not: 0992 is unassigned).
-const PHONE_PREFIXES = ["90", "91", "92", "93", "94", "96", "97", "98"];
-const PHONE_SPACE = PHONE_PREFIXES.length * 10_000_000;
-/** Coprime with PHONE_SPACE (2^10·5^7): i → (a·i + b) mod space visits every number once. */
-const PHONE_STEP = 48_271_019;
-const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-const CODE_SPACE = CODE_ALPHABET.length ** 8;
-/** Coprime with 31^8. */
-const CODE_STEP = 7_919_000_001;
-
-const E_PAYMENTS: Array<[string, number]> = [
-  ["viettel_money", 36],
-  ["bank", 24],
-  ["momo", 14],
-  ["postpay", 16],
-  ["other", 10],
-];
-/** Where buyers live: the province itself (a commune of it) or these provinces, by weight. */
-const BUYER_PROVINCES: Array<[string, number]> = [
-  ["01", 30], ["22", 8], ["24", 8], ["19", 6], ["31", 6], ["79", 8], ["04", 5], ["25", 4], ["33", 4], ["48", 3],
-];
 
 export interface DemoSeedOptions {
   households: number;
@@ -118,46 +95,6 @@ export class RealHouseholdsError extends Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The communes: how big, how advanced, what they grow. Drawn from their own PRNG stream, so a
-// commune looks the same whatever the number of households.
-
-interface CommuneProfile {
-  commune: Commune;
-  short: string;
-  weight: number;
-  epayRate: number;
-  assistedRate: number;
-  listingFactor: number;
-  products: Weighted<CatalogItem>;
-  /** commune total = demo households × ratio; null: no total (left out on purpose) */
-  ratio: number | null;
-}
-
-function profileCommunes(rng: Rng, communes: Commune[], catalog: readonly CatalogItem[], names: NameMaker): CommuneProfile[] {
-  // Some produce is common everywhere, some rare; each commune has its specialities.
-  const base = catalog.map(() => Math.exp(0.9 * rng.normal()));
-  const withoutTotal = new Set<number>();
-  const leaveOut = Math.round(communes.length * 0.1);
-  while (withoutTotal.size < Math.min(leaveOut, Math.max(0, communes.length - 1))) withoutTotal.add(rng.int(0, communes.length - 1));
-  return communes.map((commune, i) => {
-    const specialities = new Set([rng.int(0, catalog.length - 1), rng.int(0, catalog.length - 1), rng.int(0, catalog.length - 1)]);
-    return {
-      commune,
-      short: names.shortCommune(commune.name),
-      weight: Math.exp(0.55 * rng.normal()) * (commune.kind === "phuong" ? 1.8 : 1),
-      epayRate: clamp(0.55 + 0.13 * rng.normal(), 0.25, 0.85),
-      assistedRate: clamp(0.15 + 0.08 * rng.normal(), 0.02, 0.4),
-      listingFactor: clamp(1 + 0.25 * rng.normal(), 0.5, 1.5),
-      products: new Weighted(
-        catalog,
-        base.map((w, p) => (specialities.has(p) ? w * 6 + 2 : w)),
-      ),
-      ratio: withoutTotal.has(i) ? null : clamp(2.5 * Math.exp(0.3 * rng.normal()), 1.3, 5),
-    };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
 
 export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedResult> {
   const started = performance.now();
@@ -167,7 +104,6 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
   const now = opts.now ?? new Date();
   const communes = listCommunes(opts.provinceCode);
   if (communes.length === 0) throw new Error(`No communes known for province ${opts.provinceCode}`);
-  const province = getProvince(opts.provinceCode)!;
 
   const real = await db.household.count({ where: { demo: false } });
   if (real > 0 && !opts.force) throw new RealHouseholdsError(real);
@@ -183,55 +119,18 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
     update: { name: DEMO_OFFICER.name },
   });
 
-  // What real rows already use (only when there are real rows): demo values must not collide.
-  const takenPhones = new Set<string>();
-  const takenSlugs = new Set<string>();
-  const takenCodes = new Set<string>();
-  if (real > 0) {
-    for (const h of await db.household.findMany({ select: { phone: true } })) takenPhones.add(h.phone);
-    for (const s of await db.shop.findMany({ select: { slug: true } })) takenSlugs.add(s.slug);
-    for (const o of await db.order.findMany({ select: { code: true } })) takenCodes.add(o.code);
-  }
-
-  const seed = opts.seed ?? DEFAULT_DEMO_SEED;
-  const names = new NameMaker(loadNames());
-  const profiles = profileCommunes(new Rng(`${seed}:communes`), communes, catalog, names);
-  const pickCommune = new Weighted(
-    profiles,
-    profiles.map((p) => p.weight),
-  );
-  const rng = new Rng(seed);
-  const payments = Weighted.of(E_PAYMENTS);
-  const t = tFor("vi");
-  const declineReasons = ["sold_out", "cannot_deliver", "price_changed"].map((k) => t(`orders:reason.${k}`));
-  const buyerProvinces = Weighted.of(BUYER_PROVINCES.filter(([code]) => getProvince(code) && code !== opts.provinceCode));
-  const nowMs = now.getTime();
-  const phoneOffset = rng.int(0, PHONE_SPACE - 1);
-  const codeOffset = rng.int(0, 1_000_000_000);
-
-  // Both walks advance by their step modulo the space (kept small: no precision loss in a double).
-  let phoneAt = phoneOffset;
-  const nextPhone = () => {
-    for (;;) {
-      const n = phoneAt;
-      phoneAt = (phoneAt + PHONE_STEP) % PHONE_SPACE;
-      const phone = `+84${PHONE_PREFIXES[Math.floor(n / 10_000_000)]}${String(n % 10_000_000).padStart(7, "0")}`;
-      if (!takenPhones.has(phone)) return phone;
-    }
-  };
-  let codeAt = codeOffset;
-  const nextCode = () => {
-    for (;;) {
-      let n = codeAt;
-      codeAt = (codeAt + CODE_STEP) % CODE_SPACE;
-      let code = "";
-      for (let i = 0; i < 8; i++) {
-        code += CODE_ALPHABET[n % 31];
-        n = Math.floor(n / 31);
-      }
-      if (!takenCodes.has(`DH${code}`)) return `DH${code}`;
-    }
-  };
+  const plan = planDemo({
+    seed: opts.seed ?? DEFAULT_DEMO_SEED,
+    communes,
+    catalog,
+    provinceCode: opts.provinceCode,
+    officerId: officer.id,
+    now,
+    taken: await takenValues(db, real > 0),
+  });
+  const { rng, names, pickCommune, payments, declineReasons, buyerProvinces, nowMs, profiles } = plan;
+  const nextPhone = () => plan.unique.phone();
+  const nextCode = () => plan.unique.orderCode();
   const token = () => {
     let s = "demo";
     for (let i = 0; i < 32; i++) s += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.int(0, 63)];
@@ -239,8 +138,8 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
   };
   const buyerPhone = () => `+84${rng.pick(PHONE_PREFIXES)}${String(rng.int(0, 9_999_999)).padStart(7, "0")}`;
   const buyerArea = () => {
-    if (rng.chance(0.45)) return `${pickCommune.pick(rng).commune.name}, ${province.name}`;
-    return getProvince(buyerProvinces.pick(rng))?.name ?? province.name;
+    if (rng.chance(0.45)) return `${pickCommune.pick(rng).commune.name}, ${plan.provinceName}`;
+    return getProvince(buyerProvinces.pick(rng))?.name ?? plan.provinceName;
   };
   /** A moment between from and to (ms), more likely near `to` when bias < 1. */
   const between = (from: number, to: number, bias = 1) => Math.floor(from + (to - from) * rng.next() ** bias);
@@ -304,8 +203,7 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
 
         const shopId = `demos${key}`;
         const shopName = names.shop(rng, person, profile.short, profile.products.pick(rng).name);
-        let slug = `${foldWords(shopName).replace(/[^a-z0-9 ]/g, "").trim().replace(/ +/g, "-").slice(0, 40) || "shop"}-${i.toString(36)}`;
-        while (takenSlugs.has(slug)) slug += rng.int(0, 9);
+        const slug = plan.unique.slug(rng, `${foldWords(shopName).replace(/[^a-z0-9 ]/g, "").trim().replace(/ +/g, "-").slice(0, 40) || "shop"}-${i.toString(36)}`);
         shops.add(shopId, householdId, shopName, slug, new Date(createdAt), new Date(createdAt));
 
         // Listings: only a shop in the household's hands can sell.
@@ -447,55 +345,6 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
 
   const communeTotals = await setCommuneTotals(db, profiles, perCommune, total, real === 0);
   return { ...counts, communes: perCommune.size, communeTotals, officerId: officer.id, replaced, ms: performance.now() - started };
-}
-
-/** Removes the demo households of an earlier run with everything hanging off them. */
-async function removeDemo(db: Db, onlyDemo: boolean): Promise<number> {
-  const demo = await db.household.count({ where: { demo: true } });
-  if (demo === 0) return 0;
-  await db.$transaction(
-    async (tx) => {
-      if (onlyDemo) {
-        // Every household is a demo one: so is every shop, listing, order and pickup.
-        for (const table of ["Pickup", "Order", "Listing", "Shop"]) await tx.$executeRawUnsafe(`DELETE FROM "${table}"`);
-      } else {
-        const shops = `SELECT s."id" FROM "Shop" s JOIN "Household" h ON h."id" = s."householdId" WHERE h."demo" = true`;
-        await tx.$executeRawUnsafe(`DELETE FROM "Pickup" WHERE "orderId" IN (SELECT o."id" FROM "Order" o WHERE o."shopId" IN (${shops}))`);
-        await tx.$executeRawUnsafe(`DELETE FROM "Order" WHERE "shopId" IN (${shops})`);
-        await tx.$executeRawUnsafe(`DELETE FROM "Listing" WHERE "shopId" IN (${shops})`);
-        await tx.$executeRawUnsafe(`DELETE FROM "Shop" WHERE "id" IN (${shops})`);
-      }
-      const ids = `SELECT "id" FROM "Household" WHERE "demo" = true`;
-      await tx.$executeRawUnsafe(`UPDATE "ChannelAccount" SET "householdId" = NULL WHERE "householdId" IN (${ids})`);
-      await tx.$executeRawUnsafe(`DELETE FROM "AnnouncementOptOut" WHERE "householdId" IN (${ids})`);
-      await tx.$executeRawUnsafe(`DELETE FROM "Household" WHERE "demo" = true`);
-    },
-    { timeout: 600_000, maxWait: 60_000 },
-  );
-  return demo;
-}
-
-/**
- * Commune totals: demo households × the commune's ratio. With only demo households the seed owns the
- * table (earlier totals are replaced, the communes left out have none); beside real households it only
- * fills communes that have no total yet.
- */
-async function setCommuneTotals(db: Db, profiles: CommuneProfile[], perCommune: Map<string, number>, total: number, own: boolean): Promise<number> {
-  const weightSum = profiles.reduce((s, p) => s + p.weight, 0);
-  const rows = profiles
-    .filter((p) => p.ratio !== null)
-    .map((p) => {
-      const demo = perCommune.get(p.commune.code) ?? (total * p.weight) / weightSum;
-      return { communeCode: p.commune.code, households: Math.max(1, Math.round(demo * p.ratio!)) };
-    });
-  return db.$transaction(async (tx) => {
-    if (own) {
-      await tx.communeHouseholds.deleteMany({ where: { communeCode: { in: profiles.map((p) => p.commune.code) } } });
-      return (await tx.communeHouseholds.createMany({ data: rows })).count;
-    }
-    const known = new Set((await tx.communeHouseholds.findMany({ select: { communeCode: true } })).map((c) => c.communeCode));
-    return (await tx.communeHouseholds.createMany({ data: rows.filter((r) => !known.has(r.communeCode)) })).count;
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
