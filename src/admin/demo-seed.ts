@@ -23,9 +23,13 @@
 // demo households hold real-looking phone numbers that a real household could not register with.
 //
 // Rows are generated in chunks of households and written in bulk through the database driver (one or
-// two transactions per chunk; see "Bulk writes"), so 200,000 households take seconds on SQLite. Database
-// triggers (the dashboard's CommuneTally, listings' and orders' communeCode) run as for any insert. A
-// seeded PRNG (`--seed`) makes runs repeatable.
+// two transactions per chunk; see "Bulk writes" in demo-writers.ts), so 200,000 households take seconds
+// on SQLite. Database triggers (the dashboard's CommuneTally, listings' and orders' communeCode) run as
+// for any insert. A seeded PRNG (`--seed`) makes runs repeatable.
+//
+// The parts: communes: demo-plan.ts, households and shops: demo-households.ts, listings and orders:
+// demo-listings.ts, unique phones and codes: demo-unique.ts, earlier demo data and commune totals:
+// demo-replace.ts.
 import "../timezone.ts";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,14 +38,12 @@ import { isPostgresUrl, loadConfig } from "../config.ts";
 import { CatalogStore } from "../core/catalog.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
-import { getProvince, listCommunes } from "../lang/communes.ts";
-import { foldWords } from "../lang/normalize.ts";
-import { demoOrderPayment, demoPaymentDetails } from "./demo-money.ts";
-import { DAY, planDemo } from "./demo-plan.ts";
-import { clamp } from "./demo-random.ts";
+import { listCommunes } from "../lang/communes.ts";
+import { addHousehold } from "./demo-households.ts";
+import { planDemo, type DemoPlan } from "./demo-plan.ts";
 import { removeDemo, setCommuneTotals } from "./demo-replace.ts";
-import { PHONE_PREFIXES, takenValues } from "./demo-unique.ts";
-import { openWriters, Rows } from "./demo-writers.ts";
+import { takenValues } from "./demo-unique.ts";
+import { DemoChunk, openWriters } from "./demo-writers.ts";
 
 export { DEMO_NAMES_PATH, Rng } from "./demo-random.ts";
 
@@ -49,12 +51,6 @@ export const DEFAULT_DEMO_SEED = "cho-so-demo";
 /** The demo officer: registers households in person. Revoked at once: nobody can act as it. */
 export const DEMO_OFFICER = { channel: "cli", userKey: "demo-seed", name: "Demo" } as const;
 
-const HOUSEHOLD_SPAN_MS = 182 * DAY;
-const ORDER_SPAN_MS = 92 * DAY;
-/** mean time from a listing to an order on it */
-const ORDER_AFTER_LISTING_MS = 12 * DAY;
-const ORDER_EXPIRE_MS = DAY;
-const REMIND_MS = 3 * 3_600_000;
 /** Households generated and written per transaction. */
 const CHUNK = 5_000;
 
@@ -94,11 +90,8 @@ export class RealHouseholdsError extends Error {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-
 export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedResult> {
   const started = performance.now();
-  const log = opts.log ?? (() => {});
   const total = opts.households;
   if (!Number.isInteger(total) || total < 1) throw new Error("households must be a positive whole number");
   const now = opts.now ?? new Date();
@@ -128,209 +121,39 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
     now,
     taken: await takenValues(db, real > 0),
   });
-  const { rng, names, pickCommune, payments, declineReasons, buyerProvinces, nowMs, profiles } = plan;
-  const nextPhone = () => plan.unique.phone();
-  const nextCode = () => plan.unique.orderCode();
-  const token = () => {
-    let s = "demo";
-    for (let i = 0; i < 32; i++) s += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.int(0, 63)];
-    return s;
-  };
-  const buyerPhone = () => `+84${rng.pick(PHONE_PREFIXES)}${String(rng.int(0, 9_999_999)).padStart(7, "0")}`;
-  const buyerArea = () => {
-    if (rng.chance(0.45)) return `${pickCommune.pick(rng).commune.name}, ${plan.provinceName}`;
-    return getProvince(buyerProvinces.pick(rng))?.name ?? plan.provinceName;
-  };
-  /** A moment between from and to (ms), more likely near `to` when bias < 1. */
-  const between = (from: number, to: number, bias = 1) => Math.floor(from + (to - from) * rng.next() ** bias);
+  const written = await generateAndWrite(plan, total, opts.url, real > 0, started, opts.log ?? (() => {}));
+  const communeTotals = await setCommuneTotals(db, plan.profiles, written.perCommune, total, real === 0);
+  return { ...written.counts, communes: written.perCommune.size, communeTotals, officerId: officer.id, replaced, ms: performance.now() - started };
+}
 
+/**
+ * Generates the households in chunks and writes each through the bulk writers (durable when real rows
+ * sit beside them). Returns what was written, and how many households each commune got.
+ */
+async function generateAndWrite(plan: DemoPlan, total: number, url: string, durable: boolean, started: number, log: (line: string) => void) {
   const perCommune = new Map<string, number>();
   const counts = { households: 0, shops: 0, listings: 0, orders: 0, pickups: 0 };
-  const growth = 1.8; // registrations grow ~6× over the period
   let reported = 0;
-  const writers = await openWriters(opts.url, real > 0);
+  const writers = await openWriters(url, durable);
   // The next chunk is generated while the database writes the previous ones (PostgreSQL).
   const writing: Array<Promise<void>> = writers.map(() => Promise.resolve());
   try {
     for (let first = 0; first < total; first += CHUNK) {
       const end = Math.min(total, first + CHUNK);
-      const households = new Rows("Household");
-      const shops = new Rows("Shop");
-      const listings = new Rows("Listing");
-      const orders = new Rows("Order");
-      const pickups = new Rows("Pickup");
+      const chunk = new DemoChunk();
       for (let i = first; i < end; i++) {
-        const profile = pickCommune.pick(rng);
-        const code = profile.commune.code;
+        const code = addHousehold(plan, chunk, i, total);
         perCommune.set(code, (perCommune.get(code) ?? 0) + 1);
-        // createdAt: density ∝ e^(growth·x) over the period, x = 1 now
-        // (stratified: household i at quantile (i + u) / N, so createdAt grows with i)
-        const x = Math.log(1 + ((i + rng.next()) / total) * (Math.exp(growth) - 1)) / growth;
-        const createdAt = Math.floor(nowMs - HOUSEHOLD_SPAN_MS * (1 - x)) - rng.int(0, 60_000);
-        let openedAt: number | null = createdAt;
-        let registeredById: string | null = null;
-        if (rng.chance(profile.assistedRate)) {
-          registeredById = officer.id;
-          // claimed a few days later, or not yet (more often for recent registrations)
-          const claimedAt = createdAt + Math.floor(-Math.log(1 - rng.next()) * 5 * DAY);
-          openedAt = claimedAt < nowMs && !rng.chance(0.12 + 0.3 * x) ? claimedAt : null;
-        }
-        const payment = rng.chance(profile.epayRate) ? payments.pick(rng) : "none";
-        const person = names.person(rng);
-        // ids grow with i, and so do registration times: rows are appended in key order, like real ones
-        const key = i.toString(36).padStart(7, "0");
-        const householdId = `demoh${key}`;
-        const phone = nextPhone();
-        const payDetails = demoPaymentDetails(rng, payment, phone, person.name);
-        households.add(
-          householdId,
-          person.name,
-          phone,
-          opts.provinceCode,
-          code,
-          payment,
-          new Date(createdAt),
-          openedAt === null ? null : rng.chance(0.55) ? "zalo" : "telegram",
-          registeredById,
-          openedAt === null ? null : new Date(openedAt),
-          true,
-          new Date(createdAt),
-          new Date(openedAt ?? createdAt),
-          payDetails.bankBin,
-          payDetails.account,
-          payDetails.accountName,
-        );
-
-        const shopId = `demos${key}`;
-        const shopName = names.shop(rng, person, profile.short, profile.products.pick(rng).name);
-        const slug = plan.unique.slug(rng, `${foldWords(shopName).replace(/[^a-z0-9 ]/g, "").trim().replace(/ +/g, "-").slice(0, 40) || "shop"}-${i.toString(36)}`);
-        shops.add(shopId, householdId, shopName, slug, new Date(createdAt), new Date(createdAt));
-
-        // Listings: only a shop in the household's hands can sell.
-        if (openedAt === null || !rng.chance(0.42 * profile.listingFactor)) continue;
-        let listingCount = 1;
-        while (listingCount < 5 && rng.chance(0.35)) listingCount++;
-        for (let l = 0; l < listingCount; l++) {
-          const product = profile.products.pick(rng);
-          const listingId = `demol${key}${l}`;
-          // listed at any time since the shop opened (households list what each season brings)
-          const listedAt = Math.min(nowMs - rng.int(0, 3_600_000), between(openedAt, nowMs));
-          const roll = rng.next();
-          const status = roll < 0.78 ? "active" : roll < 0.9 ? "sold_out" : "paused";
-          let displayUnit: string = product.unit;
-          let stock: number;
-          if (product.unit === "kg") {
-            const u = rng.next();
-            displayUnit = u < 0.65 ? "kg" : u < 0.82 ? "yen" : "ta";
-            const kg = Math.exp(Math.log(40) + 0.9 * rng.normal());
-            stock = displayUnit === "ta" ? Math.max(1, Math.round(kg / 100)) * 100 : displayUnit === "yen" ? Math.max(1, Math.round(kg / 10)) * 10 : Math.max(1, Math.round(kg));
-          } else if (product.unit === "lit") {
-            stock = rng.int(1, 40);
-          } else {
-            stock = rng.int(10, 400);
-          }
-          const { min, max } = product.priceRange;
-          const price = clamp(Math.round((min + (max - min) * rng.next()) / 1000) * 1000, min, max);
-          const availableFrom = status === "active" && rng.chance(0.05) ? new Date(nowMs + rng.int(3, 60) * DAY) : null;
-          listings.add(
-            listingId,
-            shopId,
-            product.id,
-            names.listingTitle(rng, product.name, profile.short),
-            product.unit,
-            status === "sold_out" ? 0 : stock * 1000,
-            displayUnit,
-            price,
-            availableFrom,
-            status,
-            new Date(listedAt),
-            new Date(listedAt),
-          );
-          counts.listings++;
-
-          // Orders on about a third of the listings (more on sold-out ones).
-          if (!rng.chance(status === "sold_out" ? 0.8 : status === "paused" ? 0.2 : 0.33)) continue;
-          let orderCount = 1;
-          while (orderCount < 12 && rng.chance(0.55)) orderCount++;
-          for (let o = 0; o < orderCount; o++) {
-            // buyers come in the weeks after the listing appears; none before the window or in the future
-            const createdMs = listedAt + Math.floor(-Math.log(1 - rng.next()) * ORDER_AFTER_LISTING_MS);
-            if (createdMs >= nowMs || createdMs < nowMs - ORDER_SPAN_MS) continue;
-            const age = nowMs - createdMs;
-            const quantity =
-              product.unit === "kg" ? clamp(Math.round(Math.exp(Math.log(5) + 0.8 * rng.normal())), 1, 200) : product.unit === "lit" ? rng.int(1, 5) : rng.int(5, 60);
-            const quantityMilli = quantity * 1000;
-            const r = rng.next();
-            const orderStatus =
-              age < ORDER_EXPIRE_MS
-                ? r < 0.5 ? "pending" : r < 0.8 ? "accepted" : r < 0.92 ? "declined" : age > 6 * 3_600_000 ? "picked_up" : "accepted"
-                : r < 0.48 ? "delivered" : r < 0.58 ? "picked_up" : r < 0.7 ? "accepted" : r < 0.82 ? "declined" : "expired";
-            const decided = orderStatus !== "pending" && orderStatus !== "expired";
-            const decidedAt = decided ? Math.min(nowMs, createdMs + 600_000 + Math.floor(-Math.log(1 - rng.next()) * 2 * 3_600_000), createdMs + ORDER_EXPIRE_MS - 60_000) : null;
-            const movedAt =
-              orderStatus === "picked_up" || orderStatus === "delivered"
-                ? Math.min(nowMs, decidedAt! + rng.int(3, 72) * 3_600_000)
-                : orderStatus === "expired"
-                  ? createdMs + ORDER_EXPIRE_MS
-                  : (decidedAt ?? createdMs);
-            const api = rng.chance(0.3);
-            const buyer = names.person(rng);
-            const orderId = `demoo${key}${l}${o.toString(36)}`;
-            const totalVnd = Math.round((quantityMilli * price) / 1000);
-            const paid = demoOrderPayment(rng, { status: orderStatus, totalVnd, decidedAt, movedAt, nowMs, bank: payDetails.bankBin !== null });
-            orders.add(
-              orderId,
-              nextCode(),
-              token(),
-              listingId,
-              shopId,
-              quantityMilli,
-              price,
-              totalVnd,
-              buyer.name,
-              buyerPhone(),
-              names.address(rng),
-              buyerArea(),
-              api ? "api" : "web",
-              null,
-              "vi",
-              api ? (rng.chance(0.6) ? "api:postmart" : "api:voso") : "web",
-              orderStatus,
-              orderStatus === "declined" ? rng.pick(declineReasons) : null,
-              new Date(createdMs + ORDER_EXPIRE_MS),
-              (orderStatus === "pending" && age > REMIND_MS) || orderStatus === "expired" ? new Date(createdMs + REMIND_MS) : null,
-              decidedAt === null ? null : new Date(decidedAt),
-              new Date(createdMs),
-              new Date(movedAt),
-              paid.payState,
-              paid.paidAt,
-              paid.paidBy,
-            );
-            counts.orders++;
-            if (orderStatus === "picked_up" || orderStatus === "delivered") {
-              const grams = product.unit === "qua" ? quantity * 250 : quantityMilli;
-              pickups.add(
-                `demop${key}${l}${o.toString(36)}`,
-                orderId,
-                rng.chance(0.6) ? "viettel_post" : "vnpost",
-                grams + 300,
-                paid.codVnd,
-                orderStatus,
-                code,
-                new Date(Math.min(decidedAt! + 3_600_000, movedAt)),
-                new Date(movedAt),
-              );
-              counts.pickups++;
-            }
-          }
-        }
       }
       const slot = (first / CHUNK) % writers.length;
       await writing[slot];
-      writing[slot] = writers[slot].write([households, shops, listings, orders, pickups]);
+      writing[slot] = writers[slot].write(chunk.tables());
       writing[slot].catch(() => {}); // handled when awaited; not an unhandled rejection meanwhile
-      counts.households += households.count;
-      counts.shops += shops.count;
+      counts.households += chunk.households.count;
+      counts.shops += chunk.shops.count;
+      counts.listings += chunk.listings.count;
+      counts.orders += chunk.orders.count;
+      counts.pickups += chunk.pickups.count;
       if (Math.floor((10 * end) / total) > reported || end === total) {
         reported = Math.floor((10 * end) / total);
         log(`  ${end.toLocaleString("en")} / ${total.toLocaleString("en")} households (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -342,9 +165,7 @@ export async function seedDemo(db: Db, opts: DemoSeedOptions): Promise<DemoSeedR
     await Promise.allSettled(writing);
     await Promise.all(writers.map((w) => w.close()));
   }
-
-  const communeTotals = await setCommuneTotals(db, profiles, perCommune, total, real === 0);
-  return { ...counts, communes: perCommune.size, communeTotals, officerId: officer.id, replaced, ms: performance.now() - started };
+  return { perCommune, counts };
 }
 
 // ---------------------------------------------------------------------------------------------
