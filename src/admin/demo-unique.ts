@@ -72,7 +72,7 @@ export class UniqueValues {
     }
   }
 
-  /** Demo slugs are unique among themselves (they end in the household's number); a real one's gets digits added. */
+  /** Demo slugs are unique among themselves (they end in the household's number); one a real shop holds gets digits added. */
   slug(rng: Rng, slug: string): string {
     while (this.taken.slugs.has(slug)) slug += rng.int(0, 9);
     return slug;
