@@ -1,5 +1,6 @@
 // Money for `npm run seed:demo` (issue 15 part 4): the households' payment details and how demo orders
-// were paid, kept apart from demo-seed.ts (which calls these for each household and order).
+// were paid, kept apart from the generation (demo-households.ts and demo-listings.ts call these for each
+// household and order).
 // Assumptions, for a rural province early in the campaign:
 // - a household that named a bank gives its account (Agribank and LPBank, the post office's bank, most
 //   often); one that named an e-wallet gives the wallet's phone (its own number); "other" gives nothing;

@@ -220,3 +220,17 @@ class PgWriter implements BulkWriter {
   }
 }
 
+
+/** One chunk of households with everything hanging off them: a Rows per table, in write order. */
+export class DemoChunk {
+  readonly households = new Rows("Household");
+  readonly shops = new Rows("Shop");
+  readonly listings = new Rows("Listing");
+  readonly orders = new Rows("Order");
+  readonly pickups = new Rows("Pickup");
+
+  /** households first (the PostgreSQL writer commits them on their own) */
+  tables(): Rows[] {
+    return [this.households, this.shops, this.listings, this.orders, this.pickups];
+  }
+}
