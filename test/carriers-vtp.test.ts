@@ -14,9 +14,12 @@ const SECRET = "vtp-hook-secret-0123";
 let vtp: FakeViettelPost;
 let adapter: ViettelPostAdapter;
 
+/** An adapter that holds no token and no province list yet. */
+const newAdapter = () => new ViettelPostAdapter({ apiRoot: vtp.root, username: vtp.username, password: vtp.password, webhookSecret: SECRET, timeoutMs: 400 });
+
 beforeAll(async () => {
   vtp = await startFakeViettelPost();
-  adapter = new ViettelPostAdapter({ apiRoot: vtp.root, username: vtp.username, password: vtp.password, webhookSecret: SECRET, timeoutMs: 400 });
+  adapter = newAdapter();
 });
 afterAll(() => vtp?.close());
 
@@ -44,21 +47,25 @@ describe("cutUtf8", () => {
 
 describe("Viettel Post adapter", () => {
   it("quotes with the long-lived token; a bare array becomes services; an unserved route is refused", async () => {
-    const quotes = await adapter.quote(request("DHQUOTE01"));
+    // An adapter of its own, so that its first calls are this quote's (the shared one logs in at its first use).
+    const fresh = newAdapter();
+    const from = vtp.calls.length;
+    const quotes = await fresh.quote(request("DHQUOTE01"));
     expect(quotes).toEqual([
       { code: "VCN", name: "Chuyển phát nhanh", feeVnd: 37_000, eta: "24 giờ" },
       { code: "VTK", name: "Tiết kiệm", feeVnd: 25_000, eta: "72 giờ" },
     ]);
-    const paths = vtp.calls.map((c) => c.path);
+    const calls = vtp.calls.slice(from);
+    const paths = calls.map((c) => c.path);
     expect(paths.filter((p) => p.startsWith("/v2/")).slice(0, 3)).toEqual(["/v2/user/Login", "/v2/user/ownerconnect", "/v2/order/getPriceAll"]);
     expect(paths.filter((p) => p === "/v3/categories/listProvinceNew")).toHaveLength(1);
     // Orders use the long token from ownerconnect, not the short one ownerconnect was called with.
-    const shortToken = vtp.calls.find((c) => c.path === "/v2/user/ownerconnect")!.token;
+    const shortToken = calls.find((c) => c.path === "/v2/user/ownerconnect")!.token;
     expect(shortToken).toMatch(/^ey/);
-    expect(vtp.calls.find((c) => c.path === "/v2/order/getPriceAll")!.token).not.toBe(shortToken);
-    const priced = vtp.calls.find((c) => c.path === "/v2/order/getPriceAll")!;
+    expect(calls.find((c) => c.path === "/v2/order/getPriceAll")!.token).not.toBe(shortToken);
+    const priced = calls.find((c) => c.path === "/v2/order/getPriceAll")!;
     expect(priced.body).toMatchObject({ SENDER_PROVINCE: 22, SENDER_WARD: 22001, RECEIVER_PROVINCE: 1, RECEIVER_WARD: 0, PRODUCT_WEIGHT: 3000, MONEY_COLLECTION: "240000", TYPE: 1 });
-    await expect(adapter.quote({ ...request("DHQUOTE02"), to: { ...request("x").to, province: "Tỉnh Cao Bằng" } })).rejects.toThrow(VtpError);
+    await expect(fresh.quote({ ...request("DHQUOTE02"), to: { ...request("x").to, province: "Tỉnh Cao Bằng" } })).rejects.toThrow(VtpError);
   });
 
   it("fetches a new token once when the old one is refused (expired)", async () => {

@@ -29,6 +29,10 @@ afterAll(async () => {
 const MENU = /Bạn muốn làm gì\?/;
 const THAT_KHE = "06040";
 const CHI_LANG = "06463";
+// The second test's households sell hồi khô too: in communes of their own, so that the first test's
+// buyers, who pick Thất Khê or Chi Lăng, find only that test's farmers there whichever test ran first.
+const HUU_LUNG = "06385";
+const DONG_DANG = "06184";
 type Script = Array<[text: string | (() => string), expect: RegExp]>;
 
 interface Tally {
@@ -88,6 +92,7 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     const farmerS = new ZaloChat(fake, newZaloUser("Lộc Thị Hạnh"));
     const buyer = new ZaloChat(fake, newZaloUser("Trần Thị Hoa"));
     const buyerS = new ZaloChat(fake, newZaloUser("Vi Văn Long"));
+    const from = tally.length; // the other test's tasks, if it ran first, are its own to judge
 
     await task(
       "register",
@@ -193,14 +198,15 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
       async (chat) => expect((await householdOf(chat))?.shop?.listings[0]?.status).toBe("sold_out"),
     );
 
-    const natural = tally.reduce((n, t) => n + t.natural, 0);
-    const shortest = tally.reduce((n, t) => n + t.shortest, 0);
+    const mine = tally.slice(from);
+    const natural = mine.reduce((n, t) => n + t.natural, 0);
+    const shortest = mine.reduce((n, t) => n + t.shortest, 0);
     console.log(
-      `journeys: ${tally.map((t) => `${t.task} ${t.natural}/${t.shortest}`).join(", ")}; natural ${natural} vs shortest ${shortest} messages (${(natural / shortest).toFixed(2)}×), ` +
-        `${tally.reduce((n, t) => n + t.deadEnds, 0)} dead ends`,
+      `journeys: ${mine.map((t) => `${t.task} ${t.natural}/${t.shortest}`).join(", ")}; natural ${natural} vs shortest ${shortest} messages (${(natural / shortest).toFixed(2)}×), ` +
+        `${mine.reduce((n, t) => n + t.deadEnds, 0)} dead ends`,
     );
-    for (const t of tally) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
-    expect(tally.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
+    for (const t of mine) expect(t.natural, t.task).toBeLessThanOrEqual(1.5 * t.shortest);
+    expect(mine.filter((t) => t.deadEnds > 0).map((t) => t.task)).toEqual([]);
   }, 180_000);
 
   // The rest of issue 20's nine everyday tasks, written with the blind answer set (test/lang/answers-blind2):
@@ -210,7 +216,7 @@ describe("journeys typed naturally on Zalo, against the shortest path", () => {
     await bot.engine.catalog.get(); // the product table is seeded on first use
     const farmer = new ZaloChat(fake, newZaloUser("Nông Văn Tuấn"));
     const farmerS = new ZaloChat(fake, newZaloUser("Bế Thị Hoa"));
-    for (const [chat, phone, commune] of [[farmer, "+84915234101", THAT_KHE], [farmerS, "+84915234102", CHI_LANG]] as const) {
+    for (const [chat, phone, commune] of [[farmer, "+84915234101", HUU_LUNG], [farmerS, "+84915234102", DONG_DANG]] as const) {
       await createServices(testDb.db).households.register({
         name: chat.user.display_name ?? "Nông Văn Tuấn",
         phone,

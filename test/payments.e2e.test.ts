@@ -17,12 +17,6 @@ const ACCOUNT = "8888123456789";
 
 let fake: FakeTelegram;
 let bot: Awaited<ReturnType<typeof startBot>>;
-/** the paid order's page, for the browser check */
-let statusToken = "";
-let payloadSeen = "";
-/** the two people of the first test, followed on by the second */
-let household: Chat;
-let buyer: Chat;
 
 beforeAll(async () => {
   fake = await startFakeBotApi();
@@ -39,24 +33,64 @@ const photoBytes = (m: SentMessage) => {
   return fake.uploadedFile(sizes.at(-1)?.file_id ?? "");
 };
 
-/** 1 kg of the household's listing, ordered for the buyer in its Telegram chat (9902) by the service. */
-async function placeForBuyer() {
-  const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: "Cửa hàng Hoàng Văn Sinh" } } });
+/** A household of a test's own and its shop, as registration names them. */
+interface Seller {
+  chatId: number;
+  name: string;
+  /** the account holder's name as the bank writes it, offered as a button */
+  accountName: string;
+  /** as shared from Telegram, without the plus */
+  phone: string;
+}
+
+/**
+ * 1 kg of the seller's listing, ordered by the service for a buyer who follows it in its Telegram chat
+ * (the buy dialogue has its own tests).
+ */
+async function placeForBuyer(seller: Seller, buyer: Chat, buyerName: string, buyerPhone: string) {
+  const listing = await testDb.db.listing.findFirstOrThrow({ where: { shop: { name: `Cửa hàng ${seller.name}` } } });
   return bot.orders.place({
     listingId: listing.id,
     quantity: 1,
-    buyer: { name: "Trần Thị Lan", phone: "+84987654321", address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
+    buyer: { name: buyerName, phone: buyerPhone, address: "12 Hàng Bạc, Hoàn Kiếm", area: "Hà Nội" },
     buyerChannel: "telegram",
-    buyerChatKey: "9902",
+    buyerChatKey: String(buyer.user.id),
     buyerLocale: "vi",
     source: "chat",
   });
 }
 
+/** Registration with an Agribank account (ACCOUNT), then 2 tạ of dried star anise listed at 80k. */
+async function registerWithBankAccount(seller: Seller): Promise<Chat> {
+  const household = new Chat(fake, { id: seller.chatId, first_name: seller.name, language_code: "vi" });
+  await household.send("/start", /đồng ý chứ/);
+  await household.tap("✅ Đồng ý", /Tên chủ hộ/);
+  await household.send(seller.name, /gửi số/);
+  await household.contact(seller.phone, /xã hoặc phường nào/);
+  await household.send("chi lang", /chọn xã/);
+  await household.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
+  await household.tap(`Cửa hàng ${seller.name}`, /thanh toán điện tử/);
+  await household.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
+  await household.send("agri", /Số tài khoản Agribank/);
+  await household.send(ACCOUNT, /Tên chủ tài khoản/);
+  await household.tap(seller.accountName, MENU);
+  await household.send("bán 2 tạ hồi khô giá 80k", /🌿/);
+  await household.tap("✅ Đăng bán", MENU);
+  return household;
+}
+
+/** A buyer who has opened the bot, so its chat can follow an order. */
+async function buyerChat(chatId: number, name: string): Promise<Chat> {
+  const buyer = new Chat(fake, { id: chatId, first_name: name, language_code: "vi" });
+  await buyer.send("/mua", /Bạn muốn mua gì/);
+  return buyer;
+}
+
 describe("an order paid by bank transfer", () => {
   it("gives the buyer a VietQR with the exact amount and code, and both sides a one-tap payment state", async () => {
     // Registration with a bank account: three short questions, only because the household has one.
-    household = new Chat(fake, { id: 9901, first_name: "Hoàng Văn Sinh", language_code: "vi" });
+    const seller: Seller = { chatId: 9901, name: "Hoàng Văn Sinh", accountName: "HOANG VAN SINH", phone: "84917300901" };
+    const household = new Chat(fake, { id: 9901, first_name: "Hoàng Văn Sinh", language_code: "vi" });
     await household.send("/start", /đồng ý chứ/);
     await household.tap("✅ Đồng ý", /Tên chủ hộ/);
     await household.send("Hoàng Văn Sinh", /gửi số/);
@@ -85,13 +119,11 @@ describe("an order paid by bank transfer", () => {
     await household.tap("✅ Đăng bán", MENU);
 
     // The buyer follows its order in this chat (placed here by the service: the buy dialogue has its own tests).
-    buyer = new Chat(fake, { id: 9902, first_name: "Trần Thị Lan", language_code: "vi" });
-    await buyer.send("/mua", /Bạn muốn mua gì/);
-    const placed = await placeForBuyer();
+    const buyer = await buyerChat(9902, "Trần Thị Lan");
+    const placed = await placeForBuyer(seller, buyer, "Trần Thị Lan", "+84987654321");
     expect(placed.ok).toBe(true);
     const order = await testDb.db.order.findFirstOrThrow({ where: { buyerChatKey: "9902" } });
     expect(order).toMatchObject({ totalVnd: 80_000, payState: "unpaid" });
-    statusToken = order.statusToken;
     // Not accepted yet: nothing to pay, so no code, neither on the order page nor as its image.
     expect(await (await fetch(`${bot.url}/don/${order.statusToken}`)).text()).not.toContain("vietqr.png");
     const early = await fetch(`${bot.url}/don/${order.statusToken}/vietqr.png`);
@@ -111,7 +143,6 @@ describe("an order paid by bank transfer", () => {
     const payload = decode(photoBytes(photo)!);
     expect(parseVietQr(payload!)).toMatchObject({ bin: "970405", account: ACCOUNT, amountVnd: 80_000, memo: order.code, dynamic: true, crcOk: true });
     expect(buyer.messages.some((m) => m.text === `Mã để dán vào ứng dụng ngân hàng:\n${payload}\n\nMã QR cũng có ở trang đơn: ${bot.url}/don/${order.statusToken}`)).toBe(true);
-    payloadSeen = payload!;
     // Words meant for people never show the whole account (only the code itself carries it).
     for (const m of buyer.all) expect((m.text ?? m.caption ?? "").replace(payload!, "")).not.toContain(ACCOUNT);
 
@@ -166,7 +197,22 @@ describe("an order paid by bank transfer", () => {
   });
 
   it.skipIf(skipBrowserTests)("shows the same code on the order page in Chromium, with the state and the masked account", async () => {
-    expect(statusToken).not.toBe("");
+    // An order of its own, accepted and paid by transfer, as the first test walks through it.
+    const seller: Seller = { chatId: 9903, name: "Lương Văn Quý", accountName: "LUONG VAN QUY", phone: "84917300903" };
+    const household = await registerWithBankAccount(seller);
+    const buyer = await buyerChat(9904, "Đặng Thu Hà");
+    const placed = await placeForBuyer(seller, buyer, "Đặng Thu Hà", "+84987654304");
+    if (!placed.ok) throw new Error(placed.reason);
+    const { code, statusToken } = placed.order;
+    await household.act(async () => undefined, new RegExp(`Đơn mới ${code}`));
+    await household.tap("✅ Nhận đơn", new RegExp(`Khi nhận được 80\\.000 đ cho đơn ${code}`));
+    await buyer.act(async () => undefined, /trả tiền mặt khi nhận hàng/);
+    const payloadSeen = decode(photoBytes(buyer.messages.find((m) => m.method === "sendPhoto")!)!)!;
+    expect(parseVietQr(payloadSeen)).toMatchObject({ account: ACCOUNT, amountVnd: 80_000, memo: code });
+    await buyer.tap("✅ Tôi đã chuyển khoản", /Cảm ơn bạn/);
+    await household.act(async () => undefined, new RegExp(`Người mua báo đã chuyển 80\\.000 đ cho đơn ${code}`));
+    await household.tap("💰 Đã nhận tiền", /đã trả tiền/);
+
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
@@ -183,25 +229,28 @@ describe("an order paid by bank transfer", () => {
     }
   });
 
-  // After the browser check: the order page reads the household's details as they are now.
   it("takes an e-wallet by phone instead (VNPT Money): whole for the household, masked for the buyer, no QR", async () => {
+    // A household that gave a bank account at registration, so the move to a wallet must clear it.
+    const seller: Seller = { chatId: 9905, name: "Vi Văn Hào", accountName: "VI VAN HAO", phone: "84917300905" };
+    const household = await registerWithBankAccount(seller);
+    const buyer = await buyerChat(9906, "Chu Thị Vân");
     await household.send("/menu", MENU);
     await household.tap("✏️ Sửa thông tin", /sửa thông tin nào/);
     await household.tap("Tài khoản thanh toán", /thanh toán điện tử/);
     expect(household.buttons).toContain("VNPT Money");
     await household.tap("VNPT Money", /Số điện thoại ví VNPT Money của bạn/);
-    expect(household.buttons).toEqual(["📱 Dùng số 0917 300 901", "Để sau"]);
+    expect(household.buttons).toEqual(["📱 Dùng số 0917 300 905", "Để sau"]);
     await household.send("12345", /Mình chưa đọc được số điện thoại|không phải số di động/);
     await household.send("0917 300 999", MENU);
     expect(household.all.map((m) => m.text ?? "").join("\n")).toContain("VNPT Money · 0917 300 999");
-    expect(await testDb.db.household.findFirstOrThrow({ where: { phone: "+84917300901" } })).toMatchObject({
+    expect(await testDb.db.household.findFirstOrThrow({ where: { phone: "+84917300905" } })).toMatchObject({
       payment: "vnpt_money",
       payAccount: "+84917300999",
       payBankBin: null,
       payAccountName: null,
     });
 
-    const placed = await placeForBuyer();
+    const placed = await placeForBuyer(seller, buyer, "Chu Thị Vân", "+84987654306");
     if (!placed.ok) throw new Error(placed.reason);
     const code = placed.order.code;
     await household.act(async () => undefined, new RegExp(`Đơn mới ${code}`));

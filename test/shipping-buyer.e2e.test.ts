@@ -99,6 +99,37 @@ async function deliver(code: string, waybill: string) {
   return order;
 }
 
+/**
+ * A Telegram buyer orders 3 kg to Cao Bằng, a route Viettel Post does not price: the fee is left to the
+ * household, which accepts and asks for a pickup; the carrier cannot quote, so the household gets
+ * Chợ Số's own label. Returns the order's code and the label link.
+ */
+async function orderWithOwnLabel(buyerIs: { chatId: number; name: string; phone: string; street: string }): Promise<{ code: string; label: string }> {
+  const buyer = new Chat(tg, { id: buyerIs.chatId, first_name: buyerIs.name.split(" ").at(-1), language_code: "vi" });
+  await buyer.send("mua 3 kg hoi kho", /Bạn chọn một nơi/);
+  await buyer.tap(buyer.buttons.find((b) => b.startsWith("Hồi khô Tài"))!, /Tên người nhận hàng/);
+  await buyer.send(buyerIs.name, /Số điện thoại người nhận/);
+  await buyer.send(buyerIs.phone, /tỉnh hoặc thành phố/);
+  await buyer.send("Cao Bằng", /Địa chỉ cụ thể/);
+  await buyer.send(buyerIs.street, /Đơn của bạn/);
+  for (let i = 0; i < 50 && buyer.last.text!.includes("đang hỏi bưu điện"); i++) await buyer.tap("🔄 Xem phí gửi", /Đơn của bạn/);
+  expect(buyer.last.text).toContain("🚚 Phí gửi: người bán sẽ báo lại khi gửi hàng.");
+  await buyer.tap("✅ Đặt hàng", /Đã gửi đơn/);
+  const code = /Đã gửi đơn (DH\w+)/.exec(buyer.last.text!)![1];
+
+  const chat = seller.chat;
+  await chat.act(async () => undefined, new RegExp(`Đơn mới ${code}`));
+  await chat.tap("✅ Nhận đơn", new RegExp(`Đã nhận đơn ${code}`));
+  await chat.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
+  await chat.tap("Viettel Post", /nặng khoảng 3 kg/);
+  await chat.tap("✅ Đúng 3 kg", /thu hộ tiền hàng 240\.000 đ/);
+  await chat.tap("✅ Thu hộ 240.000 đ", /Gửi yêu cầu lấy hàng/);
+  await chat.tap("✅ Gửi yêu cầu", /Đang hỏi giá cước/);
+  await chat.act(async () => undefined, new RegExp(`Chưa hỏi được giá của Viettel Post cho đơn ${code}`));
+  const label = /In phiếu gửi hàng: (\S+)/.exec(chat.last.text!)![1];
+  return { code, label };
+}
+
 describe("the buyer sees the shipping fee before confirming", () => {
   it("Telegram: fee and total in the summary, kept with the order; accept, book (COD goods + fee), label, webhooks, delivered, paid", async () => {
     const buyer = new Chat(tg, { id: 8811, first_name: "Hương", language_code: "vi" });
@@ -215,28 +246,7 @@ describe("the buyer sees the shipping fee before confirming", () => {
     expect((await app.db.order.findFirstOrThrow({ where: { buyerName: "Lục Văn Minh" } })).shippingQuote).toBeNull();
 
     // Cao Bằng in chat: Viettel Post does not price the route.
-    const buyer = new Chat(tg, { id: 8812, first_name: "Minh", language_code: "vi" });
-    await buyer.send("mua 3 kg hoi kho", /Bạn chọn một nơi/);
-    await buyer.tap(buyer.buttons.find((b) => b.startsWith("Hồi khô Tài"))!, /Tên người nhận hàng/);
-    await buyer.send("Hoàng Văn Minh", /Số điện thoại người nhận/);
-    await buyer.send("0912 888 999", /tỉnh hoặc thành phố/);
-    await buyer.send("Cao Bằng", /Địa chỉ cụ thể/);
-    await buyer.send("Thôn Bản Giốc", /Đơn của bạn/);
-    for (let i = 0; i < 50 && buyer.last.text!.includes("đang hỏi bưu điện"); i++) await buyer.tap("🔄 Xem phí gửi", /Đơn của bạn/);
-    expect(buyer.last.text).toContain("🚚 Phí gửi: người bán sẽ báo lại khi gửi hàng.");
-    await buyer.tap("✅ Đặt hàng", /Đã gửi đơn/);
-    const code = /Đã gửi đơn (DH\w+)/.exec(buyer.last.text!)![1];
-
-    const chat = seller.chat;
-    await chat.act(async () => undefined, new RegExp(`Đơn mới ${code}`));
-    await chat.tap("✅ Nhận đơn", new RegExp(`Đã nhận đơn ${code}`));
-    await chat.tap("🚚 Gọi bưu điện lấy hàng", /qua hãng nào/);
-    await chat.tap("Viettel Post", /nặng khoảng 3 kg/);
-    await chat.tap("✅ Đúng 3 kg", /thu hộ tiền hàng 240\.000 đ/);
-    await chat.tap("✅ Thu hộ 240.000 đ", /Gửi yêu cầu lấy hàng/);
-    await chat.tap("✅ Gửi yêu cầu", /Đang hỏi giá cước/);
-    await chat.act(async () => undefined, new RegExp(`Chưa hỏi được giá của Viettel Post cho đơn ${code}`));
-    const label = /In phiếu gửi hàng: (\S+)/.exec(chat.last.text!)![1];
+    const { code, label } = await orderWithOwnLabel({ chatId: 8812, name: "Hoàng Văn Minh", phone: "0912 888 999", street: "Thôn Bản Giốc" });
     const page = await fetch(label, { redirect: "manual" });
     const text = await page.text();
     expect(page.status).toBe(200);
@@ -251,6 +261,10 @@ describe("the buyer sees the shipping fee before confirming", () => {
 
 describe.skipIf(skipBrowserTests)("in a browser", () => {
   it("the order form's summary, its two buttons, and the order page with the fee; the label prints without the site's frame", async () => {
+    const ownLabel = await orderWithOwnLabel({ chatId: 8813, name: "Nông Văn Khải", phone: "0912 777 666", street: "Thôn Nặm Nhũng" });
+    const manual = await app.db.pickup.findFirstOrThrow({ where: { order: { code: ownLabel.code } } });
+    expect(manual).toMatchObject({ booking: "manual", labelToken: expect.any(String) });
+    expect(ownLabel.label).toMatch(new RegExp(`/nhan/${manual.labelToken}$`));
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
@@ -278,9 +292,8 @@ describe.skipIf(skipBrowserTests)("in a browser", () => {
       expect(status).toContain("Phí gửi: 25.000 đ (Viettel Post, 72 giờ)");
       expect(await app.db.order.count({ where: { buyerName: "Vi Thị Thu" } })).toBe(1);
 
-      // Chợ Số's own label: on paper, only the label (no site header or footer).
-      const manual = await app.db.pickup.findFirstOrThrow({ where: { booking: "manual", labelToken: { not: null } } });
-      await page.goto(`${app.url}/nhan/${manual.labelToken}`);
+      // Chợ Số's own label, for an order of this test's own: on paper, only the label (no site header or footer).
+      await page.goto(ownLabel.label);
       await page.emulateMedia({ media: "print" });
       expect(await page.locator("header").isVisible()).toBe(false);
       expect(await page.locator(".label").isVisible()).toBe(true);
