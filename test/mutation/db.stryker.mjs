@@ -6,5 +6,5 @@ import { mutationGroup } from "./shared.stryker.mjs";
 
 export default mutationGroup({
   name: "db",
-  mutate: ["src/db/plain-sql.ts", "src/db/plain-sql-pg.ts", "src/db/transaction-scope.ts"],
+  mutate: ["src/db/plain-sql.ts", "src/db/plain-sql-pg.ts", "src/db/transaction-scope.ts", "src/db/insert-later.ts"],
 });
