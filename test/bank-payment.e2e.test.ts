@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseVietQr } from "../src/core/vietqr.ts";
 import type { FakeTelegram, SentMessage } from "./fakes/telegram-server.ts";
 import { bankMemos, cassoBody, sendCasso, sendSepay, sepayBody } from "./fakes/bank-senders.ts";
-import { Chat, startBot, startFakeBotApi } from "./support/bot.ts";
+import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
 import { launchBrowser, noteIfSkipped, skipBrowserTests } from "./support/browser.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { decodeQrPng } from "./support/qr.ts";
@@ -50,17 +50,7 @@ interface People {
  */
 async function paidThroughSepay(people: People) {
   const household = new Chat(fake, { id: people.chatId, first_name: people.name, language_code: "vi" });
-  await household.send("/start", /đồng ý chứ/);
-  await household.tap("✅ Đồng ý", /Tên chủ hộ/);
-  await household.send(people.name, /gửi số/);
-  await household.contact(people.phone, /xã hoặc phường nào/);
-  await household.send("chi lang", /chọn xã/);
-  await household.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
-  await household.tap(`Cửa hàng ${people.name}`, /thanh toán điện tử/);
-  await household.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
-  await household.send("agri", /Số tài khoản Agribank/);
-  await household.send(people.account, /Tên chủ tài khoản/);
-  await household.tap(people.accountName, MENU);
+  await register(household, { name: people.name, phone: people.phone, bank: { account: people.account, accountName: people.accountName } });
   await household.send("bán 2 tạ hồi khô giá 80k", /🌿/);
   await household.tap("✅ Đăng bán", MENU);
 

@@ -5,7 +5,7 @@
 // later, then "Đã nhận tiền" tells the buyer. The web order page shows the same code and the state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeTelegram, SentMessage } from "./fakes/telegram-server.ts";
-import { Chat, startBot, startFakeBotApi } from "./support/bot.ts";
+import { Chat, register, startBot, startFakeBotApi } from "./support/bot.ts";
 import { useTestDatabase } from "./support/db.ts";
 import { parseVietQr } from "../src/core/vietqr.ts";
 import { decodeQrPng as decode } from "./support/qr.ts";
@@ -63,17 +63,7 @@ async function placeForBuyer(seller: Seller, buyer: Chat, buyerName: string, buy
 /** Registration with an Agribank account (ACCOUNT), then 2 tạ of dried star anise listed at 80k. */
 async function registerWithBankAccount(seller: Seller): Promise<Chat> {
   const household = new Chat(fake, { id: seller.chatId, first_name: seller.name, language_code: "vi" });
-  await household.send("/start", /đồng ý chứ/);
-  await household.tap("✅ Đồng ý", /Tên chủ hộ/);
-  await household.send(seller.name, /gửi số/);
-  await household.contact(seller.phone, /xã hoặc phường nào/);
-  await household.send("chi lang", /chọn xã/);
-  await household.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
-  await household.tap(`Cửa hàng ${seller.name}`, /thanh toán điện tử/);
-  await household.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
-  await household.send("agri", /Số tài khoản Agribank/);
-  await household.send(ACCOUNT, /Tên chủ tài khoản/);
-  await household.tap(seller.accountName, MENU);
+  await register(household, { name: seller.name, phone: seller.phone, bank: { account: ACCOUNT, accountName: seller.accountName } });
   await household.send("bán 2 tạ hồi khô giá 80k", /🌿/);
   await household.tap("✅ Đăng bán", MENU);
   return household;
@@ -91,17 +81,7 @@ describe("an order paid by bank transfer", () => {
     // Registration with a bank account: three short questions, only because the household has one.
     const seller: Seller = { chatId: 9901, name: "Hoàng Văn Sinh", accountName: "HOANG VAN SINH", phone: "84917300901" };
     const household = new Chat(fake, { id: 9901, first_name: "Hoàng Văn Sinh", language_code: "vi" });
-    await household.send("/start", /đồng ý chứ/);
-    await household.tap("✅ Đồng ý", /Tên chủ hộ/);
-    await household.send("Hoàng Văn Sinh", /gửi số/);
-    await household.contact("84917300901", /xã hoặc phường nào/);
-    await household.send("chi lang", /chọn xã/);
-    await household.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
-    await household.tap("Cửa hàng Hoàng Văn Sinh", /thanh toán điện tử/);
-    await household.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
-    await household.send("agri", /Số tài khoản Agribank/);
-    await household.send("8888 1234 56", /Tên chủ tài khoản/);
-    await household.tap("HOANG VAN SINH", MENU);
+    await register(household, { name: "Hoàng Văn Sinh", phone: "84917300901", bank: { account: "8888 1234 56", accountName: "HOANG VAN SINH" } });
     // The household sees its own account in full.
     expect(household.all.map((m) => m.text ?? "").join("\n")).toContain("Agribank · 8888123456 · HOANG VAN SINH");
 

@@ -140,14 +140,22 @@ export class Chat {
   }
 }
 
-/** The answers of a complete registration, step by step. */
-export async function register(chat: Chat, opts: { phone?: string; name?: string } = {}): Promise<void> {
+/**
+ * The answers of a complete registration, step by step: paid by Viettel Money, or with `bank` through
+ * an Agribank account (typed as the household types it; the holder's name offered as a button).
+ */
+export async function register(chat: Chat, opts: { phone?: string; name?: string; bank?: { account: string; accountName: string } } = {}): Promise<void> {
+  const name = opts.name ?? "Nguyễn Văn Hùng";
   await chat.send("/start", /đồng ý chứ/);
   await chat.tap("✅ Đồng ý", /Tên chủ hộ/);
-  await chat.send(opts.name ?? "Nguyễn Văn Hùng", /Bấm nút bên dưới để gửi số/);
+  await chat.send(name, /Bấm nút bên dưới để gửi số/);
   await chat.contact(opts.phone ?? "84912345678", /xã hoặc phường nào/);
   await chat.send("chi lang", /chọn xã/);
   await chat.tap("Xã Chi Lăng", /Đặt tên cho cửa hàng/);
-  await chat.tap(`Cửa hàng ${opts.name ?? "Nguyễn Văn Hùng"}`, /thanh toán điện tử/);
-  await chat.tap("Viettel Money", /Bạn muốn làm gì/);
+  await chat.tap(`Cửa hàng ${name}`, /thanh toán điện tử/);
+  if (!opts.bank) return void (await chat.tap("Viettel Money", /Bạn muốn làm gì/));
+  await chat.tap("Ứng dụng ngân hàng", /ngân hàng nào/);
+  await chat.send("agri", /Số tài khoản Agribank/);
+  await chat.send(opts.bank.account, /Tên chủ tài khoản/);
+  await chat.tap(opts.bank.accountName, /Bạn muốn làm gì/);
 }
