@@ -46,8 +46,24 @@ function range(provinceCode: string, after: After, last: string | null): Prisma.
 }
 
 /**
- * One page's lines on PostgreSQL. The live count is a scalar subquery, so it is always a lookup on ShopLiveTally's
- * primary key per household (a join let PostgreSQL choose to hash the whole table). At 5,000 rows a page
+ * The live listings of a row's shop: its ShopLiveTally row under '*', a scalar subquery so that it is
+ * always a lookup on the primary key per household (a join let PostgreSQL choose to hash the whole table).
+ */
+const LIVE_LISTINGS = Prisma.sql`CASE WHEN r."shopId" IS NULL THEN 0 ELSE COALESCE((SELECT t."listings" FROM "ShopLiveTally" t
+  WHERE t."communeCode" = r."communeCode" AND t."shopId" = r."shopId" AND t."productKey" = '*'), 0) END`;
+
+/** One page: `line` for each row of the range, in key order, joined into one text by `aggregate`. */
+function pageOf(aggregate: Prisma.Sql, line: Prisma.Sql, provinceCode: string, after: After, last: string | null, pageSize: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT ${aggregate}(${line}, '' ORDER BY r."communeCode", r."householdId") AS "text"
+    FROM (
+      SELECT * FROM "HouseholdCsvRow" r WHERE ${range(provinceCode, after, last)}
+      ORDER BY r."communeCode", r."householdId" LIMIT ${pageSize}
+    ) r`;
+}
+
+/**
+ * One page's lines on PostgreSQL. At 5,000 rows a page
  * the statement's cost estimate (about 47,000) stays under jit_above_cost (100,000): no JIT compilation,
  * which took longer than the statement itself when the cells were formatted here.
  */
@@ -62,15 +78,9 @@ function pgPageSql(provinceCode: string, after: After, last: string | null, page
     COALESCE(${payments}::jsonb ->> r."payment", "csv_cell"(replace(${cells.unknownPayment.label}, ${cells.unknownPayment.marker}, r."payment"))), ',',
     CASE WHEN r."opened" THEN ${cells.yes} ELSE ${cells.no} END, ',',
     CASE WHEN r."assisted" THEN ${cells.yes} ELSE ${cells.no} END, ',',
-    CASE WHEN r."shopId" IS NULL THEN 0 ELSE COALESCE((SELECT t."listings" FROM "ShopLiveTally" t
-      WHERE t."communeCode" = r."communeCode" AND t."shopId" = r."shopId" AND t."productKey" = '*'), 0) END, ',',
+    ${LIVE_LISTINGS}, ',',
     r."day", E'\\r\\n')`;
-  return Prisma.sql`
-    SELECT string_agg(${line}, '' ORDER BY r."communeCode", r."householdId") AS "text"
-    FROM (
-      SELECT * FROM "HouseholdCsvRow" r WHERE ${range(provinceCode, after, last)}
-      ORDER BY r."communeCode", r."householdId" LIMIT ${pageSize}
-    ) r`;
+  return pageOf(Prisma.raw("string_agg"), line, provinceCode, after, last, pageSize);
 }
 
 /**
@@ -109,15 +119,9 @@ function sqlitePageSql(provinceCode: string, after: After, last: string | null, 
     || ${sqliteCellOf(Prisma.sql`r."payment"`, cells.payments, unknownPayment)} || ','
     || CASE WHEN r."opened" THEN ${cells.yes} ELSE ${cells.no} END || ','
     || CASE WHEN r."assisted" THEN ${cells.yes} ELSE ${cells.no} END || ','
-    || CASE WHEN r."shopId" IS NULL THEN 0 ELSE COALESCE((SELECT t."listings" FROM "ShopLiveTally" t
-      WHERE t."communeCode" = r."communeCode" AND t."shopId" = r."shopId" AND t."productKey" = '*'), 0) END || ','
+    || ${LIVE_LISTINGS} || ','
     || r."day" || char(13, 10)`;
-  return Prisma.sql`
-    SELECT group_concat(${line}, '' ORDER BY r."communeCode", r."householdId") AS "text"
-    FROM (
-      SELECT * FROM "HouseholdCsvRow" r WHERE ${range(provinceCode, after, last)}
-      ORDER BY r."communeCode", r."householdId" LIMIT ${pageSize}
-    ) r`;
+  return pageOf(Prisma.raw("group_concat"), line, provinceCode, after, last, pageSize);
 }
 
 async function pageAfter(db: Db, provinceCode: string, after: After, last: string | null, pageSize: number, cells: CsvCells): Promise<string> {
