@@ -94,6 +94,13 @@ export async function startFakeVnpost() {
     return { status: 404, json: { success: false, errorMessage: "Not found" } };
   });
 
+  /** The webhook's body: the records as VNPost sends them, signed over the first record's item code and `signedStatus`. */
+  const webhookBody = (records: Array<{ itemCode: string; status: number }>, sendDate: string, signedStatus: number) => ({
+    data: records.map((r) => ({ ...r, saleOrderCode: orders.get(r.itemCode)?.saleOrderCode ?? null, codAmount: 0 })),
+    sendDate,
+    signature: sign("sha256", Buffer.from(`MYVNP${sendDate}${records[0].itemCode}${signedStatus}`), privateKey).toString("base64"),
+  });
+
   return {
     root: server.root,
     creds,
@@ -116,9 +123,7 @@ export async function startFakeVnpost() {
      * anyone who captured one call could post. The fake's own orders are not changed.
      */
     tampered(url: string, signed: { itemCode: string; status: number }, appended: Array<{ itemCode: string; status: number }>, sendDate: string) {
-      const signature = sign("sha256", Buffer.from(`MYVNP${sendDate}${signed.itemCode}${signed.status}`), privateKey).toString("base64");
-      const data = [signed, ...appended].map((r) => ({ ...r, saleOrderCode: orders.get(r.itemCode)?.saleOrderCode ?? null, codAmount: 0 }));
-      return deliverWebhook(url, { data, sendDate, signature }, {}, 1);
+      return deliverWebhook(url, webhookBody([signed, ...appended], sendDate, signed.status), {}, 1);
     },
     /** POSTs a batch of status records, signed over the first one; retries on non-200 */
     async push(url: string, records: Array<{ itemCode: string; status: number }>, sendDate: string, opts: { badSignature?: boolean } = {}) {
@@ -126,10 +131,7 @@ export async function startFakeVnpost() {
         const o = orders.get(r.itemCode);
         if (o) o.status = r.status;
       }
-      const data = records.map((r) => ({ ...r, saleOrderCode: orders.get(r.itemCode)?.saleOrderCode ?? null, codAmount: 0 }));
-      const first = records[0];
-      const signature = sign("sha256", Buffer.from(`MYVNP${sendDate}${first.itemCode}${opts.badSignature ? 0 : first.status}`), privateKey).toString("base64");
-      return deliverWebhook(url, { data, sendDate, signature }, {});
+      return deliverWebhook(url, webhookBody(records, sendDate, opts.badSignature ? 0 : records[0].status), {});
     },
   };
 }
